@@ -1,0 +1,56 @@
+# backstride: every target does its own set-up on a fresh Debian machine with Python 3.11.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+EXTRAS ?= dev,web,postgres,report,video
+
+.PHONY: all run test test-fast lint fix typecheck kb-check serve bench clean install system-deps
+
+all: lint test
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian packages the full test run needs (headless Chromium for the browser tests,
+# Pango for PDF reports). Installed only where we are root and they are missing.
+system-deps:
+	@sh scripts/system-deps.sh
+
+run: $(STAMP)
+	$(BIN)/backstride check
+
+serve: $(STAMP)
+	$(BIN)/backstride serve
+
+test: $(STAMP) system-deps
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m "not slow and not postgres and not browser and not video"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+fix: $(STAMP)
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+kb-check: $(STAMP)
+	$(BIN)/backstride kb check
+
+bench: $(STAMP)
+	@for b in bench/*_bench.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

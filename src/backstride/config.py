@@ -1,0 +1,107 @@
+"""Settings: defaults < TOML file in the user config dir < BACKSTRIDE_* env < CLI flags.
+
+| setting            | default                                   | meaning                             |
+|--------------------|-------------------------------------------|-------------------------------------|
+| database_url       | sqlite file in the user data directory    | any SQLAlchemy URL, or a plain path |
+| data_dir           | platformdirs user data dir                | originals of imported files         |
+| units              | "metric"                                  | "metric" or "imperial" (display)    |
+| week_start         | "monday"                                  | first day of a training week        |
+| shoe_limit_km      | 800                                       | default life of a pair of shoes     |
+| host / port        | 127.0.0.1 / 8765                          | where `backstride serve` listens    |
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from backstride.errors import ConfigError
+
+APP_NAME = "backstride"
+
+SETTING_HELP: dict[str, str] = {
+    "database_url": "SQLAlchemy URL of the store; a plain path means a SQLite file",
+    "data_dir": "folder for the store and the original imported files",
+    "units": "distances shown in km (metric) or miles (imperial)",
+    "week_start": "first day of a training week (monday or sunday)",
+    "shoe_limit_km": "default distance after which a pair of shoes is due for replacement",
+    "host": "address `backstride serve` listens on (loopback by default)",
+    "port": "port `backstride serve` listens on",
+}
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+class Settings(BaseModel):
+    """Validated, frozen settings; built once in the entry point and passed down."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    database_url: str = ""
+    units: Literal["metric", "imperial"] = "metric"
+    week_start: Literal["monday", "sunday"] = "monday"
+    shoe_limit_km: float = Field(default=800.0, gt=0)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8765, ge=1, le=65535)
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The SQLAlchemy URL to connect to; a plain path becomes a SQLite URL."""
+        return normalise_database_url(self.database_url or str(self.data_dir / "backstride.db"))
+
+
+def normalise_database_url(value: str) -> str:
+    """A URL passes through; a plain filesystem path means a SQLite file."""
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def _file_layer() -> dict[str, Any]:
+    path = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read settings: {exc}") from exc
+
+
+def _env_layer(environ: dict[str, str]) -> dict[str, Any]:
+    layer: dict[str, Any] = {}
+    for name in Settings.model_fields:
+        key = f"BACKSTRIDE_{name.upper()}"
+        if key in environ:
+            layer[name] = environ[key]
+    if "BACKSTRIDE_DB" in environ:
+        layer["database_url"] = environ["BACKSTRIDE_DB"]
+    return layer
+
+
+def load_settings(
+    cli_overrides: dict[str, Any] | None = None,
+    *,
+    environ: dict[str, str] | None = None,
+    read_file: bool = True,
+) -> Settings:
+    """Build Settings from every layer, the highest-priority one last."""
+    merged: dict[str, Any] = {}
+    if read_file:
+        merged.update(_file_layer())
+    merged.update(_env_layer(dict(os.environ) if environ is None else environ))
+    merged.update({k: v for k, v in (cli_overrides or {}).items() if v is not None})
+    try:
+        return Settings(**merged)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(f"invalid settings: {problems}") from exc

@@ -1,0 +1,75 @@
+"""Frozen value objects shared by every stage (SI units, `*_at` = aware UTC datetimes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+#: Where each format ranks when the same run arrives from several sources.
+SOURCE_RICHNESS: dict[str, int] = {"fit": 3, "tcx": 2, "gpx": 1, "csv": 0}
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One sport session as read from a file, before it is stored.
+
+    A multisport file yields one Activity per sport session. ``route`` is a
+    simplified track of (latitude, longitude) pairs in degrees, enough for terrain
+    and route-similarity analysis, not every sample.
+    """
+
+    sport: str
+    started_at: datetime
+    elapsed_s: float
+    source_file: str
+    content_hash: str
+    source_format: str
+    sub_sport: str | None = None
+    utc_offset_s: int | None = None
+    moving_s: float | None = None
+    distance_m: float | None = None
+    elevation_gain_m: float | None = None
+    elevation_loss_m: float | None = None
+    avg_hr_bpm: float | None = None
+    max_hr_bpm: float | None = None
+    avg_cadence_spm: float | None = None
+    device: str | None = None
+    gear: str | None = None
+    name: str | None = None
+    surface: str | None = None  # "trail", "road", "track", "treadmill" where the file says so
+    route: tuple[tuple[float, float], ...] = ()
+    session_index: int = 0
+
+
+@dataclass(frozen=True)
+class StoredActivity:
+    """An Activity as the store returns it, with its database id."""
+
+    id: int
+    activity: Activity
+
+
+@dataclass(frozen=True)
+class Shoe:
+    """A pair of running shoes and how far it has gone."""
+
+    id: int
+    name: str
+    limit_km: float
+    added_date: date
+    retired_date: date | None = None
+    distance_m: float = 0.0
+    start_distance_m: float = 0.0
+
+
+@dataclass(frozen=True)
+class SavedCheck:
+    """A self-check as stored: the answers, the result and the knowledge-base version."""
+
+    id: int
+    created_at: datetime
+    kb_version: str
+    answers: dict[str, object]
+    result: dict[str, object]
+    triage_level: str
+    notes: list[str] = field(default_factory=list)

@@ -1,0 +1,36 @@
+"""`backstride db`: where the store is and how to upgrade it."""
+
+from __future__ import annotations
+
+import click
+
+from backstride import store
+from backstride.store.engine import code_heads, create, current_heads
+from backstride.present.cli.context import AppContext, pass_app
+
+
+@click.group("db")
+def db_group() -> None:
+    """The database: show where it is, upgrade its schema."""
+
+
+@db_group.command("upgrade")
+@pass_app
+def upgrade_cmd(app: AppContext) -> None:
+    """Apply pending schema migrations (required for PostgreSQL after an update)."""
+    engine = create(app.settings.resolved_database_url)
+    store.upgrade(engine)
+    app.console.print(f"database at {sorted(current_heads(engine))}")
+
+
+@db_group.command("info")
+@pass_app
+def info_cmd(app: AppContext) -> None:
+    """Print the database URL and its schema revision."""
+    engine = create(app.settings.resolved_database_url)
+    click.echo(f"url: {engine.url.render_as_string(hide_password=True)}")
+    click.echo(f"schema: {sorted(current_heads(engine)) or 'empty'}; code: {sorted(code_heads())}")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(db_group)

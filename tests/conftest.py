@@ -1,0 +1,78 @@
+"""Shared fixtures: a fresh store per test, the knowledge base, the CLI runner, ../shared."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import Engine
+
+from backstride import store
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("BACKSTRIDE_SHARED", REPO.parent / "shared"))
+POSTGRES_URL = os.environ.get("BACKSTRIDE_TEST_POSTGRES_URL", "")
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, skipping the test (with the reason) where it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(
+            f"{path} not found: the shared real-data files exist in CI and the team's "
+            "machines, not in a user's fresh clone"
+        )
+    return path
+
+
+@pytest.fixture
+def shared() -> Path:
+    return shared_path()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def engine(sqlite_url: str) -> Iterator[Engine]:
+    eng = store.connect(sqlite_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def postgres_engine() -> Iterator[Engine]:
+    """A PostgreSQL store in a schema of its own, dropped afterwards."""
+    if not POSTGRES_URL:
+        pytest.skip("BACKSTRIDE_TEST_POSTGRES_URL is unset (.ci/run sets it)")
+    import uuid
+
+    from sqlalchemy import text
+
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    admin = store.engine.create(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    eng = store.engine.create(POSTGRES_URL + f"?options=-csearch_path%3D{schema}")
+    store.upgrade(eng)
+    yield eng
+    eng.dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def cli_env(sqlite_url: str, tmp_path: Path) -> dict[str, str]:
+    """Environment that points the CLI at a throwaway store and data folder."""
+    return {"BACKSTRIDE_DB": sqlite_url, "BACKSTRIDE_DATA_DIR": str(tmp_path / "data")}

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, inspect
+
+from backstride import store
+from backstride.errors import SchemaOutOfDate
+from backstride.store import checks
+from backstride.store.engine import code_heads, create, current_heads
+
+
+def test_connect_creates_sqlite_schema_at_code_heads(tmp_path: Path) -> None:
+    eng = store.connect(f"sqlite:///{tmp_path / 'a' / 'b.db'}")
+    assert current_heads(eng) == code_heads()
+    assert "checks" in inspect(eng).get_table_names()
+
+
+def test_server_database_is_not_upgraded_implicitly(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    create(url)  # empty database, no schema
+    with pytest.raises(SchemaOutOfDate, match="backstride db upgrade"):
+        store.connect(url, auto_upgrade=False)
+
+
+def _roundtrip(eng: Engine) -> None:
+    with eng.begin() as conn:
+        cid = checks.add(
+            conn,
+            answers={"age": 40, "pain_character": ["dull_ache"]},
+            result={"triage": {"level": "self_care"}},
+            kb_version="t1",
+            triage_level="self_care",
+        )
+    with eng.connect() as conn:
+        saved = checks.get(conn, check_id=cid)
+    assert saved.answers == {"age": 40, "pain_character": ["dull_ache"]}
+    assert saved.created_at.tzinfo is not None
+    assert saved.triage_level == "self_care"
+
+
+def test_checks_roundtrip_sqlite(engine: Engine) -> None:
+    _roundtrip(engine)
+
+
+@pytest.mark.postgres
+def test_checks_roundtrip_postgres(postgres_engine: Engine) -> None:
+    assert current_heads(postgres_engine) == code_heads()
+    _roundtrip(postgres_engine)
