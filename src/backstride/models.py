@@ -73,3 +73,18 @@ class SavedCheck:
     result: dict[str, object]
     triage_level: str
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TrainingEvidence:
+    """What imported training history says about the self-check's questions.
+
+    ``answers`` holds values in the answers-spec vocabulary (e.g. ``recent_changes``,
+    ``shoe_km``, ``same_route_most_days``, ``longest_run_minutes``); ``lines`` holds,
+    per question id, plain sentences citing the runs behind the value, e.g.
+    "Sun 9 Nov: 28.1 km, 41% longer than your longest run in the previous 30 days".
+    The runner's own answers always override these.
+    """
+
+    answers: dict[str, object] = field(default_factory=dict)
+    lines: dict[str, list[str]] = field(default_factory=dict)
