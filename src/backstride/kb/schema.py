@@ -1,0 +1,180 @@
+"""Pydantic models of the knowledge-base files; `extra="forbid"` makes a typo in a key fail at load."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EvidenceLevel = Literal["strong", "moderate", "weak", "expert_opinion"]
+AnswerType = Literal["bool", "int", "number", "choice", "choices"]
+QuestionGroup = Literal["safety_screen", "see_clinician_screen", "spotting", "self_tests", "derived"]
+TriageName = Literal["emergency", "urgent", "see_clinician", "self_care"]
+
+#: A condition: a bare question id, a leaf mapping ({q: id, equals|includes|gte|gt|lte|lt: v}),
+#: or {all: [...]}, {any: [...]}, {not: cond}. Validated structurally by assess.conditions.
+Condition = str | dict[str, Any]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Meta(_Strict):
+    kb_version: str
+    triage_levels: list[TriageName]
+    evidence_levels: dict[EvidenceLevel, str]
+    disclaimer: str
+    level_messages: dict[TriageName, str]
+    warning_signs_reminder: str
+
+
+class Source(_Strict):
+    id: str
+    citation: str
+    url: str | None = None
+    ref: str | None = None
+
+
+class Question(_Strict):
+    id: str
+    group: QuestionGroup
+    type: AnswerType
+    text: str
+    values: list[str] | None = None
+    value_labels: dict[str, str] | None = None
+    min: float | None = None
+    max: float | None = None
+    required: bool = False
+    help: str | None = None
+    sources: list[str] = Field(default_factory=list)
+    evidence: EvidenceLevel | None = None
+
+
+class ConditionalText(_Strict):
+    when: Condition
+    text: str
+
+
+class RedFlag(_Strict):
+    id: str
+    triage: TriageName
+    when: Condition
+    message: str
+    advice: str
+    running: Literal["stop", "easy_pain_free"]
+    evidence: EvidenceLevel
+    sources: list[str] = Field(min_length=1)
+    message_if: list[ConditionalText] = Field(default_factory=list)
+
+
+class EvidenceItem(_Strict):
+    when: Condition
+    weight: float = Field(ge=-1.0, le=1.0)
+    text: str
+    evidence: EvidenceLevel
+
+
+class Cause(_Strict):
+    id: str
+    name: str
+    summary: str
+    link_evidence: EvidenceLevel
+    honesty: str
+    evidence: list[EvidenceItem] = Field(min_length=1)
+    self_tests: list[str] = Field(default_factory=list)
+    exercises: list[str] = Field(default_factory=list)
+    habits: list[str] = Field(default_factory=list)
+    cues: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(min_length=1)
+
+
+class Dosage(_Strict):
+    sets: int = Field(ge=1)
+    reps: int | None = Field(default=None, ge=1)
+    hold_s: int | None = Field(default=None, ge=1)
+    per_side: bool = False
+    rest_s: int = Field(default=60, ge=0)
+
+
+class Variant(_Strict):
+    name: str
+    how: str
+
+
+class Exercise(_Strict):
+    id: str
+    name: str
+    kind: Literal["strength", "mobility", "core"]
+    targets: list[str] = Field(min_length=1)
+    muscles: list[str]
+    instructions: str
+    key_cue: str
+    dosage: Dosage
+    regression: Variant
+    progression: Variant
+    progresses_to: str | None = None
+    regresses_to: str | None = None
+    avoid_if: str
+    evidence: EvidenceLevel
+    sources: list[str] = Field(min_length=1)
+
+
+class WarmUp(_Strict):
+    id: str
+    name: str
+    duration_min: int
+    evidence: EvidenceLevel
+    honesty: str
+    sources: list[str] = Field(min_length=1)
+    steps: list[str] = Field(min_length=1)
+
+
+class Cue(_Strict):
+    id: str
+    fault: str
+    text: str
+    evidence: EvidenceLevel
+    honesty: str | None = None
+    sources: list[str] = Field(min_length=1)
+
+
+class Habit(_Strict):
+    id: str
+    name: str
+    kind: Literal["strength", "warm_up", "run", "habit", "fuel", "rest", "mobility"]
+    text: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    evidence: EvidenceLevel
+    honesty: str | None = None
+    sources: list[str] = Field(min_length=1)
+
+
+# One model per file, so a problem names the file it is in.
+class QuestionsFile(_Strict):
+    questions: list[Question]
+
+
+class RedFlagsFile(_Strict):
+    red_flags: list[RedFlag]
+
+
+class CausesFile(_Strict):
+    causes: list[Cause]
+
+
+class ExercisesFile(_Strict):
+    exercises: list[Exercise]
+    warm_up: WarmUp
+
+
+class CuesFile(_Strict):
+    cues: list[Cue]
+
+
+class HabitsFile(_Strict):
+    habits: list[Habit]
+
+
+class SourcesFile(_Strict):
+    sources: list[Source]

@@ -1,0 +1,174 @@
+"""Read the KB files and cross-check them: every problem as "file: id: problem"."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from backstride.kb import schema as s
+from backstride.kb.conditions import leaves
+from backstride.kb.model import KnowledgeBase
+
+FILES: dict[str, type[BaseModel]] = {
+    "meta": s.Meta,
+    "questions": s.QuestionsFile,
+    "red_flags": s.RedFlagsFile,
+    "causes": s.CausesFile,
+    "exercises": s.ExercisesFile,
+    "cues": s.CuesFile,
+    "habits": s.HabitsFile,
+    "sources": s.SourcesFile,
+}
+
+#: The safety screen of shared/spec/answers.yaml: a public contract the KB may not drop.
+SPEC_SAFETY_SCREEN: dict[str, str] = {
+    "saddle_numbness": "bool",
+    "bladder_bowel_change": "bool",
+    "sexual_function_change": "bool",
+    "both_legs_symptoms": "bool",
+    "leg_weakness": "choice",
+    "trauma": "bool",
+    "fever_or_unwell": "bool",
+    "cancer_history": "bool",
+    "unexplained_weight_loss": "bool",
+    "constant_night_pain": "bool",
+    "age": "int",
+    "osteoporosis_or_steroids": "bool",
+    "immunosuppressed_or_iv_drugs": "bool",
+}
+
+CAUSE_IDS = (
+    "weak_glutes",
+    "tight_hip_flexors",
+    "running_form",
+    "core_weakness",
+    "training_load_spike",
+    "worn_footwear",
+    "fueling_fatigue",
+    "poor_recovery",
+    "monotonous_terrain",
+    "prolonged_sitting",
+)
+
+
+def _item_id(raw: Any, loc: tuple[Any, ...]) -> str:
+    """The id of the record a pydantic error location points into, if any."""
+    node = raw
+    found = ""
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            found = node["id"]
+    return found or "-"
+
+
+def read_files(folder: Path) -> tuple[dict[str, Any], list[str]]:
+    """Parse every KB file with its schema model."""
+    parsed: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, model in FILES.items():
+        path = folder / f"{name}.yaml"
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            problems.append(f"{path.name}: -: cannot read: {exc}")
+            continue
+        try:
+            parsed[name] = model.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                where = ".".join(str(p) for p in err["loc"])
+                problems.append(f"{path.name}: {_item_id(raw, err['loc'])}: {where}: {err['msg']}")
+    return parsed, problems
+
+
+def _duplicates(file: str, ids: list[str]) -> list[str]:
+    return [f"{file}: {i}: duplicate id" for i, n in Counter(ids).items() if n > 1]
+
+
+def _check_leaf_value(q: s.Question, op: str, value: Any) -> str | None:
+    if op == "truthy":
+        return None if q.type == "bool" else f"bare id `{q.id}` needs a bool question"
+    if op in ("gte", "gt", "lte", "lt"):
+        if q.type not in ("int", "number") or isinstance(value, bool):
+            return f"`{op}` on `{q.id}` needs a numeric question and value"
+        return None if isinstance(value, int | float) else f"`{op}` value for `{q.id}` is not a number"
+    if op == "includes" and q.type != "choices":
+        return f"`includes` on `{q.id}` needs a choices question"
+    if op == "equals" and q.type == "choices":
+        return f"`equals` on choices question `{q.id}`: use `includes`"
+    if q.values is not None and value not in q.values:
+        return f"`{value}` is not a value of `{q.id}` (allowed: {', '.join(q.values)})"
+    return None
+
+
+def _check_condition(file: str, item_id: str, cond: Any, kb: KnowledgeBase) -> list[str]:
+    problems: list[str] = []
+    try:
+        found = list(leaves(cond))
+    except ValueError as exc:
+        return [f"{file}: {item_id}: {exc}"]
+    for leaf in found:
+        q = kb.questions.get(leaf.question)
+        if q is None:
+            problems.append(f"{file}: {item_id}: unknown question `{leaf.question}`")
+            continue
+        msg = _check_leaf_value(q, leaf.op, leaf.value)
+        if msg:
+            problems.append(f"{file}: {item_id}: {msg}")
+    return problems
+
+
+def _missing(file: str, item_id: str, kind: str, refs: list[str], known: Any) -> list[str]:
+    return [f"{file}: {item_id}: unknown {kind} `{r}`" for r in refs if r not in known]
+
+
+def collect_problems(kb: KnowledgeBase) -> list[str]:
+    """Cross-file checks the per-file schemas cannot make."""
+    p: list[str] = []
+    p += _duplicates("questions.yaml", [q.id for q in kb.questions.values()])
+    p += _duplicates("red_flags.yaml", [r.id for r in kb.red_flags])
+    for qid, qtype in SPEC_SAFETY_SCREEN.items():
+        q = kb.questions.get(qid)
+        if q is None:
+            p.append(f"questions.yaml: {qid}: safety-screen question of the spec is missing")
+        elif q.type != qtype or not q.required:
+            p.append(f"questions.yaml: {qid}: must be required and of type {qtype}")
+    for q in kb.questions.values():
+        if q.type in ("choice", "choices") and not q.values:
+            p.append(f"questions.yaml: {q.id}: {q.type} question needs `values`")
+        p += _missing("questions.yaml", q.id, "source", q.sources, kb.sources)
+    for r in kb.red_flags:
+        p += _check_condition("red_flags.yaml", r.id, r.when, kb)
+        for extra in r.message_if:
+            p += _check_condition("red_flags.yaml", r.id, extra.when, kb)
+        p += _missing("red_flags.yaml", r.id, "source", r.sources, kb.sources)
+    p += [f"causes.yaml: {c}: cause of the spec is missing" for c in CAUSE_IDS if c not in kb.causes]
+    for c in kb.causes.values():
+        for item in c.evidence:
+            p += _check_condition("causes.yaml", c.id, item.when, kb)
+        p += _missing("causes.yaml", c.id, "exercise", c.exercises, kb.exercises)
+        p += _missing("causes.yaml", c.id, "habit", c.habits, kb.habits)
+        p += _missing("causes.yaml", c.id, "cue", c.cues, kb.cues)
+        p += _missing("causes.yaml", c.id, "question", c.self_tests, kb.questions)
+        p += _missing("causes.yaml", c.id, "source", c.sources, kb.sources)
+    for e in kb.exercises.values():
+        p += _missing("exercises.yaml", e.id, "cause", e.targets, kb.causes)
+        links = [x for x in (e.progresses_to, e.regresses_to) if x]
+        p += _missing("exercises.yaml", e.id, "exercise", links, kb.exercises)
+        p += _missing("exercises.yaml", e.id, "source", e.sources, kb.sources)
+        if (e.dosage.reps is None) == (e.dosage.hold_s is None) and e.kind != "core":
+            p.append(f"exercises.yaml: {e.id}: dosage needs exactly one of reps or hold_s")
+    p += _missing("exercises.yaml", kb.warm_up.id, "source", kb.warm_up.sources, kb.sources)
+    for cue in kb.cues.values():
+        p += _missing("cues.yaml", cue.id, "source", cue.sources, kb.sources)
+    for h in kb.habits.values():
+        p += _missing("habits.yaml", h.id, "source", h.sources, kb.sources)
+    return p
