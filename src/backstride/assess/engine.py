@@ -106,7 +106,9 @@ def triage(answers: Mapping[str, Any], kb: KnowledgeBase) -> list[TriageReason]:
     for rule in kb.red_flags:
         if not evaluate(rule.when, answers):
             continue
-        text = " ".join([rule.message] + [m.text for m in rule.message_if if evaluate(m.when, answers)])
+        text = " ".join(
+            [rule.message] + [m.text for m in rule.message_if if evaluate(m.when, answers)]
+        )
         found.append(
             TriageReason(
                 rule=rule.id,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class TriageLevel(str, Enum):
+class TriageLevel(StrEnum):
     """What the runner should do now; the order of the members is the severity order."""
 
     EMERGENCY = "emergency"

@@ -39,7 +39,9 @@ def leaves(cond: Any, path: str = "when") -> Iterator[Leaf]:
     if "q" in cond:
         ops = [k for k in cond if k != "q"]
         if len(ops) != 1 or ops[0] not in COMPARISONS:
-            raise ValueError(f"{path}: a leaf needs `q` and exactly one of {', '.join(COMPARISONS)}")
+            raise ValueError(
+                f"{path}: a leaf needs `q` and exactly one of {', '.join(COMPARISONS)}"
+            )
         yield Leaf(str(cond["q"]), ops[0], cond[ops[0]])
         return
     if len(cond) != 1 or next(iter(cond)) not in COMBINATORS:

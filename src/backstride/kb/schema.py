@@ -8,7 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 EvidenceLevel = Literal["strong", "moderate", "weak", "expert_opinion"]
 AnswerType = Literal["bool", "int", "number", "choice", "choices"]
-QuestionGroup = Literal["safety_screen", "see_clinician_screen", "spotting", "self_tests", "derived"]
+QuestionGroup = Literal[
+    "safety_screen", "see_clinician_screen", "spotting", "self_tests", "derived"
+]
 TriageName = Literal["emergency", "urgent", "see_clinician", "self_care"]
 
 #: A condition: a bare question id, a leaf mapping ({q: id, equals|includes|gte|gt|lte|lt: v}),

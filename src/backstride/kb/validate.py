@@ -99,7 +99,9 @@ def _check_leaf_value(q: s.Question, op: str, value: Any) -> str | None:
     if op in ("gte", "gt", "lte", "lt"):
         if q.type not in ("int", "number") or isinstance(value, bool):
             return f"`{op}` on `{q.id}` needs a numeric question and value"
-        return None if isinstance(value, int | float) else f"`{op}` value for `{q.id}` is not a number"
+        return (
+            None if isinstance(value, int | float) else f"`{op}` value for `{q.id}` is not a number"
+        )
     if op == "includes" and q.type != "choices":
         return f"`includes` on `{q.id}` needs a choices question"
     if op == "equals" and q.type == "choices":
@@ -150,7 +152,9 @@ def collect_problems(kb: KnowledgeBase) -> list[str]:
         for extra in r.message_if:
             p += _check_condition("red_flags.yaml", r.id, extra.when, kb)
         p += _missing("red_flags.yaml", r.id, "source", r.sources, kb.sources)
-    p += [f"causes.yaml: {c}: cause of the spec is missing" for c in CAUSE_IDS if c not in kb.causes]
+    p += [
+        f"causes.yaml: {c}: cause of the spec is missing" for c in CAUSE_IDS if c not in kb.causes
+    ]
     for c in kb.causes.values():
         for item in c.evidence:
             p += _check_condition("causes.yaml", c.id, item.when, kb)

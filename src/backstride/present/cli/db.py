@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from backstride import store
-from backstride.store.engine import code_heads, create, current_heads
 from backstride.present.cli.context import AppContext, pass_app
+from backstride.store.engine import code_heads, create, current_heads
 
 
 @click.group("db")

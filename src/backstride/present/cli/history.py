@@ -1,0 +1,83 @@
+"""`backstride history`: saved self-checks, and one re-displayed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+from rich.table import Table
+
+from backstride.present.cli.context import AppContext, pass_app
+from backstride.present.report.terminal import render_result
+from backstride.store import checks
+
+
+@click.group("history", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def history_group(ctx: click.Context, as_json: bool) -> None:
+    """List saved self-checks, newest first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    app: AppContext = ctx.obj
+    with app.engine.connect() as conn:
+        saved = checks.recent(conn, limit=100)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": c.id,
+                        "created_at": c.created_at.isoformat(),
+                        "level": c.triage_level,
+                        "kb_version": c.kb_version,
+                        "note": c.notes[0] if c.notes else None,
+                    }
+                    for c in saved
+                ],
+                indent=2,
+            )
+        )
+        return
+    table = Table(title="Saved self-checks")
+    for col in ("id", "date", "level", "top cause", "kb"):
+        table.add_column(col)
+    for c in saved:
+        causes: list[dict[str, Any]] = c.result.get("causes") or []  # type: ignore[assignment]
+        top = causes[0]["name"] if causes and causes[0]["score"] > 0 else "-"
+        table.add_row(
+            str(c.id), c.created_at.strftime("%Y-%m-%d %H:%M"), c.triage_level, top, c.kb_version
+        )
+    app.console.print(table if saved else "No saved checks yet: run `backstride check`.")
+
+
+@history_group.command("show")
+@click.argument("check_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the saved result as JSON.")
+@pass_app
+def show_cmd(app: AppContext, check_id: int, as_json: bool) -> None:
+    """Re-display one saved check exactly as it was assessed."""
+    with app.engine.connect() as conn:
+        saved = checks.get(conn, check_id=check_id)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "id": saved.id,
+                    "created_at": saved.created_at.isoformat(),
+                    "answers": saved.answers,
+                    "result": saved.result,
+                },
+                indent=2,
+            )
+        )
+        return
+    app.console.print(f"Check {saved.id} from {saved.created_at:%Y-%m-%d %H:%M} UTC")
+    render_result(app.console, saved.result)
+    for note in saved.notes:
+        app.console.print(f"[bold yellow]Note:[/] {note}")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(history_group)

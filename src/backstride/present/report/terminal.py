@@ -1,0 +1,84 @@
+"""Render a self-check result (its JSON form, so saved checks re-render the same) in a terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+LEVEL_STYLE = {
+    "emergency": ("bold white on red", "EMERGENCY"),
+    "urgent": ("bold red", "URGENT"),
+    "see_clinician": ("bold yellow", "SEE A CLINICIAN"),
+    "self_care": ("bold green", "SELF-CARE"),
+}
+
+
+def _triage_panel(triage: dict[str, Any]) -> Panel:
+    style, label = LEVEL_STYLE[triage["level"]]
+    body = [Text(triage.get("message", ""), style="bold")]
+    for r in triage["reasons"]:
+        body.append(Text(f"\n• {r['text']}"))
+        body.append(Text(f"  What to do: {r['advice']}", style="italic"))
+        body.append(Text(f"  Evidence: {r['evidence'].replace('_', ' ')}", style="dim"))
+    return Panel(Group(*body), title=f"[{style}] {label} [/]", border_style=style.split()[-1])
+
+
+def _causes_table(causes: list[dict[str, Any]], limit: int = 5) -> Table:
+    table = Table(title="Likely contributors (ranked; not a diagnosis)", show_lines=True)
+    table.add_column("Cause")
+    table.add_column("Score", justify="right")
+    table.add_column("Why we think so")
+    for c in [c for c in causes if c["score"] > 0][:limit]:
+        why = (
+            "\n".join(c["evidence"])
+            + f"\nHow strong is this link? {c['link_evidence'].replace('_', ' ')}: {c['honesty']}"
+        )
+        table.add_row(c["name"], f"{c['score']:.2f}", why)
+    return table
+
+
+def _plan_panel(plan: dict[str, Any]) -> Panel:
+    lines = [Text(f"Running: {plan['running']}", style="bold")]
+    for ex in plan["exercises"]:
+        dose = (
+            f"{ex['sets']} x {ex['reps']} reps"
+            if "reps" in ex
+            else f"{ex['sets']} x {ex['hold_s']} s"
+        )
+        side = " each side" if ex.get("per_side") else ""
+        lines.append(
+            Text(
+                f"• {ex['name']}: {dose}{side} ({ex['why']}; evidence {ex['evidence'].replace('_', ' ')})"
+            )
+        )
+    if plan.get("warm_up"):
+        lines.append(Text(f"• {plan['warm_up']}"))
+    lines += [Text(f"• {h['name']}: {h['text']}") for h in plan["habits"]]
+    lines += [Text(f"→ {cue}", style="cyan") for cue in plan["cues"]]
+    lines.append(
+        Text(
+            f"\nRe-check in {plan['recheck_after_days']} days. {plan['warning_signs']}",
+            style="yellow",
+        )
+    )
+    title = (
+        "Your plan"
+        if plan["kind"] == "full"
+        else "Until you are seen: gentle, pain-free movement only"
+    )
+    return Panel(Group(*lines), title=title)
+
+
+def render_result(console: Console, result: dict[str, Any]) -> None:
+    """Triage first, then causes, then the plan, then the disclaimer."""
+    console.print(_triage_panel(result["triage"]))
+    if result["triage"]["level"] in ("self_care", "see_clinician"):
+        console.print(_causes_table(result["causes"]))
+    if result.get("plan"):
+        console.print(_plan_panel(result["plan"]))
+    console.print(Text(result["disclaimer"], style="dim italic"))
+    console.print(Text(f"knowledge base {result['kb_version']}", style="dim"))
