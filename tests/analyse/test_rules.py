@@ -7,10 +7,21 @@ import pytest
 from backstride.analyse.rules import RULES_PATH, load_rules, parse_rules
 
 EXPECTED_IDS = {
-    "single_run_spike", "weekly_distance_change", "acwr", "monotony_strain",
-    "consecutive_hard_days", "hard_session", "hill_block", "returned_after_break",
-    "long_run_share", "cadence_trend", "shoe_life", "shoe_rotation", "same_route",
-    "surface_change", "flatness",
+    "single_run_spike",
+    "weekly_distance_change",
+    "acwr",
+    "monotony_strain",
+    "consecutive_hard_days",
+    "hard_session",
+    "hill_block",
+    "returned_after_break",
+    "long_run_share",
+    "cadence_trend",
+    "shoe_life",
+    "shoe_rotation",
+    "same_route",
+    "surface_change",
+    "flatness",
 }
 
 
@@ -33,8 +44,15 @@ def test_primary_rule_bands_match_frandsen_2025() -> None:
 
 @pytest.mark.parametrize(
     ("ratio", "label"),
-    [(0.5, "reference"), (1.10, "reference"), (1.1001, "small_spike"), (1.30, "small_spike"),
-     (1.41, "moderate_spike"), (2.0, "moderate_spike"), (2.01, "large_spike")],
+    [
+        (0.5, "reference"),
+        (1.10, "reference"),
+        (1.1001, "small_spike"),
+        (1.30, "small_spike"),
+        (1.41, "moderate_spike"),
+        (2.0, "moderate_spike"),
+        (2.01, "large_spike"),
+    ],
 )
 def test_band_edges_belong_to_the_lower_band(ratio: float, label: str) -> None:
     assert load_rules()["single_run_spike"].band_for(ratio).label == label
@@ -46,8 +64,10 @@ def test_weekly_change_bands_are_10_and_30_percent() -> None:
 
 
 def test_threshold_names_carry_a_unit_or_are_unitless_counts() -> None:
-    unit = re.compile(r"_(m|km|days|weeks|ratio|share|m_per_km|runs|pairs_in_use|per_week|"
-                      r"similarity|monotony|hard_days|change|with_route)$")
+    unit = re.compile(
+        r"_(m|km|days|weeks|ratio|share|m_per_km|runs|pairs_in_use|per_week|"
+        r"similarity|monotony|hard_days|change|with_route)$"
+    )
     for rule in load_rules().rules:
         for name in rule.thresholds:
             assert unit.search(name), f"{rule.id}.{name} has no unit suffix"

@@ -11,17 +11,31 @@ from tests.analyse._factory import run
 
 @pytest.mark.parametrize(
     ("sport", "expected"),
-    [("running", True), ("Run", True), ("Trail Run", True), ("treadmill_running", True),
-     ("VirtualRun", True), ("cycling", False), ("walking", False), ("swimming", False)],
+    [
+        ("running", True),
+        ("Run", True),
+        ("Trail Run", True),
+        ("treadmill_running", True),
+        ("VirtualRun", True),
+        ("cycling", False),
+        ("walking", False),
+        ("swimming", False),
+    ],
 )
 def test_is_run_covers_fit_and_strava_names(sport: str, expected: bool) -> None:
     assert summaries.is_run(run(1, date(2025, 11, 3), sport=sport).activity) is expected
 
 
 def test_local_date_uses_the_utc_offset() -> None:
-    a = Activity(sport="running", started_at=datetime(2025, 11, 8, 23, 30, tzinfo=UTC),
-                 elapsed_s=1800, source_file="x", content_hash="y", source_format="fit",
-                 utc_offset_s=3600)
+    a = Activity(
+        sport="running",
+        started_at=datetime(2025, 11, 8, 23, 30, tzinfo=UTC),
+        elapsed_s=1800,
+        source_file="x",
+        content_hash="y",
+        source_format="fit",
+        utc_offset_s=3600,
+    )
     assert summaries.local_date(a) == date(2025, 11, 9)
 
 
@@ -42,8 +56,14 @@ def test_weekly_summaries_by_hand() -> None:
         run(4, date(2025, 11, 4), 30.0, sport="cycling"),
         run(5, date(2025, 11, 19), 5.0, minutes=30),
     ]
-    weeks = summaries.weekly_summaries(acts, first_date=date(2025, 11, 3), last_date=date(2025, 11, 19))
-    assert [w.week_start_date for w in weeks] == [date(2025, 11, 3), date(2025, 11, 10), date(2025, 11, 17)]
+    weeks = summaries.weekly_summaries(
+        acts, first_date=date(2025, 11, 3), last_date=date(2025, 11, 19)
+    )
+    assert [w.week_start_date for w in weeks] == [
+        date(2025, 11, 3),
+        date(2025, 11, 10),
+        date(2025, 11, 17),
+    ]
     w = weeks[0]
     assert (w.runs, w.distance_m, w.duration_s, w.climbing_m) == (3, 30_000, 184 * 60, 200)
     assert (w.longest_run_m, w.longest_run_id) == (16_000, 3)
@@ -56,14 +76,22 @@ def test_weekly_summaries_by_hand() -> None:
 
 def test_sunday_weeks_move_the_sunday_run() -> None:
     acts = [run(1, date(2025, 11, 8), 5.0), run(2, date(2025, 11, 9), 10.0)]
-    weeks = summaries.weekly_summaries(acts, first_date=date(2025, 11, 8),
-                                       last_date=date(2025, 11, 9), week_start="sunday")
+    weeks = summaries.weekly_summaries(
+        acts, first_date=date(2025, 11, 8), last_date=date(2025, 11, 9), week_start="sunday"
+    )
     assert [(w.week_start_date, w.distance_m) for w in weeks] == [
-        (date(2025, 11, 2), 5000), (date(2025, 11, 9), 10000)]
+        (date(2025, 11, 2), 5000),
+        (date(2025, 11, 9), 10000),
+    ]
 
 
 def test_daily_distance_counts_rest_days_as_zero() -> None:
-    acts = [run(1, date(2025, 11, 3), 5.0), run(2, date(2025, 11, 3), 3.0, hour=18),
-            run(3, date(2025, 11, 5), 10.0)]
-    daily = summaries.daily_distance_m(acts, first_date=date(2025, 11, 2), last_date=date(2025, 11, 6))
+    acts = [
+        run(1, date(2025, 11, 3), 5.0),
+        run(2, date(2025, 11, 3), 3.0, hour=18),
+        run(3, date(2025, 11, 5), 10.0),
+    ]
+    daily = summaries.daily_distance_m(
+        acts, first_date=date(2025, 11, 2), last_date=date(2025, 11, 6)
+    )
     assert daily == [0.0, 8000.0, 0.0, 10000.0, 0.0]

@@ -109,7 +109,7 @@ def _week_flags(h: History, weeks: Sequence[summaries.WeekSummary]) -> list[Load
     rule = h.rules["weekly_distance_change"]
     floor_m = rule.thresholds["min_previous_week_distance_m"]
     out = []
-    for prev, week in zip(weeks, weeks[1:], strict=False):
+    for i, (prev, week) in enumerate(zip(weeks, weeks[1:], strict=False)):
         ratio = load.change_ratio(week.distance_m, prev.distance_m)
         if ratio is None or prev.distance_m < floor_m:
             continue
@@ -120,11 +120,11 @@ def _week_flags(h: History, weeks: Sequence[summaries.WeekSummary]) -> list[Load
             f"Week of {format_day(week.week_start_date)}: {h.fmt(week.distance_m)}, "
             f"{round((ratio - 1) * 100)}% more than the week before ({h.fmt(prev.distance_m)})"
         )
-        out.append(
-            LoadFlag(
-                rule.id, band.severity, text, None, week.week_start_date, None, "mileage_increase"
-            )
-        )
+        # Alternate-day running swings 3- and 4-run weeks by a third; only a week above
+        # every one of the 4 before it is a new level, i.e. a "mileage increase".
+        new_level = week.distance_m > max(w.distance_m for w in weeks[max(0, i - 3) : i + 1])
+        change = "mileage_increase" if new_level else None
+        out.append(LoadFlag(rule.id, band.severity, text, None, week.week_start_date, None, change))
     return out + _hill_flags(h, weeks) + _monotony_flags(h, weeks)
 
 
