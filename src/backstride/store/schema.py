@@ -6,8 +6,10 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
+    Date,
     DateTime,
     Float,
+    ForeignKey,
     Integer,
     MetaData,
     String,
@@ -90,4 +92,31 @@ seen_paths = Table(
     # the file's own hash; NULL for an archive, whose members are in source_files
     Column("content_hash", String(64), nullable=True),
     Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+
+# A pair of shoes; its distance is start_distance_m plus the runs linked in activity_shoes.
+shoes = Table(
+    "shoes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("limit_km", Float, nullable=False),
+    Column("added_date", Date, nullable=False),
+    Column("retired_date", Date, nullable=True),
+    Column("start_distance_m", Float, nullable=False, default=0.0),
+)
+
+# Which pair each activity was run in: at most one pair per activity.
+activity_shoes = Table(
+    "activity_shoes",
+    metadata,
+    Column(
+        "activity_id",
+        Integer,
+        ForeignKey("activities.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "shoe_id", Integer, ForeignKey("shoes.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
 )
