@@ -237,7 +237,8 @@ def _cadence_spm(
     if sport not in _FOOT_SPORTS and sub_sport not in _FOOT_SUB_SPORTS:
         return None
     if "avg_cadence" in session:
-        return 2 * (float(session["avg_cadence"]) + session.get("avg_fractional_cadence", 0.0))
+        fraction = float(session.get("avg_fractional_cadence", 0.0))
+        return 2 * (float(session["avg_cadence"]) + fraction)
     cadences = [r[5] for r in records if r[5]]
     return 2 * sum(cadences) / len(cadences) if cadences else None
 
