@@ -1,0 +1,1 @@
+"""Activity files → `Activity` values; no database access here."""
