@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from backstride.errors import CorruptFile, NotAnActivity
+from backstride.errors import NotAnActivity
 from backstride.ingest._samples import summarise
 from backstride.ingest._xml import iter_elements, localname
 from backstride.models import Activity, sport_family
@@ -99,7 +99,7 @@ def read_gpx(data: bytes, *, source_file: str, content_hash: str) -> list[Activi
 
     Raises:
         NotAnActivity: a route, or a track without timestamps (a plan, not a recording).
-        CorruptFile: malformed or truncated XML, or no track points.
+        CorruptFile: malformed or truncated XML.
         UnsafeInput: entity declarations or external references.
     """
     reader = _Reader()
@@ -122,7 +122,10 @@ def read_gpx(data: bytes, *, source_file: str, content_hash: str) -> list[Activi
             raise NotAnActivity(
                 f"{source_file}: route, not a recorded activity (no track with timestamps)"
             )
-        raise CorruptFile(f"{source_file}: GPX without track points")
+        raise NotAnActivity(
+            f"{source_file}: no track in this GPX (waypoints or metadata only), "
+            "not a recorded activity"
+        )
     return [_activity(reader, source_file, content_hash)]
 
 

@@ -144,6 +144,8 @@ def find_duplicate(conn: Connection, *, activity: Activity) -> StoredActivity | 
     )
     for row in conn.execute(query):
         stored = _to_model(row)
+        if stored.activity.content_hash == activity.content_hash:
+            continue  # sessions of one multisport file are never each other's duplicates
         if is_same_session(stored.activity, activity):
             return stored
     return None

@@ -1,0 +1,1 @@
+"""Use cases that combine stages (ingest + store, ...); only `present` imports these."""
