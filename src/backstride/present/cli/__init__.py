@@ -52,9 +52,9 @@ def cli(ctx: click.Context, database_url: str | None, verbose: int) -> None:
 
 
 def _register() -> None:
-    from backstride.present.cli import db
+    from backstride.present.cli import activities, db, importing
 
-    for module in (db,):
+    for module in (db, importing, activities):
         module.register(cli)
 
 
