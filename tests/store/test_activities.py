@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from backstride.errors import NotFound
 from backstride.models import Activity
+from backstride.models import sport_family
 from backstride.store import activities, sources
 
 START = datetime(2024, 5, 4, 7, 30, tzinfo=UTC)
@@ -106,10 +107,10 @@ def test_replace_source_keeps_id_and_strava_name_and_gear(engine: Engine) -> Non
 
 
 def test_sport_family_groups_names_from_every_format() -> None:
-    assert {activities.sport_family(s) for s in ("running", "Running", "trail_running")} == {"run"}
-    assert activities.sport_family("Biking") == "ride"
-    assert activities.sport_family("lap_swimming") == "swim"
-    assert activities.sport_family(None) == "other"
+    assert {sport_family(s) for s in ("running", "Running", "trail_running")} == {"run"}
+    assert sport_family("Biking") == "ride"
+    assert sport_family("lap_swimming") == "swim"
+    assert sport_family(None) == "other"
 
 
 def _ledger(engine: Engine) -> None:

@@ -1,4 +1,4 @@
-"""Orchestration: load from the store, call the pure analysis, return plain results.
+"""Use cases that combine stages (ingest + store, store + analyse); only `present` imports these.
 
-May import ``store`` and ``analyse``; only ``present`` imports it.
+Each function takes a Connection and plain values and returns plain results.
 """

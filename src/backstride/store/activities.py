@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, or_, select, update
 
 from backstride.errors import NotFound
-from backstride.models import Activity, StoredActivity
+from backstride.models import Activity, StoredActivity, sport_family
 from backstride.store.schema import activities
 
 #: Two records of one session start within this of each other [s].
@@ -25,25 +25,7 @@ DURATION_TOLERANCE = 0.05
 DISTANCE_TOLERANCE_M = 150.0
 DISTANCE_TOLERANCE = 0.03
 
-_FAMILIES: dict[str, tuple[str, ...]] = {
-    "run": ("run", "jog", "treadmill", "trail", "track"),
-    "ride": ("cycl", "bik", "ride", "spin"),
-    "swim": ("swim",),
-    "walk": ("walk", "hik"),
-    "row": ("row", "paddl", "kayak", "canoe", "sup"),
-    "ski": ("ski",),
-}
-
 _ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity))
-
-
-def sport_family(sport: str | None) -> str:
-    """The broad family a sport name belongs to: run, ride, swim, walk, row, ski or other."""
-    name = (sport or "").lower()
-    for family, stems in _FAMILIES.items():
-        if any(stem in name for stem in stems):
-            return family
-    return "other"
 
 
 def _utc(moment: datetime) -> datetime:
@@ -162,6 +144,8 @@ def find_duplicate(conn: Connection, *, activity: Activity) -> StoredActivity | 
     )
     for row in conn.execute(query):
         stored = _to_model(row)
+        if stored.activity.content_hash == activity.content_hash:
+            continue  # sessions of one multisport file are never each other's duplicates
         if is_same_session(stored.activity, activity):
             return stored
     return None

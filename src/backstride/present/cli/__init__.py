@@ -52,9 +52,9 @@ def cli(ctx: click.Context, database_url: str | None, verbose: int) -> None:
 
 
 def _register() -> None:
-    from backstride.present.cli import db, load, shoes
+    from backstride.present.cli import activities, db, importing, load, shoes
 
-    for module in (db, load, shoes):
+    for module in (db, importing, activities, load, shoes):
         module.register(cli)
 
 

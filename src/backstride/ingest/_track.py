@@ -1,0 +1,74 @@
+"""Track-level helpers shared by the file readers: climbing from altitude, route thinning.
+
+Pure functions over plain sequences; no file formats here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+_EARTH_RADIUS_M = 6_371_000.0
+
+#: Altitude must move this far past the last turning point before it counts as climbing or
+#: descending. GPS altitude wanders by several metres while standing still; barometric
+#: altimeters step by ~0.2–1 m. 3 m is GoldenCheetah's default "elevation hysteresis".
+ELEVATION_HYSTERESIS_M = 3.0
+
+
+def elevation_gain_loss_m(
+    altitudes_m: Sequence[float], *, hysteresis_m: float = ELEVATION_HYSTERESIS_M
+) -> tuple[float, float]:
+    """Total climb and descent [m] of an altitude series, ignoring wiggles under the hysteresis.
+
+    A 3-point median first drops single-sample spikes (GPS altitude glitches), then the
+    reference altitude only moves once the signal has left a ±`hysteresis_m` band, so
+    noise around a flat line adds nothing.
+
+    References:
+        GoldenCheetah, "Elevation hysteresis" preference (default 3 m), used by its
+        elevation-gain metric.
+    """
+    if len(altitudes_m) < 2:
+        return 0.0, 0.0
+    a = altitudes_m
+    smooth = [a[0], *(sorted(a[i - 1 : i + 2])[1] for i in range(1, len(a) - 1)), a[-1]]
+    gain = loss = 0.0
+    ref = smooth[0]
+    for alt in smooth:
+        if alt - ref >= hysteresis_m:
+            gain += alt - ref
+            ref = alt
+        elif ref - alt >= hysteresis_m:
+            loss += ref - alt
+            ref = alt
+    return gain, loss
+
+
+def _distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Equirectangular distance; exact enough at the ≤ 1 km scale it is used on."""
+    lat = math.radians((a[0] + b[0]) / 2)
+    dx = math.radians(b[1] - a[1]) * math.cos(lat)
+    dy = math.radians(b[0] - a[0])
+    return _EARTH_RADIUS_M * math.hypot(dx, dy)
+
+
+def simplify_route(
+    points: Sequence[tuple[float, float]], *, spacing_m: float = 50.0, max_points: int = 200
+) -> tuple[tuple[float, float], ...]:
+    """Thin a (lat, lon) track to points at least `spacing_m` apart, at most `max_points`.
+
+    Enough for terrain and route-similarity analysis; the first and last points are kept.
+    """
+    if not points:
+        return ()
+    kept = [points[0]]
+    for point in points[1:]:
+        if _distance_m(kept[-1], point) >= spacing_m:
+            kept.append(point)
+    if kept[-1] != points[-1] and len(points) > 1:
+        kept.append(points[-1])
+    if len(kept) > max_points:
+        last = len(kept) - 1
+        kept = [kept[round(i * last / (max_points - 1))] for i in range(max_points)]
+    return tuple(kept)
