@@ -154,12 +154,16 @@ def _hill_flags(h: History, weeks: Sequence[summaries.WeekSummary]) -> list[Load
 
 def _monotony_flags(h: History, weeks: Sequence[summaries.WeekSummary]) -> list[LoadFlag]:
     rule = h.rules["monotony_strain"]
+    if not weeks:
+        return []
+    first = weeks[0].week_start_date
+    all_days = summaries.daily_distance_m(h.runs, first_date=first, last_date=h.today)
     out = []
     for week in weeks:
-        last = min(week.week_start_date + timedelta(days=6), h.today)
-        if last - week.week_start_date < timedelta(days=6):
+        offset = (week.week_start_date - first).days
+        daily = all_days[offset : offset + 7]
+        if len(daily) < 7:
             continue  # a partial week would count the days still to come as rest
-        daily = summaries.daily_distance_m(h.runs, first_date=week.week_start_date, last_date=last)
         value = load.monotony(daily)
         if value == value and value >= rule.thresholds["high_monotony"]:  # NaN-safe
             shown = "no rest-day variation" if value == float("inf") else f"{value:.1f}"

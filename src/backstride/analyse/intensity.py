@@ -7,6 +7,7 @@ that most of a runner's runs are easy, so the median is an easy run.
 
 from __future__ import annotations
 
+import bisect
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -74,13 +75,12 @@ def classify_sessions(
     opinion (``hard_session`` in load_rules.yaml).
     """
     runs = runs_only(activities)
+    starts = [r.activity.started_at for r in runs]
     window = timedelta(days=reference_days)
     out = []
     for i, run in enumerate(runs):
-        start = run.activity.started_at
-        reference = [
-            p.activity for p in runs[:i] if start - window <= p.activity.started_at < start
-        ]
+        lo = bisect.bisect_left(starts, run.activity.started_at - window, 0, i)
+        reference = [p.activity for p in runs[lo:i]]
         hard, basis, ratio = _judge(
             run.activity,
             reference,

@@ -7,6 +7,7 @@ Pure numeric functions (pvlib style): loads in, numbers out. Thresholds come fro
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -41,7 +42,8 @@ def longest_run_ratios(
     """Each run's distance divided by the longest run of the previous `window_days` days.
 
     The window is ``[started_at - window_days, started_at)``, so an earlier run on the
-    same day counts. Runs without a distance are skipped.
+    same day counts. Runs without a distance are skipped. Of equally long earlier runs,
+    the most recent is the reference.
 
     References:
         Frandsen JSB et al. How much running is too much? Identifying high-risk running
@@ -49,11 +51,14 @@ def longest_run_ratios(
     """
     runs = [r for r in runs_only(activities) if r.activity.distance_m]
     window = timedelta(days=window_days)
+    # Sliding-window maximum (monotonic deque of indices, distances decreasing): O(n).
+    candidates: deque[int] = deque()
     spikes = []
     for i, run in enumerate(runs):
         start = run.activity.started_at
-        before = [p for p in runs[:i] if start - window <= p.activity.started_at < start]
-        best = max(before, key=lambda p: p.activity.distance_m or 0.0, default=None)
+        while candidates and runs[candidates[0]].activity.started_at < start - window:
+            candidates.popleft()
+        best = runs[candidates[0]] if candidates else None
         dist = run.activity.distance_m or 0.0
         best_m = best.activity.distance_m if best else None
         spikes.append(
@@ -66,6 +71,9 @@ def longest_run_ratios(
                 ratio=dist / best_m if best_m else None,
             )
         )
+        while candidates and (runs[candidates[-1]].activity.distance_m or 0.0) <= dist:
+            candidates.pop()
+        candidates.append(i)
     return spikes
 
 

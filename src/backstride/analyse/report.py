@@ -184,8 +184,10 @@ def build_load_report(
     since = rows[0].week_start_date
     recent = [r for r in h.runs if summaries.local_date(r.activity) >= since]
     totals = shoes.distance_per_shoe_m(h.runs, h.shoes, h.shoe_of)
+    # Pairwise route comparison is quadratic, so it looks only at the rule's own window.
+    route_since = today - timedelta(days=int(h.rules.threshold("same_route", "window_days")) - 1)
     repeated = terrain.most_repeated_route(
-        recent,
+        [r for r in h.runs if summaries.local_date(r.activity) >= route_since],
         cell_m=h.rules.threshold("same_route", "grid_cell_m"),
         min_similarity=h.rules.threshold("same_route", "min_similarity"),
     )

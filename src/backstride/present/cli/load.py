@@ -87,7 +87,7 @@ def render(app: AppContext, report: LoadReport) -> None:
     surfaces = ", ".join(f"{k} {v:.0%}" for k, v in report.surface_shares.items()) or "unknown"
     app.console.print(
         f"Terrain: {climb or '?'} m climbing per km; surface {surfaces}; "
-        f"most-repeated route {_num(report.same_route_share, '.0%') or 'n/a'} of runs"
+        f"most-repeated route {_num(report.same_route_share, '.0%') or 'n/a'} of runs (28 days)"
     )
     app.console.print(
         f"Shoes in use (30 days): {report.pairs_in_rotation}; cadence trend "
