@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
@@ -113,3 +113,34 @@ def test_hill_block_ratio_against_the_4_weeks_before() -> None:
 def test_breaks_of_14_days_or_more() -> None:
     days = [date(2025, 10, 1), date(2025, 10, 14), date(2025, 10, 28), date(2025, 10, 29)]
     assert load.breaks(days, min_gap_days=14) == [(date(2025, 10, 14), date(2025, 10, 28))]
+
+
+def _naive_ratios(acts: list, window_days: int = 30) -> list:  # type: ignore[type-arg]
+    runs = sorted(
+        (a for a in acts if a.activity.distance_m), key=lambda a: (a.activity.started_at, a.id)
+    )
+    out = []
+    for i, r in enumerate(runs):
+        t = r.activity.started_at
+        prev = [
+            p.activity.distance_m
+            for p in runs[:i]
+            if t - timedelta(days=window_days) <= p.activity.started_at < t
+        ]
+        out.append(r.activity.distance_m / max(prev) if prev else None)
+    return out
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 120), st.integers(0, 23), st.floats(0.5, 40)), max_size=40)
+)
+def test_sliding_window_matches_the_naive_definition(points: list) -> None:  # type: ignore[type-arg]
+    acts = [
+        run(i, date(2025, 1, 1) + timedelta(days=d), km, hour=h)
+        for i, (d, h, km) in enumerate(points)
+    ]
+    got = [s.ratio for s in load.longest_run_ratios(acts)]
+    want = _naive_ratios(acts)
+    assert len(got) == len(want)
+    for g, w in zip(got, want, strict=True):
+        assert (g is None and w is None) or g == pytest.approx(w)

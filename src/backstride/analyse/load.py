@@ -53,9 +53,16 @@ def longest_run_ratios(
     window = timedelta(days=window_days)
     # Sliding-window maximum (monotonic deque of indices, distances decreasing): O(n).
     candidates: deque[int] = deque()
+    pushed = 0  # runs[:pushed] have entered the deque (only those strictly earlier)
     spikes = []
-    for i, run in enumerate(runs):
+    for run in runs:
         start = run.activity.started_at
+        while pushed < len(runs) and runs[pushed].activity.started_at < start:
+            dist_j = runs[pushed].activity.distance_m or 0.0
+            while candidates and (runs[candidates[-1]].activity.distance_m or 0.0) <= dist_j:
+                candidates.pop()
+            candidates.append(pushed)
+            pushed += 1
         while candidates and runs[candidates[0]].activity.started_at < start - window:
             candidates.popleft()
         best = runs[candidates[0]] if candidates else None
@@ -71,9 +78,6 @@ def longest_run_ratios(
                 ratio=dist / best_m if best_m else None,
             )
         )
-        while candidates and (runs[candidates[-1]].activity.distance_m or 0.0) <= dist:
-            candidates.pop()
-        candidates.append(i)
     return spikes
 
 
