@@ -22,6 +22,7 @@ EXPECTED_IDS = {
     "same_route",
     "surface_change",
     "flatness",
+    "pain_monitoring",
 }
 
 
@@ -66,7 +67,7 @@ def test_weekly_change_bands_are_10_and_30_percent() -> None:
 def test_threshold_names_carry_a_unit_or_are_unitless_counts() -> None:
     unit = re.compile(
         r"_(m|km|days|weeks|ratio|share|m_per_km|runs|pairs_in_use|per_week|"
-        r"similarity|monotony|hard_days|change|with_route)$"
+        r"similarity|monotony|hard_days|change|with_route|nprs)$"
     )
     for rule in load_rules().rules:
         for name in rule.thresholds:
