@@ -139,3 +139,11 @@ def test_shoes_errors_exit_with_what_to_do(runner: CliRunner, cli_env: dict[str,
     assert result.exit_code == 1 and "already exists" in result.output
     result = runner.invoke(cli, ["shoes", "add", "X", "--limit-km", "0"], env=cli_env)
     assert result.exit_code == 1 and "must be above 0" in result.output
+
+
+def test_shoes_set_limit(runner: CliRunner, cli_env: dict[str, str]) -> None:
+    runner.invoke(cli, ["shoes", "add", "Pegasus"], env=cli_env)
+    result = runner.invoke(cli, ["shoes", "set-limit", "1", "650"], env=cli_env)
+    assert (result.exit_code, result.output) == (0, "shoes #1 Pegasus: limit 650 km\n")
+    result = runner.invoke(cli, ["shoes", "set-limit", "1", "0"], env=cli_env)
+    assert result.exit_code == 1 and "must be above 0" in result.output

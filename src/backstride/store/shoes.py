@@ -103,6 +103,15 @@ def retire(conn: Connection, *, shoe_id: int, retired_date: date) -> Shoe:
     return get(conn, shoe_id=shoe_id)
 
 
+def set_limit(conn: Connection, *, shoe_id: int, limit_km: float) -> Shoe:
+    """Change the distance after which a pair is due."""
+    if limit_km <= 0:
+        raise StoreError(f"limit {limit_km:g} km: a shoe limit must be above 0")
+    get(conn, shoe_id=shoe_id)
+    conn.execute(update(shoes).where(shoes.c.id == shoe_id).values(limit_km=limit_km))
+    return get(conn, shoe_id=shoe_id)
+
+
 def assign(conn: Connection, *, shoe_id: int, activity_ids: Iterable[int]) -> int:
     """Link activities to a pair (replacing any earlier pair); returns how many were linked."""
     get(conn, shoe_id=shoe_id)

@@ -110,6 +110,17 @@ def retire_cmd(app: AppContext, shoe_id: int, on: datetime | None) -> None:
     click.echo(f"retired shoes #{shoe.id} {shoe.name}")
 
 
+@shoes_group.command("set-limit")
+@click.argument("shoe_id", type=int)
+@click.argument("limit_km", type=float)
+@pass_app
+def set_limit_cmd(app: AppContext, shoe_id: int, limit_km: float) -> None:
+    """Set the distance [km] after which a pair is due. Example: backstride shoes set-limit 1 650"""
+    with app.engine.begin() as conn:
+        shoe = shoe_store.set_limit(conn, shoe_id=shoe_id, limit_km=limit_km)
+    click.echo(f"shoes #{shoe.id} {shoe.name}: limit {shoe.limit_km:g} km")
+
+
 @shoes_group.command("assign")
 @click.argument("shoe_id", type=int)
 @click.argument("activity_ids", type=int, nargs=-1)
