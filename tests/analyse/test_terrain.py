@@ -82,3 +82,11 @@ def test_surface_shares_and_change() -> None:
     assert shares == {"road": pytest.approx(0.75), "trail": pytest.approx(0.25)}
     assert terrain.share_change({"road": 1.0}, shares) == pytest.approx(0.25)
     assert terrain.share_change({"road": 1.0}, {"trail": 1.0}) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("m_per_km", "label"),
+    [(0, "flat"), (5, "flat"), (5.1, "rolling"), (15, "rolling"), (22, "hilly")],
+)
+def test_flatness_bands(m_per_km: float, label: str) -> None:
+    assert terrain.flatness(m_per_km) == label

@@ -69,6 +69,7 @@ def test_load_json_keys_and_si_units(
         "pairs_in_rotation",
         "cadence_trend_spm_per_week",
         "climbing_m_per_km",
+        "flatness",
         "surface_shares",
         "same_route_share",
         "acwr_note",

@@ -65,6 +65,7 @@ class LoadReport:
     pairs_in_rotation: int = 0
     cadence_trend_spm_per_week: float | None = None
     climbing_m_per_km: float | None = None
+    flatness: str | None = None
     surface_shares: dict[str, float] = field(default_factory=dict)
     same_route_share: float | None = None
     acwr_note: str = ACWR_NOTE
@@ -191,6 +192,7 @@ def build_load_report(
         cell_m=h.rules.threshold("same_route", "grid_cell_m"),
         min_similarity=h.rules.threshold("same_route", "min_similarity"),
     )
+    climb = terrain.climbing_m_per_km(recent)
     return LoadReport(
         today=today,
         weeks=rows,
@@ -214,7 +216,14 @@ def build_load_report(
         cadence_trend_spm_per_week=cadence_trend(
             rows, min_weeks=int(h.rules.threshold("cadence_trend", "min_weeks"))
         ),
-        climbing_m_per_km=terrain.climbing_m_per_km(recent),
+        climbing_m_per_km=climb,
+        flatness=None
+        if climb is None
+        else terrain.flatness(
+            climb,
+            flat_max_m_per_km=h.rules.threshold("flatness", "flat_max_m_per_km"),
+            rolling_max_m_per_km=h.rules.threshold("flatness", "rolling_max_m_per_km"),
+        ),
         surface_shares=terrain.surface_shares(recent),
         same_route_share=repeated.share if repeated else None,
     )

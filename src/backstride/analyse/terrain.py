@@ -95,6 +95,15 @@ def climbing_m_per_km(activities: Sequence[StoredActivity]) -> float | None:
     return sum(g for g, _ in pairs if g is not None) / distance_km if distance_km else None
 
 
+def flatness(
+    climbing_m_per_km: float, *, flat_max_m_per_km: float = 5.0, rolling_max_m_per_km: float = 15.0
+) -> str:
+    """ "flat", "rolling" or "hilly" by climbing per kilometre (bands in load_rules.yaml)."""
+    if climbing_m_per_km <= flat_max_m_per_km:
+        return "flat"
+    return "rolling" if climbing_m_per_km <= rolling_max_m_per_km else "hilly"
+
+
 def surface_of(activity: Activity) -> str | None:
     """road, trail, track or treadmill where the file says so (surface, sub-sport or sport)."""
     if activity.surface:

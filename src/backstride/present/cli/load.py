@@ -86,7 +86,8 @@ def render(app: AppContext, report: LoadReport) -> None:
     climb = _num(report.climbing_m_per_km, ".1f")
     surfaces = ", ".join(f"{k} {v:.0%}" for k, v in report.surface_shares.items()) or "unknown"
     app.console.print(
-        f"Terrain: {climb or '?'} m climbing per km; surface {surfaces}; "
+        f"Terrain: {climb or '?'} m climbing per km ({report.flatness or 'unknown'}); "
+        f"surface {surfaces}; "
         f"most-repeated route {_num(report.same_route_share, '.0%') or 'n/a'} of runs (28 days)"
     )
     app.console.print(
