@@ -8,8 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from backstride.errors import NotFound
-from backstride.models import Activity
-from backstride.models import sport_family
+from backstride.models import Activity, sport_family
 from backstride.store import activities, sources
 
 START = datetime(2024, 5, 4, 7, 30, tzinfo=UTC)
