@@ -8,8 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from backstride.errors import NotFound
-from backstride.models import Activity
-from backstride.models import sport_family
+from backstride.models import Activity, sport_family
 from backstride.store import activities, sources
 
 START = datetime(2024, 5, 4, 7, 30, tzinfo=UTC)
@@ -142,3 +141,15 @@ def test_source_ledger_sqlite(engine: Engine) -> None:
 @pytest.mark.postgres
 def test_source_ledger_postgres(postgres_engine: Engine) -> None:
     _ledger(postgres_engine)
+
+
+def test_sessions_of_one_file_never_match_each_other(engine: Engine) -> None:
+    # A chained FIT can hold two sessions with the same start (fit__chained_...poolswim).
+    with engine.begin() as conn:
+        activities.add(conn, activity=_run(sport="generic"))
+        second = _run(sport="generic", session_index=1)
+        assert activities.find_duplicate(conn, activity=second) is None
+
+
+def test_fingerprint_is_family_and_start_minute() -> None:
+    assert activities.fingerprint(_run(sport="trail_running")) == "run@2024-05-04T07:30"

@@ -251,9 +251,5 @@ def _device(member: FitMember) -> str | None:
 
 
 def _route(records: list[Record]) -> tuple[tuple[float, float], ...]:
-    points = [
-        (round(r[1] * _SEMICIRCLE_DEG, 6), round(r[2] * _SEMICIRCLE_DEG, 6))
-        for r in records
-        if r[1] is not None and r[2] is not None
-    ]
-    return simplify_route(points)
+    points = [(r[1], r[2]) for r in records if r[1] is not None and r[2] is not None]
+    return simplify_route(points, unit_deg=_SEMICIRCLE_DEG)

@@ -55,19 +55,10 @@ def localname(tag: Any) -> str:
     return name
 
 
-def iter_elements(
-    data: bytes, *, source_file: str, tags: tuple[str, ...], free: frozenset[str]
-) -> Iterator[tuple[str, Any]]:
-    """Yield (local name, element) for each element named in `tags` as it closes.
-
-    Elements named in `free` (the repeating containers, e.g. track points) are then
-    cleared with their earlier siblings, so memory stays bounded by one point.
-
-    Raises:
-        CorruptFile: truncated or malformed XML (after the elements read so far).
-    """
+def open_events(data: bytes, *, source_file: str, tags: tuple[str, ...]) -> Any:
+    """A hardened lxml iterparse over `data`, reporting the end of each named element."""
     body = prepare(data, source_file=source_file)
-    context = etree.iterparse(
+    return etree.iterparse(
         io.BytesIO(body),
         events=("end",),
         tag=[f"{{*}}{t}" for t in tags] + list(tags),
@@ -79,6 +70,38 @@ def iter_elements(
         recover=True,
         remove_comments=True,
     )
+
+
+def raise_on_fatal(context: Any, *, source_file: str) -> None:
+    """After parsing in recover mode: a cut-short or non-XML document is CorruptFile."""
+    fatal = [e for e in context.error_log if e.level >= _FATAL]
+    if fatal:
+        first = fatal[0]
+        raise CorruptFile(
+            f"{source_file}: truncated or malformed XML (line {first.line}: "
+            f"{first.message.strip()})"
+        )
+
+
+def free_earlier_siblings(element: Any) -> None:
+    """Drop the already-read siblings before `element`, keeping memory bounded."""
+    parent = element.getparent()
+    if parent is not None:
+        del parent[: parent.index(element)]
+
+
+def iter_elements(
+    data: bytes, *, source_file: str, tags: tuple[str, ...], free: frozenset[str]
+) -> Iterator[tuple[str, Any]]:
+    """Yield (local name, element) for each element named in `tags` as it closes.
+
+    Elements named in `free` (the repeating containers, e.g. track points) are then
+    cleared with their earlier siblings, so memory stays bounded by one point.
+
+    Raises:
+        CorruptFile: truncated or malformed XML (after the elements read so far).
+    """
+    context = open_events(data, source_file=source_file, tags=tags)
     cache = _NAMES
     try:
         for _event, element in context:
@@ -93,10 +116,4 @@ def iter_elements(
                         del parent[0]
     except etree.XMLSyntaxError as exc:
         raise CorruptFile(f"{source_file}: not readable XML: {exc}") from exc
-    fatal = [e for e in context.error_log if e.level >= _FATAL]
-    if fatal:
-        first = fatal[0]
-        raise CorruptFile(
-            f"{source_file}: truncated or malformed XML (line {first.line}: "
-            f"{first.message.strip()})"
-        )
+    raise_on_fatal(context, source_file=source_file)

@@ -1,4 +1,8 @@
-"""GPX 1.0/1.1 tracks (with Garmin/Strava hr and cad extensions) to an Activity."""
+"""GPX 1.0/1.1 tracks (with Garmin/Strava hr and cad extensions) to an Activity.
+
+The point loop is written flat (bound appends, one dict lookup per element, numbers
+converted in bulk by numpy) because it runs once per XML element of a whole history.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+from lxml import etree
 
-from backstride.errors import NotAnActivity
+from backstride.errors import CorruptFile, NotAnActivity
 from backstride.ingest._samples import summarise
-from backstride.ingest._xml import iter_elements, localname
+from backstride.ingest._xml import (
+    free_earlier_siblings,
+    localname,
+    open_events,
+    raise_on_fatal,
+)
 from backstride.models import Activity, sport_family
 
 #: Strava writes its activity-type code into <trk><type>.
@@ -23,31 +34,23 @@ STRAVA_TYPES: dict[str, str] = {
     "17": "cycling",
     "26": "generic",
 }
-_POINT = "trkpt"
-_RESETS = frozenset(("metadata", "wpt", "rtept"))
-_VALUES = frozenset(("time", "ele", "hr", "cad", "heartrate", "cadence"))
-_TAGS: tuple[str, ...] = (_POINT, "trkseg", "type", "name", *_VALUES, *_RESETS)
+_TAGS = (
+    "trkpt",
+    "trkseg",
+    "time",
+    "ele",
+    "hr",
+    "heartrate",
+    "cad",
+    "cadence",
+    "type",
+    "name",
+    "metadata",
+    "wpt",
+    "rtept",
+)
 _ALIASES = {"heartrate": "hr", "cadence": "cad"}
-_COLUMNS = ("time", "lat", "lon", "ele", "hr", "cad")
-
-
-def _number(text: str | None) -> float:
-    try:
-        return float(text) if text is not None else math.nan
-    except ValueError:
-        return math.nan
-
-
-def _seconds(text: str | None) -> float | None:
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    if moment.tzinfo is None:  # GPX times are UTC by the schema
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
+_FREE_EVERY = 1024  # drop read points in batches; each drop costs a parent lookup
 
 
 def _sport(raw: str | None) -> str:
@@ -57,68 +60,63 @@ def _sport(raw: str | None) -> str:
     return STRAVA_TYPES.get(raw) or raw.lower().replace(" ", "_")
 
 
-class _Reader:
-    """Column buffers filled while streaming; leaf values belong to the open point."""
+def _floats(values: list[str]) -> npt.NDArray[np.float64]:
+    try:
+        return np.array(values, dtype=np.float64)
+    except ValueError:  # a stray non-number: convert one by one
+        return np.array([_number(v) for v in values], dtype=np.float64)
 
-    def __init__(self) -> None:
-        self.columns: dict[str, list[float]] = {k: [] for k in _COLUMNS}
-        self.segment: list[int] = []
-        self.current: dict[str, str | None] = {}
-        self.segments = self.route_points = self.timeless = 0
-        self.sport: str | None = None
-        self.name: str | None = None
 
-    def point(self, element: Any) -> None:
-        current, self.current = self.current, {}
-        when = _seconds(current.get("time"))
-        if when is None:
-            self.timeless += 1
-            return
-        attrib = element.attrib
-        columns = self.columns
-        columns["time"].append(when)
-        columns["lat"].append(_number(attrib.get("lat")))
-        columns["lon"].append(_number(attrib.get("lon")))
-        columns["ele"].append(_number(current.get("ele")))
-        columns["hr"].append(_number(current.get("hr")))
-        columns["cad"].append(_number(current.get("cad")))
-        self.segment.append(self.segments)
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
 
-    def label(self, name: str, element: Any) -> None:
-        parent = element.getparent()
-        owner = localname(parent.tag) if parent is not None else ""
-        text = (element.text or "").strip() or None
-        if name == "type" and owner == "trk" and self.sport is None:
-            self.sport = text
-        elif name == "name" and owner in ("trk", "metadata") and self.name is None:
-            self.name = text
+
+def _epoch_s(values: list[str]) -> npt.NDArray[np.float64]:
+    """Seconds since 1970 of ISO times; zone-less ones are UTC, as GPX specifies."""
+    if all(v.endswith("Z") for v in values):
+        try:
+            stamps = np.array([v[:-1] for v in values], dtype="datetime64[ms]")
+            return stamps.astype(np.int64) / 1000.0
+        except ValueError:
+            pass
+    out = []
+    for value in values:
+        moment = datetime.fromisoformat(value)
+        out.append((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
+    return np.array(out, dtype=np.float64)
+
+
+def _valid_time(text: str | None) -> str | None:
+    if not text:
+        return None
+    text = text.strip()
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return text
 
 
 def read_gpx(data: bytes, *, source_file: str, content_hash: str) -> list[Activity]:
     """Read the recorded track of a GPX file as one Activity.
 
     Raises:
-        NotAnActivity: a route, or a track without timestamps (a plan, not a recording).
+        NotAnActivity: a route, waypoints only, or a track without timestamps.
         CorruptFile: malformed or truncated XML.
         UnsafeInput: entity declarations or external references.
     """
-    reader = _Reader()
-    free = frozenset((_POINT, *_RESETS))
-    for name, element in iter_elements(data, source_file=source_file, tags=_TAGS, free=free):
-        if name == _POINT:
-            reader.point(element)
-        elif name in _VALUES:
-            reader.current[_ALIASES.get(name, name)] = element.text
-        elif name == "trkseg":
-            reader.segments += 1
-        elif name in _RESETS:
-            reader.current = {}
-            reader.route_points += name == "rtept"
-        else:
-            reader.label(name, element)
-    times = reader.columns["time"]
-    if len(times) < 2 or times[-1] == times[0]:
-        if reader.route_points or reader.timeless or times:
+    context = open_events(data, source_file=source_file, tags=_TAGS)
+    try:
+        columns, labels, counts = _stream(context)
+    except etree.XMLSyntaxError as exc:
+        raise CorruptFile(f"{source_file}: not readable XML: {exc}") from exc
+    raise_on_fatal(context, source_file=source_file)
+    times = columns["time"]
+    if len(times) < 2 or times[0] == times[-1]:
+        if counts["rtept"] or counts["timeless"] or times:
             raise NotAnActivity(
                 f"{source_file}: route, not a recorded activity (no track with timestamps)"
             )
@@ -126,29 +124,90 @@ def read_gpx(data: bytes, *, source_file: str, content_hash: str) -> list[Activi
             f"{source_file}: no track in this GPX (waypoints or metadata only), "
             "not a recorded activity"
         )
-    return [_activity(reader, source_file, content_hash)]
+    return [_activity(columns, labels, source_file, content_hash)]
 
 
-def _activity(reader: _Reader, source_file: str, content_hash: str) -> Activity:
-    sport = _sport(reader.sport)
-    col = {k: np.asarray(v, dtype=np.float64) for k, v in reader.columns.items()}
+def _stream(context: Any) -> tuple[dict[str, list[Any]], dict[str, str | None], dict[str, int]]:
+    cols: dict[str, list[Any]] = {k: [] for k in ("time", "lat", "lon", "ele", "hr", "cad", "seg")}
+    add_time, add_lat, add_lon = cols["time"].append, cols["lat"].append, cols["lon"].append
+    add_ele, add_hr, add_cad = cols["ele"].append, cols["hr"].append, cols["cad"].append
+    add_seg = cols["seg"].append
+    labels: dict[str, str | None] = {"type": None, "name": None}
+    counts = {"rtept": 0, "timeless": 0}
+    names: dict[str, str] = {}
+    when = ele = hr = cad = None
+    segment = points = 0
+    for _event, element in context:
+        tag = element.tag
+        name = names.get(tag)
+        if name is None:
+            name = names[tag] = _ALIASES.get(localname(tag), localname(tag))
+        if name == "trkpt":
+            when = _valid_time(when)
+            if when is None:
+                counts["timeless"] += 1
+            else:
+                get = element.get
+                add_time(when)
+                add_lat(get("lat") or "nan")
+                add_lon(get("lon") or "nan")
+                add_ele(ele or "nan")
+                add_hr(hr or "nan")
+                add_cad(cad or "nan")
+                add_seg(segment)
+            when = ele = hr = cad = None
+            element.clear(keep_tail=False)
+            points += 1
+            if points % _FREE_EVERY == 0:
+                free_earlier_siblings(element)
+        elif name == "time":
+            when = element.text
+        elif name == "ele":
+            ele = element.text
+        elif name == "hr":
+            hr = element.text
+        elif name == "cad":
+            cad = element.text
+        elif name == "trkseg":
+            segment += 1
+        elif name in ("type", "name"):
+            _label(labels, name, element)
+        else:  # metadata, wpt, rtept: their time/ele belong to no track point
+            counts["rtept"] += name == "rtept"
+            when = ele = hr = cad = None
+    return cols, labels, counts
+
+
+def _label(labels: dict[str, str | None], name: str, element: Any) -> None:
+    parent = element.getparent()
+    owner = localname(parent.tag) if parent is not None else ""
+    text = (element.text or "").strip() or None
+    if labels[name] is None and (owner == "trk" or (name == "name" and owner == "metadata")):
+        labels[name] = text
+
+
+def _activity(
+    cols: dict[str, list[Any]], labels: dict[str, str | None], source_file: str, content_hash: str
+) -> Activity:
+    sport = _sport(labels["type"])
+    time_s = _epoch_s(cols["time"])
     summary = summarise(
         family=sport_family(sport),
-        time_s=col["time"],
-        lat=col["lat"],
-        lon=col["lon"],
-        ele=col["ele"],
-        hr=col["hr"],
-        cad=col["cad"],
-        recorded_distance_m=np.full(col["time"].size, np.nan),
-        segment=np.asarray(reader.segment, dtype=np.int64),
+        time_s=time_s,
+        lat=_floats(cols["lat"]),
+        lon=_floats(cols["lon"]),
+        ele=_floats(cols["ele"]),
+        hr=_floats(cols["hr"]),
+        cad=_floats(cols["cad"]),
+        recorded_distance_m=np.full(time_s.size, np.nan),
+        segment=np.asarray(cols["seg"], dtype=np.int64),
     )
     return Activity(
         sport=sport,
-        started_at=datetime.fromtimestamp(float(col["time"][0]), tz=UTC),
+        started_at=datetime.fromtimestamp(float(time_s[0]), tz=UTC),
         source_file=source_file,
         content_hash=content_hash,
         source_format="gpx",
-        name=reader.name,
+        name=labels["name"],
         **vars(summary),
     )
