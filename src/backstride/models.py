@@ -88,3 +88,26 @@ class TrainingEvidence:
 
     answers: dict[str, object] = field(default_factory=dict)
     lines: dict[str, list[str]] = field(default_factory=dict)
+
+
+_SPORT_FAMILIES: dict[str, tuple[str, ...]] = {
+    "run": ("run", "jog", "treadmill"),
+    "ride": ("cycl", "bik", "ride", "spin"),
+    "swim": ("swim",),
+    "walk": ("walk", "hik"),
+    "row": ("row", "paddl", "kayak", "canoe", "sup"),
+    "ski": ("ski",),
+}
+
+
+def sport_family(sport: str | None) -> str:
+    """The broad family of a sport name from any source: run, ride, swim, walk, row, ski, other.
+
+    FIT says "running", TCX "Running", Strava "Trail Run"; duplicate detection and the
+    `--sport run` filter compare families, not spellings.
+    """
+    name = (sport or "").lower()
+    for family, stems in _SPORT_FAMILIES.items():
+        if any(stem in name for stem in stems):
+            return family
+    return "other"

@@ -52,9 +52,9 @@ def cli(ctx: click.Context, database_url: str | None, verbose: int) -> None:
 
 
 def _register() -> None:
-    from backstride.present.cli import check, db, history, kb
+    from backstride.present.cli import activities, check, db, history, importing, kb, load, shoes
 
-    for module in (check, db, history, kb):
+    for module in (check, history, db, kb, importing, activities, load, shoes):
         module.register(cli)
 
 
