@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import struct
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from backstride.errors import CorruptFile
@@ -75,6 +75,12 @@ class _Layout:
     ts_index: int = -1
     fields: tuple[tuple[str, float, float, int | float | None, bool], ...] = ()
     record: Callable[[tuple[Any, ...], int | None], Record] | None = None
+    #: What the decode loop needs, as one tuple: unpacking it beats five attribute reads.
+    hot: tuple[int, int, Any, int, Any] = field(init=False)
+
+    def __post_init__(self) -> None:
+        hot = (self.kind, self.size, self.unpack, self.ts_index, self.record)
+        object.__setattr__(self, "hot", hot)
 
 
 _layout_cache: dict[bytes, _Layout] = {}
@@ -137,43 +143,40 @@ def _decode_member(data: bytes, offset: int, ordinal: int) -> tuple[FitMember, i
     member = FitMember()
     layouts: dict[int, _Layout] = {}
     last_ts = 0  # fitdecode's compressed-timestamp accumulator also starts at 0
-    records = member.records
-    append_record = records.append
+    append_record = member.records.append
     messages = 0
-    while pos < end:
+    while pos < end:  # the hot loop: locals only, one dict lookup per message
         header = data[pos]
-        pos += 1
-        ts: int | None
         if header & 0x80:  # compressed timestamp header: 5-bit offset from the last timestamp
             layout = layouts.get((header >> 5) & 0x3)
             last_ts += ((header & 0x1F) - last_ts) & 0x1F
-            ts = last_ts
+            ts: int | None = last_ts
         elif header & 0x40:
-            pos = _read_definition(data, pos, end, header, layouts)
+            pos = _read_definition(data, pos + 1, end, header, layouts)
             continue
         else:
             layout = layouts.get(header & 0x0F)
             ts = None
         if layout is None:
             raise CorruptFile(
-                f"FIT file #{ordinal}: data message at byte {pos - 1} uses a local message "
+                f"FIT file #{ordinal}: data message at byte {pos} uses a local message "
                 "type that was never defined — the file is damaged"
             )
-        if pos + layout.size > end:
-            raise CorruptFile(f"FIT file #{ordinal}: message at byte {pos - 1} runs past the end")
+        kind, size, unpack, ts_index, read_record = layout.hot
+        start = pos + 1
+        pos = start + size
+        if pos > end:
+            raise CorruptFile(f"FIT file #{ordinal}: message at byte {start - 1} runs past the end")
         messages += 1
-        kind = layout.kind
         if kind == _SKIP:
-            pos += layout.size
             continue
-        values = layout.unpack(data, pos)  # type: ignore[misc]
-        pos += layout.size
-        if layout.ts_index >= 0:
-            raw_ts = values[layout.ts_index]
+        values = unpack(data, start)
+        if ts_index >= 0:
+            raw_ts = values[ts_index]
             if raw_ts != 0xFFFFFFFF:
                 last_ts = ts = raw_ts
         if kind == _RECORD:
-            append_record(layout.record(values, ts))  # type: ignore[misc]
+            append_record(read_record(values, ts))
         elif kind == _SUMMARY:
             _store_summary(member, layout, values, ts)
     member.messages = messages

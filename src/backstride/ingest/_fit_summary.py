@@ -111,12 +111,13 @@ def _activity(
     sport = _name(session.get("sport") or _first(member, "sport")) or "generic"
     sub_sport = _name(session.get("sub_sport") or _first(member, "sub_sport"))
     start = session.get("start_time")
-    timed = [r[0] for r in records if r[0] is not None]
-    if start is None:
-        start = timed[0] if timed else session.get("timestamp")
     elapsed = session.get("total_elapsed_time")
-    if elapsed is None:
-        elapsed = float(timed[-1] - timed[0]) if timed else 0.0
+    if start is None or elapsed is None:  # only thin files need the record times
+        timed = [r[0] for r in records if r[0] is not None]
+        if start is None:
+            start = timed[0] if timed else session.get("timestamp")
+        if elapsed is None:
+            elapsed = float(timed[-1] - timed[0]) if timed else 0.0
     gain, loss = _elevation(session, records)
     utc_offset_s = _utc_offset_s(member.activity)
     if start is not None and start < FIT_DATETIME_MIN:
