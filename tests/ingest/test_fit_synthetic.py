@@ -152,6 +152,32 @@ def test_records_only_file_is_summarised_from_records(reader: Reader) -> None:
     assert act.avg_cadence_spm is None  # per-leg or not is unknown without a sport
 
 
+LAP = [
+    (253, 4, 0x86),
+    (2, 4, 0x86),
+    (7, 4, 0x86),
+    (8, 4, 0x86),
+    (9, 4, 0x86),
+    (25, 1, 0),
+    (39, 1, 0),
+]
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_file_without_session_is_summarised_from_its_laps(reader: Reader) -> None:
+    """Some devices stop before writing the session; the laps still add up to the run."""
+    laps = [
+        definition(4, 19, LAP),
+        data(4, "IIIIIBB", T0 + 4, T0, 4000, 4000, 40000, 1, 2),  # running / street
+        data(4, "IIIIIBB", T0 + 9, T0 + 4, 5000, 3000, 60000, 1, 2),
+    ]
+    [act] = reader(fit_file(*run_messages(session=False), *laps), source_file="a", content_hash="h")
+    assert (act.sport, act.sub_sport, act.surface) == ("running", "street", "road")
+    assert (act.elapsed_s, act.moving_s, act.distance_m) == (9.0, 7.0, 1000.0)
+    assert act.started_at == datetime(1989, 12, 31, tzinfo=UTC) + timedelta(seconds=T0)
+    assert act.avg_cadence_spm == 170.0  # records' 85 strides/min, doubled
+
+
 @pytest.mark.parametrize("reader", READERS)
 def test_settings_file_is_not_an_activity_and_says_its_type(reader: Reader) -> None:
     with pytest.raises(NotAnActivity, match="settings"):
