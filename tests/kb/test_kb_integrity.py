@@ -1,0 +1,126 @@
+"""The shipped knowledge base is valid, and each kind of mistake is reported by file and id."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from backstride.kb import DATA_DIR, check_kb, load_kb
+from backstride.present.cli import cli
+
+
+def test_shipped_kb_is_valid() -> None:
+    kb, problems = check_kb()
+    assert problems == []
+    assert kb is not None and len(kb.causes) == 10
+
+
+def test_every_rule_and_recommendation_carries_evidence_and_sources() -> None:
+    kb = load_kb()
+    assert all(r.sources and r.evidence for r in kb.red_flags)
+    assert all(c.sources and c.link_evidence and c.honesty for c in kb.causes.values())
+    assert all(e.sources and e.evidence for e in kb.exercises.values())
+    assert all(h.sources and h.evidence for h in kb.habits.values())
+    assert all(c.sources and c.evidence for c in kb.cues.values())
+
+
+def test_article_exercises_are_all_present() -> None:
+    names = {e.name.lower() for e in load_kb().exercises.values()}
+    for wanted in ["glute bridge", "single-leg glute bridge", "step-up", "side-lying leg raise",
+                   "single-leg deadlift", "half-kneeling hip-flexor stretch", "standing quad stretch",
+                   "gentle lunge to open the hip", "foam rolling the quads", "dead bug", "bird dog",
+                   "side plank", "pallof press"]:  # fmt: skip
+        assert wanted in names
+
+
+def test_weak_claims_are_labelled_weak() -> None:
+    kb = load_kb()
+    assert kb.causes["tight_hip_flexors"].link_evidence == "weak"
+    assert kb.warm_up.evidence == "weak"
+    assert kb.causes["monotonous_terrain"].link_evidence == "expert_opinion"
+
+
+def test_no_supplement_or_brand_is_recommended() -> None:
+    text = " ".join(p.read_text() for p in DATA_DIR.glob("*.yaml")).lower()
+    for banned in ("protein rebel", "accelerate", "run easy", "power up", "collagen powder"):
+        assert banned not in text
+    protein = load_kb().habits["protein_after_runs"]
+    assert "no supplement treats back pain" in protein.text.lower()
+
+
+def _broken(tmp_path: Path, file: str, mutate: Callable[[Any], None]) -> Path:
+    folder = tmp_path / "kb"
+    shutil.copytree(DATA_DIR, folder)
+    path = folder / f"{file}.yaml"
+    data = yaml.safe_load(path.read_text())
+    mutate(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return folder
+
+
+def _set(items: str, index: int, key: str, value: Any) -> Callable[[Any], None]:
+    def mutate(data: Any) -> None:
+        data[items][index][key] = value
+
+    return mutate
+
+
+def _red_flag_index(rule_id: str) -> int:
+    rules = yaml.safe_load((DATA_DIR / "red_flags.yaml").read_text())["red_flags"]
+    return next(i for i, r in enumerate(rules) if r["id"] == rule_id)
+
+
+BROKEN = [
+    ("red_flags", _set("red_flags", 0, "trigger", True),
+     "red_flags.yaml: cauda_equina_saddle: red_flags.0.trigger: Extra inputs are not permitted"),
+    ("red_flags", _set("red_flags", 0, "sources", []),
+     "red_flags.yaml: cauda_equina_saddle: red_flags.0.sources: List should have at least 1 item after validation, not 0"),
+    ("red_flags", _set("red_flags", 0, "when", "saddle_numbnes"),
+     "red_flags.yaml: cauda_equina_saddle: unknown question `saddle_numbnes`"),
+    ("red_flags", _set("red_flags", 0, "sources", ["nice_ng95"]),
+     "red_flags.yaml: cauda_equina_saddle: unknown source `nice_ng95`"),
+    ("red_flags", _set("red_flags", 4, "when", {"q": "leg_weakness", "equals": "terrible"}),
+     "red_flags.yaml: worsening_leg_weakness: `terrible` is not a value of `leg_weakness` (allowed: none, stable, worsening)"),
+    ("causes", _set("causes", 0, "exercises", ["glute_bridges"]),
+     "causes.yaml: weak_glutes: unknown exercise `glute_bridges`"),
+    ("exercises", _set("exercises", 0, "progresses_to", "hip_thrust"),
+     "exercises.yaml: glute_bridge: unknown exercise `hip_thrust`"),
+    ("questions", _set("questions", 0, "type", "choice"),
+     "questions.yaml: saddle_numbness: must be required and of type bool"),
+    ("causes", lambda d: d["causes"].pop(), "causes.yaml: prolonged_sitting: cause of the spec is missing"),
+    ("red_flags", lambda d: d["red_flags"].append(dict(d["red_flags"][0])),
+     "red_flags.yaml: cauda_equina_saddle: duplicate id"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("file", "mutate", "message"), BROKEN, ids=[b[2][:60] for b in BROKEN])
+def test_broken_kb_reports_file_id_and_problem(
+    tmp_path: Path, file: str, mutate: Callable[[Any], None], message: str
+) -> None:
+    _, problems = check_kb(_broken(tmp_path, file, mutate))
+    assert message in problems
+
+
+def test_kb_check_cli_prints_every_problem_and_fails(tmp_path: Path) -> None:
+    def two_problems(data: Any) -> None:
+        data["red_flags"][0]["when"] = "nope"
+        data["red_flags"][1]["sources"] = ["nowhere"]
+
+    folder = _broken(tmp_path, "red_flags", two_problems)
+    result = CliRunner().invoke(cli, ["kb", "check", "--path", str(folder)])
+    assert result.exit_code == 1
+    assert "red_flags.yaml: cauda_equina_saddle: unknown question `nope`" in result.output
+    assert "red_flags.yaml: cauda_equina_bladder_bowel: unknown source `nowhere`" in result.output
+    assert "2 problem(s) in the knowledge base" in result.output
+
+
+def test_kb_check_cli_on_shipped_kb() -> None:
+    result = CliRunner().invoke(cli, ["kb", "check"])
+    assert result.exit_code == 0, result.output
+    assert "is valid" in result.output

@@ -1,0 +1,77 @@
+"""The import rule of STYLE.md section 2, read from each module's imports with `ast`."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "backstride"
+
+#: stage -> the stages it may import (besides itself and the top-level helpers).
+ALLOWED: dict[str, set[str]] = {
+    "ingest": {"models", "errors"},
+    "store": {"models", "errors"},
+    "analyse": {"models", "errors"},
+    "kb": {"errors"},
+    "assess": {"kb", "analyse", "models", "errors"},
+    "plan": {"assess", "analyse", "kb", "models", "errors"},
+    "video": {"models", "errors", "kb"},
+    "services": {
+        "ingest",
+        "store",
+        "analyse",
+        "assess",
+        "plan",
+        "kb",
+        "models",
+        "errors",
+        "config",
+        "video",
+    },
+    "present": {"*"},
+}
+
+
+def _imported_stages(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "backstride" and len(parts) > 1:
+                found.add(parts[1])
+    return found
+
+
+def _modules() -> list[Path]:
+    return sorted(p for p in SRC.rglob("*.py") if p.relative_to(SRC).parts[0] in ALLOWED)
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(SRC)))
+def test_module_respects_the_import_rule(path: Path) -> None:
+    stage = path.relative_to(SRC).parts[0]
+    allowed = ALLOWED[stage]
+    if "*" in allowed:
+        return
+    extra = _imported_stages(path) - allowed - {stage}
+    assert not extra, (
+        f"{path.relative_to(SRC)} imports {sorted(extra)}; {stage} may import {sorted(allowed)}"
+    )
+
+
+def test_nothing_outside_present_imports_present() -> None:
+    offenders = [
+        str(p.relative_to(SRC))
+        for p in SRC.rglob("*.py")
+        if p.relative_to(SRC).parts[0] != "present"
+        and "present" in _imported_stages(p)
+        and p.name != "__main__.py"
+    ]
+    assert offenders == []
