@@ -183,7 +183,13 @@ def collect_problems(kb: KnowledgeBase) -> list[str]:
 def _check_progress_rules(kb: KnowledgeBase) -> list[str]:
     rules = kb.progress_rules
     p: list[str] = []
-    for name in ("pain_monitoring", "strength_progression", "improvement", "escalation", "schedule"):
+    for name in (
+        "pain_monitoring",
+        "strength_progression",
+        "improvement",
+        "escalation",
+        "schedule",
+    ):
         section = getattr(rules, name)
         p += _missing("progress_rules.yaml", name, "source", section.sources, kb.sources)
     sched = rules.schedule

@@ -1,0 +1,1 @@
+"""Training analysis: pure functions over plain values (activities, dates); no database."""
