@@ -89,17 +89,25 @@ def week_pattern(
     min_gap_days: int,
     min_rest: int,
 ) -> WeekPattern:
-    """The weekly pattern: runs trimmed to leave rest days, strength placed between them."""
+    """The weekly pattern: runs trimmed to leave rest days, strength placed between them.
+
+    If strength sessions would fill the last rest day, one more easy run goes instead;
+    hard and long runs are never dropped for this.
+    """
     runs = trim_run_days(run_days, long_day=long_day, hard_days=hard_days, min_rest=min_rest)
-    long_ = long_day if long_day in runs else None
-    hard = tuple(d for d in hard_days if d in runs and d != long_)
-    strength = pick_strength_days(
-        runs,
-        long_day=long_,
-        hard_days=hard,
-        sessions=strength_sessions,
-        min_gap_days=min_gap_days,
-        min_rest=min_rest,
-    )
-    rest = tuple(d for d in range(7) if d not in runs and d not in strength)
-    return WeekPattern(runs, long_, hard, strength, rest)
+    while True:
+        long_ = long_day if long_day in runs else None
+        hard = tuple(d for d in hard_days if d in runs and d != long_)
+        strength = pick_strength_days(
+            runs,
+            long_day=long_,
+            hard_days=hard,
+            sessions=strength_sessions,
+            min_gap_days=min_gap_days,
+            min_rest=min_rest,
+        )
+        rest = tuple(d for d in range(7) if d not in runs and d not in strength)
+        easy = [d for d in runs if d != long_ and d not in hard]
+        if len(rest) >= min_rest or not easy:
+            return WeekPattern(runs, long_, hard, strength, rest)
+        runs = tuple(d for d in runs if d != easy[-1])
