@@ -203,6 +203,7 @@ class ProgressRulesFile(_Strict):
     improvement: ImprovementRules
     escalation: EscalationRules
     schedule: ScheduleRules
+    diary_warnings: dict[str, dict[str, Any]] = Field(min_length=1)
 
 
 # One model per file, so a problem names the file it is in.

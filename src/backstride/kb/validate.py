@@ -200,4 +200,13 @@ def _check_progress_rules(kb: KnowledgeBase) -> list[str]:
         p.append("progress_rules.yaml: schedule: the long-run weekday must be a run weekday")
     if any(not 0 < f <= 1 for f in sched.return_fractions):
         p.append("progress_rules.yaml: schedule: return_fractions must lie in (0, 1]")
+    for warning, answers in rules.diary_warnings.items():
+        for qid, value in answers.items():
+            q = kb.questions.get(qid)
+            if q is None:
+                p.append(f"progress_rules.yaml: {warning}: unknown question `{qid}`")
+                continue
+            msg = _check_leaf_value(q, "truthy" if value is True else "equals", value)
+            if msg:
+                p.append(f"progress_rules.yaml: {warning}: {msg}")
     return p

@@ -9,10 +9,16 @@ import click
 
 from backstride import __version__
 from backstride.config import load_settings
-from backstride.errors import AnswersError, BackstrideError, IngestError, VideoError
+from backstride.errors import (
+    AnswersError,
+    BackstrideError,
+    DiaryError,
+    IngestError,
+    VideoError,
+)
 from backstride.present.cli.context import AppContext
 
-_USAGE_ERRORS = (AnswersError, IngestError, VideoError)
+_USAGE_ERRORS = (AnswersError, IngestError, VideoError, DiaryError)
 
 
 class _Group(click.Group):
@@ -52,9 +58,9 @@ def cli(ctx: click.Context, database_url: str | None, verbose: int) -> None:
 
 
 def _register() -> None:
-    from backstride.present.cli import check, db, history, kb
+    from backstride.present.cli import check, db, diary, history, kb, plan, progress
 
-    for module in (check, db, history, kb):
+    for module in (check, db, history, kb, plan, diary, progress):
         module.register(cli)
 
 
