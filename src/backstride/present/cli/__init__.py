@@ -58,9 +58,9 @@ def cli(ctx: click.Context, database_url: str | None, verbose: int) -> None:
 
 
 def _register() -> None:
-    from backstride.present.cli import check, db, diary, history, kb, plan, progress
+    from backstride.present.cli import backup, check, db, diary, history, kb, plan, progress
 
-    for module in (check, db, history, kb, plan, diary, progress):
+    for module in (check, db, history, kb, plan, diary, progress, backup):
         module.register(cli)
 
 
