@@ -66,13 +66,15 @@ class PlanView:
         }
 
 
-def training_history(conn: Connection, *, today: date) -> list[StoredActivity]:
-    """Runs of the last HISTORY_DAYS days, or none while the activities store is absent."""
+def training_history(
+    conn: Connection, *, today: date, days: int = HISTORY_DAYS
+) -> list[StoredActivity]:
+    """Runs of the last `days` days, or none while the activities store is absent."""
     try:
         from backstride.store import activities  # type: ignore[attr-defined,unused-ignore]
     except ImportError:
         return []
-    start = datetime.combine(today - timedelta(days=HISTORY_DAYS), time(), UTC)
+    start = datetime.combine(today - timedelta(days=days), time(), UTC)
     end = datetime.combine(today + timedelta(days=1), time(), UTC)
     found: list[StoredActivity] = activities.between(conn, start=start, end=end, sport="running")
     return found

@@ -58,9 +58,19 @@ def cli(ctx: click.Context, database_url: str | None, verbose: int) -> None:
 
 
 def _register() -> None:
-    from backstride.present.cli import backup, check, db, diary, history, kb, plan, progress
+    from backstride.present.cli import (
+        backup,
+        check,
+        db,
+        diary,
+        history,
+        kb,
+        plan,
+        progress,
+        report,
+    )
 
-    for module in (check, db, history, kb, plan, diary, progress, backup):
+    for module in (check, db, history, kb, plan, diary, progress, report, backup):
         module.register(cli)
 
 
