@@ -195,6 +195,14 @@ class ScheduleRules(_Strict):
     sources: list[str] = Field(min_length=1)
 
 
+class PsfsRules(_Strict):
+    attribution: str
+    min_score: int = Field(ge=0)
+    max_score: int = Field(ge=1)
+    evidence: EvidenceLevel
+    sources: list[str] = Field(min_length=1)
+
+
 class ProgressRulesFile(_Strict):
     """progress_rules.yaml: pain monitoring, the MCID, escalation and schedule defaults."""
 
@@ -203,6 +211,7 @@ class ProgressRulesFile(_Strict):
     improvement: ImprovementRules
     escalation: EscalationRules
     schedule: ScheduleRules
+    psfs: PsfsRules
     diary_warnings: dict[str, dict[str, Any]] = Field(min_length=1)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -33,9 +33,13 @@ def validate_entry(entry: DiaryEntry, *, kb: KnowledgeBase, today: date) -> None
     if entry.worst_pain is None and not entry.warnings:
         problems.append("give at least one pain value (during, after or next morning)")
     problems += _choice_problems(entry, kb)
+    psfs = kb.progress_rules.psfs
     for activity, score in entry.psfs:
-        if not activity.strip() or not 0 <= score <= 10:
-            problems.append(f"PSFS `{activity}={score}`: name an activity and score it 0-10")
+        if not activity.strip() or not psfs.min_score <= score <= psfs.max_score:
+            problems.append(
+                f"PSFS `{activity}={score}`: name an activity and score it "
+                f"{psfs.min_score}-{psfs.max_score}"
+            )
     if problems:
         raise InvalidDiaryEntry("diary entry not saved: " + "; ".join(problems))
 
@@ -56,6 +60,16 @@ def _choice_problems(entry: DiaryEntry, kb: KnowledgeBase) -> list[str]:
         f"warning `{w}` is not one of {', '.join(known)}" for w in entry.warnings if w not in known
     ]
     return problems
+
+
+def _run_of_the_day(conn: Connection, day: date) -> int | None:
+    """The id of the one imported run on `day`, if there is exactly one."""
+    from backstride.services.plan import training_history
+
+    runs = [
+        r for r in training_history(conn, today=day, days=1) if r.activity.started_at.date() == day
+    ]
+    return runs[0].id if len(runs) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -123,6 +137,8 @@ def add_entry(
     new check (source "diary"), so an emergency or urgent result withdraws the plan.
     """
     validate_entry(entry, kb=kb, today=today)
+    if entry.kind == "run" and entry.activity_id is None:
+        entry = replace(entry, activity_id=_run_of_the_day(conn, entry.entry_date))
     saved = diary.add(conn, entry=entry)
     if not entry.warnings:
         return DiaryResult(saved)

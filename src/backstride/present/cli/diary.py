@@ -63,7 +63,9 @@ def diary_group() -> None:
     help="A warning sign: numbness, leg_pain, bladder, saddle, both_legs, weakness, weakness_worsening, fever, night_pain.",
 )
 @click.option(
-    "--psfs", multiple=True, help="Patient-Specific Functional Scale: 'ACTIVITY=SCORE' (0-10)."
+    "--psfs",
+    multiple=True,
+    help="Patient-Specific Functional Scale (Stratford et al. 1995, with the authors' permission): 'ACTIVITY=SCORE', 0 unable to 10 as before.",
 )
 @click.option(
     "--activity-id", type=int, help="Link to an imported run (see `backstride activities`)."
@@ -115,6 +117,10 @@ def list_cmd(app: AppContext, as_json: bool) -> None:
     for e in entries:
         pains = f"during {e.pain_during}, after {e.pain_after}, next morning {e.pain_next_morning}"
         click.echo(f"{e.entry_date} {e.kind:<8} {pains} {e.notes}".rstrip())
+        for name, score in e.psfs:
+            click.echo(f"    PSFS {name}: {score}/10")
+    if any(e.psfs for e in entries):
+        click.echo(load_kb().progress_rules.psfs.attribution)
     if not entries:
         click.echo("No diary entries yet: `backstride diary add --during 3`.")
 

@@ -45,7 +45,12 @@ def plan_group(
     app: AppContext = ctx.obj
     day = today.date() if today else date.today()
     with app.engine.begin() as conn:
-        view = plan_view(conn, kb=load_kb(), today=day, preferences=PlanPreferences(weeks=weeks))
+        view = plan_view(
+            conn,
+            kb=load_kb(),
+            today=day,
+            preferences=PlanPreferences(weeks=weeks, shoe_limit_km=app.settings.shoe_limit_km),
+        )
     if ics_file is not None:
         from backstride.present.report.ics import plan_to_ics
 
