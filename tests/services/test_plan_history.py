@@ -1,0 +1,62 @@
+"""services.plan with imported runs: the plan reads the history, diary run entries link to it.
+
+Skips until the activities store (branch `ingest`) is merged.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import Engine
+
+from backstride.kb import load_kb
+from backstride.models import DiaryEntry
+from backstride.plan.running import guard_violations, past_runs
+from backstride.services.diary import add_entry
+from backstride.services.plan import plan_view, training_history
+from backstride.store import checks
+from tests.plan.conftest import LOAD, SAFE, run, weekly_history
+
+activities = pytest.importorskip("backstride.store.activities")
+
+TODAY = date.today()
+
+
+def test_plan_uses_the_stored_history_and_keeps_the_30_day_rule(engine: Engine) -> None:
+    kb = load_kb()
+    history = [a for a in weekly_history() if a.started_at.date() < TODAY]
+    with engine.begin() as conn:
+        for a in history:
+            activities.add(conn, activity=a)
+        checks.add(
+            conn,
+            answers={**SAFE, **LOAD},
+            result={},
+            kb_version=kb.version,
+            triage_level="self_care",
+        )
+    with engine.begin() as conn:
+        stored = training_history(conn, today=TODAY)
+        view = plan_view(conn, kb=kb, today=TODAY)
+    assert len(stored) == len(
+        [a for a in history if a.started_at.date() >= TODAY - timedelta(days=60)]
+    )
+    planned = [(d, i.run.distance_m) for d, i in view.plan.items if i.kind == "run"]
+    assert all(size is not None for _, size in planned)  # distances, because the history has them
+    past = [(r.day, r.distance_m) for r in past_runs(stored)]
+    found = [
+        v for v in guard_violations(past + planned, max_ratio=1.1, window_days=30) if v[0] >= TODAY
+    ]
+    assert found == []
+    json.dumps(view.to_json())
+
+
+def test_run_entry_links_to_the_one_imported_run_of_the_day(engine: Engine) -> None:
+    kb = load_kb()
+    day = TODAY - timedelta(days=1)
+    with engine.begin() as conn:
+        activity_id = activities.add(conn, activity=run(day, 8, 48))
+        result = add_entry(conn, entry=DiaryEntry(day, "run", pain_during=2), kb=kb, today=TODAY)
+    assert result.entry.activity_id == activity_id
