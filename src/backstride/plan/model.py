@@ -25,6 +25,19 @@ class PlannedExercise:
     step: int = 0
     note: str = ""
 
+    @property
+    def dose_text(self) -> str:
+        """E.g. "2 x 12", "3 x 30 s each side", "1 x 5 each side, 10 s holds"."""
+        if self.reps is not None:
+            text = f"{self.sets} x {self.reps}"
+        else:
+            text = f"{self.sets} x {self.hold_s} s"
+        if self.per_side:
+            text += " each side"
+        if self.reps is not None and self.hold_s is not None:
+            text += f", {self.hold_s} s holds"
+        return text
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "name": self.name, "sets": self.sets}
         if self.reps is not None:
@@ -37,6 +50,7 @@ class PlannedExercise:
             regression=self.regression,
             progression=self.progression,
             step=self.step,
+            dose=self.dose_text,
         )
         if self.note:
             out["note"] = self.note

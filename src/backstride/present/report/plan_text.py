@@ -40,8 +40,11 @@ def render_plan(console: Console, view: PlanView) -> None:
             console.print(f"[bold]{day.date:%a %d %b}[/]  {titles}")
             for item in day.items:
                 for ex in item.exercises:
-                    dose = f"{ex.sets} x {ex.reps}" if ex.reps else f"{ex.sets} x {ex.hold_s} s"
-                    console.print(f"    {ex.name}: {dose}{' each side' if ex.per_side else ''}")
+                    console.print(f"    {ex.name}: {ex.dose_text}", highlight=False)
+                if item.kind == "fuel" or (item.run and item.run.terrain):
+                    console.print(f"    {item.detail}", highlight=False)
+                for cue in item.run.cues if item.run else ():
+                    console.print(f"    Cue: {cue}", highlight=False)
     done = view.adherence
     if done.planned:
         console.print(f"Sessions done so far: {done.done}/{done.planned}")
