@@ -262,3 +262,81 @@ def test_every_item_says_why_and_cites_a_source(kb: KnowledgeBase, check: Check)
     for _, item in plan.items:
         assert item.why.strip()
         assert item.sources and set(item.sources) <= citations
+
+
+#: Per cause: answers that make it rank, and what the plan must then contain.
+CAUSE_SIGNS = {
+    "training_load_spike": (
+        LOAD,
+        lambda p: any("training load" in i.why.lower() for _, i in p.items if i.kind == "run"),
+    ),
+    "tight_hip_flexors": (HIPS, lambda p: any(i.kind == "mobility" for _, i in p.items)),
+    "weak_glutes": (
+        GLUTES,
+        lambda p: any(e.id == "glute_bridge" for _, i in p.items for e in i.exercises),
+    ),
+    "core_weakness": (
+        {"side_plank_seconds": 20},
+        lambda p: any(e.id == "dead_bug" for _, i in p.items for e in i.exercises),
+    ),
+    "worn_footwear": (
+        {"shoe_km": 950},
+        lambda p: any(i.title == "Rotate two pairs" for _, i in p.items),
+    ),
+    "monotonous_terrain": (
+        {"same_route_most_days": True},
+        lambda p: any(i.run and i.run.terrain for _, i in p.items),
+    ),
+    "poor_recovery": (
+        {"sleep_hours": 5, "rest_days_per_week": 0},
+        lambda p: any(i.title.startswith("Sleep") for _, i in p.items),
+    ),
+    "fueling_fatigue": (
+        {"longest_run_minutes": 120, "fuel_on_long_runs": "never"},
+        lambda p: any(i.kind == "fuel" for _, i in p.items),
+    ),
+    "running_form": (
+        {"form_observed": ["lean_from_waist", "torso_rotation"]},
+        lambda p: any(i.title == "Film your running" for _, i in p.items),
+    ),
+    "prolonged_sitting": (
+        {"desk_hours_per_day": 10, "sitting_worse": True},
+        lambda p: any(i.title == "Break up long sitting" for _, i in p.items),
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "combo",
+    [
+        ("training_load_spike", "weak_glutes"),
+        ("tight_hip_flexors", "core_weakness"),
+        ("worn_footwear", "monotonous_terrain"),
+        ("poor_recovery", "fueling_fatigue"),
+        ("running_form", "prolonged_sitting"),
+        ("training_load_spike", "worn_footwear", "poor_recovery"),
+    ],
+    ids="+".join,
+)
+def test_plan_content_per_cause_combination(
+    kb: KnowledgeBase, check: Check, combo: tuple[str, ...]
+) -> None:
+    answers: dict = {
+        "recent_changes": ["none"],
+        "single_leg_bridge_reps": 35,
+        "side_plank_seconds": 100,
+    }
+    for cause in combo:
+        answers.update(CAUSE_SIGNS[cause][0])
+    a = check(**answers)
+    ranked = set(a.plan["focus_causes"])
+    assert set(combo) <= ranked, f"{combo} should rank, got {ranked}"
+    plan = build_plan(a, weekly_history(), kb=kb, today=TODAY)
+    for cause in ranked:
+        assert CAUSE_SIGNS[cause][1](plan), f"plan lacks what {cause} needs"
+    for cause in (
+        set(CAUSE_SIGNS)
+        - ranked
+        - {"fueling_fatigue", "worn_footwear", "weak_glutes", "core_weakness"}
+    ):
+        assert not CAUSE_SIGNS[cause][1](plan), f"{cause} did not rank but shaped the plan"
