@@ -60,3 +60,25 @@ def test_run_entry_links_to_the_one_imported_run_of_the_day(engine: Engine) -> N
         activity_id = activities.add(conn, activity=run(day, 8, 48))
         result = add_entry(conn, entry=DiaryEntry(day, "run", pain_during=2), kb=kb, today=TODAY)
     assert result.entry.activity_id == activity_id
+
+
+def test_report_names_runs_that_broke_the_30_day_rule(engine: Engine) -> None:
+    from backstride.services.report import report_data
+
+    kb = load_kb()
+    with engine.begin() as conn:
+        activities.add(conn, activity=run(TODAY - timedelta(days=10), 10, 60))
+        activities.add(conn, activity=run(TODAY - timedelta(days=3), 15, 90))  # 50% longer
+        checks.add(
+            conn,
+            answers={**SAFE, **LOAD},
+            result={},
+            kb_version=kb.version,
+            triage_level="self_care",
+        )
+    with engine.connect() as conn:
+        data = report_data(conn, kb=kb, today=TODAY)
+    assert any(
+        "15.0 km, 50% longer than the longest of the previous 30 days" in e for e in data.events
+    )
+    assert sum(km for _, km in data.weekly_km) == pytest.approx(25)
