@@ -53,6 +53,8 @@ def test_see_clinician_keeps_gentle_mobility_and_easy_reduced_runs_only(
     assert a.level.value == "see_clinician"
     plan = build_plan(a, weekly_history(), kb=kb, today=TODAY)
     assert plan.level == "see_clinician"
+    assert plan.message.startswith(kb.meta.level_messages["see_clinician"])
+    assert "Why:" in plan.message and "7" in plan.message  # the worst-pain rule's reason
     assert "strength" not in _kinds(plan)
     assert _items(plan, "mobility")
     runs = [i.run for _, i in _items(plan, "run")]
@@ -76,6 +78,7 @@ def test_self_care_plan_starts_today_and_has_the_requested_weeks(
 ) -> None:
     plan = build_plan(check(**GLUTES), (), PlanPreferences(weeks=3), kb=kb, today=TODAY)
     assert plan.level == "self_care"
+    assert "Likely causes: weak or tired glutes" in plan.message
     assert len(plan.weeks) == 3
     assert plan.weeks[0].start_date == TODAY
     assert [d.date for w in plan.weeks for d in w.days] == [

@@ -128,6 +128,7 @@ def test_no_improvement_after_two_weeks_escalates_to_see_clinician(
     )
     assert plan.level == "see_clinician"
     assert plan.advice[0].startswith("No clinically important improvement")
+    assert "Why: the pain diary shows no clinically important improvement" in plan.message
     assert "strength" not in {i.kind for _, i in plan.items}
 
 

@@ -34,7 +34,7 @@ class _Phase:
     label: str
 
 
-class _Context:
+class PlanContext:
     """What every part of the plan needs to know, computed once."""
 
     def __init__(
@@ -78,7 +78,7 @@ class _Context:
         return self.gentle or self.reduction_start is not None
 
 
-def _pattern(ctx: _Context) -> WeekPattern:
+def _pattern(ctx: PlanContext) -> WeekPattern:
     sched = ctx.kb.progress_rules.schedule
     p = ctx.prefs
     strength = ctx.kb.habits["strength_twice_weekly"].params
@@ -98,7 +98,7 @@ def _pattern(ctx: _Context) -> WeekPattern:
 
 
 def _runs(
-    ctx: _Context, pattern: WeekPattern, days: list[date], baseline: RunBaseline
+    ctx: PlanContext, pattern: WeekPattern, days: list[date], baseline: RunBaseline
 ) -> dict[date, PlannedRun]:
     guard = ctx.kb.habits["longest_run_guard"].params
     slots: list[tuple[date, Intensity, float]] = []
@@ -164,20 +164,39 @@ def build_plan(
     level = TriageLevel.SEE_CLINICIAN if escalate else assessment.level
     gentle = level is TriageLevel.SEE_CLINICIAN
     state = replay(diary, kb.progress_rules.pain_monitoring, since=start, allow_progress=not gentle)
-    ctx = _Context(assessment, kb, prefs, state, start, gentle)
+    ctx = PlanContext(assessment, kb, prefs, state, start, gentle)
     weeks = _weeks(ctx, history, today)
     advice = list(state.lines)
     if escalate:
         advice.insert(0, escalation_text(kb))
     return Plan(
         level=level.value,
-        message=kb.meta.level_messages[level.value],
+        message=_message(level, assessment, ctx.focus, kb, escalated=escalate),
         weeks=weeks,
         plan_start=start,
         focus_causes=ctx.focus,
         advice=tuple(advice),
         disclaimer=kb.meta.disclaimer,
     )
+
+
+def _message(
+    level: TriageLevel,
+    assessment: Assessment,
+    focus: tuple[str, ...],
+    kb: KnowledgeBase,
+    *,
+    escalated: bool,
+) -> str:
+    """What the level allows, and why (shared/spec/triage.md, the "message" column)."""
+    base = kb.meta.level_messages[level.value]
+    if level is TriageLevel.SEE_CLINICIAN:
+        why = assessment.reasons[0].text if assessment.reasons and not escalated else ""
+        if escalated:
+            why = "the pain diary shows no clinically important improvement after two weeks."
+        return f"{base} Why: {why}".strip()
+    names = [kb.causes[c].name.lower() for c in focus]
+    return f"{base} Likely causes: {', '.join(names)}." if names else base
 
 
 def escalation_text(kb: KnowledgeBase) -> str:
@@ -192,7 +211,7 @@ def escalation_text(kb: KnowledgeBase) -> str:
 
 
 def _weeks(
-    ctx: _Context, history: Sequence[Activity | StoredActivity], today: date
+    ctx: PlanContext, history: Sequence[Activity | StoredActivity], today: date
 ) -> tuple[PlanWeek, ...]:
     sched = ctx.kb.progress_rules.schedule
     n_weeks = ctx.prefs.weeks or sched.default_weeks
@@ -221,7 +240,7 @@ def _weeks(
 
 
 def _day_items(
-    ctx: _Context,
+    ctx: PlanContext,
     pattern: WeekPattern,
     day: date,
     run: PlannedRun | None,

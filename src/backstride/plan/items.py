@@ -10,21 +10,21 @@ from backstride.plan.progression import dose_at
 if TYPE_CHECKING:
     from datetime import date
 
-    from backstride.plan.builder import _Context
+    from backstride.plan.builder import PlanContext
     from backstride.plan.schedule import WeekPattern
 
 STRENGTH_CAUSES = ("weak_glutes", "core_weakness")
 MOBILITY_CAUSES = ("tight_hip_flexors", "prolonged_sitting")
 
 
-def _cite(ctx: _Context, *source_lists: list[str]) -> tuple[str, ...]:
+def _cite(ctx: PlanContext, *source_lists: list[str]) -> tuple[str, ...]:
     ids: list[str] = []
     for group in source_lists:
         ids += [s for s in group if s not in ids]
     return tuple(ctx.kb.cite(ids))
 
 
-def why_cause(ctx: _Context, cause_id: str) -> str:
+def why_cause(ctx: PlanContext, cause_id: str) -> str:
     """The cause's name and the evidence from this runner's check that ranked it."""
     name = ctx.kb.causes[cause_id].name
     lines = []
@@ -35,7 +35,7 @@ def why_cause(ctx: _Context, cause_id: str) -> str:
     return f"For {name.lower()}{found}."
 
 
-def warm_up(ctx: _Context) -> PlanItem:
+def warm_up(ctx: PlanContext) -> PlanItem:
     w = ctx.kb.warm_up
     habit = ctx.kb.habits["warm_up_before_runs"]
     return PlanItem(
@@ -48,12 +48,12 @@ def warm_up(ctx: _Context) -> PlanItem:
     )
 
 
-def _cues(ctx: _Context) -> tuple[str, ...]:
+def _cues(ctx: PlanContext) -> tuple[str, ...]:
     faults = set(ctx.answers.get("form_observed") or ())
     return tuple(c.text for c in ctx.kb.cues.values() if c.fault in faults)
 
 
-def _terrain(ctx: _Context, run: PlannedRun, day: date, pattern: WeekPattern) -> str | None:
+def _terrain(ctx: PlanContext, run: PlannedRun, day: date, pattern: WeekPattern) -> str | None:
     if "monotonous_terrain" not in ctx.focus or run.intensity != "easy":
         return None
     swaps = int(ctx.kb.habits["vary_terrain"].params["swaps_per_week"])
@@ -68,7 +68,7 @@ def _terrain(ctx: _Context, run: PlannedRun, day: date, pattern: WeekPattern) ->
 
 
 def run_item(
-    ctx: _Context, run: PlannedRun, phase: str, day: date, pattern: WeekPattern
+    ctx: PlanContext, run: PlannedRun, phase: str, day: date, pattern: WeekPattern
 ) -> PlanItem:
     guard = ctx.kb.habits["longest_run_guard"]
     run = PlannedRun(
@@ -96,7 +96,7 @@ def run_item(
     return PlanItem("run", title, why, _cite(ctx, sources), detail=detail.strip(), run=run)
 
 
-def fuel_items(ctx: _Context, run: PlannedRun) -> list[PlanItem]:
+def fuel_items(ctx: PlanContext, run: PlannedRun) -> list[PlanItem]:
     habit = ctx.kb.habits["fuel_long_runs"]
     p = habit.params
     minutes = run.duration_s / 60
@@ -141,7 +141,7 @@ def fuel_items(ctx: _Context, run: PlannedRun) -> list[PlanItem]:
     return []
 
 
-def _strength_exercises(ctx: _Context) -> tuple[list[PlannedExercise], list[str], list[str]]:
+def _strength_exercises(ctx: PlanContext) -> tuple[list[PlannedExercise], list[str], list[str]]:
     causes = [c for c in ctx.focus if c in STRENGTH_CAUSES] or list(STRENGTH_CAUSES)
     per_cause = ctx.kb.progress_rules.schedule.exercises_per_cause
     chosen: list[PlannedExercise] = []
@@ -159,7 +159,7 @@ def _strength_exercises(ctx: _Context) -> tuple[list[PlannedExercise], list[str]
     return chosen, causes, sources
 
 
-def strength(ctx: _Context) -> PlanItem:
+def strength(ctx: PlanContext) -> PlanItem:
     habit = ctx.kb.habits["strength_twice_weekly"]
     exercises, causes, sources = _strength_exercises(ctx)
     ranked = [c for c in causes if c in ctx.focus]
@@ -180,7 +180,7 @@ def strength(ctx: _Context) -> PlanItem:
     )
 
 
-def mobility(ctx: _Context) -> list[PlanItem]:
+def mobility(ctx: PlanContext) -> list[PlanItem]:
     causes = [c for c in ctx.focus if c in MOBILITY_CAUSES]
     if not causes:
         return []
@@ -205,20 +205,22 @@ def mobility(ctx: _Context) -> list[PlanItem]:
     ]
 
 
-def _habit_item(ctx: _Context, habit_id: str, cause_id: str | None, detail: str = "") -> PlanItem:
+def _habit_item(
+    ctx: PlanContext, habit_id: str, cause_id: str | None, detail: str = ""
+) -> PlanItem:
     h = ctx.kb.habits[habit_id]
     why = f"{why_cause(ctx, cause_id)} " if cause_id else ""
     why += h.honesty or ""
     return PlanItem("habit", h.name, why.strip(), _cite(ctx, h.sources), detail=detail or h.text)
 
 
-def after_run_habits(ctx: _Context) -> list[PlanItem]:
+def after_run_habits(ctx: PlanContext) -> list[PlanItem]:
     if "poor_recovery" not in ctx.focus:
         return []
     return [_habit_item(ctx, "protein_after_runs", "poor_recovery")]
 
 
-def rest(ctx: _Context) -> PlanItem:
+def rest(ctx: PlanContext) -> PlanItem:
     h = ctx.kb.habits["rest_days"]
     why = "Full rest: no run and no strength session. " + h.text
     if "poor_recovery" in ctx.focus:
@@ -226,7 +228,7 @@ def rest(ctx: _Context) -> PlanItem:
     return PlanItem("rest", "Rest day", why, _cite(ctx, h.sources))
 
 
-def _shoe_items(ctx: _Context) -> list[PlanItem]:
+def _shoe_items(ctx: PlanContext) -> list[PlanItem]:
     replace = ctx.kb.habits["replace_worn_shoes"]
     shoe_km = ctx.prefs.shoe_km if ctx.prefs.shoe_km is not None else ctx.answers.get("shoe_km")
     limit = ctx.prefs.shoe_limit_km or float(replace.params["default_limit_km"])
@@ -243,7 +245,7 @@ def _shoe_items(ctx: _Context) -> list[PlanItem]:
     return out
 
 
-def weekly_items(ctx: _Context, today: date) -> dict[int, list[PlanItem]]:
+def weekly_items(ctx: PlanContext, today: date) -> dict[int, list[PlanItem]]:
     """Habits placed on the first day of a week: key 0 for the first week, -1 for the others."""
     every: list[PlanItem] = []
     if "poor_recovery" in ctx.focus:
