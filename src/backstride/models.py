@@ -90,6 +90,29 @@ class TrainingEvidence:
     lines: dict[str, list[str]] = field(default_factory=dict)
 
 
+_SPORT_FAMILIES: dict[str, tuple[str, ...]] = {
+    "run": ("run", "jog", "treadmill"),
+    "ride": ("cycl", "bik", "ride", "spin"),
+    "swim": ("swim",),
+    "walk": ("walk", "hik"),
+    "row": ("row", "paddl", "kayak", "canoe", "sup"),
+    "ski": ("ski",),
+}
+
+
+def sport_family(sport: str | None) -> str:
+    """The broad family of a sport name from any source: run, ride, swim, walk, row, ski, other.
+
+    FIT says "running", TCX "Running", Strava "Trail Run"; duplicate detection and the
+    `--sport run` filter compare families, not spellings.
+    """
+    name = (sport or "").lower()
+    for family, stems in _SPORT_FAMILIES.items():
+        if any(stem in name for stem in stems):
+            return family
+    return "other"
+
+
 @dataclass(frozen=True)
 class DiaryEntry:
     """One pain-diary entry for a day, a run or a strength session (pain on the 0-10 scale).

@@ -1,1 +1,6 @@
-"""Training analysis: pure functions over plain values (activities, dates); no database."""
+"""Training analysis: pure functions over plain values (activities, dates); no database.
+
+Every threshold (30-day spike bands, 10/30% weekly change, hard-session ratios, shoe
+limits, route similarity, ...) lives in ``src/backstride/kb/data/load_rules.yaml`` with its
+evidence level and sources; ``analyse.rules.load_rules()`` reads it.
+"""

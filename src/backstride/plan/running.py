@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from backstride.models import Activity, StoredActivity
+from backstride.models import Activity, StoredActivity, sport_family
 
 Metric = Literal["distance_m", "duration_s"]
 
@@ -55,7 +55,7 @@ class RunBaseline:
 
 
 def _is_run(activity: Activity) -> bool:
-    return activity.sport.lower().startswith("run")
+    return sport_family(activity.sport) == "run"
 
 
 def past_runs(history: Iterable[Activity | StoredActivity]) -> list[PastRun]:

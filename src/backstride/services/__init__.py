@@ -1,1 +1,4 @@
-"""Use cases shared by the CLI and the web app: read the store, call the pure stages, save."""
+"""Use cases that combine stages (ingest + store, store + analyse); only `present` imports these.
+
+Each function takes a Connection and plain values and returns plain results.
+"""

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 metadata = MetaData()
 
@@ -17,4 +31,92 @@ checks = Table(
     Column("result", JSON, nullable=False),
     Column("source", String(20), nullable=False, default="cli"),
     Column("note", Text, nullable=True),
+)
+
+activities = Table(
+    "activities",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sport", String(40), nullable=False),
+    Column("sub_sport", String(40), nullable=True),
+    Column("started_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("utc_offset_s", Integer, nullable=True),
+    Column("elapsed_s", Float, nullable=False),
+    Column("moving_s", Float, nullable=True),
+    Column("distance_m", Float, nullable=True),
+    Column("elevation_gain_m", Float, nullable=True),
+    Column("elevation_loss_m", Float, nullable=True),
+    Column("avg_hr_bpm", Float, nullable=True),
+    Column("max_hr_bpm", Float, nullable=True),
+    Column("avg_cadence_spm", Float, nullable=True),
+    Column("device", String(120), nullable=True),
+    Column("gear", String(200), nullable=True),
+    Column("name", Text, nullable=True),
+    Column("surface", String(20), nullable=True),
+    Column("route", JSON, nullable=False),
+    Column("session_index", Integer, nullable=False, default=0),
+    Column("source_file", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("source_format", String(8), nullable=False),
+    # "<sport family>@<start, UTC, to the minute>": a coarse, indexed key; the tolerant
+    # comparison (neighbouring minutes, duration and distance within ~2 %) is in Python.
+    Column("fingerprint", String(64), nullable=False, index=True),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("content_hash", "session_index", name="uq_activities_content_session"),
+)
+
+source_files = Table(
+    "source_files",
+    metadata,
+    Column("content_hash", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("format", String(8), nullable=True),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("stored_path", Text, nullable=True),
+    # imported | duplicate | skipped | failed
+    Column("status", String(12), nullable=False),
+    Column("reason", Text, nullable=True),
+    # for duplicates: the source file kept for the same run
+    Column("duplicate_of", Text, nullable=True),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+
+# The no-op re-import fast path: a path whose size and mtime are unchanged since it was
+# completely imported is not read again.
+seen_paths = Table(
+    "seen_paths",
+    metadata,
+    Column("path", Text, primary_key=True),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("mtime_ns", BigInteger, nullable=False),
+    # the file's own hash; NULL for an archive, whose members are in source_files
+    Column("content_hash", String(64), nullable=True),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+
+# A pair of shoes; its distance is start_distance_m plus the runs linked in activity_shoes.
+shoes = Table(
+    "shoes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("limit_km", Float, nullable=False),
+    Column("added_date", Date, nullable=False),
+    Column("retired_date", Date, nullable=True),
+    Column("start_distance_m", Float, nullable=False, default=0.0),
+)
+
+# Which pair each activity was run in: at most one pair per activity.
+activity_shoes = Table(
+    "activity_shoes",
+    metadata,
+    Column(
+        "activity_id",
+        Integer,
+        ForeignKey("activities.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "shoe_id", Integer, ForeignKey("shoes.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
 )

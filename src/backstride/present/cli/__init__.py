@@ -59,18 +59,36 @@ def cli(ctx: click.Context, database_url: str | None, verbose: int) -> None:
 
 def _register() -> None:
     from backstride.present.cli import (
+        activities,
         backup,
         check,
         db,
         diary,
         history,
+        importing,
         kb,
+        load,
         plan,
         progress,
         report,
+        shoes,
     )
 
-    for module in (check, db, history, kb, plan, diary, progress, report, backup):
+    for module in (
+        check,
+        history,
+        db,
+        kb,
+        importing,
+        activities,
+        load,
+        shoes,
+        plan,
+        diary,
+        progress,
+        report,
+        backup,
+    ):
         module.register(cli)
 
 

@@ -1,0 +1,245 @@
+"""Import benchmark: a synthetic 10-year FIT history, read with read_fit and with fitdecode.
+
+    python bench/import_bench.py                 # ~3,000 files, 3 repeats (about 4-5 min)
+    python bench/import_bench.py --files 300     # quicker
+
+The history is built from the corpus's valid FIT activity files (../shared/corpus), each
+copy with every timestamp moved so the copies are distinct activities spread over ten
+years (shifts are multiples of 32 s so compressed-timestamp headers stay consistent; file
+CRCs are recomputed). `build_history` and `time_read_fit` are importable, so the store
+import timings (full import, no-op re-import, one new file) can be added next to them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import logging
+import os
+import resource
+import shutil
+import statistics
+import struct
+import sys
+import tempfile
+import time
+import tracemalloc
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import fitdecode
+
+from backstride.errors import IngestError
+from backstride.ingest._fit_crc import fit_crc
+from backstride.ingest.fit import read_fit
+
+SHARED = Path(os.environ.get("BACKSTRIDE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+CORPUS_FIT = SHARED / "corpus" / "activities" / "fit"
+FIT_EPOCH_S = 631065600
+TEN_YEARS_S = 10 * 365 * 86400
+_HISTORY_END_FIT_S = 1_735_689_600 - FIT_EPOCH_S  # 2025-01-01T00:00Z, an arbitrary "now"
+
+#: date_time fields to move, per global message number (253 = timestamp, in every message).
+_TIME_FIELDS: dict[int, set[int]] = {0: {4}, 18: {2}, 19: {2}, 34: {5}}
+
+
+@dataclass(frozen=True)
+class Throughput:
+    """One timed pass over a set of files."""
+
+    files: int
+    bytes_: int
+    seconds: float
+
+    @property
+    def files_per_s(self) -> float:
+        return self.files / self.seconds
+
+    @property
+    def mb_per_s(self) -> float:
+        return self.bytes_ / self.seconds / 1e6
+
+
+def shift_fit_times(data: bytes, shift_s: int) -> bytes:
+    """A copy of a (possibly chained) FIT file with every absolute date_time moved by shift_s.
+
+    Only absolute times (>= 0x10000000) move; CRCs are recomputed. shift_s must be a
+    multiple of 32 so 5-bit compressed timestamps still decode to the shifted times.
+    """
+    assert shift_s % 32 == 0
+    out = bytearray(data)
+    offset = 0
+    while offset + 12 <= len(out) and out[offset + 8 : offset + 12] == b".FIT":
+        header_size = out[offset]
+        end = offset + header_size + int.from_bytes(out[offset + 4 : offset + 8], "little")
+        _shift_records(out, offset + header_size, end, shift_s)
+        out[end : end + 2] = struct.pack("<H", fit_crc(bytes(out[offset:end])))
+        offset = end + 2
+    return bytes(out)
+
+
+def _shift_records(out: bytearray, pos: int, end: int, shift_s: int) -> None:
+    layouts: dict[int, tuple[int, list[tuple[int, str]]]] = {}
+    while pos < end:
+        header = out[pos]
+        pos += 1
+        if header & 0x40 and not header & 0x80:
+            big = out[pos + 1] == 1
+            num = int.from_bytes(out[pos + 2 : pos + 4], "big" if big else "little")
+            n_fields = out[pos + 4]
+            times, offset = [], 0
+            for i in range(n_fields):
+                field, size = out[pos + 5 + 3 * i], out[pos + 6 + 3 * i]
+                if size == 4 and (field == 253 or field in _TIME_FIELDS.get(num, set())):
+                    times.append((offset, ">I" if big else "<I"))
+                offset += size
+            length = 5 + 3 * n_fields
+            if header & 0x20:
+                n_dev = out[pos + length]
+                offset += sum(out[pos + length + 2 + 3 * j] for j in range(n_dev))
+                length += 1 + 3 * n_dev
+            layouts[header & 0x0F] = (offset, times)
+            pos += length
+            continue
+        size, times = layouts[(header >> 5) & 0x3 if header & 0x80 else header & 0x0F]
+        for at, fmt in times:
+            (value,) = struct.unpack_from(fmt, out, pos + at)
+            if 0x10000000 <= value < 0xFFFFFFFF:
+                struct.pack_into(fmt, out, pos + at, value + shift_s)
+        pos += size
+
+
+def _corpus_sources() -> list[tuple[bytes, int]]:
+    """(bytes, first start time in FIT seconds) for each corpus FIT file read_fit accepts."""
+    if not CORPUS_FIT.is_dir():
+        sys.exit(f"{CORPUS_FIT} not found: set BACKSTRIDE_SHARED to the shared folder")
+    sources = []
+    for path in sorted(CORPUS_FIT.iterdir()):
+        data = path.read_bytes()
+        try:
+            acts = read_fit(data, source_file=path.name, content_hash="")
+        except IngestError:
+            continue
+        sources.append((data, int(acts[0].started_at.timestamp()) - FIT_EPOCH_S))
+    return sources
+
+
+def build_history(dest: Path, n_files: int) -> list[Path]:
+    """Write n_files distinct FIT activities into dest, evenly spread over ten years."""
+    dest.mkdir(parents=True, exist_ok=True)
+    sources = _corpus_sources()
+    paths = []
+    for i in range(n_files):
+        data, start = sources[i % len(sources)]
+        target = _HISTORY_END_FIT_S - TEN_YEARS_S + i * TEN_YEARS_S // max(n_files, 1)
+        shifted = shift_fit_times(data, (target - start) // 32 * 32)
+        path = dest / f"{i:05d}.fit"
+        path.write_bytes(shifted)
+        paths.append(path)
+    return paths
+
+
+class _FallbackCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "fast FIT decoder declined" in record.getMessage():
+            self.count += 1
+
+
+def time_read_fit(paths: list[Path]) -> tuple[Throughput, int, int]:
+    """One single-threaded pass of read_fit over paths: (throughput, fallbacks, errors)."""
+    counter = _FallbackCounter()
+    logger = logging.getLogger("backstride.ingest.fit")
+    logger.addHandler(counter)
+    logger.setLevel(logging.INFO)
+    errors = total = 0
+    started = time.perf_counter()
+    try:
+        for path in paths:
+            data = path.read_bytes()
+            total += len(data)
+            try:
+                read_fit(data, source_file=path.name, content_hash="")
+            except IngestError:
+                errors += 1
+    finally:
+        logger.removeHandler(counter)
+    return Throughput(len(paths), total, time.perf_counter() - started), counter.count, errors
+
+
+def time_fitdecode(paths: list[Path]) -> Throughput:
+    """One pass of plain fitdecode (every frame, default processor) over paths."""
+    total = 0
+    started = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for path in paths:
+            data = path.read_bytes()
+            total += len(data)
+            with fitdecode.FitReader(io.BytesIO(data)) as reader:
+                for _ in reader:
+                    pass
+    return Throughput(len(paths), total, time.perf_counter() - started)
+
+
+def _sample(paths: list[Path], n: int) -> list[Path]:
+    """Every k-th file, so the sample keeps the history's mix of file kinds and sizes."""
+    if n >= len(paths):
+        return paths
+    step = len(paths) / n
+    return [paths[int(i * step)] for i in range(n)]
+
+
+def _line(label: str, t: Throughput) -> str:
+    return f"{label:<34} {t.files_per_s:9.1f} files/s {t.mb_per_s:8.2f} MB/s  ({t.files} files, {t.bytes_ / 1e6:.1f} MB, {t.seconds:.1f} s)"  # noqa: E501
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--files", type=int, default=3000, help="history size (default 3000)")
+    parser.add_argument("--repeats", type=int, default=3, help="read_fit passes (median)")
+    parser.add_argument("--fitdecode-sample", type=int, default=300, help="files for fitdecode")
+    parser.add_argument("--keep", type=Path, help="build the history here and keep it")
+    args = parser.parse_args()
+
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="backstride-bench-"))
+    try:
+        started = time.perf_counter()
+        paths = build_history(workdir, args.files)
+        size = sum(p.stat().st_size for p in paths)
+        print(f"history: {len(paths)} files, {size / 1e6:.1f} MB in {workdir} "
+              f"(built in {time.perf_counter() - started:.1f} s)")  # fmt: skip
+        runs = [time_read_fit(paths) for _ in range(args.repeats)]
+        fast = sorted((r[0] for r in runs), key=lambda t: t.seconds)[len(runs) // 2]
+        print(_line(f"read_fit, median of {len(runs)}", fast))
+        print(f"  fast-path fallbacks to fitdecode: {runs[0][1]}; files rejected: {runs[0][2]}")
+        sample = _sample(paths, args.fitdecode_sample)
+        fast_sample = statistics.median(time_read_fit(sample)[0].seconds for _ in range(3))
+        slow = time_fitdecode(sample)
+        print(
+            _line(
+                f"read_fit on the {len(sample)}-file sample",
+                Throughput(len(sample), slow.bytes_, fast_sample),
+            )
+        )  # noqa: E501
+        print(_line(f"fitdecode alone, same {len(sample)} files", slow))
+        print(f"ratio read_fit / fitdecode (same files): {slow.seconds / fast_sample:.1f}x")
+        print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+        biggest = max(paths, key=lambda p: p.stat().st_size)
+        tracemalloc.start()
+        read_fit(biggest.read_bytes(), source_file=biggest.name, content_hash="")
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(f"tracemalloc peak reading the largest file ({biggest.stat().st_size / 1e6:.1f} MB): "
+              f"{peak / 1e6:.1f} MB")  # fmt: skip
+    finally:
+        if args.keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""What the training history says for the self-check, each value citing the runs behind it.
+
+``flags`` applies every load rule; ``training_evidence`` turns the flags and the recent
+runs into answers in the answers-spec vocabulary (the runner's own answers win).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+
+from backstride.analyse import shoes, summaries
+from backstride.analyse.flags import (
+    DistanceFormat,
+    History,
+    LoadFlag,
+    format_day,
+    format_km,
+    history_flags,
+    prepare,
+)
+from backstride.analyse.rules import LoadRules
+from backstride.analyse.state_flags import route_flag, state_flags
+from backstride.models import Shoe, StoredActivity, TrainingEvidence
+
+#: The answers spec's order of recent_changes values.
+RECENT_CHANGES = (
+    "none",
+    "mileage_increase",
+    "more_hard_sessions",
+    "hills_added",
+    "long_run_longer",
+    "new_shoes",
+    "returned_after_break",
+    "surface_change",
+)
+
+
+def _flag_end(flag: LoadFlag, today: date) -> date:
+    if flag.flag_date is not None:
+        return flag.flag_date
+    if flag.week_start_date is not None:
+        return flag.week_start_date + timedelta(days=6)
+    return today
+
+
+def flags(
+    activities: Sequence[StoredActivity],
+    shoe_list: Sequence[Shoe] = (),
+    *,
+    today: date,
+    since: date | None = None,
+    rules: LoadRules | None = None,
+    assignments: Mapping[int, int] | None = None,
+    week_start: summaries.WeekStart = "monday",
+    format_distance: DistanceFormat = format_km,
+) -> list[LoadFlag]:
+    """Every flag the runs up to `today` raise, oldest first; `since` drops earlier ones.
+
+    A week flag is kept when any day of its week is on or after `since`.
+    """
+    h = prepare(
+        activities,
+        shoe_list,
+        today=today,
+        rules=rules,
+        assignments=assignments,
+        week_start=week_start,
+        format_distance=format_distance,
+    )
+    return _all_flags(h, since)
+
+
+def _all_flags(h: History, since: date | None) -> list[LoadFlag]:
+    found = history_flags(h) + state_flags(h)
+    if since is not None:
+        found = [f for f in found if _flag_end(f, h.today) >= since]
+    return sorted(found, key=lambda f: (f.flag_date or f.week_start_date or h.today, f.rule_id))
+
+
+def _recent_changes(h: History, found: Sequence[LoadFlag]) -> tuple[list[str], list[str]]:
+    values = {f.recent_change for f in found if f.recent_change}
+    lines = [f.text for f in found if f.recent_change]
+    if not values:
+        days = h.rules.recent_window_days
+        return ["none"], [
+            f"No change found in the last {days} days: no run more than 10% longer than the "
+            "longest of the 30 days before it, no jump in weekly distance, climbing or hard "
+            "runs, no break, no new shoes or surface"
+        ]
+    return [v for v in RECENT_CHANGES if v in values], lines
+
+
+def _longest_run(h: History, recent: Sequence[StoredActivity]) -> tuple[int, str]:
+    run = max(recent, key=lambda r: (summaries.duration_s(r.activity), r.id))
+    secs = summaries.duration_s(run.activity)
+    minutes = round(secs / 60)
+    dist = f" ({h.fmt(run.activity.distance_m)})" if run.activity.distance_m else ""
+    text = (
+        f"{format_day(summaries.local_date(run.activity))}: {minutes // 60} h {minutes % 60:02d} "
+        f"min{dist}, your longest run in the last {h.rules.recent_window_days} days"
+    )
+    return minutes, text
+
+
+def _shoe_km(h: History, since: date) -> tuple[float, str] | None:
+    uses = shoes.shoe_use(h.runs, h.shoe_of, since=since)
+    if not uses:
+        return None
+    shoe_id, use = next(iter(uses.items()))
+    shoe = next((s for s in h.shoes if s.id == shoe_id), None)
+    if shoe is None:
+        return None
+    total_m = shoes.distance_per_shoe_m(h.runs, h.shoes, h.shoe_of)[shoe_id]
+    text = (
+        f"{shoe.name}: {h.fmt(total_m)} in total, the pair you ran in most in the last "
+        f"{h.rules.recent_window_days} days ({use.runs} runs)"
+    )
+    return round(total_m / 1000, 1), text
+
+
+def training_evidence(
+    activities: Sequence[StoredActivity],
+    shoe_list: Sequence[Shoe] = (),
+    *,
+    today: date,
+    rules: LoadRules | None = None,
+    assignments: Mapping[int, int] | None = None,
+    week_start: summaries.WeekStart = "monday",
+    format_distance: DistanceFormat = format_km,
+) -> TrainingEvidence:
+    """Answers for recent_changes, shoe_km, same_route_most_days and longest_run_minutes.
+
+    Only questions the runs can speak to are answered: nothing without a run in the
+    recent window (``recent_window_days`` in load_rules.yaml), no shoe_km without shoe
+    data, no same_route_most_days without enough runs with a track.
+    """
+    h = prepare(
+        activities,
+        shoe_list,
+        today=today,
+        rules=rules,
+        assignments=assignments,
+        week_start=week_start,
+        format_distance=format_distance,
+    )
+    since = today - timedelta(days=h.rules.recent_window_days - 1)
+    recent = [r for r in h.runs if summaries.local_date(r.activity) >= since]
+    if not recent:
+        return TrainingEvidence()
+    answers: dict[str, object] = {}
+    lines: dict[str, list[str]] = {}
+    answers["recent_changes"], lines["recent_changes"] = _recent_changes(h, _all_flags(h, since))
+    minutes, text = _longest_run(h, recent)
+    answers["longest_run_minutes"], lines["longest_run_minutes"] = minutes, [text]
+    shoe = _shoe_km(h, since)
+    if shoe is not None:
+        answers["shoe_km"], lines["shoe_km"] = shoe[0], [shoe[1]]
+    route_flags, repeated = route_flag(h)
+    if repeated is not None:
+        answers["same_route_most_days"] = bool(route_flags)
+        lines["same_route_most_days"] = [f.text for f in route_flags] or [
+            f"Last {int(h.rules.threshold('same_route', 'window_days'))} days: at most "
+            f"{len(repeated.activity_ids)} of {repeated.runs_with_route} runs with a track "
+            "followed the same route"
+        ]
+    return TrainingEvidence(answers=answers, lines=lines)

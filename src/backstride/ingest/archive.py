@@ -1,0 +1,250 @@
+"""Walk paths into SourceFiles: folders (recursively), .gz, .zip (nested), Strava/Garmin exports.
+
+Nothing is ever extracted to disk; every size is bounded before it is read.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from backstride.ingest.source import (
+    EXPORT_NOISE,
+    MAX_ARCHIVE_DEPTH,
+    MAX_ARCHIVE_EXPANDED_BYTES,
+    MAX_COMPRESSION_RATIO,
+    MAX_FILE_BYTES,
+    MIN_RATIO_CHECK_BYTES,
+    FailedSource,
+    SkippedSource,
+    SourceFile,
+    sniff,
+    suffixes,
+)
+from backstride.ingest.strava import file_key, parse_activities_csv
+
+Source = SourceFile | SkippedSource | FailedSource
+Index = Mapping[str, Mapping[str, str]]
+
+_ACTIVITY_FORMATS = frozenset(("fit", "gpx", "tcx"))
+_ACTIVITY_SUFFIXES = frozenset(f".{f}" for f in _ACTIVITY_FORMATS)
+_STRAVA_INDEX = "activities.csv"
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One file on disk to import as a whole (an archive counts as one)."""
+
+    path: Path
+    index: Index = field(default_factory=dict)  # Strava metadata by file key
+    in_export: bool = False  # inside an export folder: side files are ignored quietly
+
+
+def iter_units(paths: Iterable[Path]) -> Iterator[Unit]:
+    """Every file under `paths`, folders walked recursively in name order."""
+    for path in paths:
+        if path.is_dir():
+            yield from _walk(path, {}, in_export=False)
+        else:
+            yield Unit(path)
+
+
+def _walk(folder: Path, index: Index, *, in_export: bool) -> Iterator[Unit]:
+    csv_path = folder / _STRAVA_INDEX
+    if csv_path.is_file() and (folder / "activities").is_dir():
+        index = {**index, **_read_index(csv_path)}
+        in_export = True
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(path, index, in_export=in_export)
+        elif entry.is_file() and not (in_export and path.name == _STRAVA_INDEX):
+            yield Unit(path, index, in_export)
+
+
+def _read_index(path: Path) -> dict[str, dict[str, str]]:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return {}
+        return parse_activities_csv(path.read_bytes())
+    except OSError:
+        return {}
+
+
+def read_unit(unit: Unit) -> Iterator[Source]:
+    """The sources inside one file: itself, or an archive's members."""
+    name = str(unit.path)
+    try:
+        size = unit.path.stat().st_size
+        with unit.path.open("rb") as handle:
+            head = handle.read(16)
+            if sniff(head) == "zip":
+                with zipfile.ZipFile(handle) as archive:
+                    yield from _members(archive, name, unit.index, depth=1)
+                return
+            if size > MAX_FILE_BYTES:
+                yield FailedSource(name, _too_large(size))
+                return
+            data = head + handle.read()
+    except zipfile.BadZipFile as exc:
+        yield FailedSource(name, f"not a readable zip archive: {exc}")
+        return
+    except OSError as exc:
+        yield FailedSource(name, f"cannot read: {exc.strerror or exc}")
+        return
+    yield from _from_bytes(name, data, unit.index, quiet=unit.in_export, depth=0)
+
+
+def iter_sources(paths: Iterable[Path]) -> Iterator[Source]:
+    """Every candidate activity under `paths`, or the reason one was left out."""
+    for unit in iter_units(paths):
+        yield from read_unit(unit)
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"too large ({size / _MB:.0f} MB; the limit is {MAX_FILE_BYTES / _MB:.0f} MB per "
+        "file): split it or import the device's FIT file instead"
+    )
+
+
+def _from_bytes(
+    name: str, data: bytes, index: Index, *, quiet: bool, depth: int
+) -> Iterator[Source]:
+    kind = sniff(data)
+    if kind == "gzip":
+        inner = _gunzip(name, data)
+        if isinstance(inner, FailedSource):
+            yield inner
+        else:
+            yield SourceFile.from_bytes(name, inner, index.get(file_key(name)), packed=data)
+        return
+    if kind == "zip":
+        if depth >= MAX_ARCHIVE_DEPTH:
+            yield FailedSource(name, f"archives nested more than {MAX_ARCHIVE_DEPTH} deep: refused")
+            return
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                yield from _members(archive, name, index, depth=depth + 1)
+        except zipfile.BadZipFile as exc:
+            yield FailedSource(name, f"not a readable zip archive: {exc}")
+        return
+    suffix = suffixes(name)
+    if kind in _ACTIVITY_FORMATS or suffix in _ACTIVITY_SUFFIXES:
+        yield SourceFile.from_bytes(name, data, index.get(file_key(name)))
+    elif quiet and (suffix in EXPORT_NOISE or PurePosixPath(name).name.startswith(".")):
+        return  # an export's photos and account data are not activities
+    else:
+        yield SkippedSource(name, f"unsupported format ({suffix or 'unknown content'})")
+
+
+def _gunzip(name: str, data: bytes) -> bytes | FailedSource:
+    inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)
+    try:
+        out = inflater.decompress(data, MAX_FILE_BYTES + 1)
+    except zlib.error as exc:
+        return FailedSource(name, f"corrupt gzip data: {exc}")
+    if len(out) > MAX_FILE_BYTES or inflater.unconsumed_tail:
+        return FailedSource(name, _too_large(len(out)) + " (after gunzip)")
+    if not inflater.eof:
+        return FailedSource(name, "truncated gzip data (the file was cut short)")
+    if len(out) > MIN_RATIO_CHECK_BYTES and len(out) > MAX_COMPRESSION_RATIO * len(data):
+        return FailedSource(name, _bomb(len(out), len(data)))
+    return out
+
+
+def _bomb(expanded: int, packed: int) -> str:
+    return (
+        f"refused: expands {expanded / max(packed, 1):.0f}x ({packed} bytes to "
+        f"{expanded / _MB:.0f} MB), beyond the {MAX_COMPRESSION_RATIO:.0f}x limit; "
+        "a zip bomb, not an activity export"
+    )
+
+
+def _over_budget() -> str:
+    return (
+        f"refused: the archive expands beyond {MAX_ARCHIVE_EXPANDED_BYTES / _MB:.0f} MB in "
+        "total; a zip bomb, not an activity export (members read so far were kept)"
+    )
+
+
+def _unsafe_member(member: str) -> bool:
+    parts = PurePosixPath(member.replace("\\", "/")).parts
+    return member.startswith(("/", "\\")) or bool(_DRIVE.match(member)) or ".." in parts
+
+
+def _junk(member: str) -> bool:
+    return member.startswith("__MACOSX/") or PurePosixPath(member).name.startswith("._")
+
+
+def _members(
+    archive: zipfile.ZipFile, prefix: str, index: Index, *, depth: int
+) -> Iterator[Source]:
+    infos = [i for i in archive.infolist() if not i.is_dir() and not _junk(i.filename)]
+    index = {**index, **_zip_index(archive, infos)}
+    quiet = bool(index) or depth > 1 or any(i.filename.endswith(".zip") for i in infos)
+    budget = MAX_ARCHIVE_EXPANDED_BYTES
+    for info in infos:
+        name = f"{prefix}!{info.filename}"
+        if _unsafe_member(info.filename):
+            yield FailedSource(
+                name, "refused: member name is absolute or contains '..' (path traversal)"
+            )
+            continue
+        if PurePosixPath(info.filename).name == _STRAVA_INDEX and index:
+            continue
+        data = _read_member(archive, info, name)
+        if isinstance(data, FailedSource):
+            yield data
+            continue
+        budget -= len(data)
+        if budget < 0:
+            yield FailedSource(prefix, _over_budget())
+            return
+        yield from _from_bytes(name, data, index, quiet=quiet, depth=depth)
+
+
+def _zip_index(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> dict[str, dict[str, str]]:
+    for info in infos:
+        parts = PurePosixPath(info.filename).parts
+        if parts[-1] == _STRAVA_INDEX and len(parts) <= 2 and info.file_size <= MAX_FILE_BYTES:
+            try:
+                return parse_activities_csv(archive.read(info))
+            except (zipfile.BadZipFile, zlib.error, OSError):
+                return {}
+    return {}
+
+
+def _read_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str
+) -> bytes | FailedSource:
+    if info.file_size > MAX_FILE_BYTES:
+        return FailedSource(name, _too_large(info.file_size))
+    ratio_limit = max(MAX_COMPRESSION_RATIO * info.compress_size, MIN_RATIO_CHECK_BYTES)
+    if info.file_size > ratio_limit:
+        return FailedSource(name, _bomb(info.file_size, info.compress_size))
+    try:
+        with archive.open(info) as member:
+            # Never trust the header's size: read at most one byte past the limits.
+            data = member.read(int(min(MAX_FILE_BYTES, ratio_limit)) + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        return FailedSource(name, f"corrupt archive member: {exc}")
+    except (NotImplementedError, RuntimeError) as exc:  # encrypted, unknown compression
+        return FailedSource(name, f"cannot unpack archive member: {exc}")
+    if len(data) > ratio_limit:
+        return FailedSource(name, _bomb(len(data), info.compress_size))
+    if len(data) > MAX_FILE_BYTES:
+        return FailedSource(name, _too_large(len(data)))
+    return data

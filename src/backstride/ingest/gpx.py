@@ -1,0 +1,213 @@
+"""GPX 1.0/1.1 tracks (with Garmin/Strava hr and cad extensions) to an Activity.
+
+The point loop is written flat (bound appends, one dict lookup per element, numbers
+converted in bulk by numpy) because it runs once per XML element of a whole history.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from lxml import etree
+
+from backstride.errors import CorruptFile, NotAnActivity
+from backstride.ingest._samples import summarise
+from backstride.ingest._xml import (
+    free_earlier_siblings,
+    localname,
+    open_events,
+    raise_on_fatal,
+)
+from backstride.models import Activity, sport_family
+
+#: Strava writes its activity-type code into <trk><type>.
+STRAVA_TYPES: dict[str, str] = {
+    "1": "cycling",
+    "4": "hiking",
+    "9": "running",
+    "10": "walking",
+    "16": "swimming",
+    "17": "cycling",
+    "26": "generic",
+}
+_TAGS = (
+    "trkpt",
+    "trkseg",
+    "time",
+    "ele",
+    "hr",
+    "heartrate",
+    "cad",
+    "cadence",
+    "type",
+    "name",
+    "metadata",
+    "wpt",
+    "rtept",
+)
+_ALIASES = {"heartrate": "hr", "cadence": "cad"}
+_FREE_EVERY = 1024  # drop read points in batches; each drop costs a parent lookup
+
+
+def _sport(raw: str | None) -> str:
+    if not raw:
+        return "generic"
+    raw = raw.strip()
+    return STRAVA_TYPES.get(raw) or raw.lower().replace(" ", "_")
+
+
+def _floats(values: list[str]) -> npt.NDArray[np.float64]:
+    try:
+        return np.array(values, dtype=np.float64)
+    except ValueError:  # a stray non-number: convert one by one
+        return np.array([_number(v) for v in values], dtype=np.float64)
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
+
+
+def _epoch_s(values: list[str]) -> npt.NDArray[np.float64]:
+    """Seconds since 1970 of ISO times; zone-less ones are UTC, as GPX specifies."""
+    if all(v.endswith("Z") for v in values):
+        try:
+            stamps = np.array([v[:-1] for v in values], dtype="datetime64[ms]")
+            return stamps.astype(np.int64) / 1000.0
+        except ValueError:
+            pass
+    out = []
+    for value in values:
+        moment = datetime.fromisoformat(value)
+        out.append((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
+    return np.array(out, dtype=np.float64)
+
+
+def _valid_time(text: str | None) -> str | None:
+    if not text:
+        return None
+    text = text.strip()
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return text
+
+
+def read_gpx(data: bytes, *, source_file: str, content_hash: str) -> list[Activity]:
+    """Read the recorded track of a GPX file as one Activity.
+
+    Raises:
+        NotAnActivity: a route, waypoints only, or a track without timestamps.
+        CorruptFile: malformed or truncated XML.
+        UnsafeInput: entity declarations or external references.
+    """
+    context = open_events(data, source_file=source_file, tags=_TAGS)
+    try:
+        columns, labels, counts = _stream(context)
+    except etree.XMLSyntaxError as exc:
+        raise CorruptFile(f"{source_file}: not readable XML: {exc}") from exc
+    raise_on_fatal(context, source_file=source_file)
+    times = columns["time"]
+    if len(times) < 2 or times[0] == times[-1]:
+        if counts["rtept"] or counts["timeless"] or times:
+            raise NotAnActivity(
+                f"{source_file}: route, not a recorded activity (no track with timestamps)"
+            )
+        raise NotAnActivity(
+            f"{source_file}: no track in this GPX (waypoints or metadata only), "
+            "not a recorded activity"
+        )
+    return [_activity(columns, labels, source_file, content_hash)]
+
+
+def _stream(context: Any) -> tuple[dict[str, list[Any]], dict[str, str | None], dict[str, int]]:
+    cols: dict[str, list[Any]] = {k: [] for k in ("time", "lat", "lon", "ele", "hr", "cad", "seg")}
+    add_time, add_lat, add_lon = cols["time"].append, cols["lat"].append, cols["lon"].append
+    add_ele, add_hr, add_cad = cols["ele"].append, cols["hr"].append, cols["cad"].append
+    add_seg = cols["seg"].append
+    labels: dict[str, str | None] = {"type": None, "name": None}
+    counts = {"rtept": 0, "timeless": 0}
+    names: dict[str, str] = {}
+    when = ele = hr = cad = None
+    segment = points = 0
+    for _event, element in context:
+        tag = element.tag
+        name = names.get(tag)
+        if name is None:
+            name = names[tag] = _ALIASES.get(localname(tag), localname(tag))
+        if name == "trkpt":
+            when = _valid_time(when)
+            if when is None:
+                counts["timeless"] += 1
+            else:
+                get = element.get
+                add_time(when)
+                add_lat(get("lat") or "nan")
+                add_lon(get("lon") or "nan")
+                add_ele(ele or "nan")
+                add_hr(hr or "nan")
+                add_cad(cad or "nan")
+                add_seg(segment)
+            when = ele = hr = cad = None
+            element.clear(keep_tail=False)
+            points += 1
+            if points % _FREE_EVERY == 0:
+                free_earlier_siblings(element)
+        elif name == "time":
+            when = element.text
+        elif name == "ele":
+            ele = element.text
+        elif name == "hr":
+            hr = element.text
+        elif name == "cad":
+            cad = element.text
+        elif name == "trkseg":
+            segment += 1
+        elif name in ("type", "name"):
+            _label(labels, name, element)
+        else:  # metadata, wpt, rtept: their time/ele belong to no track point
+            counts["rtept"] += name == "rtept"
+            when = ele = hr = cad = None
+    return cols, labels, counts
+
+
+def _label(labels: dict[str, str | None], name: str, element: Any) -> None:
+    parent = element.getparent()
+    owner = localname(parent.tag) if parent is not None else ""
+    text = (element.text or "").strip() or None
+    if labels[name] is None and (owner == "trk" or (name == "name" and owner == "metadata")):
+        labels[name] = text
+
+
+def _activity(
+    cols: dict[str, list[Any]], labels: dict[str, str | None], source_file: str, content_hash: str
+) -> Activity:
+    sport = _sport(labels["type"])
+    time_s = _epoch_s(cols["time"])
+    summary = summarise(
+        family=sport_family(sport),
+        time_s=time_s,
+        lat=_floats(cols["lat"]),
+        lon=_floats(cols["lon"]),
+        ele=_floats(cols["ele"]),
+        hr=_floats(cols["hr"]),
+        cad=_floats(cols["cad"]),
+        recorded_distance_m=np.full(time_s.size, np.nan),
+        segment=np.asarray(cols["seg"], dtype=np.int64),
+    )
+    return Activity(
+        sport=sport,
+        started_at=datetime.fromtimestamp(float(time_s[0]), tz=UTC),
+        source_file=source_file,
+        content_hash=content_hash,
+        source_format="gpx",
+        name=labels["name"],
+        **vars(summary),
+    )

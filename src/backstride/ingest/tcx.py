@@ -1,0 +1,210 @@
+"""Garmin Training Center (TCX) activities to Activities, one per <Activity> (multisport).
+
+Points without a position (treadmill, pool, indoor) are kept: their time, distance,
+heart rate and cadence still count.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from backstride.errors import CorruptFile, NotAnActivity
+from backstride.ingest._samples import summarise
+from backstride.ingest._xml import iter_elements, localname
+from backstride.models import Activity, sport_family
+
+#: TCX Sport attribute to the FIT sport vocabulary the other readers use.
+SPORTS: dict[str, str] = {"running": "running", "biking": "cycling", "other": "generic"}
+
+_POINT = "Trackpoint"
+_LEAVES = frozenset(("Time", "LatitudeDegrees", "LongitudeDegrees", "AltitudeMeters"))
+_NESTED = frozenset(("DistanceMeters", "Cadence", "RunCadence"))
+_TAGS = (
+    *_LEAVES,
+    *_NESTED,
+    _POINT,
+    "HeartRateBpm",
+    "TotalTimeSeconds",
+    "Lap",
+    "Activity",
+    "Id",
+    "Name",
+    "Course",
+)
+_COLUMNS = ("time", "lat", "lon", "ele", "dist", "hr", "cad")
+
+
+def _number(text: str | None) -> float:
+    try:
+        return float(text) if text is not None else math.nan
+    except ValueError:
+        return math.nan
+
+
+def _seconds(text: str | None) -> float | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+class _Session:
+    """One <Activity> being read: point columns plus the laps' own totals."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list[float]] = {k: [] for k in _COLUMNS}
+        self.segment: list[int] = []
+        self.tracks = 0
+        self.lap_distance_m = 0.0
+        self.lap_time_s = 0.0
+        self.lap_starts: list[float] = []
+        self.start: float | None = None
+        self.device: str | None = None
+
+    def point(self, current: dict[str, str | None]) -> bool:
+        when = _seconds(current.get("Time"))
+        if when is None:
+            return False
+        columns = self.columns
+        columns["time"].append(when)
+        columns["lat"].append(_number(current.get("LatitudeDegrees")))
+        columns["lon"].append(_number(current.get("LongitudeDegrees")))
+        columns["ele"].append(_number(current.get("AltitudeMeters")))
+        columns["dist"].append(_number(current.get("DistanceMeters")))
+        columns["hr"].append(_number(current.get("HeartRateBpm")))
+        cadence = current.get("RunCadence") or current.get("Cadence")
+        columns["cad"].append(_number(cadence))
+        self.segment.append(self.tracks)
+        return True
+
+
+class _Reader:
+    def __init__(self, source_file: str, content_hash: str) -> None:
+        self.source_file = source_file
+        self.content_hash = content_hash
+        self.session = _Session()
+        self.current: dict[str, str | None] = {}
+        self.activities: list[Activity] = []
+        self.courses = 0
+        self.timeless = 0
+
+    def nested(self, name: str, element: Any) -> None:
+        parent = element.getparent()
+        owner = localname(parent.tag) if parent is not None else ""
+        if owner == "Lap" and name == "DistanceMeters":
+            self.session.lap_distance_m += _number(element.text) or 0.0
+        elif owner in ("Trackpoint", "TPX"):
+            self.current[name] = element.text
+
+    def other(self, name: str, element: Any) -> None:
+        session = self.session
+        if name == "HeartRateBpm":
+            self.current[name] = element[0].text if len(element) else None
+        elif name == "TotalTimeSeconds":
+            session.lap_time_s += _number(element.text) or 0.0
+        elif name == "Lap":
+            start = _seconds(element.get("StartTime"))
+            if start is not None:
+                session.lap_starts.append(start)
+            session.tracks += 1
+        elif name == "Id" and _owner(element) == "Activity":
+            session.start = _seconds(element.text)
+        elif name == "Name" and _owner(element) == "Creator":
+            session.device = (element.text or "").strip() or None
+        elif name == "Activity":
+            self.finish(element.get("Sport"))
+        elif name == "Course":
+            self.courses += 1
+            self.session = _Session()
+
+    def finish(self, sport_attr: str | None) -> None:
+        session, self.session = self.session, _Session()
+        if len(session.columns["time"]) < 2 and not session.lap_time_s:
+            return
+        sport = SPORTS.get((sport_attr or "other").lower(), (sport_attr or "generic").lower())
+        self.activities.append(
+            _activity(session, sport, len(self.activities), self.source_file, self.content_hash)
+        )
+
+
+def _owner(element: Any) -> str:
+    parent = element.getparent()
+    return localname(parent.tag) if parent is not None else ""
+
+
+def read_tcx(data: bytes, *, source_file: str, content_hash: str) -> list[Activity]:
+    """Read every <Activity> of a TCX file; a multisport file gives one per sport.
+
+    Raises:
+        NotAnActivity: a course (planned route) rather than a recorded activity.
+        CorruptFile: malformed or truncated XML, or no activity with data.
+        UnsafeInput: entity declarations or external references.
+    """
+    reader = _Reader(source_file, content_hash)
+    free = frozenset((_POINT, "Lap", "Activity", "Course"))
+    for name, element in iter_elements(data, source_file=source_file, tags=_TAGS, free=free):
+        if name in _LEAVES:
+            reader.current[name] = element.text
+        elif name == _POINT:
+            if not reader.session.point(reader.current):
+                reader.timeless += 1
+            reader.current = {}
+        elif name in _NESTED:
+            reader.nested(name, element)
+        else:
+            reader.other(name, element)
+    if reader.activities:
+        return reader.activities
+    if reader.courses or reader.timeless:
+        raise NotAnActivity(f"{source_file}: course (planned route), not a recorded activity")
+    raise CorruptFile(f"{source_file}: TCX without any activity data")
+
+
+def _activity(
+    session: _Session, sport: str, index: int, source_file: str, content_hash: str
+) -> Activity:
+    col = {k: np.asarray(v, dtype=np.float64) for k, v in session.columns.items()}
+    summary = summarise(
+        family=sport_family(sport),
+        time_s=col["time"],
+        lat=col["lat"],
+        lon=col["lon"],
+        ele=col["ele"],
+        hr=col["hr"],
+        cad=col["cad"],
+        recorded_distance_m=col["dist"],
+        segment=np.asarray(session.segment, dtype=np.int64),
+    )
+    starts = [t for t in (session.start, *session.lap_starts[:1]) if t is not None]
+    if col["time"].size:
+        starts.append(float(col["time"][0]))
+    start = min(starts)
+    ends = [float(col["time"][-1])] if col["time"].size else []
+    if session.lap_starts:
+        ends.append(session.lap_starts[0] + session.lap_time_s)
+    elapsed = max(max(ends, default=start) - start, summary.elapsed_s)
+    values = vars(summary) | {"elapsed_s": elapsed}
+    # The device's own lap totals beat anything recomputed from samples.
+    if session.lap_distance_m > 0:
+        values["distance_m"] = session.lap_distance_m
+    if session.lap_time_s > 0:
+        values["moving_s"] = min(session.lap_time_s, elapsed)
+    return Activity(
+        sport=sport,
+        started_at=datetime.fromtimestamp(start, tz=UTC),
+        source_file=source_file,
+        content_hash=content_hash,
+        source_format="tcx",
+        device=session.device,
+        session_index=index,
+        **values,
+    )

@@ -1,0 +1,111 @@
+"""`backstride activities`: list imported activities as a table or JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import click
+from rich.table import Table
+
+from backstride.models import Activity, StoredActivity
+from backstride.present.cli.context import AppContext, pass_app
+from backstride.store import activities as store_activities
+
+_M_PER_MILE = 1609.344
+_FT_PER_M = 3.28084
+
+
+def _local_start(activity: Activity) -> datetime:
+    return activity.started_at + timedelta(seconds=activity.utc_offset_s or 0)
+
+
+def to_json(stored: StoredActivity) -> dict[str, Any]:
+    """One activity as JSON (SI units, names with unit suffixes; no route)."""
+    a = stored.activity
+    local = _local_start(a) if a.utc_offset_s is not None else None
+    return {
+        "id": stored.id,
+        "sport": a.sport,
+        "sub_sport": a.sub_sport,
+        "name": a.name,
+        "started_at": a.started_at.astimezone(UTC).isoformat(),
+        "local_start_time": local.strftime("%H:%M:%S") if local else None,
+        "utc_offset_s": a.utc_offset_s,
+        "distance_m": a.distance_m,
+        "elapsed_s": a.elapsed_s,
+        "moving_s": a.moving_s,
+        "elevation_gain_m": a.elevation_gain_m,
+        "elevation_loss_m": a.elevation_loss_m,
+        "avg_hr_bpm": a.avg_hr_bpm,
+        "max_hr_bpm": a.max_hr_bpm,
+        "avg_cadence_spm": a.avg_cadence_spm,
+        "device": a.device,
+        "gear": a.gear,
+        "source_file": a.source_file,
+        "source_format": a.source_format,
+    }
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    whole = int(round(seconds))
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def _table(found: list[StoredActivity], units: str) -> Table:
+    imperial = units == "imperial"
+    table = Table("id", "date (local)", "sport", "name", "mi" if imperial else "km", "time")
+    table.add_column("ft up" if imperial else "m up", justify="right")
+    table.add_column("HR", justify="right")
+    table.add_column("spm", justify="right")
+    table.add_column("gear")
+    for stored in found:
+        a = stored.activity
+        dist = (
+            ""
+            if a.distance_m is None
+            else f"{a.distance_m / (_M_PER_MILE if imperial else 1000):.2f}"
+        )
+        gain = a.elevation_gain_m
+        up = "" if gain is None else f"{gain * (_FT_PER_M if imperial else 1):.0f}"
+        table.add_row(
+            str(stored.id),
+            _local_start(a).strftime("%Y-%m-%d %H:%M"),
+            a.sport,
+            a.name or "",
+            dist,
+            _duration(a.moving_s or a.elapsed_s),
+            up,
+            "" if a.avg_hr_bpm is None else f"{a.avg_hr_bpm:.0f}",
+            "" if a.avg_cadence_spm is None else f"{a.avg_cadence_spm:.0f}",
+            a.gear or "",
+        )
+    return table
+
+
+@click.command("activities")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="From this date (UTC).")
+@click.option("--sport", help="A sport or family: run, ride, swim, walk, ...")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object each.")
+@pass_app
+def activities_cmd(
+    app: AppContext, since: datetime | None, sport: str | None, as_json: bool
+) -> None:
+    """List imported activities, oldest first.
+
+    Example: backstride activities --since 2025-01-01 --sport run
+    """
+    start = since.replace(tzinfo=UTC) if since else None
+    with app.engine.connect() as conn:
+        found = store_activities.between(conn, start=start, sport=sport)
+    if as_json:
+        click.echo(json.dumps([to_json(s) for s in found], ensure_ascii=False, indent=2))
+    else:
+        app.console.print(_table(found, app.settings.units))
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(activities_cmd)

@@ -1,0 +1,133 @@
+"""`backstride load`: the weekly training table and the flags, each naming its run or week."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date, datetime
+
+import click
+from rich.table import Table
+
+from backstride import units
+from backstride.analyse.flags import LoadFlag
+from backstride.analyse.report import LoadReport, WeekRow
+from backstride.present.cli.context import AppContext, pass_app
+from backstride.services import training
+
+
+def _pct(ratio: float | None) -> str:
+    return "" if ratio is None else f"{(ratio - 1) * 100:+.0f}%"
+
+
+def _num(value: float | None, spec: str = ".2f") -> str:
+    return "" if value is None else format(value, spec)
+
+
+def _row(w: WeekRow, u: units.Units) -> list[str]:
+    if w.partial:  # a week so far would always look like a drop
+        w = replace(
+            w, distance_change_ratio=None, duration_change_ratio=None, climbing_change_ratio=None
+        )
+    return [
+        f"{w.week_start_date:%a %d %b}{'*' if w.partial else ''}",
+        str(w.runs),
+        f"{units.distance_in(w.distance_m, u):.1f}",
+        _pct(w.distance_change_ratio),
+        units.format_duration(w.duration_s),
+        _pct(w.duration_change_ratio),
+        f"{w.climbing_m:.0f}",
+        _pct(w.climbing_change_ratio),
+        f"{units.distance_in(w.longest_run_m, u):.1f}",
+        _num(w.long_run_share, ".0%"),
+        str(w.hard_runs),
+        _num(w.monotony, ".1f"),
+        _num(None if w.strain is None else units.distance_in(w.strain, u), ".0f"),
+        _num(w.acwr_rolling),
+        _num(w.acwr_ewma),
+        _num(w.avg_cadence_spm, ".0f"),
+    ]
+
+
+def _flag_line(f: LoadFlag) -> str:
+    where = f"run #{f.activity_id}; " if f.activity_id else ""
+    return f"[{f.severity}] {f.text} ({where}rule {f.rule_id})"
+
+
+def render(app: AppContext, report: LoadReport) -> None:
+    """The table, the flags and the one-line trends, in the user's units."""
+    u, unit = app.settings.units, units.distance_unit(app.settings.units)
+    table = Table(title=f"Running by week to {report.today:%a %d %b %Y} (* = week so far)")
+    for name in (
+        "week",
+        "runs",
+        unit,
+        "chg",
+        "time",
+        "chg",
+        "climb m",
+        "chg",
+        f"long {unit}",
+        "long share",
+        "hard",
+        "monotony",
+        f"strain {unit}",
+        "ACWR roll",
+        "ACWR ewma",
+        "cadence spm",
+    ):
+        table.add_column(name, justify="left" if name == "week" else "right")
+    for week in report.weeks:
+        table.add_row(*_row(week, u))
+    app.console.print(table)
+    app.console.print("Flags:" if report.flags else "No flags in these weeks.")
+    for flag in report.flags:
+        app.console.print(f"  {_flag_line(flag)}", markup=False, highlight=False)
+    climb = _num(report.climbing_m_per_km, ".1f")
+    surfaces = ", ".join(f"{k} {v:.0%}" for k, v in report.surface_shares.items()) or "unknown"
+    app.console.print(
+        f"Terrain: {climb or '?'} m climbing per km ({report.flatness or 'unknown'}); "
+        f"surface {surfaces}; "
+        f"most-repeated route {_num(report.same_route_share, '.0%') or 'n/a'} of runs (28 days)"
+    )
+    app.console.print(
+        f"Shoes in use (30 days): {report.pairs_in_rotation}; cadence trend "
+        f"{_num(report.cadence_trend_spm_per_week, '+.1f') or 'n/a'} spm/week"
+    )
+    app.console.print(report.acwr_note, style="dim")
+
+
+@click.command("load")
+@click.option(
+    "--weeks",
+    type=click.IntRange(1, 520),
+    default=8,
+    show_default=True,
+    help="How many weeks to show, ending with the current one.",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Analyse as of this date (YYYY-MM-DD) instead of today.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (SI units) instead of a table.")
+@pass_app
+def load_cmd(app: AppContext, weeks: int, today: datetime | None, as_json: bool) -> None:
+    """Weekly distance, time, climbing and load, with the flags that tripped and why.
+
+    Example: backstride load --weeks 12
+    """
+    day = today.date() if today is not None else date.today()
+    with app.engine.begin() as conn:
+        report = training.load_report(conn, weeks=weeks, today=day, settings=app.settings)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    elif not report.weeks:
+        click.echo("No runs stored yet: `backstride import FILE...` adds your history.")
+    else:
+        render(app, report)
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(load_cmd)

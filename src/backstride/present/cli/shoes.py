@@ -1,0 +1,158 @@
+"""`backstride shoes`: add, list, retire and assign pairs; create pairs from imported gear."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import click
+from rich.table import Table
+
+from backstride import units
+from backstride.analyse.report import ShoeStatus
+from backstride.present.cli.context import AppContext, pass_app
+from backstride.services import shoes as shoe_service
+from backstride.store import shoes as shoe_store
+
+_DATE = click.DateTime(["%Y-%m-%d"])
+
+
+def _day(value: datetime | None) -> date:
+    return value.date() if value is not None else date.today()
+
+
+@click.group("shoes")
+def shoes_group() -> None:
+    """Running shoes: distance per pair, limits, retirement, rotation."""
+
+
+@shoes_group.command("add")
+@click.argument("name")
+@click.option(
+    "--limit-km",
+    type=float,
+    default=None,
+    help="Distance after which the pair is due (default: the shoe_limit_km setting).",
+)
+@click.option(
+    "--start-km",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Distance the pair had already done before backstride.",
+)
+@pass_app
+def add_cmd(app: AppContext, name: str, limit_km: float | None, start_km: float) -> None:
+    """Add a pair. Example: backstride shoes add "Pegasus 40" --start-km 120"""
+    with app.engine.begin() as conn:
+        shoe = shoe_service.add_shoe(
+            conn,
+            name=name,
+            today=date.today(),
+            settings=app.settings,
+            limit_km=limit_km,
+            start_distance_m=units.m_from_km(start_km),
+        )
+    click.echo(f"added shoes #{shoe.id} {shoe.name} (limit {shoe.limit_km:g} km)")
+
+
+def _status(s: ShoeStatus) -> str:
+    if s.shoe.retired_date:
+        return f"retired {s.shoe.retired_date:%Y-%m-%d}"
+    return "over limit" if s.over_limit else "in use"
+
+
+def _as_dict(s: ShoeStatus) -> dict[str, object]:
+    return {
+        "id": s.shoe.id,
+        "name": s.shoe.name,
+        "distance_m": s.distance_m,
+        "limit_km": s.shoe.limit_km,
+        "start_distance_m": s.shoe.start_distance_m,
+        "added_date": s.shoe.added_date.isoformat(),
+        "over_limit": s.over_limit,
+        "retired_date": s.shoe.retired_date.isoformat() if s.shoe.retired_date else None,
+    }
+
+
+@shoes_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (SI units).")
+@pass_app
+def list_cmd(app: AppContext, as_json: bool) -> None:
+    """List pairs with distance (linked runs plus runs whose gear has the pair's name)."""
+    with app.engine.begin() as conn:
+        statuses = shoe_service.shoe_statuses(conn)
+    if as_json:
+        click.echo(json.dumps([_as_dict(s) for s in statuses], indent=2))
+        return
+    u = app.settings.units
+    table = Table("id", "name", units.distance_unit(u), "limit", "status", "added")
+    for s in statuses:
+        table.add_row(
+            str(s.shoe.id),
+            s.shoe.name,
+            f"{units.distance_in(s.distance_m, u):.1f}",
+            units.format_distance(s.shoe.limit_km * 1000, u),
+            _status(s),
+            f"{s.shoe.added_date:%Y-%m-%d}",
+        )
+    app.console.print(table if statuses else "No shoes yet: `backstride shoes add NAME`.")
+
+
+@shoes_group.command("retire")
+@click.argument("shoe_id", type=int)
+@click.option("--date", "on", type=_DATE, default=None, help="Retirement date (default today).")
+@pass_app
+def retire_cmd(app: AppContext, shoe_id: int, on: datetime | None) -> None:
+    """Retire a pair; its runs and distance are kept."""
+    with app.engine.begin() as conn:
+        shoe = shoe_store.retire(conn, shoe_id=shoe_id, retired_date=_day(on))
+    click.echo(f"retired shoes #{shoe.id} {shoe.name}")
+
+
+@shoes_group.command("set-limit")
+@click.argument("shoe_id", type=int)
+@click.argument("limit_km", type=float)
+@pass_app
+def set_limit_cmd(app: AppContext, shoe_id: int, limit_km: float) -> None:
+    """Set the distance [km] after which a pair is due. Example: backstride shoes set-limit 1 650"""
+    with app.engine.begin() as conn:
+        shoe = shoe_store.set_limit(conn, shoe_id=shoe_id, limit_km=limit_km)
+    click.echo(f"shoes #{shoe.id} {shoe.name}: limit {shoe.limit_km:g} km")
+
+
+@shoes_group.command("assign")
+@click.argument("shoe_id", type=int)
+@click.argument("activity_ids", type=int, nargs=-1)
+@click.option("--since", type=_DATE, default=None, help="Link every run from this date on.")
+@pass_app
+def assign_cmd(
+    app: AppContext, shoe_id: int, activity_ids: tuple[int, ...], since: datetime | None
+) -> None:
+    """Link runs to a pair: by id, or every run --since DATE (replacing earlier links)."""
+    if not activity_ids and since is None:
+        raise click.UsageError("give ACTIVITY_ID... or --since YYYY-MM-DD")
+    with app.engine.begin() as conn:
+        count = shoe_service.assign(conn, shoe_id=shoe_id, activity_ids=activity_ids)
+        if since is not None:
+            count += shoe_service.assign_since(conn, shoe_id=shoe_id, since=since.date())
+    click.echo(f"linked {count} activities to shoes #{shoe_id}")
+
+
+@shoes_group.command("sync-gear")
+@pass_app
+def sync_gear_cmd(app: AppContext) -> None:
+    """Create a pair for each gear name on imported runs (e.g. Strava) and link those runs."""
+    with app.engine.begin() as conn:
+        synced = shoe_service.sync_gear(conn, settings=app.settings)
+    for s in synced:
+        click.echo(
+            f"{'created' if s.created else 'updated'} shoes #{s.shoe.id} {s.shoe.name}: "
+            f"{s.linked} runs linked"
+        )
+    if not synced:
+        click.echo("no unlinked runs with a gear name")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(shoes_group)

@@ -1,0 +1,341 @@
+"""Import training history: files → activities in the store, one transaction per file.
+
+A crash or kill leaves every file either fully stored (activities, ledger row) or not at
+all; the next run finds the stored ones by content hash and finishes the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.exc import IntegrityError
+
+from backstride.errors import IngestError, NotAnActivity, UnsupportedFormat
+from backstride.ingest import (
+    FailedSource,
+    SkippedSource,
+    SourceFile,
+    Unit,
+    detect_format,
+    iter_units,
+    read_activities,
+    read_unit,
+)
+from backstride.models import SOURCE_RICHNESS, Activity
+from backstride.store import activities as store_activities
+from backstride.store import sources as ledger
+from backstride.store.schema import source_files
+
+log = logging.getLogger(__name__)
+
+#: Called after each file on disk: (name, bytes done, bytes in total).
+ProgressCallback = Callable[[str, int, int], None]
+
+
+@dataclass
+class ImportReport:
+    """What one import did, file by file; `to_dict` is the `--json` contract."""
+
+    imported: int = 0
+    duplicates: list[dict[str, str]] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    failed: list[dict[str, str]] = field(default_factory=list)
+    activities_total: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain JSON-ready values, keys exactly as documented."""
+        return {
+            "imported": self.imported,
+            "duplicates": list(self.duplicates),
+            "skipped": list(self.skipped),
+            "failed": list(self.failed),
+            "activities_total": self.activities_total,
+        }
+
+    def to_json(self) -> str:
+        """The report as a JSON document."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def duplicate(self, file: str, of: str) -> None:
+        self.duplicates.append({"file": file, "duplicate_of": of})
+
+    def skip(self, file: str, reason: str) -> None:
+        self.skipped.append({"file": file, "reason": reason})
+
+    def fail(self, file: str, error: str) -> None:
+        self.failed.append({"file": file, "error": error})
+
+
+@dataclass
+class _Known:
+    """The ledger held in memory for the run: one query instead of one per file."""
+
+    sources: dict[str, ledger.SourceRecord]
+    paths: dict[str, tuple[int, int, str | None]]
+
+    @classmethod
+    def load(cls, conn: Connection) -> _Known:
+        rows = conn.execute(select(source_files))
+        records = {
+            r.content_hash: ledger.SourceRecord(
+                content_hash=r.content_hash,
+                name=r.name,
+                format=r.format,
+                size_bytes=r.size_bytes,
+                stored_path=r.stored_path,
+                status=r.status,
+                reason=r.reason,
+                duplicate_of=r.duplicate_of,
+            )
+            for r in rows
+        }
+        return cls(records, ledger.all_seen_paths(conn))
+
+
+def import_paths(
+    engine: Engine,
+    paths: Iterable[Path],
+    *,
+    data_dir: Path,
+    progress: ProgressCallback | None = None,
+) -> ImportReport:
+    """Import every activity under `paths` into the store at `engine`.
+
+    Originals are kept content-addressed under ``data_dir / "originals"``. A file on
+    disk unchanged (same size and mtime) since it was fully imported is not read again.
+    """
+    report = ImportReport()
+    with engine.connect() as conn:
+        known = _Known.load(conn)
+    units = list(iter_units(paths))
+    sizes = [_stat(unit.path) for unit in units]
+    total = sum(size for size, _ in sizes)
+    done = 0
+    for unit, (size, mtime_ns) in zip(units, sizes, strict=True):
+        key = str(unit.path.resolve())
+        if known.paths.get(key, (None, None, None))[:2] == (size, mtime_ns):
+            _report_unchanged(report, unit, known.paths[key][2], known)
+        else:
+            settled, digests = _import_unit(engine, unit, data_dir, known, report)
+            if settled and digests:  # all parts stored, skipped for good, or known
+                digest = digests[0] if len(digests) == 1 else None
+                with engine.begin() as conn:
+                    ledger.mark_path_seen(
+                        conn, path=key, size_bytes=size, mtime_ns=mtime_ns, content_hash=digest
+                    )
+        done += size
+        if progress is not None:
+            progress(str(unit.path), done, total)
+    with engine.connect() as conn:
+        report.activities_total = store_activities.count(conn)
+    return report
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return 0, 0
+    return st.st_size, st.st_mtime_ns
+
+
+def _report_unchanged(report: ImportReport, unit: Unit, digest: str | None, known: _Known) -> None:
+    record = known.sources.get(digest) if digest else None
+    name = str(unit.path)
+    if record is not None and record.status == "skipped":
+        report.skip(name, record.reason or "not an activity")
+    elif record is not None and record.status == "duplicate":
+        report.duplicate(name, record.duplicate_of or record.name)
+    else:
+        report.duplicate(name, record.name if record else name)
+
+
+def _import_unit(
+    engine: Engine, unit: Unit, data_dir: Path, known: _Known, report: ImportReport
+) -> tuple[bool, list[str]]:
+    """Import one file or archive: whether every part is settled for good, and the
+    content hashes of the parts read."""
+    settled = True
+    digests: list[str] = []
+    for source in read_unit(unit):
+        if isinstance(source, SkippedSource):
+            report.skip(source.name, source.reason)
+        elif isinstance(source, FailedSource):
+            report.fail(source.name, source.error)
+            settled = False
+        else:
+            digests.append(source.content_hash)
+            settled &= _import_source(engine, source, data_dir, known, report)
+    return settled, digests
+
+
+def _message(exc: Exception, name: str) -> str:
+    # Readers prefix messages with the file name; the report names the file already.
+    text = str(exc)
+    return text[len(name) + 2 :] if text.startswith(f"{name}: ") else text
+
+
+def _report_known(report: ImportReport, name: str, record: ledger.SourceRecord) -> None:
+    if record.status == "skipped":
+        report.skip(name, record.reason or "not an activity")
+    elif record.status == "duplicate":
+        report.duplicate(name, record.duplicate_of or record.name)
+    else:
+        report.duplicate(name, record.name)
+
+
+def _import_source(
+    engine: Engine, source: SourceFile, data_dir: Path, known: _Known, report: ImportReport
+) -> bool:
+    """Read and store one file in its own transaction; True unless it failed."""
+    record = known.sources.get(source.content_hash)
+    if record is not None and record.status != "failed":
+        _report_known(report, source.name, record)  # re-import: no parsing at all
+        return True
+    try:
+        found = read_activities(source)
+    except (NotAnActivity, UnsupportedFormat) as exc:
+        reason = _message(exc, source.name)
+        report.skip(source.name, reason)
+        _remember(engine, known, source, None, status="skipped", reason=reason)
+        return True
+    except IngestError as exc:
+        error = _message(exc, source.name)
+        report.fail(source.name, error)
+        _remember(engine, known, source, None, status="failed", reason=error)
+        return False
+    except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the batch
+        log.exception("%s: unexpected error while reading", source.name)
+        report.fail(source.name, f"internal error while reading ({exc!r}); please report it")
+        return False
+    fmt = detect_format(source)
+    stored = _save_original(data_dir, source, fmt)
+    try:
+        with engine.begin() as conn:
+            status, duplicate_of = _store(conn, source, found, report)
+            _remember_in(conn, known, source, stored, status=status, duplicate_of=duplicate_of)
+    except IntegrityError:  # the same content stored meanwhile by another import
+        report.duplicate(source.name, source.name)
+    return True
+
+
+_DETAIL_FIELDS = (
+    "moving_s",
+    "distance_m",
+    "elevation_gain_m",
+    "avg_hr_bpm",
+    "avg_cadence_spm",
+    "device",
+    "route",
+)
+
+
+def _richness(activity: Activity) -> tuple[int, int]:
+    # Format first (FIT > TCX > GPX); between two of a kind, the one with more fields
+    # filled wins, so the outcome does not depend on which file came first.
+    filled = sum(bool(getattr(activity, name)) for name in _DETAIL_FIELDS)
+    return SOURCE_RICHNESS.get(activity.source_format, 0), filled
+
+
+def _richer(new: Activity, old: Activity) -> bool:
+    return _richness(new) > _richness(old)
+
+
+def _store(
+    conn: Connection, source: SourceFile, found: list[Activity], report: ImportReport
+) -> tuple[str, str | None]:
+    """Add each session, or upgrade a poorer stored copy of it; (status, duplicate_of)."""
+    changed = 0
+    duplicate_of: str | None = None
+    for activity in found:
+        twin = store_activities.find_duplicate(conn, activity=activity)
+        if twin is None:
+            store_activities.add(conn, activity=activity)
+            report.imported += 1
+            changed += 1
+        elif _richer(activity, twin.activity):
+            store_activities.replace_source(conn, activity_id=twin.id, activity=activity)
+            ledger.mark_duplicate(
+                conn, content_hash=twin.activity.content_hash, duplicate_of=source.name
+            )
+            report.duplicate(twin.activity.source_file, source.name)
+            changed += 1
+        else:
+            duplicate_of = twin.activity.source_file
+    if changed:
+        return "imported", None
+    report.duplicate(source.name, duplicate_of or source.name)
+    return "duplicate", duplicate_of
+
+
+def _save_original(data_dir: Path, source: SourceFile, fmt: str) -> Path:
+    """Keep the file as it arrived, named by content hash; written atomically."""
+    digest = source.content_hash
+    packed = source.packed is not None
+    target = data_dir / "originals" / digest[:2] / f"{digest}.{fmt}{'.gz' if packed else ''}"
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(source.packed if source.packed is not None else source.data)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _remember(
+    engine: Engine,
+    known: _Known,
+    source: SourceFile,
+    stored: Path | None,
+    *,
+    status: str,
+    reason: str | None = None,
+) -> None:
+    with engine.begin() as conn:
+        _remember_in(conn, known, source, stored, status=status, reason=reason)
+
+
+def _remember_in(
+    conn: Connection,
+    known: _Known,
+    source: SourceFile,
+    stored: Path | None,
+    *,
+    status: str,
+    reason: str | None = None,
+    duplicate_of: str | None = None,
+) -> None:
+    sniffed = sniff_format(source)
+    record = ledger.SourceRecord(
+        content_hash=source.content_hash,
+        name=source.name,
+        format=sniffed,
+        size_bytes=len(source.data),
+        stored_path=str(stored) if stored else None,
+        status=status,
+        reason=reason,
+        duplicate_of=duplicate_of,
+    )
+    ledger.record(conn, source=record)
+    known.sources[source.content_hash] = record
+
+
+def sniff_format(source: SourceFile) -> str | None:
+    """fit, gpx or tcx where the content says so, else None."""
+    try:
+        return detect_format(source)
+    except IngestError:
+        return None

@@ -1,0 +1,55 @@
+"""Training analysis over the stored history: the load report and the self-check evidence."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Connection
+
+from backstride.analyse.evidence import training_evidence
+from backstride.analyse.report import LoadReport, build_load_report
+from backstride.analyse.rules import load_rules
+from backstride.config import Settings
+from backstride.models import StoredActivity, TrainingEvidence
+from backstride.store import activities, shoes
+from backstride.units import distance_formatter
+
+#: History read before the first day analysed: the 30-day spike window, the 56-day
+#: intensity reference and the 28-day ACWR lead-in all need earlier runs.
+LOOKBACK_DAYS = 120
+
+
+def _history(conn: Connection, *, first_date: date, today: date) -> list[StoredActivity]:
+    # A day of margin both sides: stored times are UTC, the analysis uses local days.
+    start = datetime.combine(first_date - timedelta(days=LOOKBACK_DAYS + 1), time(), tzinfo=UTC)
+    end = datetime.combine(today + timedelta(days=2), time(), tzinfo=UTC)
+    return activities.between(conn, start=start, end=end)
+
+
+def load_report(conn: Connection, *, weeks: int, today: date, settings: Settings) -> LoadReport:
+    """The weekly table and flags for the last `weeks` weeks up to `today`."""
+    first = today - timedelta(weeks=weeks)
+    return build_load_report(
+        _history(conn, first_date=first, today=today),
+        shoes.list_all(conn),
+        today=today,
+        weeks=weeks,
+        assignments=shoes.assignments(conn),
+        week_start=settings.week_start,
+        format_distance=distance_formatter(settings.units),
+    )
+
+
+def training_evidence_from_store(
+    conn: Connection, *, today: date, settings: Settings
+) -> TrainingEvidence:
+    """Answers the history can give the self-check; empty when there is no recent running."""
+    first = today - timedelta(days=load_rules().recent_window_days)
+    return training_evidence(
+        _history(conn, first_date=first, today=today),
+        shoes.list_all(conn),
+        today=today,
+        assignments=shoes.assignments(conn),
+        week_start=settings.week_start,
+        format_distance=distance_formatter(settings.units),
+    )

@@ -1,0 +1,167 @@
+"""Stored activities: keyword-only functions over a Connection, returning StoredActivity.
+
+Cross-source duplicates (a watch FIT and the Strava GPX of the same run) are found by
+start time, duration and distance within a tolerance, not by bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, or_, select, update
+
+from backstride.errors import NotFound
+from backstride.models import Activity, StoredActivity, sport_family
+from backstride.store.schema import activities
+
+#: Two records of one session start within this of each other [s].
+START_TOLERANCE_S = 120.0
+#: ... and last as long, within the larger of these [s] / fraction.
+DURATION_TOLERANCE_S = 120.0
+DURATION_TOLERANCE = 0.05
+#: ... and cover the same distance, within the larger of these [m] / fraction.
+DISTANCE_TOLERANCE_M = 150.0
+DISTANCE_TOLERANCE = 0.03
+
+_ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity))
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite drops the zone, so everything goes in as UTC and comes back marked UTC.
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def fingerprint(activity: Activity) -> str:
+    """A coarse identity of the session: sport family and start minute (UTC)."""
+    start = _utc(activity.started_at).strftime("%Y-%m-%dT%H:%M")
+    return f"{sport_family(activity.sport)}@{start}"
+
+
+def _values(activity: Activity) -> dict[str, Any]:
+    values = {name: getattr(activity, name) for name in _ACTIVITY_FIELDS}
+    values["started_at"] = _utc(activity.started_at)
+    values["route"] = [[round(lat, 6), round(lon, 6)] for lat, lon in activity.route]
+    values["fingerprint"] = fingerprint(activity)
+    values["imported_at"] = datetime.now(UTC)
+    return values
+
+
+def _to_model(row: Any) -> StoredActivity:
+    data = {name: getattr(row, name) for name in _ACTIVITY_FIELDS}
+    data["started_at"] = _utc(row.started_at)
+    data["route"] = tuple((float(p[0]), float(p[1])) for p in row.route or ())
+    return StoredActivity(id=row.id, activity=Activity(**data))
+
+
+def add(conn: Connection, *, activity: Activity) -> int:
+    """Store one activity and return its id."""
+    result = conn.execute(insert(activities).values(**_values(activity)))
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def get(conn: Connection, *, activity_id: int) -> StoredActivity:
+    """One stored activity by id."""
+    row = conn.execute(select(activities).where(activities.c.id == activity_id)).first()
+    if row is None:
+        raise NotFound(f"no activity with id {activity_id}; `backstride activities` lists them")
+    return _to_model(row)
+
+
+def between(
+    conn: Connection,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    sport: str | None = None,
+) -> list[StoredActivity]:
+    """Activities starting in [start, end), oldest first; `sport` matches name or family."""
+    query = select(activities).order_by(activities.c.started_at, activities.c.id)
+    if start is not None:
+        query = query.where(activities.c.started_at >= _utc(start))
+    if end is not None:
+        query = query.where(activities.c.started_at < _utc(end))
+    if sport is not None:
+        query = query.where(
+            or_(
+                func.lower(activities.c.sport) == sport.lower(),
+                activities.c.fingerprint.like(f"{sport_family(sport)}@%"),
+            )
+        )
+    return [_to_model(row) for row in conn.execute(query)]
+
+
+def count(conn: Connection) -> int:
+    """How many activities are stored."""
+    return int(conn.execute(select(func.count()).select_from(activities)).scalar_one())
+
+
+def by_content(conn: Connection, *, content_hash: str) -> list[StoredActivity]:
+    """The sessions stored from one source file, in session order."""
+    query = (
+        select(activities)
+        .where(activities.c.content_hash == content_hash)
+        .order_by(activities.c.session_index)
+    )
+    return [_to_model(row) for row in conn.execute(query)]
+
+
+def _close(a: float | None, b: float | None, *, absolute: float, fraction: float) -> bool:
+    if not a or not b:  # unknown or zero on either side says nothing
+        return True
+    return abs(a - b) <= max(absolute, fraction * max(a, b))
+
+
+def is_same_session(a: Activity, b: Activity) -> bool:
+    """Whether two records describe one session (same person, so same time is enough)."""
+    families = {sport_family(a.sport), sport_family(b.sport)}
+    if len(families - {"other"}) > 1:
+        return False
+    if abs((_utc(a.started_at) - _utc(b.started_at)).total_seconds()) > START_TOLERANCE_S:
+        return False
+    if not _close(
+        a.elapsed_s, b.elapsed_s, absolute=DURATION_TOLERANCE_S, fraction=DURATION_TOLERANCE
+    ):
+        return False
+    return _close(
+        a.distance_m, b.distance_m, absolute=DISTANCE_TOLERANCE_M, fraction=DISTANCE_TOLERANCE
+    )
+
+
+def find_duplicate(conn: Connection, *, activity: Activity) -> StoredActivity | None:
+    """The stored activity that records the same session from another source, if any."""
+    start = _utc(activity.started_at)
+    window = timedelta(seconds=START_TOLERANCE_S)
+    query = (
+        select(activities)
+        .where(activities.c.started_at.between(start - window, start + window))
+        .order_by(activities.c.id)
+    )
+    for row in conn.execute(query):
+        stored = _to_model(row)
+        if stored.activity.content_hash == activity.content_hash:
+            continue  # sessions of one multisport file are never each other's duplicates
+        if is_same_session(stored.activity, activity):
+            return stored
+    return None
+
+
+def replace_source(conn: Connection, *, activity_id: int, activity: Activity) -> None:
+    """Swap in a richer record of a stored session, keeping its id (gear links stay).
+
+    A name or gear that only the poorer source had (e.g. from Strava's activities.csv)
+    is kept.
+    """
+    old = get(conn, activity_id=activity_id).activity
+    merged = replace(
+        activity,
+        name=activity.name or old.name,
+        gear=activity.gear or old.gear,
+    )
+    values = _values(merged)
+    conn.execute(update(activities).where(activities.c.id == activity_id).values(**values))

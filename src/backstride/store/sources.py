@@ -1,0 +1,104 @@
+"""The ledger of source files seen by imports, and of paths unchanged since then."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from backstride.store.schema import seen_paths, source_files
+
+#: Statuses a source file can have in the ledger.
+STATUSES = ("imported", "duplicate", "skipped", "failed")
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """What an earlier import decided about one file content."""
+
+    content_hash: str
+    name: str
+    format: str | None
+    size_bytes: int
+    stored_path: str | None
+    status: str
+    reason: str | None = None
+    duplicate_of: str | None = None
+
+
+def get(conn: Connection, *, content_hash: str) -> SourceRecord | None:
+    """The ledger entry for a content hash, if the content was seen before."""
+    row = conn.execute(
+        select(source_files).where(source_files.c.content_hash == content_hash)
+    ).first()
+    if row is None:
+        return None
+    return SourceRecord(
+        content_hash=row.content_hash,
+        name=row.name,
+        format=row.format,
+        size_bytes=row.size_bytes,
+        stored_path=row.stored_path,
+        status=row.status,
+        reason=row.reason,
+        duplicate_of=row.duplicate_of,
+    )
+
+
+def record(conn: Connection, *, source: SourceRecord) -> None:
+    """Insert or overwrite the ledger entry for one content hash."""
+    if source.status not in STATUSES:
+        raise ValueError(f"unknown source status {source.status!r}; one of {STATUSES}")
+    values = {
+        "content_hash": source.content_hash,
+        "name": source.name,
+        "format": source.format,
+        "size_bytes": source.size_bytes,
+        "stored_path": source.stored_path,
+        "status": source.status,
+        "reason": source.reason,
+        "duplicate_of": source.duplicate_of,
+        "seen_at": datetime.now(UTC),
+    }
+    conn.execute(delete(source_files).where(source_files.c.content_hash == source.content_hash))
+    conn.execute(insert(source_files).values(**values))
+
+
+def mark_duplicate(conn: Connection, *, content_hash: str, duplicate_of: str) -> None:
+    """Record that a stored source was superseded by a richer one for the same session."""
+    conn.execute(
+        update(source_files)
+        .where(source_files.c.content_hash == content_hash)
+        .values(status="duplicate", duplicate_of=duplicate_of)
+    )
+
+
+def seen_path(conn: Connection, *, path: str) -> tuple[int, int, str | None] | None:
+    """(size_bytes, mtime_ns, content_hash) of a path when it was last fully imported."""
+    row = conn.execute(select(seen_paths).where(seen_paths.c.path == path)).first()
+    if row is None:
+        return None
+    return int(row.size_bytes), int(row.mtime_ns), row.content_hash
+
+
+def all_seen_paths(conn: Connection) -> dict[str, tuple[int, int, str | None]]:
+    """Every fully imported path, for the no-op re-import fast path (one query)."""
+    rows = conn.execute(select(seen_paths))
+    return {r.path: (int(r.size_bytes), int(r.mtime_ns), r.content_hash) for r in rows}
+
+
+def mark_path_seen(
+    conn: Connection, *, path: str, size_bytes: int, mtime_ns: int, content_hash: str | None
+) -> None:
+    """Remember that `path`, at this size and mtime, has been imported completely."""
+    conn.execute(delete(seen_paths).where(seen_paths.c.path == path))
+    conn.execute(
+        insert(seen_paths).values(
+            path=path,
+            size_bytes=size_bytes,
+            mtime_ns=mtime_ns,
+            content_hash=content_hash,
+            seen_at=datetime.now(UTC),
+        )
+    )

@@ -1,0 +1,58 @@
+"""Display-unit conversions (used by present/ only; everything else is SI)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+Units = Literal["metric", "imperial"]
+
+M_PER_KM = 1000.0
+M_PER_MI = 1609.344
+
+
+def km_from_m(distance_m: float) -> float:
+    return distance_m / M_PER_KM
+
+
+def mi_from_m(distance_m: float) -> float:
+    return distance_m / M_PER_MI
+
+
+def m_from_km(distance_km: float) -> float:
+    return distance_km * M_PER_KM
+
+
+def m_from_mi(distance_mi: float) -> float:
+    return distance_mi * M_PER_MI
+
+
+def distance_unit(units: Units) -> str:
+    """ "km" or "mi"."""
+    return "km" if units == "metric" else "mi"
+
+
+def distance_in(distance_m: float, units: Units) -> float:
+    """A distance [m] in the display unit (km or mi)."""
+    return km_from_m(distance_m) if units == "metric" else mi_from_m(distance_m)
+
+
+def m_from_display(value: float, units: Units) -> float:
+    """A distance typed in the display unit, back to metres."""
+    return m_from_km(value) if units == "metric" else m_from_mi(value)
+
+
+def format_distance(distance_m: float, units: Units = "metric") -> str:
+    """ "28.1 km" or "17.5 mi"."""
+    return f"{distance_in(distance_m, units):.1f} {distance_unit(units)}"
+
+
+def distance_formatter(units: Units) -> Callable[[float], str]:
+    """A one-argument formatter for the analysis texts."""
+    return lambda distance_m: format_distance(distance_m, units)
+
+
+def format_duration(duration_s: float) -> str:
+    """ "2:49" (hours:minutes)."""
+    minutes = round(duration_s / 60)
+    return f"{minutes // 60}:{minutes % 60:02d}"

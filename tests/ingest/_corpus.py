@@ -1,0 +1,60 @@
+"""The shared real-file corpus: file names for parametrising, MANIFEST notes, cached reads."""
+
+from __future__ import annotations
+
+import csv
+import re
+import warnings
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import fitdecode
+
+from tests.conftest import SHARED, shared_path
+
+CORPUS = SHARED / "corpus" / "activities"
+ABSENT = "<shared corpus absent>"
+
+
+def names(folder: str) -> list[str]:
+    """File names in a corpus folder, or one placeholder whose test will skip with the reason."""
+    path = CORPUS / folder
+    found = sorted(p.name for p in path.iterdir()) if path.is_dir() else []
+    return found or [ABSENT]
+
+
+def read_bytes(folder: str, name: str) -> bytes:
+    return shared_path("corpus", "activities", folder, name).read_bytes()
+
+
+@cache
+def manifest_notes() -> dict[str, dict[str, str]]:
+    """MANIFEST.tsv `notes` as key=value pairs per file ("fit/x.fit" → {"sport": …})."""
+    path = CORPUS / "MANIFEST.tsv"
+    if not path.exists():
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    with path.open(newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            out[row["file"]] = dict(re.findall(r"(\w+)=([^;]*)", row["notes"]))
+    return out
+
+
+@cache
+def fitdecode_messages(folder: str, name: str, kinds: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Messages of the given kinds as fitdecode reads them (name → value), with '_kind'."""
+    out: list[dict[str, Any]] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with fitdecode.FitReader(shared_path("corpus", "activities", folder, name)) as reader:
+            for frame in reader:
+                if isinstance(frame, fitdecode.FitDataMessage) and frame.name in kinds:
+                    values = {f.name: f.value for f in frame.fields}
+                    values["_kind"] = frame.name
+                    out.append(values)
+    return out
+
+
+def _path(folder: str, name: str) -> Path:
+    return shared_path("corpus", "activities", folder, name)
