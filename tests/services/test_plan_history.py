@@ -1,7 +1,4 @@
-"""services.plan with imported runs: the plan reads the history, diary run entries link to it.
-
-Skips until the activities store (branch `ingest`) is merged.
-"""
+"""services.plan with imported runs: the plan reads the history, diary run entries link to it."""
 
 from __future__ import annotations
 
@@ -11,15 +8,14 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import Engine
 
+from backstride.config import Settings
 from backstride.kb import load_kb
 from backstride.models import DiaryEntry
 from backstride.plan.running import guard_violations, past_runs
 from backstride.services.diary import add_entry
 from backstride.services.plan import plan_view, training_history
-from backstride.store import checks
+from backstride.store import activities, checks
 from tests.plan.conftest import LOAD, SAFE, run, weekly_history
-
-activities = pytest.importorskip("backstride.store.activities")
 
 TODAY = date.today()
 
@@ -77,8 +73,32 @@ def test_report_names_runs_that_broke_the_30_day_rule(engine: Engine) -> None:
             triage_level="self_care",
         )
     with engine.connect() as conn:
-        data = report_data(conn, kb=kb, today=TODAY)
-    assert any(
-        "15.0 km, 50% longer than the longest of the previous 30 days" in e for e in data.events
-    )
+        data = report_data(conn, kb=kb, today=TODAY, settings=Settings())
+    spike = (TODAY - timedelta(days=3)).strftime("%a %d %b %Y")
+    assert any(e.startswith(spike) and "50% longer" in e for e in data.events), data.events
     assert sum(km for _, km in data.weekly_km) == pytest.approx(25)
+
+
+def test_stored_shoes_give_the_plan_their_own_limit_and_rotation(engine: Engine) -> None:
+    from backstride.services.plan import preferences_from_store
+    from backstride.store import shoes
+
+    kb = load_kb()
+    with engine.begin() as conn:
+        shoes.add(conn, name="Old", limit_km=600, added_date=TODAY, start_distance_m=650_000)
+        checks.add(
+            conn, answers={**SAFE, "shoe_km": 650}, result={}, kb_version=kb.version,
+            triage_level="self_care",
+        )  # fmt: skip
+        prefs = preferences_from_store(conn, settings=Settings(), weeks=1)
+        view = plan_view(conn, kb=kb, today=TODAY, preferences=prefs)
+    assert (prefs.shoe_km, prefs.shoe_limit_km, prefs.shoe_pairs) == (650, 600, 1)
+    items = {i.title: i for _, i in view.plan.items}
+    assert "past your limit of 600 km" in items["Replace worn shoes"].detail
+    assert "Rotate two pairs" in items  # one pair only: rotation suggested
+    with engine.begin() as conn:
+        shoes.add(conn, name="New", limit_km=800, added_date=TODAY)
+        prefs = preferences_from_store(conn, settings=Settings(), weeks=1)
+        view = plan_view(conn, kb=kb, today=TODAY, preferences=prefs)
+    assert prefs.shoe_pairs == 2
+    assert "Rotate two pairs" not in {i.title for _, i in view.plan.items}

@@ -240,7 +240,8 @@ def _shoe_items(ctx: PlanContext) -> list[PlanItem]:
     elif shoe_km is not None and float(shoe_km) >= float(replace.params["warn_from_km"]):
         detail = f"Your main pair has {float(shoe_km):.0f} km of your {limit:.0f} km limit: plan its replacement."
         out.append(_habit_item(ctx, "replace_worn_shoes", cause, detail))
-    if cause:
+    pairs = int(ctx.kb.habits["rotate_shoes"].params["pairs"])
+    if cause and (ctx.prefs.shoe_pairs or 0) < pairs:
         out.append(_habit_item(ctx, "rotate_shoes", cause))
     return out
 

@@ -168,6 +168,7 @@ class PlanPreferences:
     | weeks               | how many weeks to plan                                |
     | shoe_km             | distance on the main pair of shoes [km]               |
     | shoe_limit_km       | the runner's own replacement limit [km]               |
+    | shoe_pairs          | active pairs of running shoes                         |
     """
 
     run_weekdays: tuple[int, ...] | None = None
@@ -176,4 +177,5 @@ class PlanPreferences:
     weeks: int | None = None
     shoe_km: float | None = None
     shoe_limit_km: float | None = None
+    shoe_pairs: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)

@@ -17,13 +17,15 @@ from sqlalchemy import Connection
 from backstride.analyse.pain import PainProgress
 from backstride.assess import assess
 from backstride.assess.engine import Assessment
+from backstride.config import Settings
 from backstride.errors import NotFound
 from backstride.kb import KnowledgeBase
 from backstride.models import DiaryEntry, SavedCheck, StoredActivity
 from backstride.plan import Plan, PlanPreferences, build_plan, escalation_text
 from backstride.plan.adherence import Adherence, adherence
 from backstride.plan.progression import diary_progress
-from backstride.store import checks, diary, plans
+from backstride.services.shoes import shoe_statuses
+from backstride.store import activities, checks, diary, plans
 
 #: How far back the training history is read: the 30-day guard window plus a margin.
 HISTORY_DAYS = 60
@@ -69,15 +71,26 @@ class PlanView:
 def training_history(
     conn: Connection, *, today: date, days: int = HISTORY_DAYS
 ) -> list[StoredActivity]:
-    """Runs of the last `days` days, or none while the activities store is absent."""
-    try:
-        from backstride.store import activities  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return []
+    """Runs of the last `days` days (the plan's guard looks back 30 days from its start)."""
     start = datetime.combine(today - timedelta(days=days), time(), UTC)
     end = datetime.combine(today + timedelta(days=1), time(), UTC)
-    found: list[StoredActivity] = activities.between(conn, start=start, end=end, sport="running")
-    return found
+    return activities.between(conn, start=start, end=end, sport="run")
+
+
+def preferences_from_store(
+    conn: Connection, *, settings: Settings, weeks: int | None = None
+) -> PlanPreferences:
+    """The runner's shoes as the plan needs them: the most-run active pair and its own limit."""
+    active = [s for s in shoe_statuses(conn) if s.shoe.retired_date is None]
+    if not active:
+        return PlanPreferences(weeks=weeks, shoe_limit_km=settings.shoe_limit_km)
+    main = max(active, key=lambda s: s.distance_m)
+    return PlanPreferences(
+        weeks=weeks,
+        shoe_km=main.distance_m / 1000,
+        shoe_limit_km=main.shoe.limit_km,
+        shoe_pairs=len(active),
+    )
 
 
 def latest_check(conn: Connection) -> SavedCheck:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection
 
+from backstride.config import Settings
 from backstride.kb import KnowledgeBase
-from backstride.plan.running import guard_violations, past_runs
-from backstride.services.plan import PlanView, latest_check, plan_view, training_history
+from backstride.services.plan import PlanView, latest_check, plan_view
+from backstride.services.training import load_report
 from backstride.store import diary
 
 #: Weeks of training shown in the load chart.
@@ -28,29 +29,12 @@ class ReportData:
     events: list[str] = field(default_factory=list)
 
 
-def _weekly_km(runs: list[Any], today: date) -> list[tuple[date, float]]:
-    monday = today - timedelta(days=today.weekday())
-    weeks = [monday - timedelta(weeks=w) for w in range(LOAD_WEEKS - 1, -1, -1)]
-    totals = dict.fromkeys(weeks, 0.0)
-    for r in runs:
-        start = r.day - timedelta(days=r.day.weekday())
-        if start in totals and r.distance_m:
-            totals[start] += r.distance_m / 1000
-    return sorted(totals.items())
-
-
-def _events(conn: Connection, runs: list[Any], kb: KnowledgeBase, view: PlanView) -> list[str]:
-    guard = kb.habits["longest_run_guard"].params
-    sized = [(r.day, r.distance_m) for r in runs if r.distance_m]
-    out = [
-        f"{day:%a %d %b %Y}: run of {size / 1000:.1f} km, {size / (cap / guard['max_ratio_to_30_day_longest']) - 1:.0%} "
-        "longer than the longest of the previous 30 days"
-        for day, size, cap in guard_violations(
-            sized,
-            max_ratio=float(guard["max_ratio_to_30_day_longest"]),
-            window_days=int(guard["window_days"]),
-        )
-    ]
+def _events(conn: Connection, flags: list[Any], view: PlanView) -> list[str]:
+    """The load analysis' flags (spikes, jumps, streaks), diary warning signs, escalation."""
+    out = []
+    for f in flags:
+        when = f.flag_date or f.week_start_date
+        out.append(f"{when:%a %d %b %Y}: {f.text}" if when else f.text)
     out += [
         f"{e.entry_date:%a %d %b %Y}: diary reported warning signs: {', '.join(e.warnings)}"
         for e in diary.between(conn)
@@ -61,11 +45,14 @@ def _events(conn: Connection, runs: list[Any], kb: KnowledgeBase, view: PlanView
     return out
 
 
-def report_data(conn: Connection, *, kb: KnowledgeBase, today: date) -> ReportData:
+def report_data(
+    conn: Connection, *, kb: KnowledgeBase, today: date, settings: Settings
+) -> ReportData:
     """The latest check, pain and load, the plan with its adherence, and notable events."""
     saved = latest_check(conn)
     view = plan_view(conn, kb=kb, today=today, save=False)
-    runs = past_runs(training_history(conn, today=today, days=7 * LOAD_WEEKS + 30))
+    load = load_report(conn, weeks=LOAD_WEEKS, today=today, settings=settings)
+    weekly_km = [(w.week_start_date, w.distance_m / 1000) for w in load.weeks]
     check = {
         "id": saved.id,
         "created_at": saved.created_at,
@@ -73,4 +60,4 @@ def report_data(conn: Connection, *, kb: KnowledgeBase, today: date) -> ReportDa
         "result": saved.result,
         "notes": saved.notes,
     }
-    return ReportData(today, check, view, _weekly_km(runs, today), _events(conn, runs, kb, view))
+    return ReportData(today, check, view, weekly_km, _events(conn, list(load.flags), view))

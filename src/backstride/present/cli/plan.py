@@ -9,10 +9,9 @@ from pathlib import Path
 import click
 
 from backstride.kb import load_kb
-from backstride.plan import PlanPreferences
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.present.report.plan_text import render_plan
-from backstride.services.plan import plan_view
+from backstride.services.plan import plan_view, preferences_from_store
 from backstride.store import plans
 
 KINDS = ("strength", "mobility", "run")
@@ -45,12 +44,8 @@ def plan_group(
     app: AppContext = ctx.obj
     day = today.date() if today else date.today()
     with app.engine.begin() as conn:
-        view = plan_view(
-            conn,
-            kb=load_kb(),
-            today=day,
-            preferences=PlanPreferences(weeks=weeks, shoe_limit_km=app.settings.shoe_limit_km),
-        )
+        prefs = preferences_from_store(conn, settings=app.settings, weeks=weeks)
+        view = plan_view(conn, kb=load_kb(), today=day, preferences=prefs)
     if ics_file is not None:
         from backstride.present.report.ics import plan_to_ics
 

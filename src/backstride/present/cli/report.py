@@ -29,7 +29,7 @@ def report_cmd(app: AppContext, out: Path, today: datetime | None) -> None:
         raise click.BadParameter("the file must end in .html or .pdf", param_hint="--out")
     day = today.date() if today else date.today()
     with app.engine.connect() as conn:
-        data = report_data(conn, kb=load_kb(), today=day)
+        data = report_data(conn, kb=load_kb(), today=day, settings=app.settings)
     if suffix == ".pdf":
         from backstride.present.report.pdf import render_pdf
 
