@@ -9,7 +9,7 @@ time, so the runner never edits a number by hand.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
@@ -137,12 +137,10 @@ def dose_at(ex: Exercise, step: int, kb: KnowledgeBase) -> PlannedExercise:
     extra_sets = max(max_sets - ex.dosage.sets, 0)
     base = _start_dose(ex, step)
     if step <= extra_sets:
-        return PlannedExercise(**{**base.__dict__, "sets": ex.dosage.sets + step})
+        return replace(base, sets=ex.dosage.sets + step)
     if ex.progresses_to:
         harder = kb.exercises[ex.progresses_to]
-        return PlannedExercise(
-            **{**dose_at(harder, step - extra_sets - 1, kb).__dict__, "step": step}
-        )
+        return replace(dose_at(harder, step - extra_sets - 1, kb), step=step)
     return _start_dose(
         ex, step, name=f"{ex.progression.name} ({ex.name.lower()})", note=ex.progression.how
     )

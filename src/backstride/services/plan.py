@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -145,7 +145,7 @@ def plan_view(
     past = build_plan(
         assessment,
         history,
-        PlanPreferences(**{**(preferences or PlanPreferences()).__dict__, "weeks": elapsed}),
+        replace(preferences or PlanPreferences(), weeks=elapsed),
         kb=kb,
         today=start,
         plan_start=start,
