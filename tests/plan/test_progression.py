@@ -140,3 +140,24 @@ def test_improving_pain_does_not_escalate(kb: KnowledgeBase, check: Check) -> No
     ]
     plan = build_plan(check(**GLUTES), kb=kb, today=TODAY, plan_start=start, diary=diary)
     assert plan.level == "self_care" and not plan.advice
+
+
+def test_return_after_reduction_moves_up_only_after_weeks_with_good_runs(
+    kb: KnowledgeBase, check: Check
+) -> None:
+    """Reduction days 0-6, then 0.8, 0.9, 1.0 of the usual volume, one step per good week."""
+    start = TODAY - timedelta(days=21)  # two return weeks are over by today
+    history = [a for a in weekly_history() if a.started_at.date() < start]
+    steps = kb.progress_rules.schedule.return_fractions
+
+    def first_long(diary: list[DiaryEntry]) -> float:
+        plan = build_plan(check(**LOAD), history, kb=kb, today=TODAY, plan_start=start, diary=diary)
+        longs = [i.run for d, i in plan.items if i.kind == "run" and i.run.intensity == "long"]
+        return longs[0].distance_m
+
+    def good(day: int) -> DiaryEntry:
+        return DiaryEntry(start + timedelta(days=day), "run", pain_during=2, pain_next_morning=1)
+
+    assert first_long([]) == pytest.approx(16000 * steps[0])  # no diary: the volume holds
+    assert first_long([good(9)]) == pytest.approx(16000 * steps[1])  # one good week
+    assert first_long([good(9), good(16)]) == pytest.approx(16000 * steps[2])  # two

@@ -45,8 +45,10 @@ class PlanContext:
         state: ProgressionState,
         plan_start: date,
         gentle: bool,
+        today: date,
     ) -> None:
         self.assessment, self.kb, self.prefs, self.state = assessment, kb, prefs, state
+        self.today = today
         self.gentle = gentle
         self.stop_running = gentle and any(r.running == "stop" for r in assessment.reasons)
         summary = assessment.plan or {}
@@ -70,8 +72,20 @@ class PlanContext:
         if day < end:
             return _Phase(self.reduction_fraction, False, "reduction")
         steps = self.kb.progress_rules.schedule.return_fractions
-        fraction = steps[min((day - end).days // 7, len(steps) - 1)]
+        step = max((day - end).days // 7 - self._missed_weeks(end), 0)
+        fraction = steps[min(step, len(steps) - 1)]
         return _Phase(fraction, fraction >= 1.0, "return")
+
+    def _missed_weeks(self, end: date) -> int:
+        """Completed return weeks (before today) whose diary shows no good run.
+
+        The return moves up a step only after a week with a run the pain-monitoring rule
+        passes, so a week without one holds the volume; weeks still to come are planned
+        as if they go well, and are re-planned from the diary as they happen.
+        """
+        done = max((self.today - end).days // 7, 0)
+        good = {(d - end).days // 7 for d in self.state.good_run_dates if d >= end}
+        return sum(1 for w in range(done) if w not in good)
 
     @property
     def irritated(self) -> bool:
@@ -164,7 +178,7 @@ def build_plan(
     level = TriageLevel.SEE_CLINICIAN if escalate else assessment.level
     gentle = level is TriageLevel.SEE_CLINICIAN
     state = replay(diary, kb.progress_rules.pain_monitoring, since=start, allow_progress=not gentle)
-    ctx = PlanContext(assessment, kb, prefs, state, start, gentle)
+    ctx = PlanContext(assessment, kb, prefs, state, start, gentle, today)
     weeks = _weeks(ctx, history, today)
     advice = list(state.lines)
     if escalate:

@@ -47,13 +47,15 @@ class ProgressionState:
 
     `strength_step`: -1 = the easier variant, 0 = the starting dose, k > 0 = k steps up.
     `run_verdict`: the verdict of the latest run with a diary entry; `regressed_on` is the
-    date of the latest run that called for a reduction.
+    date of the latest run that called for a reduction; `good_run_dates` the runs that
+    allow a step up.
     """
 
     strength_step: int = 0
     run_verdict: Verdict = "hold"
     regressed_on: date | None = None
     lines: tuple[str, ...] = ()
+    good_run_dates: tuple[date, ...] = ()
 
 
 def _verdicts(
@@ -95,7 +97,10 @@ def replay(
     for e, v in runs:
         if v == "regress":
             lines.append(f"{e.entry_date}: run called for a reduction ({_pain_text(e)})")
-    return ProgressionState(step, run_verdict, regressed[-1] if regressed else None, tuple(lines))
+    good = tuple(e.entry_date for e, v in runs if v == "progress")
+    return ProgressionState(
+        step, run_verdict, regressed[-1] if regressed else None, tuple(lines), good
+    )
 
 
 def _pain_text(e: DiaryEntry) -> str:
