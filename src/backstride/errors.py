@@ -16,6 +16,9 @@
       ConfigError
       OptionalDependencyMissing
       VideoError
+      DiaryError
+        InvalidDiaryEntry
+        DuplicateDiaryEntry
 
 The CLI maps input problems (AnswersError, IngestError on a single file) to exit 2 and
 the rest to exit 1; the web app maps them to 4xx/5xx in one handler.
@@ -102,3 +105,15 @@ class OptionalDependencyMissing(BackstrideError):
 
 class VideoError(BackstrideError):
     """A clip that cannot be analysed, with the reason."""
+
+
+class DiaryError(BackstrideError):
+    """A pain-diary entry that cannot be saved as given (nothing is written)."""
+
+
+class InvalidDiaryEntry(DiaryError):
+    """A value out of range, an unknown choice, or a date in the future."""
+
+
+class DuplicateDiaryEntry(DiaryError):
+    """An entry for the same date and kind exists already; the stored one is kept."""

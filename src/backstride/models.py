@@ -111,3 +111,35 @@ def sport_family(sport: str | None) -> str:
         if any(stem in name for stem in stems):
             return family
     return "other"
+
+
+@dataclass(frozen=True)
+class DiaryEntry:
+    """One pain-diary entry for a day, a run or a strength session (pain on the 0-10 scale).
+
+    For a ``day`` entry, ``pain_during`` is the pain during that day. ``warnings`` are
+    warning signs reported with the entry (see ``backstride diary add --warning``);
+    ``psfs`` maps Patient-Specific Functional Scale activities to scores 0-10.
+    """
+
+    entry_date: date
+    kind: str  # "day" | "run" | "strength"
+    pain_during: int | None = None
+    pain_after: int | None = None
+    pain_next_morning: int | None = None
+    onset: str | None = None
+    character: tuple[str, ...] = ()
+    helped: str | None = None
+    notes: str = ""
+    warnings: tuple[str, ...] = ()
+    psfs: tuple[tuple[str, int], ...] = ()
+    activity_id: int | None = None
+    id: int | None = None
+
+    @property
+    def worst_pain(self) -> int | None:
+        """The highest pain recorded in this entry, if any."""
+        values = [
+            v for v in (self.pain_during, self.pain_after, self.pain_next_morning) if v is not None
+        ]
+        return max(values) if values else None

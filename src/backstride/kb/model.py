@@ -21,6 +21,7 @@ class KnowledgeBase:
     cues: dict[str, s.Cue]
     habits: dict[str, s.Habit]
     sources: dict[str, s.Source]
+    progress_rules: s.ProgressRulesFile
 
     @property
     def version(self) -> str:
@@ -38,6 +39,7 @@ class KnowledgeBase:
             cues={c.id: c for c in files["cues"].cues},
             habits={h.id: h for h in files["habits"].habits},
             sources={x.id: x for x in files["sources"].sources},
+            progress_rules=files["progress_rules"],
         )
 
     def questions_in(self, group: str) -> list[s.Question]:

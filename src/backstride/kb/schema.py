@@ -152,6 +152,69 @@ class Habit(_Strict):
     sources: list[str] = Field(min_length=1)
 
 
+class PainMonitoringRules(_Strict):
+    acceptable_during_max: int = Field(ge=0, le=10)
+    next_morning_no_worse: bool = True
+    sessions_to_progress: int = Field(ge=1)
+    evidence: EvidenceLevel
+    sources: list[str] = Field(min_length=1)
+
+
+class StrengthProgressionRules(_Strict):
+    max_sets: int = Field(ge=1)
+    evidence: EvidenceLevel
+    sources: list[str] = Field(min_length=1)
+
+
+class ImprovementRules(_Strict):
+    mcid_points: float = Field(gt=0, le=10)
+    mcid_fraction: float = Field(gt=0, lt=1)
+    baseline_days: int = Field(ge=1)
+    recent_days: int = Field(ge=1)
+    evidence: EvidenceLevel
+    sources: list[str] = Field(min_length=1)
+
+
+class EscalationRules(_Strict):
+    after_days: int = Field(ge=1)
+    min_diary_days: int = Field(ge=1)
+    evidence: EvidenceLevel
+    sources: list[str] = Field(min_length=1)
+
+
+class ScheduleRules(_Strict):
+    default_run_weekdays: list[int] = Field(min_length=1)
+    default_long_run_weekday: int = Field(ge=0, le=6)
+    default_hard_weekdays: list[int]
+    default_weeks: int = Field(ge=1)
+    exercises_per_cause: int = Field(ge=1)
+    default_longest_run_minutes: int = Field(ge=1)
+    easy_fraction_of_long: float = Field(gt=0, le=1)
+    return_fractions: list[float] = Field(min_length=1)
+    evidence: EvidenceLevel
+    sources: list[str] = Field(min_length=1)
+
+
+class PsfsRules(_Strict):
+    attribution: str
+    min_score: int = Field(ge=0)
+    max_score: int = Field(ge=1)
+    evidence: EvidenceLevel
+    sources: list[str] = Field(min_length=1)
+
+
+class ProgressRulesFile(_Strict):
+    """progress_rules.yaml: pain monitoring, the MCID, escalation and schedule defaults."""
+
+    pain_monitoring: PainMonitoringRules
+    strength_progression: StrengthProgressionRules
+    improvement: ImprovementRules
+    escalation: EscalationRules
+    schedule: ScheduleRules
+    psfs: PsfsRules
+    diary_warnings: dict[str, dict[str, Any]] = Field(min_length=1)
+
+
 # One model per file, so a problem names the file it is in.
 class QuestionsFile(_Strict):
     questions: list[Question]

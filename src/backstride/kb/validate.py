@@ -22,6 +22,7 @@ FILES: dict[str, type[BaseModel]] = {
     "cues": s.CuesFile,
     "habits": s.HabitsFile,
     "sources": s.SourcesFile,
+    "progress_rules": s.ProgressRulesFile,
 }
 
 #: The safety screen of shared/spec/answers.yaml: a public contract the KB may not drop.
@@ -175,4 +176,37 @@ def collect_problems(kb: KnowledgeBase) -> list[str]:
         p += _missing("cues.yaml", cue.id, "source", cue.sources, kb.sources)
     for h in kb.habits.values():
         p += _missing("habits.yaml", h.id, "source", h.sources, kb.sources)
+    p += _check_progress_rules(kb)
+    return p
+
+
+def _check_progress_rules(kb: KnowledgeBase) -> list[str]:
+    rules = kb.progress_rules
+    p: list[str] = []
+    for name in (
+        "pain_monitoring",
+        "strength_progression",
+        "improvement",
+        "escalation",
+        "schedule",
+    ):
+        section = getattr(rules, name)
+        p += _missing("progress_rules.yaml", name, "source", section.sources, kb.sources)
+    sched = rules.schedule
+    days = [*sched.default_run_weekdays, *sched.default_hard_weekdays]
+    if any(not 0 <= d <= 6 for d in days):
+        p.append("progress_rules.yaml: schedule: weekdays run 0 (Monday) to 6 (Sunday)")
+    if sched.default_long_run_weekday not in sched.default_run_weekdays:
+        p.append("progress_rules.yaml: schedule: the long-run weekday must be a run weekday")
+    if any(not 0 < f <= 1 for f in sched.return_fractions):
+        p.append("progress_rules.yaml: schedule: return_fractions must lie in (0, 1]")
+    for warning, answers in rules.diary_warnings.items():
+        for qid, value in answers.items():
+            q = kb.questions.get(qid)
+            if q is None:
+                p.append(f"progress_rules.yaml: {warning}: unknown question `{qid}`")
+                continue
+            msg = _check_leaf_value(q, "truthy" if value is True else "equals", value)
+            if msg:
+                p.append(f"progress_rules.yaml: {warning}: {msg}")
     return p

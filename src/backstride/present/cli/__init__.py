@@ -9,10 +9,16 @@ import click
 
 from backstride import __version__
 from backstride.config import load_settings
-from backstride.errors import AnswersError, BackstrideError, IngestError, VideoError
+from backstride.errors import (
+    AnswersError,
+    BackstrideError,
+    DiaryError,
+    IngestError,
+    VideoError,
+)
 from backstride.present.cli.context import AppContext
 
-_USAGE_ERRORS = (AnswersError, IngestError, VideoError)
+_USAGE_ERRORS = (AnswersError, IngestError, VideoError, DiaryError)
 
 
 class _Group(click.Group):
@@ -52,9 +58,37 @@ def cli(ctx: click.Context, database_url: str | None, verbose: int) -> None:
 
 
 def _register() -> None:
-    from backstride.present.cli import activities, check, db, history, importing, kb, load, shoes
+    from backstride.present.cli import (
+        activities,
+        backup,
+        check,
+        db,
+        diary,
+        history,
+        importing,
+        kb,
+        load,
+        plan,
+        progress,
+        report,
+        shoes,
+    )
 
-    for module in (check, history, db, kb, importing, activities, load, shoes):
+    for module in (
+        check,
+        history,
+        db,
+        kb,
+        importing,
+        activities,
+        load,
+        shoes,
+        plan,
+        diary,
+        progress,
+        report,
+        backup,
+    ):
         module.register(cli)
 
 

@@ -1,0 +1,279 @@
+"""build_plan(): ranked causes + training history + diary -> a week-by-week Plan (pure).
+
+The triage level bounds everything first (shared/spec/triage.md, "What each level
+allows"); numbers come from the knowledge base (habits' params, exercise dosage,
+progress_rules.yaml), never from literals here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from backstride.assess.engine import Assessment
+from backstride.assess.triage import TriageLevel
+from backstride.kb import KnowledgeBase
+from backstride.models import Activity, DiaryEntry, StoredActivity
+from backstride.plan import items as make
+from backstride.plan.model import Plan, PlanDay, PlanItem, PlannedRun, PlanPreferences, PlanWeek
+from backstride.plan.progression import ProgressionState, diary_progress, replay
+from backstride.plan.running import RunBaseline, baseline_from, past_runs, size_runs
+from backstride.plan.schedule import WeekPattern, week_pattern
+
+LOAD_CAUSE = "training_load_spike"
+Intensity = Literal["easy", "hard", "long"]
+
+
+@dataclass(frozen=True)
+class _Phase:
+    fraction: float
+    hard_allowed: bool
+    label: str
+
+
+class PlanContext:
+    """What every part of the plan needs to know, computed once."""
+
+    def __init__(
+        self,
+        assessment: Assessment,
+        kb: KnowledgeBase,
+        prefs: PlanPreferences,
+        state: ProgressionState,
+        plan_start: date,
+        gentle: bool,
+        today: date,
+    ) -> None:
+        self.assessment, self.kb, self.prefs, self.state = assessment, kb, prefs, state
+        self.today = today
+        self.gentle = gentle
+        self.stop_running = gentle and any(r.running == "stop" for r in assessment.reasons)
+        summary = assessment.plan or {}
+        self.focus: tuple[str, ...] = tuple(summary.get("focus_causes", ()))
+        self.answers = assessment.answers
+        self.plan_start = plan_start
+        reduction = kb.habits["temporary_load_reduction"].params
+        self.reduction_days = int(reduction["days"])
+        self.reduction_fraction = float(reduction["volume_fraction"])
+        starts = [plan_start] if LOAD_CAUSE in self.focus else []
+        if state.regressed_on is not None:
+            starts.append(state.regressed_on + timedelta(days=1))
+        self.reduction_start = max(starts) if starts else None
+
+    def phase(self, day: date) -> _Phase:
+        if self.gentle:
+            return _Phase(self.reduction_fraction, False, "gentle")
+        if self.reduction_start is None or day < self.reduction_start:
+            return _Phase(1.0, True, "usual")
+        end = self.reduction_start + timedelta(days=self.reduction_days)
+        if day < end:
+            return _Phase(self.reduction_fraction, False, "reduction")
+        steps = self.kb.progress_rules.schedule.return_fractions
+        step = max((day - end).days // 7 - self._missed_weeks(end), 0)
+        fraction = steps[min(step, len(steps) - 1)]
+        return _Phase(fraction, fraction >= 1.0, "return")
+
+    def _missed_weeks(self, end: date) -> int:
+        """Completed return weeks (before today) whose diary shows no good run.
+
+        The return moves up a step only after a week with a run the pain-monitoring rule
+        passes, so a week without one holds the volume; weeks still to come are planned
+        as if they go well, and are re-planned from the diary as they happen.
+        """
+        done = max((self.today - end).days // 7, 0)
+        good = {(d - end).days // 7 for d in self.state.good_run_dates if d >= end}
+        return sum(1 for w in range(done) if w not in good)
+
+    @property
+    def irritated(self) -> bool:
+        return self.gentle or self.reduction_start is not None
+
+
+def _pattern(ctx: PlanContext) -> WeekPattern:
+    sched = ctx.kb.progress_rules.schedule
+    p = ctx.prefs
+    strength = ctx.kb.habits["strength_twice_weekly"].params
+    rest = ctx.kb.habits["rest_days"].params
+    return week_pattern(
+        () if ctx.stop_running else (p.run_weekdays or tuple(sched.default_run_weekdays)),
+        long_day=sched.default_long_run_weekday
+        if p.long_run_weekday is None
+        else p.long_run_weekday,
+        hard_days=tuple(sched.default_hard_weekdays)
+        if p.hard_weekdays is None
+        else p.hard_weekdays,
+        strength_sessions=0 if ctx.gentle else int(strength["sessions_per_week"]),
+        min_gap_days=math.ceil(float(strength["min_hours_between"]) / 24),
+        min_rest=int(rest["while_irritated"] if ctx.irritated else rest["min_per_week"]),
+    )
+
+
+def _runs(
+    ctx: PlanContext, pattern: WeekPattern, days: list[date], baseline: RunBaseline
+) -> dict[date, PlannedRun]:
+    guard = ctx.kb.habits["longest_run_guard"].params
+    slots: list[tuple[date, Intensity, float]] = []
+    for day in days:
+        wd = day.weekday()
+        if wd not in pattern.run_days:
+            continue
+        phase = ctx.phase(day)
+        intensity: Intensity = "easy"
+        if wd == pattern.long_day:
+            intensity = "long"
+        elif wd in pattern.hard_days and phase.hard_allowed:
+            intensity = "hard"
+        slots.append((day, intensity, phase.fraction))
+    sizes = size_runs(
+        slots,
+        baseline,
+        max_ratio=float(guard["max_ratio_to_30_day_longest"]),
+        window_days=int(guard["window_days"]),
+    )
+    return {
+        day: PlannedRun(intensity, baseline.duration_s(size), baseline.distance_m(size))
+        for (day, intensity, _), size in zip(slots, sizes, strict=True)
+    }
+
+
+def _stopped(assessment: Assessment, kb: KnowledgeBase, plan_start: date) -> Plan:
+    first = assessment.reasons[0].text if assessment.reasons else ""
+    message = f"{assessment.message} Why: {first}".strip()
+    return Plan(
+        level=assessment.level.value,
+        message=message,
+        weeks=(),
+        plan_start=plan_start,
+        advice=tuple(r.advice for r in assessment.reasons),
+        disclaimer=kb.meta.disclaimer,
+    )
+
+
+def build_plan(
+    assessment: Assessment,
+    history: Sequence[Activity | StoredActivity] = (),
+    preferences: PlanPreferences | None = None,
+    *,
+    kb: KnowledgeBase,
+    today: date,
+    plan_start: date | None = None,
+    diary: Sequence[DiaryEntry] = (),
+) -> Plan:
+    """The plan from `today`, for the check made on `plan_start` (default: today).
+
+    Emergency and urgent give no weeks, only the advice. See-clinician keeps gentle
+    mobility, easy reduced running (none where a rule says stop) and no strength
+    progressions. The diary moves exercises and runs up or down (pain-monitoring rule)
+    and, after two weeks without a clinically important improvement, lowers the level
+    to see_clinician.
+    """
+    start = plan_start or today
+    if not assessment.level.allows_exercise_plan:
+        return _stopped(assessment, kb, start)
+    prefs = preferences or PlanPreferences()
+    escalate = diary_progress(diary, plan_start=start, today=today, kb=kb).escalate
+    level = TriageLevel.SEE_CLINICIAN if escalate else assessment.level
+    gentle = level is TriageLevel.SEE_CLINICIAN
+    state = replay(diary, kb.progress_rules.pain_monitoring, since=start, allow_progress=not gentle)
+    ctx = PlanContext(assessment, kb, prefs, state, start, gentle, today)
+    weeks = _weeks(ctx, history, today)
+    advice = list(state.lines)
+    if escalate:
+        advice.insert(0, escalation_text(kb))
+    return Plan(
+        level=level.value,
+        message=_message(level, assessment, ctx.focus, kb, escalated=escalate),
+        weeks=weeks,
+        plan_start=start,
+        focus_causes=ctx.focus,
+        advice=tuple(advice),
+        disclaimer=kb.meta.disclaimer,
+    )
+
+
+def _message(
+    level: TriageLevel,
+    assessment: Assessment,
+    focus: tuple[str, ...],
+    kb: KnowledgeBase,
+    *,
+    escalated: bool,
+) -> str:
+    """What the level allows, and why (shared/spec/triage.md, the "message" column)."""
+    base = kb.meta.level_messages[level.value]
+    if level is TriageLevel.SEE_CLINICIAN:
+        why = assessment.reasons[0].text if assessment.reasons and not escalated else ""
+        if escalated:
+            why = "the pain diary shows no clinically important improvement after two weeks."
+        return f"{base} Why: {why}".strip()
+    names = [kb.causes[c].name.lower() for c in focus]
+    return f"{base} Likely causes: {', '.join(names)}." if names else base
+
+
+def escalation_text(kb: KnowledgeBase) -> str:
+    """The see-clinician advice given when the diary shows no improvement in two weeks."""
+    rules = kb.progress_rules
+    return (
+        f"No clinically important improvement (at least {rules.improvement.mcid_points:g} points "
+        f"or {rules.improvement.mcid_fraction:.0%} less pain) after "
+        f"{rules.escalation.after_days} days of the plan: "
+        f"{kb.meta.level_messages['see_clinician']}"
+    )
+
+
+def _weeks(
+    ctx: PlanContext, history: Sequence[Activity | StoredActivity], today: date
+) -> tuple[PlanWeek, ...]:
+    sched = ctx.kb.progress_rules.schedule
+    n_weeks = ctx.prefs.weeks or sched.default_weeks
+    days = [today + timedelta(days=i) for i in range(7 * n_weeks)]
+    pattern = _pattern(ctx)
+    guard = ctx.kb.habits["longest_run_guard"].params
+    baseline = baseline_from(
+        past_runs(history),
+        dict(ctx.answers),
+        plan_start=ctx.plan_start,
+        window_days=int(guard["window_days"]),
+        default_long_minutes=sched.default_longest_run_minutes,
+        easy_fraction=sched.easy_fraction_of_long,
+    )
+    runs = _runs(ctx, pattern, days, baseline)
+    weekly = make.weekly_items(ctx, today)
+    week_list = []
+    for w in range(n_weeks):
+        week_days = days[7 * w : 7 * w + 7]
+        planned = [
+            PlanDay(day, tuple(_day_items(ctx, pattern, day, runs.get(day), weekly, w, i)))
+            for i, day in enumerate(week_days)
+        ]
+        week_list.append(PlanWeek(week_days[0], tuple(planned)))
+    return tuple(week_list)
+
+
+def _day_items(
+    ctx: PlanContext,
+    pattern: WeekPattern,
+    day: date,
+    run: PlannedRun | None,
+    weekly: dict[int, list[PlanItem]],
+    week: int,
+    index: int,
+) -> list[PlanItem]:
+    out: list[PlanItem] = []
+    if run is not None:
+        out.append(make.warm_up(ctx))
+        out.append(make.run_item(ctx, run, ctx.phase(day).label, day, pattern))
+        out += make.fuel_items(ctx, run)
+    if day.weekday() in pattern.strength_days:
+        out.append(make.strength(ctx))
+    out += make.mobility(ctx)
+    if run is not None:
+        out += make.after_run_habits(ctx)
+    if index == 0:
+        out += weekly.get(week, weekly.get(-1, []))
+    if day.weekday() in pattern.rest_days:
+        out.append(make.rest(ctx))
+    return out

@@ -1,0 +1,181 @@
+"""The plan's value objects; `Plan.to_json()` is the public `backstride plan --json` shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+ItemKind = Literal["strength", "mobility", "warm_up", "run", "rest", "habit", "fuel"]
+
+
+@dataclass(frozen=True)
+class PlannedExercise:
+    """One exercise at the dose the diary allows today (`step` 0 is the starting dose)."""
+
+    id: str
+    name: str
+    sets: int
+    reps: int | None
+    hold_s: int | None
+    per_side: bool
+    rest_s: int
+    regression: str
+    progression: str
+    step: int = 0
+    note: str = ""
+
+    @property
+    def dose_text(self) -> str:
+        """E.g. "2 x 12", "3 x 30 s each side", "1 x 5 each side, 10 s holds"."""
+        if self.reps is not None:
+            text = f"{self.sets} x {self.reps}"
+        else:
+            text = f"{self.sets} x {self.hold_s} s"
+        if self.per_side:
+            text += " each side"
+        if self.reps is not None and self.hold_s is not None:
+            text += f", {self.hold_s} s holds"
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "name": self.name, "sets": self.sets}
+        if self.reps is not None:
+            out["reps"] = self.reps
+        if self.hold_s is not None:
+            out["hold_s"] = self.hold_s
+        out.update(
+            per_side=self.per_side,
+            rest_s=self.rest_s,
+            regression=self.regression,
+            progression=self.progression,
+            step=self.step,
+            dose=self.dose_text,
+        )
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """A run's size: always a duration, a distance where the history gives a pace."""
+
+    intensity: Literal["easy", "hard", "long"]
+    duration_s: float
+    distance_m: float | None = None
+    terrain: str | None = None
+    cues: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "intensity": self.intensity,
+            "duration_s": round(self.duration_s),
+            "distance_m": None if self.distance_m is None else round(self.distance_m),
+            "terrain": self.terrain,
+            "cues": list(self.cues),
+        }
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One thing to do on a day, with why it is there and where the advice comes from."""
+
+    kind: ItemKind
+    title: str
+    why: str
+    sources: tuple[str, ...]
+    exercises: tuple[PlannedExercise, ...] = ()
+    detail: str = ""
+    run: PlannedRun | None = None
+    duration_min: float | None = None
+    fuel_g_per_h: tuple[int, int] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "title": self.title,
+            "exercises": [e.to_json() for e in self.exercises],
+            "why": self.why,
+            "sources": list(self.sources),
+            "detail": self.detail,
+        }
+        if self.run is not None:
+            out["run"] = self.run.to_json()
+        if self.duration_min is not None:
+            out["duration_min"] = self.duration_min
+        if self.fuel_g_per_h is not None:
+            out["fuel_g_per_h"] = list(self.fuel_g_per_h)
+        return out
+
+
+@dataclass(frozen=True)
+class PlanDay:
+    date: date
+    items: tuple[PlanItem, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"date": self.date.isoformat(), "items": [i.to_json() for i in self.items]}
+
+
+@dataclass(frozen=True)
+class PlanWeek:
+    start_date: date
+    days: tuple[PlanDay, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start_date": self.start_date.isoformat(), "days": [d.to_json() for d in self.days]}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A week-by-week programme; empty `weeks` and advice in `message` at emergency/urgent."""
+
+    level: str
+    message: str
+    weeks: tuple[PlanWeek, ...]
+    plan_start: date
+    focus_causes: tuple[str, ...] = ()
+    advice: tuple[str, ...] = ()
+    disclaimer: str = ""
+
+    @property
+    def items(self) -> list[tuple[date, PlanItem]]:
+        """Every item with its date, in order."""
+        return [(d.date, i) for w in self.weeks for d in w.days for i in d.items]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "message": self.message,
+            "weeks": [w.to_json() for w in self.weeks],
+            "plan_start": self.plan_start.isoformat(),
+            "focus_causes": list(self.focus_causes),
+            "advice": list(self.advice),
+            "disclaimer": self.disclaimer,
+        }
+
+
+@dataclass(frozen=True)
+class PlanPreferences:
+    """How the runner likes to train; None means the defaults in progress_rules.yaml.
+
+    | field               | meaning                                               |
+    |---------------------|-------------------------------------------------------|
+    | run_weekdays        | days the runner runs (Monday = 0)                     |
+    | long_run_weekday    | the day of the long run                               |
+    | hard_weekdays       | days of hard sessions (intervals, tempo, hills)       |
+    | weeks               | how many weeks to plan                                |
+    | shoe_km             | distance on the main pair of shoes [km]               |
+    | shoe_limit_km       | the runner's own replacement limit [km]               |
+    | shoe_pairs          | active pairs of running shoes                         |
+    """
+
+    run_weekdays: tuple[int, ...] | None = None
+    long_run_weekday: int | None = None
+    hard_weekdays: tuple[int, ...] | None = None
+    weeks: int | None = None
+    shoe_km: float | None = None
+    shoe_limit_km: float | None = None
+    shoe_pairs: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)

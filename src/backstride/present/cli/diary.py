@@ -1,0 +1,129 @@
+"""`backstride diary add|list`: the pain diary; a warning sign re-runs the safety screen first."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date, datetime
+
+import click
+
+from backstride.errors import InvalidDiaryEntry
+from backstride.kb import load_kb
+from backstride.models import DiaryEntry
+from backstride.present.cli.context import AppContext, pass_app
+from backstride.present.report.terminal import render_result
+from backstride.services.diary import add_entry
+from backstride.store import diary
+
+_PAIN = click.IntRange(0, 10)
+
+
+def _psfs(values: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    out = []
+    for raw in values:
+        name, _, score = raw.rpartition("=")
+        try:
+            out.append((name.strip(), int(score)))
+        except ValueError as exc:
+            raise InvalidDiaryEntry(
+                f"--psfs `{raw}`: write ACTIVITY=SCORE, e.g. 'running 10 km=6'"
+            ) from exc
+    return tuple(out)
+
+
+@click.group("diary")
+def diary_group() -> None:
+    """The pain diary: one entry per day and per run or strength session."""
+
+
+@diary_group.command("add")
+@click.option(
+    "--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="Day of the entry (default today)."
+)
+@click.option(
+    "--kind", type=click.Choice(["day", "run", "strength"]), default="day", show_default=True
+)
+@click.option("--during", type=_PAIN, help="Pain 0-10 during the run/session (or the day).")
+@click.option("--after", type=_PAIN, help="Pain 0-10 after it.")
+@click.option("--next-morning", type=_PAIN, help="Pain 0-10 the next morning.")
+@click.option(
+    "--onset",
+    help="Where it started: start_of_run, after_fatigue, after_run, next_morning, constant.",
+)
+@click.option(
+    "--character", multiple=True, help="dull_ache, muscular_tightness, stiffness, sharp, burning."
+)
+@click.option("--helped", help="What helped.")
+@click.option("--notes", default="", help="Free notes.")
+@click.option(
+    "--warning",
+    "warnings",
+    multiple=True,
+    help="A warning sign: numbness, leg_pain, bladder, saddle, both_legs, weakness, weakness_worsening, fever, night_pain.",
+)
+@click.option(
+    "--psfs",
+    multiple=True,
+    help="Patient-Specific Functional Scale (Stratford et al. 1995, with the authors' permission): 'ACTIVITY=SCORE', 0 unable to 10 as before.",
+)
+@click.option(
+    "--activity-id", type=int, help="Link to an imported run (see `backstride activities`)."
+)
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), hidden=True)
+@pass_app
+def add_cmd(
+    app: AppContext,
+    on: datetime | None,
+    kind: str,
+    during: int | None,
+    after: int | None,
+    next_morning: int | None,
+    onset: str | None,
+    character: tuple[str, ...],
+    helped: str | None,
+    notes: str,
+    warnings: tuple[str, ...],
+    psfs: tuple[str, ...],
+    activity_id: int | None,
+    today: datetime | None,
+) -> None:
+    """Add an entry. Example: backstride diary add --kind run --during 3 --next-morning 2"""
+    day = today.date() if today else date.today()
+    entry = DiaryEntry(
+        on.date() if on else day, kind, during, after, next_morning, onset, character,
+        helped, notes, warnings, _psfs(psfs), activity_id,
+    )  # fmt: skip
+    with app.engine.begin() as conn:
+        result = add_entry(conn, entry=entry, kb=load_kb(), today=day)
+    if result.recheck is not None:  # the safety result comes first, before anything else
+        render_result(app.console, result.recheck)
+        if result.plan_withdrawn:
+            app.console.print("[bold red]Your plan is withdrawn until you have been seen.")
+    click.echo(f"Saved {entry.kind} entry for {entry.entry_date}.")
+
+
+@diary_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
+@pass_app
+def list_cmd(app: AppContext, as_json: bool) -> None:
+    """List diary entries, oldest first."""
+    with app.engine.connect() as conn:
+        entries = diary.between(conn)
+    if as_json:
+        rows = [{**asdict(e), "entry_date": e.entry_date.isoformat()} for e in entries]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for e in entries:
+        pains = f"during {e.pain_during}, after {e.pain_after}, next morning {e.pain_next_morning}"
+        click.echo(f"{e.entry_date} {e.kind:<8} {pains} {e.notes}".rstrip())
+        for name, score in e.psfs:
+            click.echo(f"    PSFS {name}: {score}/10")
+    if any(e.psfs for e in entries):
+        click.echo(load_kb().progress_rules.psfs.attribution)
+    if not entries:
+        click.echo("No diary entries yet: `backstride diary add --during 3`.")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(diary_group)

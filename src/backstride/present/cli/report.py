@@ -1,0 +1,45 @@
+"""`backstride report --out FILE.html|FILE.pdf`: a report to hand to a physiotherapist."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from backstride.kb import load_kb
+from backstride.present.cli.context import AppContext, pass_app
+from backstride.services.report import report_data
+
+
+@click.command("report")
+@click.option(
+    "--out", "out", required=True, type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write it: .html or .pdf.",
+)  # fmt: skip
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), hidden=True)
+@pass_app
+def report_cmd(app: AppContext, out: Path, today: datetime | None) -> None:
+    """Write the latest check, pain and load charts, the plan and adherence, notable events.
+
+    Example: backstride report --out physio.pdf
+    """
+    suffix = out.suffix.lower()
+    if suffix not in (".html", ".pdf"):
+        raise click.BadParameter("the file must end in .html or .pdf", param_hint="--out")
+    day = today.date() if today else date.today()
+    with app.engine.connect() as conn:
+        data = report_data(conn, kb=load_kb(), today=day, settings=app.settings)
+    if suffix == ".pdf":
+        from backstride.present.report.pdf import render_pdf
+
+        out.write_bytes(render_pdf(data))
+    else:
+        from backstride.present.report.html import render_html
+
+        out.write_text(render_html(data), encoding="utf-8")
+    click.echo(f"Report written to {out}.")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(report_cmd)

@@ -1,0 +1,160 @@
+"""Adding to the pain diary: validate, save, and re-run the safety screen on any warning sign."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection
+
+from backstride.assess import assess
+from backstride.assess.engine import triage
+from backstride.assess.triage import TriageLevel
+from backstride.errors import InvalidDiaryEntry
+from backstride.kb import KnowledgeBase
+from backstride.models import DiaryEntry
+from backstride.store import checks, diary
+
+KINDS = ("day", "run", "strength")
+
+
+def validate_entry(entry: DiaryEntry, *, kb: KnowledgeBase, today: date) -> None:
+    """Raise InvalidDiaryEntry listing every problem; nothing is saved then."""
+    problems: list[str] = []
+    if entry.kind not in KINDS:
+        problems.append(f"kind `{entry.kind}` is not one of {', '.join(KINDS)}")
+    if entry.entry_date > today:
+        problems.append(f"date {entry.entry_date} is in the future (today is {today})")
+    for name in ("pain_during", "pain_after", "pain_next_morning"):
+        value = getattr(entry, name)
+        if value is not None and (isinstance(value, bool) or not 0 <= value <= 10):
+            problems.append(f"{name} must be a whole number from 0 to 10, got {value}")
+    if entry.worst_pain is None and not entry.warnings:
+        problems.append("give at least one pain value (during, after or next morning)")
+    problems += _choice_problems(entry, kb)
+    psfs = kb.progress_rules.psfs
+    for activity, score in entry.psfs:
+        if not activity.strip() or not psfs.min_score <= score <= psfs.max_score:
+            problems.append(
+                f"PSFS `{activity}={score}`: name an activity and score it "
+                f"{psfs.min_score}-{psfs.max_score}"
+            )
+    if problems:
+        raise InvalidDiaryEntry("diary entry not saved: " + "; ".join(problems))
+
+
+def _choice_problems(entry: DiaryEntry, kb: KnowledgeBase) -> list[str]:
+    problems: list[str] = []
+    onsets = kb.questions["pain_timing"].values or []
+    if entry.onset is not None and entry.onset not in onsets:
+        problems.append(f"onset `{entry.onset}` is not one of {', '.join(onsets)}")
+    characters = kb.questions["pain_character"].values or []
+    problems += [
+        f"character `{c}` is not one of {', '.join(characters)}"
+        for c in entry.character
+        if c not in characters
+    ]
+    known = kb.progress_rules.diary_warnings
+    problems += [
+        f"warning `{w}` is not one of {', '.join(known)}" for w in entry.warnings if w not in known
+    ]
+    return problems
+
+
+def _run_of_the_day(conn: Connection, day: date) -> int | None:
+    """The id of the one imported run on `day`, if there is exactly one."""
+    from backstride.services.plan import training_history
+
+    runs = [
+        r for r in training_history(conn, today=day, days=1) if r.activity.started_at.date() == day
+    ]
+    return runs[0].id if len(runs) == 1 else None
+
+
+@dataclass(frozen=True)
+class DiaryResult:
+    """The saved entry and, when it reported a warning sign, the new safety-screen result."""
+
+    entry: DiaryEntry
+    recheck: dict[str, Any] | None = None
+    recheck_check_id: int | None = None
+
+    @property
+    def plan_withdrawn(self) -> bool:
+        level = (self.recheck or {}).get("triage", {}).get("level")
+        return level in (TriageLevel.EMERGENCY.value, TriageLevel.URGENT.value)
+
+
+def warning_answers(warnings: tuple[str, ...], kb: KnowledgeBase) -> dict[str, Any]:
+    """The safety-screen answers the reported warning signs stand for."""
+    out: dict[str, Any] = {}
+    for w in warnings:
+        out = _more_severe(out, kb.progress_rules.diary_warnings[w], kb)
+    return out
+
+
+def _more_severe(old: dict[str, Any], new: dict[str, Any], kb: KnowledgeBase) -> dict[str, Any]:
+    """Overlay answers without ever softening one: `True` wins, and for a choice the later
+    value of the question (none < stable < worsening, none < buttock < leg) wins."""
+    out = dict(old)
+    for qid, value in new.items():
+        values = kb.questions[qid].values
+        if qid not in out or value is True:
+            out[qid] = value
+        elif values and value in values and out[qid] in values:
+            out[qid] = max(out[qid], value, key=values.index)
+    return out
+
+
+def _partial_result(answers: dict[str, Any], kb: KnowledgeBase) -> dict[str, Any]:
+    """Triage on the warning signs alone, when no full check exists to overlay them on."""
+    reasons = triage(answers, kb)
+    level = TriageLevel.most_severe([r.level for r in reasons])
+    return {
+        "triage": {
+            "level": level.value,
+            "message": kb.meta.level_messages[level.value],
+            "reasons": [
+                {"rule": r.rule, "level": r.level.value, "text": r.text, "advice": r.advice}
+                for r in reasons
+            ],
+        },
+        "causes": [],
+        "plan": None,
+        "disclaimer": kb.meta.disclaimer,
+        "kb_version": kb.version,
+        "note": "No full self-check saved yet: run `backstride check` for a plan.",
+    }
+
+
+def add_entry(
+    conn: Connection, *, entry: DiaryEntry, kb: KnowledgeBase, today: date
+) -> DiaryResult:
+    """Validate and save one entry; any warning sign re-runs the safety screen and saves it.
+
+    The re-run overlays the warning signs on the latest check's answers and is saved as a
+    new check (source "diary"), so an emergency or urgent result withdraws the plan.
+    """
+    validate_entry(entry, kb=kb, today=today)
+    if entry.kind == "run" and entry.activity_id is None:
+        entry = replace(entry, activity_id=_run_of_the_day(conn, entry.entry_date))
+    saved = diary.add(conn, entry=entry)
+    if not entry.warnings:
+        return DiaryResult(saved)
+    overlay = warning_answers(entry.warnings, kb)
+    latest = checks.latest(conn)
+    if latest is None:
+        return DiaryResult(saved, _partial_result(overlay, kb))
+    answers = _more_severe(dict(latest.answers), overlay, kb)
+    result = assess(answers, kb).to_json()
+    result["from_diary_warning"] = list(entry.warnings)
+    check_id = checks.add(
+        conn,
+        answers=answers,
+        result=result,
+        kb_version=kb.version,
+        triage_level=result["triage"]["level"],
+        source="diary",
+    )
+    return DiaryResult(saved, result, check_id)
