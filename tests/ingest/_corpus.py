@@ -6,7 +6,6 @@ import csv
 import re
 import warnings
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import fitdecode
@@ -50,11 +49,13 @@ def fitdecode_messages(folder: str, name: str, kinds: tuple[str, ...]) -> list[d
         with fitdecode.FitReader(shared_path("corpus", "activities", folder, name)) as reader:
             for frame in reader:
                 if isinstance(frame, fitdecode.FitDataMessage) and frame.name in kinds:
-                    values = {f.name: f.value for f in frame.fields}
+                    # Native fields only: a Connect IQ app may add a developer field of the
+                    # same name (swim-via-iq.fit has a developer "total_distance").
+                    values = {f.name: f.value for f in frame.fields if not _is_dev(f)}
                     values["_kind"] = frame.name
                     out.append(values)
     return out
 
 
-def _path(folder: str, name: str) -> Path:
-    return shared_path("corpus", "activities", folder, name)
+def _is_dev(field: Any) -> bool:
+    return field.field_def is not None and bool(getattr(field.field_def, "is_dev", False))

@@ -11,9 +11,10 @@ import pytest
 
 from backstride.errors import CorruptFile, NotAnActivity
 from backstride.ingest._fit_fast import FastPathUnsupported, decode_fit
+from backstride.ingest._fit_summary import activities_from_members
 from backstride.ingest.fit import read_fit, read_fit_reference
 from backstride.models import Activity
-from tests.ingest._fit_builder import compressed, data, definition, fit_file
+from tests.ingest._fit_builder import compressed, data, definition, fit_file, sdk_crc
 
 T0 = 1_000_000_000  # FIT seconds
 SEMI = 2**31 / 180
@@ -151,6 +152,32 @@ def test_records_only_file_is_summarised_from_records(reader: Reader) -> None:
     assert act.avg_cadence_spm is None  # per-leg or not is unknown without a sport
 
 
+LAP = [
+    (253, 4, 0x86),
+    (2, 4, 0x86),
+    (7, 4, 0x86),
+    (8, 4, 0x86),
+    (9, 4, 0x86),
+    (25, 1, 0),
+    (39, 1, 0),
+]
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_file_without_session_is_summarised_from_its_laps(reader: Reader) -> None:
+    """Some devices stop before writing the session; the laps still add up to the run."""
+    laps = [
+        definition(4, 19, LAP),
+        data(4, "IIIIIBB", T0 + 4, T0, 4000, 4000, 40000, 1, 2),  # running / street
+        data(4, "IIIIIBB", T0 + 9, T0 + 4, 5000, 3000, 60000, 1, 2),
+    ]
+    [act] = reader(fit_file(*run_messages(session=False), *laps), source_file="a", content_hash="h")
+    assert (act.sport, act.sub_sport, act.surface) == ("running", "street", "road")
+    assert (act.elapsed_s, act.moving_s, act.distance_m) == (9.0, 7.0, 1000.0)
+    assert act.started_at == datetime(1989, 12, 31, tzinfo=UTC) + timedelta(seconds=T0)
+    assert act.avg_cadence_spm == 170.0  # records' 85 strides/min, doubled
+
+
 @pytest.mark.parametrize("reader", READERS)
 def test_settings_file_is_not_an_activity_and_says_its_type(reader: Reader) -> None:
     with pytest.raises(NotAnActivity, match="settings"):
@@ -213,3 +240,36 @@ def test_flipped_byte_fails_the_crc(reader: Reader) -> None:
     blob[40] ^= 0x01
     with pytest.raises(CorruptFile, match="CRC"):
         reader(bytes(blob), source_file="a", content_hash="h")
+
+
+def _mutants(count: int) -> list[bytes]:
+    """Copies of a valid file with 1–4 bytes changed and the CRC fixed, so decoding proceeds."""
+    original = fit_file(*run_messages(), header_size=12)
+    rng = random.Random(2026)
+    out = []
+    for _ in range(count):
+        body = bytearray(original[:-2])
+        for _ in range(rng.randint(1, 4)):
+            body[rng.randrange(12, len(body))] = rng.randrange(256)
+        out.append(bytes(body) + struct.pack("<H", sdk_crc(bytes(body))))
+    return out
+
+
+def test_mutated_files_never_crash_the_fast_path() -> None:
+    outcomes: set[str] = set()
+    for blob in _mutants(400):
+        try:
+            activities_from_members(decode_fit(blob), source_file="a", content_hash="h")
+            outcomes.add("read")
+        except (CorruptFile, NotAnActivity, FastPathUnsupported) as exc:
+            outcomes.add(type(exc).__name__)
+    assert {"read", "CorruptFile", "FastPathUnsupported"} <= outcomes  # mutations bit
+
+
+@pytest.mark.slow
+def test_mutated_files_never_crash_read_fit_with_its_fallback() -> None:
+    for blob in _mutants(400):
+        try:
+            read_fit(blob, source_file="a", content_hash="h")
+        except (CorruptFile, NotAnActivity):
+            pass

@@ -9,7 +9,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from backstride.errors import NotAnActivity
+from backstride.errors import CorruptFile, NotAnActivity
 from backstride.ingest._fit_profile import FIT_DATETIME_MIN, FIT_EPOCH_S, FitMember, Record
 from backstride.ingest._track import elevation_gain_loss_m, simplify_route
 from backstride.models import Activity
@@ -47,7 +47,16 @@ def activities_from_members(
     out: list[Activity] = []
     for member in candidates:
         for session, records in _sessions(member):
-            out.append(_activity(member, session, records, len(out), source_file, content_hash))
+            try:
+                act = _activity(member, session, records, len(out), source_file, content_hash)
+            except (TypeError, ValueError, OverflowError) as exc:
+                # A field declared with an odd base type (text where a number belongs, a
+                # 64-bit time) decodes "validly" but cannot be summarised.
+                raise CorruptFile(
+                    f"{source_file}: session {len(out)} holds values of the wrong type or "
+                    f"out of range ({exc}); the file is damaged or non-standard"
+                ) from exc
+            out.append(act)
     if not out:
         raise NotAnActivity(
             f"{source_file}: FIT activity file has no session, lap or timed record messages "
