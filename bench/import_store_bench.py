@@ -77,8 +77,9 @@ def _import(db: Path, paths: list[Path], data_dir: Path) -> tuple[float, dict[st
 
 def _full_import_child(db: str, export: str, data_dir: str, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     elapsed, report = _import(Path(db), [Path(export)], Path(data_dir))
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    out.put((elapsed, report["imported"], len(report["failed"]), peak_mb))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime
+    out.put((elapsed, cpu, report["imported"], len(report["failed"]), usage.ru_maxrss / 1024))
 
 
 def gpx_speed() -> tuple[float, float]:
@@ -116,6 +117,23 @@ def gpx_speed() -> tuple[float, float]:
     return rate(ours), rate(reference)
 
 
+def fit_history_import(tmp: Path, n_files: int) -> None:
+    """Full import of a FIT history made by the FIT bench's build_history."""
+    sys.path.insert(0, str(HERE))
+    from import_bench import build_history as build_fit_history
+
+    paths = build_fit_history(tmp / "fit-history", n_files)
+    mb = sum(p.stat().st_size for p in paths) / 1e6
+    cpu = time.process_time()
+    elapsed, report = _import(tmp / "fit.db", [tmp / "fit-history"], tmp / "fit-data")
+    cpu = time.process_time() - cpu
+    print(
+        f"full FIT import: {n_files} files, {mb:.0f} MB in {elapsed:.1f} s wall / {cpu:.1f} s CPU "
+        f"= {n_files / elapsed:.0f} files/s, {mb / elapsed:.1f} MB/s; "
+        f"{report['imported']} activities, {len(report['failed'])} failed"
+    )
+
+
 def main(n_files: int) -> None:
     ours, reference = gpx_speed()
     print(
@@ -132,12 +150,13 @@ def main(n_files: int) -> None:
             target=_full_import_child, args=(str(db), str(export), str(data_dir), queue)
         )
         child.start()
-        elapsed, imported, failed, peak_mb = queue.get()
+        elapsed, cpu, imported, failed, peak_mb = queue.get()
         child.join()
         mb = uncompressed / 1e6
         print(
             f"full import: {n_files} files, {mb:.0f} MB uncompressed GPX/TCX in {elapsed:.1f} s "
-            f"= {n_files / elapsed:.0f} files/s, {mb / elapsed:.1f} MB/s; "
+            f"wall ({cpu:.1f} s CPU) = {n_files / elapsed:.0f} files/s, {mb / elapsed:.1f} MB/s "
+            f"wall, {mb / cpu:.1f} MB/s per CPU-second; "
             f"{imported} activities, {failed} failed; peak RSS {peak_mb:.0f} MB"
         )
         noop = [_import(db, [export], data_dir)[0] for _ in range(3)]
@@ -151,6 +170,7 @@ def main(n_files: int) -> None:
             f"one new 83-minute FIT into the {imported}-activity store: "
             f"median {statistics.median(one):.3f} s"
         )
+        fit_history_import(tmp, min(n_files, 1000))
 
 
 if __name__ == "__main__":
