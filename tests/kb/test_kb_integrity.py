@@ -124,3 +124,14 @@ def test_kb_check_cli_on_shipped_kb() -> None:
     result = CliRunner().invoke(cli, ["kb", "check"])
     assert result.exit_code == 0, result.output
     assert "is valid" in result.output
+
+
+def test_kb_check_cli_also_validates_the_load_rules(tmp_path: Path) -> None:
+    def unknown_source(data: Any) -> None:
+        data["rules"][0]["sources"] = ["nowhere"]
+
+    folder = _broken(tmp_path, "load_rules", unknown_source)
+    result = CliRunner().invoke(cli, ["kb", "check", "--path", str(folder)])
+    assert result.exit_code == 1
+    assert "load_rules.yaml" in result.output
+    assert "unknown sources ['nowhere']" in result.output
