@@ -1,0 +1,32 @@
+"""Home: the status at a glance, from the cached home view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse
+
+from backstride.present.report.charts import pain_chart
+from backstride.present.web.state import render, web
+
+router = APIRouter()
+
+
+@router.get("/")
+def home_page(request: Request) -> Any:
+    view, updating = web(request).cache.get("home")
+    return render(
+        request,
+        "home.html",
+        view=view,
+        updating=updating,
+        week=view.plan.plan.weeks[0] if view.plan and view.plan.plan.weeks else None,
+        pain_svg=pain_chart(view.pain_points),
+    )
+
+
+@router.get("/healthz", response_class=PlainTextResponse)
+def healthz() -> str:
+    """A route that touches nothing: the benchmark's baseline."""
+    return "ok"
