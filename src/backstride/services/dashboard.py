@@ -118,6 +118,7 @@ class TrainingView:
     """The training page: weekly load, the longest-run guard, ACWR, shoes, recent runs."""
 
     today: date
+    until: date  # the charts' last day: today, or the latest activity of an old history
     load: LoadReport
     spikes: list[RunSpike]
     shoes: list[ShoeStatus]
@@ -138,23 +139,34 @@ def _recent_activities(conn: Connection, today: date) -> list[StoredActivity]:
 
 
 def training_view(conn: Connection, *, today: date, settings: Settings) -> TrainingView:
-    """Everything the training page shows; reads only."""
-    load = load_report(conn, weeks=TRAINING_WEEKS, today=today, settings=settings)
+    """Everything the training page shows; reads only.
+
+    When nothing was run in the charted weeks (an old history just imported), the charts
+    end at the latest activity instead, so the runner sees their history, not empty axes.
+    """
+    recent = _recent_activities(conn, today)
+    until = today
+    if recent:
+        latest = recent[0].activity.started_at.date()
+        if latest < today - timedelta(weeks=TRAINING_WEEKS):
+            until = latest
+    load = load_report(conn, weeks=TRAINING_WEEKS, today=until, settings=settings)
     rule = load_rules()["single_run_spike"]
     window = int(rule.thresholds["window_days"])
-    start = datetime.combine(today - timedelta(days=GUARD_DAYS + window + 1), time(), UTC)
-    end = datetime.combine(today + timedelta(days=2), time(), UTC)
+    start = datetime.combine(until - timedelta(days=GUARD_DAYS + window + 1), time(), UTC)
+    end = datetime.combine(until + timedelta(days=2), time(), UTC)
     runs = activities.between(conn, start=start, end=end)
-    first = today - timedelta(days=GUARD_DAYS)
+    first = until - timedelta(days=GUARD_DAYS)
     spikes = [
-        s for s in longest_run_ratios(runs, window_days=window) if first <= s.run_date <= today
+        s for s in longest_run_ratios(runs, window_days=window) if first <= s.run_date <= until
     ]
     return TrainingView(
         today=today,
+        until=until,
         load=load,
         spikes=spikes,
         shoes=shoe_statuses(conn),
-        recent=_recent_activities(conn, today),
+        recent=recent,
         activity_count=activities.count(conn),
         guard_bands=[(b.max_ratio, b.label) for b in rule.bands if b.max_ratio is not None],
     )

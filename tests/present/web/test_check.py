@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -73,10 +74,7 @@ def test_an_emergency_answer_interrupts_at_once_without_a_plan(client: TestClien
 def test_self_test_instructions_are_shown_beside_the_questions(client: TestClient) -> None:
     kb = load_kb()
     n = next(i for i, s in enumerate(steps(kb)) if s.group == "self_tests")
-    answers = {q: v for q, v in BASELINE.items()}
-    import json
-
-    data = {"csrf_token": token(client, "/check"), "step": n - 1, "answers": json.dumps(answers)}
+    data = {"csrf_token": token(client, "/check"), "step": n - 1, "answers": json.dumps(BASELINE)}
     response = client.post("/check", data=data)
     assert response.status_code == 200
     assert "How to do this test" in response.text
