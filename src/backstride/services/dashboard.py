@@ -81,9 +81,15 @@ def _latest_check(conn: Connection) -> dict[str, Any] | None:
     }
 
 
-def _plan(conn: Connection, kb: KnowledgeBase, today: date, settings: Settings) -> PlanView | None:
+def _plan(
+    conn: Connection,
+    kb: KnowledgeBase,
+    today: date,
+    settings: Settings,
+    statuses: list[ShoeStatus],
+) -> PlanView | None:
     try:
-        prefs = preferences_from_store(conn, settings=settings)
+        prefs = preferences_from_store(conn, settings=settings, statuses=statuses)
         return plan_view(conn, kb=kb, today=today, preferences=prefs, save=False)
     except NotFound:
         return None
@@ -96,16 +102,17 @@ def home_view(conn: Connection, *, kb: KnowledgeBase, today: date, settings: Set
     load = load_report(conn, weeks=4, today=today, settings=settings)
     recent = today - timedelta(days=load_rules().recent_window_days)
     warnings = [f.text for f in load.flags if (f.flag_date or f.week_start_date or today) >= recent]
+    statuses = shoe_statuses(conn)
     near = [
         s
-        for s in shoe_statuses(conn)
+        for s in statuses
         if s.shoe.retired_date is None and s.distance_m >= SHOE_NEAR_LIMIT * s.shoe.limit_km * 1000
     ]
     return HomeView(
         today=today,
         check=check,
         causes=causes,
-        plan=_plan(conn, kb, today, settings),
+        plan=_plan(conn, kb, today, settings, statuses),
         pain_points=daily_worst(diary.between(conn, start=today - timedelta(days=56), end=today)),
         warnings=warnings,
         shoes_near_limit=near,

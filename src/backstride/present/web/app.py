@@ -55,12 +55,19 @@ def create_app(
         return (store_state(conn), state.today(), s.units, s.week_start, s.shoe_limit_km)
 
     def home(conn: Connection) -> object:
+        from backstride.present.report.charts import pain_chart
+
         state = holder["state"]
-        return home_view(conn, kb=kb, today=state.today(), settings=state.settings)
+        view = home_view(conn, kb=kb, today=state.today(), settings=state.settings)
+        return view, pain_chart(view.pain_points)
 
     def training(conn: Connection) -> object:
+        # The charts are cached with the view: drawing them is most of the page's cost.
+        from backstride.present.web.routes.training import charts
+
         state = holder["state"]
-        return training_view(conn, today=state.today(), settings=state.settings)
+        view = training_view(conn, today=state.today(), settings=state.settings)
+        return view, charts(view, state.settings.units)
 
     cache = ViewCache(engine, key_of, {"home": home, "training": training})
     data_dir = settings.data_dir

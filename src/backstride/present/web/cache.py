@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -30,8 +31,17 @@ class _Entry:
 class ViewCache:
     """Thread-safe memo of `computes[name](conn)` keyed on `key_of(conn)`."""
 
-    def __init__(self, engine: Engine, key_of: KeyOf, computes: dict[str, Compute]) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        key_of: KeyOf,
+        computes: dict[str, Compute],
+        *,
+        key_ttl_s: float = 0.5,
+    ) -> None:
         self._engine = engine
+        self._key_ttl_s = key_ttl_s
+        self._key_memo: tuple[float, Hashable] | None = None
         self._key_of = key_of
         self._computes = computes
         self._entries: dict[str, _Entry] = {}
@@ -41,14 +51,32 @@ class ViewCache:
 
     def get(self, name: str) -> tuple[Any, bool]:
         """(view, updating): the fresh view, or the previous one while a refresh runs."""
-        with self._engine.connect() as conn:
-            key = self._key_of(conn)
+        key = self._current_key()
         entry = self._entries.get(name)
         if entry is not None and entry.key == key:
             return entry.value, False
         if entry is not None and self._refreshing.is_set():
             return entry.value, True
         return self._compute(name, key), False
+
+    def _current_key(self) -> Hashable:
+        """The store state, re-read at most every `key_ttl_s` unless invalidated.
+
+        The app invalidates on each of its own writes, so the runner always sees their own
+        change at once; a write by the CLI meanwhile shows within `key_ttl_s`.
+        """
+        memo = self._key_memo
+        now = time.monotonic()
+        if memo is not None and now - memo[0] < self._key_ttl_s:
+            return memo[1]
+        with self._engine.connect() as conn:
+            key = self._key_of(conn)
+        self._key_memo = (now, key)
+        return key
+
+    def invalidate(self) -> None:
+        """Forget the remembered store state: the next page reads it again."""
+        self._key_memo = None
 
     def _compute(self, name: str, key: Hashable) -> Any:
         with self._locks[name]:  # concurrent misses wait for one computation, not repeat it
@@ -64,6 +92,7 @@ class ViewCache:
     def refresh_in_background(self) -> threading.Thread:
         """Recompute every cached view in a thread; pages show 'updating' meanwhile."""
         self._refreshing.set()
+        self.invalidate()
 
         def run() -> None:
             try:

@@ -104,13 +104,16 @@ class ImportJobs:
                     self._engine, [folder], data_dir=self._data_dir, progress=progress
                 )
             job.report = self._readable(report.to_dict(), folder)
-            job.state = "done"
+            state = "done"
         except Exception as exc:  # shown on the page; the server keeps running
             log.exception("import %s failed", job.id)
-            job.error, job.state = str(exc), "failed"
+            job.error, state = str(exc), "failed"
         finally:
             shutil.rmtree(folder, ignore_errors=True)  # originals are kept by the import
+            # The refresh starts before the job says done, so the page that follows
+            # finds it running and is served at once with an "updating" notice.
             self._on_done()
+        job.state = state
 
     def _readable(self, report: dict[str, Any], folder: Path) -> dict[str, Any]:
         """Report entries name the file as uploaded, not the private copy."""

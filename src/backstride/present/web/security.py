@@ -30,7 +30,7 @@ def csrf_token(request: Request) -> str:
 
 
 class CsrfCookieMiddleware:
-    """Sets the token cookie on any response whose page asked for a new token."""
+    """Sets the token cookie when a page made a new token; after a write, drops the cached store state."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -41,8 +41,13 @@ class CsrfCookieMiddleware:
             return
         state = scope.setdefault("state", {})
 
+        writes = scope["method"] not in ("GET", "HEAD", "OPTIONS")
+
         async def send_with_cookie(message: Message) -> None:
             token = state.get("new_csrf")
+            if message["type"] == "http.response.start" and writes:
+                # The route has committed by now: the next page must see its change.
+                scope["app"].state.web.cache.invalidate()
             if message["type"] == "http.response.start" and token:
                 cookie = f"{COOKIE}={token}; Path=/; SameSite=Strict; HttpOnly"
                 message.setdefault("headers", []).append((b"set-cookie", cookie.encode()))
@@ -67,6 +72,7 @@ def check_origin(request: Request) -> None:
 async def checked_form(request: Request, *, max_bytes: int, max_files: int = 1000) -> FormData:
     """The request's form after the origin, size and token checks; 403 or 413 otherwise."""
     check_origin(request)
+    request.app.state.web.cache.invalidate()  # this request may write: pages re-read the store
     length = request.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > max_bytes:
         raise HTTPException(

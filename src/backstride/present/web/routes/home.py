@@ -7,22 +7,23 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse
 
-from backstride.present.report.charts import pain_chart
-from backstride.present.web.state import render, web
+from backstride.present.web.state import render_cached, web
 
 router = APIRouter()
 
 
 @router.get("/")
 def home_page(request: Request) -> Any:
-    view, updating = web(request).cache.get("home")
-    return render(
+    cached, updating = web(request).cache.get("home")
+    view, pain_svg = cached
+    return render_cached(
         request,
         "home.html",
+        cached,
         view=view,
         updating=updating,
         week=view.plan.plan.weeks[0] if view.plan and view.plan.plan.weeks else None,
-        pain_svg=pain_chart(view.pain_points),
+        pain_svg=pain_svg,
     )
 
 

@@ -13,7 +13,7 @@ from backstride import units
 from backstride.present.report.charts import guard_chart, shoe_chart, trend_chart, weekly_bars
 from backstride.present.web.jobs import ImportJob, safe_name
 from backstride.present.web.security import checked_form
-from backstride.present.web.state import render, web
+from backstride.present.web.state import render, render_cached, web
 from backstride.services.dashboard import TrainingView
 
 router = APIRouter()
@@ -68,13 +68,15 @@ def charts(view: TrainingView, unit_system: Any) -> dict[str, str]:
 @router.get("/training")
 def training_page(request: Request) -> Any:
     state = web(request)
-    view, updating = state.cache.get("training")
-    return render(
+    cached, updating = state.cache.get("training")
+    view, drawn = cached
+    return render_cached(
         request,
         "training.html",
+        cached,
         view=view,
         updating=updating,
-        charts=charts(view, state.settings.units),
+        charts=drawn,
         max_mb=state.max_upload_bytes // 2**20,
     )
 
