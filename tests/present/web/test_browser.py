@@ -7,7 +7,6 @@ The app runs in-process under uvicorn on a free loopback port; Playwright drives
 
 from __future__ import annotations
 
-import shutil
 import socket
 import threading
 import time
@@ -210,10 +209,7 @@ def test_a_runners_visit(server: str, page: Any) -> None:
     shoot(page, "11-settings")
     page.goto(server + "/")
     assert page.get_by_text("Top likely contributors").is_visible()
-    shoot(page, "12-home")
-    readme_shot = REPO / "docs" / "screenshot-home.png"
-    if readme_shot.parent.exists():
-        shutil.copy(SHOTS / "12-home-desktop.png", SHOTS / "readme-home.png")
+    shoot(page, "12-home")  # docs/screenshot-home.png in the README is a copy of this one
 
 
 def test_keyboard_reaches_the_skip_link_first(server: str, page: Any) -> None:

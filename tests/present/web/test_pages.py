@@ -147,12 +147,15 @@ def test_report_html_download(checked: TestClient) -> None:
     assert "No pain diary entries yet." in response.text  # the chart's empty state
 
 
-def test_report_pdf_download(checked: TestClient) -> None:
-    pytest.importorskip("weasyprint", reason="the report extra is not installed")
+def test_report_pdf_download_text_extracts_back(checked: TestClient) -> None:
+    from pypdf import PdfReader
+
     response = checked.get("/report.pdf")
-    assert response.status_code in (200, 501)
-    if response.status_code == 200:
-        assert response.content.startswith(b"%PDF")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "report for your physiotherapist" in text and "Rest day" in text
 
 
 def test_report_without_a_check_says_so(client: TestClient) -> None:

@@ -109,3 +109,34 @@ def test_api_errors_are_json(client: TestClient) -> None:
     response = client.get("/api/import/nope")
     assert response.status_code == 404
     assert response.json()["status"] == 404
+
+
+def test_serve_prints_the_address_and_runs_the_app_on_loopback(
+    runner: CliRunner, cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import uvicorn
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    monkeypatch.setattr("backstride.config.config_file", lambda: tmp_path / "config.toml")
+    result = runner.invoke(cli, ["serve", "--port", "8123"], env=cli_env)
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:8123/" in result.output
+    assert seen["host"] == "127.0.0.1" and seen["port"] == 8123
+    assert seen["app"].state.web.config_path == tmp_path / "config.toml"  # type: ignore[attr-defined]
+
+
+def test_saved_settings_file_loads_back(tmp_path: Path) -> None:
+    import tomllib
+
+    from backstride.config import ConfigError, Settings, save_settings_file
+
+    path = save_settings_file(
+        {"units": "imperial", "shoe_limit_km": 650.0}, path=tmp_path / "c.toml"
+    )
+    save_settings_file({"week_start": "sunday"}, path=path)
+    loaded = Settings(**tomllib.loads(path.read_text()))
+    assert (loaded.units, loaded.week_start, loaded.shoe_limit_km) == ("imperial", "sunday", 650.0)
+    with pytest.raises(ConfigError):
+        save_settings_file({"units": "furlongs"}, path=path)
+    assert "furlongs" not in path.read_text()
