@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,17 @@ def test_saved_settings_file_loads_back(tmp_path: Path) -> None:
     with pytest.raises(ConfigError):
         save_settings_file({"units": "furlongs"}, path=path)
     assert "furlongs" not in path.read_text()
+
+
+def test_a_post_without_a_length_is_refused(client: TestClient) -> None:
+    good = token(client)
+
+    def body() -> Iterator[bytes]:
+        yield f"csrf_token={good}&confirm=DELETE".encode()
+
+    response = client.post(
+        "/delete-all",
+        content=body(),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 411

@@ -74,7 +74,11 @@ async def checked_form(request: Request, *, max_bytes: int, max_files: int = 100
     check_origin(request)
     request.app.state.web.cache.invalidate()  # this request may write: pages re-read the store
     length = request.headers.get("content-length")
-    if length is not None and length.isdigit() and int(length) > max_bytes:
+    if length is None or not length.isdigit():
+        # Browsers always send it for a form; without it the size is unknown until the
+        # body has been spooled to disk, which is what the limit is there to prevent.
+        raise HTTPException(411, "the request must state its length (Content-Length)")
+    if int(length) > max_bytes:
         raise HTTPException(
             413,
             f"upload too large: {int(length) // 2**20} MB; the limit is {max_bytes // 2**20} MB",
