@@ -101,3 +101,22 @@ def test_unknown_result_is_a_404_page(client: TestClient) -> None:
     response = client.get("/check/result/999")
     assert response.status_code == 404
     assert "Something needs your attention" in response.text
+
+
+def test_a_required_multiple_choice_needs_one_pick_on_its_own_step(client: TestClient) -> None:
+    kb = load_kb()
+    n = next(i for i, s in enumerate(steps(kb)) if s.group == "see_clinician_screen")
+    safety = {q.id: BASELINE[q.id] for q in kb.questions_in("safety_screen")}
+    data: dict[str, Any] = {
+        "csrf_token": token(client, "/check"),
+        "step": n,
+        "answers": json.dumps(safety),
+    }
+    for q in steps(kb)[n].questions:
+        if q.id in BASELINE and q.id != "pain_character":
+            v = BASELINE[q.id]
+            data[q.id] = ("yes" if v else "no") if q.type == "bool" else v
+    response = client.post("/check", data=data)
+    assert response.status_code == 422
+    assert "please choose at least one" in response.text
+    assert f"Step {n + 1} of" in response.text

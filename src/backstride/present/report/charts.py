@@ -137,8 +137,8 @@ def guard_chart(
         )
         parts.append(f"{shape}<title>{escape(tip)}</title>{'</path>' if over else '</circle>'}")
     parts.append(
-        f'<text x="{PAD}" y="16" class="axis">{escape(unit)}: runs (dots, triangles above the guard); '
-        f"dashed: longest of the previous 30 days</text>"
+        f'<text x="{PAD}" y="16" class="axis">{escape(unit)}: dot = run, triangle = above the guard, '
+        f"dashed = 30-day longest</text>"
         f'<text x="{PAD}" y="{HEIGHT - 8}" class="axis">{first:%d %b}</text>'
         f'<text x="{WIDTH - PAD}" y="{HEIGHT - 8}" class="axis" text-anchor="end">{last:%d %b}</text>'
     )

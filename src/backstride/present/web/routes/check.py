@@ -49,7 +49,9 @@ def parse_answer(q: Question, form: FormData) -> Any:
     """The typed value of one question from the form; None when left blank (optional only)."""
     if q.type == "choices":
         picked = [str(v) for v in form.getlist(q.id)]
-        return picked or ([] if q.required else None)
+        if not picked and q.required:
+            raise AnswersError(f"please choose at least one: {q.text}")
+        return picked or None
     raw = str(form.get(q.id) or "").strip()
     if not raw:
         if q.required:
