@@ -95,14 +95,25 @@ def _plan(
         return None
 
 
-def home_view(conn: Connection, *, kb: KnowledgeBase, today: date, settings: Settings) -> HomeView:
-    """Everything the home page shows; reads only."""
+def home_view(
+    conn: Connection,
+    *,
+    kb: KnowledgeBase,
+    today: date,
+    settings: Settings,
+    statuses: list[ShoeStatus] | None = None,
+) -> HomeView:
+    """Everything the home page shows; reads only.
+
+    ``statuses`` (from `shoe_statuses`) saves reading the whole history again when the
+    caller computed them for the same store state.
+    """
     check = _latest_check(conn)
     causes = [c for c in (check or {}).get("result", {}).get("causes", []) if c["score"] > 0][:3]
     load = load_report(conn, weeks=4, today=today, settings=settings)
     recent = today - timedelta(days=load_rules().recent_window_days)
     warnings = [f.text for f in load.flags if (f.flag_date or f.week_start_date or today) >= recent]
-    statuses = shoe_statuses(conn)
+    statuses = shoe_statuses(conn) if statuses is None else statuses
     near = [
         s
         for s in statuses
@@ -145,8 +156,14 @@ def _recent_activities(conn: Connection, today: date) -> list[StoredActivity]:
     return []  # pragma: no cover - the loop always returns
 
 
-def training_view(conn: Connection, *, today: date, settings: Settings) -> TrainingView:
-    """Everything the training page shows; reads only.
+def training_view(
+    conn: Connection,
+    *,
+    today: date,
+    settings: Settings,
+    statuses: list[ShoeStatus] | None = None,
+) -> TrainingView:
+    """Everything the training page shows; reads only (``statuses`` as for `home_view`).
 
     When nothing was run in the charted weeks (an old history just imported), the charts
     end at the latest activity instead, so the runner sees their history, not empty axes.
@@ -172,7 +189,7 @@ def training_view(conn: Connection, *, today: date, settings: Settings) -> Train
         until=until,
         load=load,
         spikes=spikes,
-        shoes=shoe_statuses(conn),
+        shoes=shoe_statuses(conn) if statuses is None else statuses,
         recent=recent,
         activity_count=activities.count(conn),
         guard_bands=[(b.max_ratio, b.label) for b in rule.bands if b.max_ratio is not None],

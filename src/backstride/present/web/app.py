@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import Connection, Engine
 
 from backstride import store, units
+from backstride.analyse.report import ShoeStatus
 from backstride.config import Settings
 from backstride.kb import load_kb
 from backstride.present.web import errors
@@ -20,6 +21,7 @@ from backstride.present.web.jobs import ImportJobs
 from backstride.present.web.security import CsrfCookieMiddleware
 from backstride.present.web.state import WebState
 from backstride.services.dashboard import home_view, store_state, training_view
+from backstride.services.shoes import shoe_statuses
 
 HERE = Path(__file__).parent
 
@@ -54,11 +56,23 @@ def create_app(
         s = state.settings
         return (store_state(conn), state.today(), s.units, s.week_start, s.shoe_limit_km)
 
+    shoes_memo: dict[Hashable, list[ShoeStatus]] = {}
+
+    def statuses(conn: Connection) -> list[ShoeStatus]:
+        """Shoe totals read the whole history: once per store state for both pages."""
+        key = store_state(conn)
+        if key not in shoes_memo:
+            shoes_memo.clear()
+            shoes_memo[key] = shoe_statuses(conn)
+        return shoes_memo[key]
+
     def home(conn: Connection) -> object:
         from backstride.present.report.charts import pain_chart
 
         state = holder["state"]
-        view = home_view(conn, kb=kb, today=state.today(), settings=state.settings)
+        view = home_view(
+            conn, kb=kb, today=state.today(), settings=state.settings, statuses=statuses(conn)
+        )
         return view, pain_chart(view.pain_points)
 
     def training(conn: Connection) -> object:
@@ -66,7 +80,9 @@ def create_app(
         from backstride.present.web.routes.training import charts
 
         state = holder["state"]
-        view = training_view(conn, today=state.today(), settings=state.settings)
+        view = training_view(
+            conn, today=state.today(), settings=state.settings, statuses=statuses(conn)
+        )
         return view, charts(view, state.settings.units)
 
     cache = ViewCache(engine, key_of, {"home": home, "training": training})
