@@ -140,7 +140,7 @@ def test_a_runners_visit(server: str, page: Any) -> None:
         if page.get_by_text("How to do this test").count():
             shoot(page, "04-check-self-tests")
         _answer_step(page, answers)
-        page.locator("form.check-form button[type=submit]").click()
+        page.locator("form.check-form button[type=submit]").first.click()
         page.wait_for_load_state()
     assert "/check/result/" in page.url
     assert page.get_by_text("Likely contributors").is_visible()

@@ -120,3 +120,21 @@ def test_a_required_multiple_choice_needs_one_pick_on_its_own_step(client: TestC
     assert response.status_code == 422
     assert "please choose at least one" in response.text
     assert f"Step {n + 1} of" in response.text
+
+
+def test_back_returns_to_the_previous_step_keeping_the_answers(client: TestClient) -> None:
+    data = {
+        "csrf_token": token(client, "/check"),
+        "step": 0,
+        "answers": "{}",
+        "saddle_numbness": "no",
+    }
+    second = client.post("/check", data=data)
+    assert "Step 2 of" in second.text and "Back" in second.text
+    carried = json.dumps({"saddle_numbness": False})
+    back = client.post(
+        "/check",
+        data={"csrf_token": token(client, "/check"), "step": 1, "answers": carried, "back": "1"},
+    )
+    assert back.status_code == 200 and "Step 1 of" in back.text
+    assert 'value="no" checked' in back.text

@@ -90,3 +90,24 @@ def test_upload_without_files_is_refused(client: TestClient) -> None:
     good = token(client, "/training")
     response = client.post("/training/import", data={"csrf_token": good})
     assert response.status_code == 422
+
+
+def test_without_javascript_the_upload_redirects_to_a_self_refreshing_status_page(
+    client: TestClient,
+) -> None:
+    fit = shared_path("corpus", "activities", "fit", "Runalyze__FR630-with-lth.fit")
+    good = token(client, "/training")
+    response = client.post(
+        "/training/import", data={"csrf_token": good},
+        files=[("files", ("a.fit", fit.read_bytes(), "application/octet-stream"))],
+        follow_redirects=False,
+    )  # fmt: skip
+    assert response.status_code == 303
+    location = response.headers["location"]
+    job_id = location.rsplit("/", 1)[1]
+    page = client.get(location).text
+    assert 'http-equiv="refresh"' in page or "Import finished" in page
+    _wait(client, f"/api/import/{job_id}")
+    page = client.get(location).text
+    assert "Import finished" in page and 'http-equiv="refresh"' not in page
+    assert "Imported 1 new activities" in page

@@ -114,6 +114,8 @@ async def check_step(request: Request) -> Any:
     except ValueError:
         n = 0
     step = all_steps[n]
+    if form.get("back") and n > 0:  # answers so far are kept; this step is not checked
+        return _step_page(request, n - 1, answers)
     try:
         for q in step.questions:
             value = parse_answer(q, form)
