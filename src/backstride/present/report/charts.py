@@ -76,7 +76,7 @@ def weekly_bars(weeks: list[tuple[date, float]], *, label: str, unit: str) -> st
     top = max(v for _, v in weeks)
     inner_w, inner_h = WIDTH - 2 * PAD, HEIGHT - 2 * PAD
     bar_w = inner_w / len(weeks)
-    step = max(1, len(weeks) // 8)  # at most ~8 date labels, so they never overlap
+    step = max(1, len(weeks) // 6)  # at most ~6 date labels: no overlap even at phone width
     parts = []
     for i, (start, value) in enumerate(weeks):
         h = inner_h * value / top
@@ -137,8 +137,8 @@ def guard_chart(
         )
         parts.append(f"{shape}<title>{escape(tip)}</title>{'</path>' if over else '</circle>'}")
     parts.append(
-        f'<text x="{PAD}" y="16" class="axis">{escape(unit)}: dot = run, triangle = above the guard, '
-        f"dashed = 30-day longest</text>"
+        f'<text x="{PAD}" y="16" class="axis">{escape(unit)}: dot run · triangle above guard · '
+        f"dashed 30-day longest</text>"
         f'<text x="{PAD}" y="{HEIGHT - 8}" class="axis">{first:%d %b}</text>'
         f'<text x="{WIDTH - PAD}" y="{HEIGHT - 8}" class="axis" text-anchor="end">{last:%d %b}</text>'
     )
