@@ -22,8 +22,9 @@ install: $(STAMP)
 system-deps:
 	@sh scripts/system-deps.sh
 
+# The web app on the embedded SQLite store; it prints its address.
 run: $(STAMP)
-	$(BIN)/backstride check
+	$(BIN)/backstride serve
 
 serve: $(STAMP)
 	$(BIN)/backstride serve

@@ -65,8 +65,13 @@ def normalise_database_url(value: str) -> str:
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
+def config_file() -> Path:
+    """The TOML file of the runner's own choices (the second settings layer)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
 def _file_layer() -> dict[str, Any]:
-    path = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+    path = config_file()
     if not path.is_file():
         return {}
     try:
@@ -105,3 +110,35 @@ def load_settings(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
         )
         raise ConfigError(f"invalid settings: {problems}") from exc
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def save_settings_file(updates: dict[str, Any], *, path: Path | None = None) -> Path:
+    """Merge `updates` into the settings file (the layer the web settings page edits).
+
+    Values are validated first, so the file never holds a setting that cannot load.
+    """
+    path = path or config_file()
+    current: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            current = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read settings: {exc}") from exc
+    merged = {**current, **updates}
+    try:
+        Settings(**merged)
+    except ValidationError as exc:
+        raise ConfigError(f"invalid settings: {exc.errors()[0]['msg']}") from exc
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [f"{k} = {_toml_value(v)}" for k, v in sorted(merged.items())]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from backstride.analyse.pain import PainProgress
+from backstride.analyse.report import ShoeStatus
 from backstride.assess import assess
 from backstride.assess.engine import Assessment
 from backstride.config import Settings
@@ -78,10 +79,18 @@ def training_history(
 
 
 def preferences_from_store(
-    conn: Connection, *, settings: Settings, weeks: int | None = None
+    conn: Connection,
+    *,
+    settings: Settings,
+    weeks: int | None = None,
+    statuses: Sequence[ShoeStatus] | None = None,
 ) -> PlanPreferences:
-    """The runner's shoes as the plan needs them: the most-run active pair and its own limit."""
-    active = [s for s in shoe_statuses(conn) if s.shoe.retired_date is None]
+    """The runner's shoes as the plan needs them: the most-run active pair and its own limit.
+
+    ``statuses`` saves reading the history again when the caller has them already.
+    """
+    found = shoe_statuses(conn) if statuses is None else statuses
+    active = [s for s in found if s.shoe.retired_date is None]
     if not active:
         return PlanPreferences(weeks=weeks, shoe_limit_km=settings.shoe_limit_km)
     main = max(active, key=lambda s: s.distance_m)

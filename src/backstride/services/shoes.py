@@ -42,7 +42,7 @@ def add_shoe(
 def shoe_statuses(conn: Connection) -> list[ShoeStatus]:
     """Every pair with the distance the analysis counts (links and matching gear names)."""
     pairs = shoes.list_all(conn)
-    runs = runs_only(activities.between(conn))
+    runs = runs_only(activities.between(conn, with_route=False))
     shoe_of = shoe_analysis.shoe_of_runs(runs, pairs, shoes.assignments(conn))
     totals = shoe_analysis.distance_per_shoe_m(runs, pairs, shoe_of)
     return [ShoeStatus(s, totals[s.id], shoe_analysis.over_limit(s, totals[s.id])) for s in pairs]

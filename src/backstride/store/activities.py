@@ -51,9 +51,11 @@ def _values(activity: Activity) -> dict[str, Any]:
 
 
 def _to_model(row: Any) -> StoredActivity:
-    data = {name: getattr(row, name) for name in _ACTIVITY_FIELDS}
+    mapping = row._mapping
+    data = {name: mapping.get(name) for name in _ACTIVITY_FIELDS}
     data["started_at"] = _utc(row.started_at)
-    data["route"] = tuple((float(p[0]), float(p[1])) for p in row.route or ())
+    route = mapping.get("route") or ()
+    data["route"] = tuple((float(p[0]), float(p[1])) for p in route)
     return StoredActivity(id=row.id, activity=Activity(**data))
 
 
@@ -79,9 +81,15 @@ def between(
     start: datetime | None = None,
     end: datetime | None = None,
     sport: str | None = None,
+    with_route: bool = True,
 ) -> list[StoredActivity]:
-    """Activities starting in [start, end), oldest first; `sport` matches name or family."""
-    query = select(activities).order_by(activities.c.started_at, activities.c.id)
+    """Activities starting in [start, end), oldest first; `sport` matches name or family.
+
+    ``with_route=False`` leaves each route empty: totals over a whole history (shoe
+    distances) need no tracks, and decoding them is most of the cost.
+    """
+    columns = activities.c if with_route else [c for c in activities.c if c.name != "route"]
+    query = select(*columns).order_by(activities.c.started_at, activities.c.id)
     if start is not None:
         query = query.where(activities.c.started_at >= _utc(start))
     if end is not None:

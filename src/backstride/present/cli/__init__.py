@@ -71,6 +71,7 @@ def _register() -> None:
         plan,
         progress,
         report,
+        serve,
         shoes,
     )
 
@@ -88,6 +89,7 @@ def _register() -> None:
         progress,
         report,
         backup,
+        serve,
     ):
         module.register(cli)
 

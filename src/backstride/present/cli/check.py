@@ -8,14 +8,13 @@ from typing import Any
 
 import click
 
-from backstride.assess import assess
 from backstride.errors import InvalidAnswer
 from backstride.kb import load_kb
 from backstride.models import TrainingEvidence
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.present.cli.interview import run_interview
 from backstride.present.report.terminal import render_result
-from backstride.store import checks
+from backstride.services import selfcheck
 
 
 def read_answers_file(path: Path) -> dict[str, Any]:
@@ -43,17 +42,9 @@ def read_answers_file(path: Path) -> dict[str, Any]:
 
 def training_evidence(app: AppContext) -> TrainingEvidence | None:
     """What imported training says, if the runner has any (filled answers are overridable)."""
-    try:
-        from backstride.services.training import (  # type: ignore[import-not-found,unused-ignore]
-            training_evidence_from_store,
-        )
-    except ImportError:
-        return None
     from datetime import date
 
-    with app.engine.connect() as conn:
-        found = training_evidence_from_store(conn, today=date.today(), settings=app.settings)
-    return found if found.answers else None
+    return selfcheck.training_evidence(app.engine, today=date.today(), settings=app.settings)
 
 
 @click.command("check")
@@ -76,15 +67,11 @@ def check_cmd(app: AppContext, answers_file: Path | None, as_json: bool, no_save
         run_interview(app, kb, save=not no_save)
         return
     raw = read_answers_file(answers_file)
-    result = assess(raw, kb, training=training_evidence(app)).to_json()
+    result = selfcheck.run_check(raw, kb, training=training_evidence(app))
     if not no_save:
         with app.engine.begin() as conn:
-            result["check_id"] = checks.add(
-                conn,
-                answers=raw,
-                result=result,
-                kb_version=kb.version,
-                triage_level=result["triage"]["level"],
+            result["check_id"] = selfcheck.save_check(
+                conn, kb=kb, answers=raw, result=result, source="cli"
             )
     if as_json:
         click.echo(json.dumps(result, indent=2))

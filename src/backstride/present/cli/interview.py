@@ -9,15 +9,12 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.prompt import Confirm, FloatPrompt, IntPrompt, Prompt
 
-from backstride.assess import assess
-from backstride.assess.engine import triage
-from backstride.assess.triage import TriageLevel
 from backstride.errors import InvalidAnswer
 from backstride.kb import KnowledgeBase
 from backstride.kb.schema import Question
 from backstride.present.cli.context import AppContext
 from backstride.present.report.terminal import render_result
-from backstride.store import checks
+from backstride.services import selfcheck
 
 
 def _ask_choices(console: Console, q: Question) -> list[str] | None:
@@ -80,43 +77,7 @@ def _save(
     app: AppContext, kb: KnowledgeBase, answers: dict[str, Any], result: dict[str, Any]
 ) -> None:
     with app.engine.begin() as conn:
-        checks.add(
-            conn,
-            answers=answers,
-            result=result,
-            kb_version=kb.version,
-            triage_level=result["triage"]["level"],
-            source="cli-interactive",
-        )
-
-
-def _emergency_result(kb: KnowledgeBase, answers: dict[str, Any]) -> dict[str, Any] | None:
-    reasons = [r for r in triage(answers, kb) if r.level is TriageLevel.EMERGENCY]
-    if not reasons:
-        return None
-    return {
-        "triage": {
-            "level": "emergency",
-            "message": kb.meta.level_messages["emergency"],
-            "reasons": [
-                {
-                    "rule": r.rule,
-                    "level": r.level.value,
-                    "text": r.text,
-                    "advice": r.advice,
-                    "running": r.running,
-                    "evidence": r.evidence,
-                    "sources": r.sources,
-                }
-                for r in reasons
-            ],
-        },
-        "causes": [],
-        "plan": None,
-        "disclaimer": kb.meta.disclaimer,
-        "kb_version": kb.version,
-        "interrupted": True,
-    }
+        selfcheck.save_check(conn, kb=kb, answers=answers, result=result, source="cli-interactive")
 
 
 def run_interview(app: AppContext, kb: KnowledgeBase, *, save: bool) -> None:
@@ -124,24 +85,19 @@ def run_interview(app: AppContext, kb: KnowledgeBase, *, save: bool) -> None:
     console = app.console
     console.print(Panel(kb.meta.disclaimer, title="backstride self-check", border_style="blue"))
     answers: dict[str, Any] = {}
-    for group, title in (
-        ("safety_screen", "First, warning signs"),
-        ("see_clinician_screen", "About your pain"),
-        ("spotting", "Spotting the source (skip any you don't know)"),
-        ("self_tests", "Optional self-tests"),
-    ):
+    for group, title in selfcheck.GROUPS:
         console.rule(title)
         for q in kb.questions_in(group):
             value = ask(console, q)
             if value is not None:
                 answers[q.id] = value
-            if group == "safety_screen" and (result := _emergency_result(kb, answers)):
+            if group == "safety_screen" and (result := selfcheck.emergency_result(kb, answers)):
                 render_result(console, result)
                 if save:
                     _save(app, kb, answers, result)
                 raise click.exceptions.Exit(0)
     try:
-        result = assess(answers, kb).to_json()
+        result = selfcheck.run_check(answers, kb, training=None)
     except InvalidAnswer as exc:
         raise click.UsageError(str(exc)) from exc
     render_result(console, result)

@@ -1,0 +1,67 @@
+"""The one exception handler: library errors to status codes, JSON or HTML as asked."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from backstride.errors import (
+    AnswersError,
+    BackstrideError,
+    DiaryError,
+    IngestError,
+    NotFound,
+    OptionalDependencyMissing,
+)
+
+log = logging.getLogger(__name__)
+
+#: Most specific class first.
+STATUS: tuple[tuple[type[BackstrideError], int], ...] = (
+    (NotFound, 404),
+    (AnswersError, 422),
+    (DiaryError, 422),
+    (IngestError, 422),
+    (OptionalDependencyMissing, 501),
+    (BackstrideError, 500),
+)
+
+
+def status_for(exc: BackstrideError) -> int:
+    return next(code for cls, code in STATUS if isinstance(exc, cls))
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    )
+
+
+def _respond(request: Request, status: int, message: str) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"error": message, "status": status}, status_code=status)
+    from backstride.present.web.state import render
+
+    response: Response = render(
+        request, "error.html", status_code=status, message=message, status=status
+    )
+    return response
+
+
+def install(app: FastAPI) -> None:
+    async def library_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, BackstrideError)
+        status = status_for(exc)
+        if status >= 500:
+            log.error("%s on %s: %s", type(exc).__name__, request.url.path, exc)
+        return _respond(request, status, str(exc))
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        return _respond(request, exc.status_code, str(exc.detail))
+
+    app.add_exception_handler(BackstrideError, library_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)

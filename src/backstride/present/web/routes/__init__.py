@@ -1,0 +1,15 @@
+"""One router per page; each parses input, calls the library or a service, renders."""
+
+from fastapi import APIRouter
+
+from backstride.present.web.routes import check, diary, home, plan, report, settings, training
+
+ALL: tuple[APIRouter, ...] = (
+    home.router,
+    check.router,
+    training.router,
+    plan.router,
+    diary.router,
+    report.router,
+    settings.router,
+)

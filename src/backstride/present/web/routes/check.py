@@ -1,0 +1,166 @@
+"""The self-check: one safety question per step (so an emergency answer interrupts at once),
+then one page per remaining group, then the saved result.
+
+Answers so far travel in a hidden field, so the flow needs no server session and works
+without JavaScript; the final answers are validated again by the assessment itself.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
+
+from backstride.errors import AnswersError
+from backstride.kb import KnowledgeBase
+from backstride.kb.schema import Question
+from backstride.present.web.security import checked_form
+from backstride.present.web.state import MAX_FORM_BYTES, WebState, render, web
+from backstride.services import selfcheck
+from backstride.store import checks
+
+router = APIRouter()
+
+
+@dataclass(frozen=True)
+class Step:
+    group: str
+    title: str
+    questions: list[Question]
+
+
+def steps(kb: KnowledgeBase) -> list[Step]:
+    """Each safety question alone, then each other group as one page."""
+    out: list[Step] = []
+    for group, title in selfcheck.GROUPS:
+        questions = kb.questions_in(group)
+        if group == "safety_screen":
+            out += [Step(group, title, [q]) for q in questions]
+        elif questions:
+            out.append(Step(group, title, questions))
+    return out
+
+
+def parse_answer(q: Question, form: FormData) -> Any:
+    """The typed value of one question from the form; None when left blank (optional only)."""
+    if q.type == "choices":
+        picked = [str(v) for v in form.getlist(q.id)]
+        if not picked and q.required:
+            raise AnswersError(f"please choose at least one: {q.text}")
+        return picked or None
+    raw = str(form.get(q.id) or "").strip()
+    if not raw:
+        if q.required:
+            raise AnswersError(f"please answer: {q.text}")
+        return None
+    if q.type == "bool":
+        if raw not in ("yes", "no"):
+            raise AnswersError(f"{q.text}: answer yes or no")
+        return raw == "yes"
+    if q.type in ("int", "number"):
+        try:
+            value: Any = int(raw) if q.type == "int" else float(raw)
+        except ValueError as exc:
+            raise AnswersError(f"{q.text}: please enter a number") from exc
+        low, high = q.min, q.max
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise AnswersError(f"{q.text}: enter a value from {low or 0:g} to {high or '…'}")
+        return value
+    if raw not in (q.values or []):
+        raise AnswersError(f"{q.text}: pick one of the choices")
+    return raw
+
+
+def _previous(form: FormData) -> dict[str, Any]:
+    try:
+        data = json.loads(str(form.get("answers") or "{}"))
+    except ValueError:
+        data = {}
+    return data if isinstance(data, dict) else {}
+
+
+def _step_page(request: Request, n: int, answers: dict[str, Any], error: str | None = None) -> Any:
+    all_steps = steps(web(request).kb)
+    return render(
+        request,
+        "check_step.html",
+        step=all_steps[n],
+        n=n,
+        total=len(all_steps),
+        answers=answers,
+        answers_json=json.dumps(answers),
+        error=error,
+        status_code=422 if error else 200,
+    )
+
+
+@router.get("/check")
+def check_start(request: Request) -> Any:
+    return _step_page(request, 0, {})
+
+
+@router.post("/check")
+async def check_step(request: Request) -> Any:
+    state = web(request)
+    form = await checked_form(request, max_bytes=MAX_FORM_BYTES)
+    all_steps = steps(state.kb)
+    answers = _previous(form)
+    try:
+        n = min(max(int(str(form.get("step") or 0)), 0), len(all_steps) - 1)
+    except ValueError:
+        n = 0
+    step = all_steps[n]
+    if form.get("back") and n > 0:  # answers so far are kept; this step is not checked
+        return _step_page(request, n - 1, answers)
+    try:
+        for q in step.questions:
+            value = parse_answer(q, form)
+            answers.pop(q.id, None)
+            if value is not None:
+                answers[q.id] = value
+    except AnswersError as exc:
+        return _step_page(request, n, answers, str(exc))
+    if step.group == "safety_screen":
+        emergency = selfcheck.emergency_result(state.kb, answers)
+        if emergency is not None:
+            return _save_and_show(state, answers, emergency)
+    if n + 1 < len(all_steps):
+        return _step_page(request, n + 1, answers)
+    training = selfcheck.training_evidence(
+        state.engine, today=state.today(), settings=state.settings
+    )
+    try:
+        result = selfcheck.run_check(answers, state.kb, training=training)
+    except AnswersError as exc:
+        return _step_page(request, n, answers, str(exc))
+    return _save_and_show(state, answers, result)
+
+
+def _save_and_show(state: WebState, answers: dict[str, Any], result: dict[str, Any]) -> Any:
+    with state.engine.begin() as conn:
+        check_id = selfcheck.save_check(
+            conn, kb=state.kb, answers=answers, result=result, source="web"
+        )
+    return RedirectResponse(f"/check/result/{check_id}", status_code=303)
+
+
+@router.get("/check/result/{check_id}")
+def check_result(request: Request, check_id: int) -> Any:
+    state = web(request)
+    with state.engine.connect() as conn:
+        saved = checks.get(conn, check_id=check_id)
+    result: dict[str, Any] = dict(saved.result)
+    causes = [c for c in result.get("causes", []) if c.get("score", 0) > 0][:5]
+    return render(
+        request,
+        "check_result.html",
+        saved=saved,
+        result=result,
+        triage=result["triage"],
+        causes=causes,
+        plan=result.get("plan"),
+    )

@@ -1,0 +1,33 @@
+"""Home: the status at a glance, from the cached home view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse
+
+from backstride.present.web.state import render_cached, web
+
+router = APIRouter()
+
+
+@router.get("/")
+def home_page(request: Request) -> Any:
+    cached, updating = web(request).cache.get("home")
+    view, pain_svg = cached
+    return render_cached(
+        request,
+        "home.html",
+        cached,
+        view=view,
+        updating=updating,
+        week=view.plan.plan.weeks[0] if view.plan and view.plan.plan.weeks else None,
+        pain_svg=pain_svg,
+    )
+
+
+@router.get("/healthz", response_class=PlainTextResponse)
+def healthz() -> str:
+    """A route that touches nothing: the benchmark's baseline."""
+    return "ok"

@@ -1,0 +1,79 @@
+"""Plan: this week and the next, exercise cards, ticking sessions off, the calendar file."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from backstride.errors import NotFound
+from backstride.present.web.security import checked_form
+from backstride.present.web.state import MAX_FORM_BYTES, render, web
+from backstride.services.plan import PlanView, plan_view, preferences_from_store
+from backstride.store import plans
+
+router = APIRouter()
+
+#: The kinds `backstride plan done` accepts: what adherence counts.
+TICKABLE = ("strength", "mobility", "run")
+
+
+def _view(request: Request) -> PlanView:
+    state = web(request)
+    with state.engine.begin() as conn:  # saves a snapshot of the plan as shown, like the CLI
+        prefs = preferences_from_store(conn, settings=state.settings)
+        return plan_view(conn, kb=state.kb, today=state.today(), preferences=prefs)
+
+
+@router.get("/plan")
+def plan_page(request: Request) -> Any:
+    state = web(request)
+    try:
+        view = _view(request)
+    except NotFound:
+        return render(request, "plan.html", view=None, weeks=[], done=set())
+    weeks = view.plan.weeks[:2]
+    start = weeks[0].start_date if weeks else state.today()
+    with state.engine.connect() as conn:
+        done = plans.ticks(conn, start=start, end=state.today())
+    return render(
+        request,
+        "plan.html",
+        view=view,
+        weeks=weeks,
+        done=done,
+        today=state.today(),
+        tickable=TICKABLE,
+    )
+
+
+@router.post("/plan/done")
+async def plan_done(request: Request) -> Any:
+    state = web(request)
+    form = await checked_form(request, max_bytes=MAX_FORM_BYTES)
+    kind = str(form.get("kind") or "")
+    try:
+        day = date.fromisoformat(str(form.get("date") or ""))
+    except ValueError as exc:
+        raise HTTPException(422, "date must be YYYY-MM-DD") from exc
+    if kind not in TICKABLE:
+        raise HTTPException(422, f"kind must be one of {', '.join(TICKABLE)}")
+    if day > state.today():
+        raise HTTPException(422, f"{day} is in the future: tick a session off once it is done")
+    with state.engine.begin() as conn:
+        plans.tick(conn, item_date=day, kind=kind)
+    return RedirectResponse(f"/plan#day-{day.isoformat()}", status_code=303)
+
+
+@router.get("/plan.ics")
+def plan_ics(request: Request) -> Response:
+    from backstride.present.report.ics import plan_to_ics
+
+    view = _view(request)
+    return Response(
+        plan_to_ics(view.plan),
+        media_type="text/calendar",
+        headers={"content-disposition": 'attachment; filename="backstride-plan.ics"'},
+    )

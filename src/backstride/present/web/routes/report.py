@@ -1,0 +1,104 @@
+"""Report: the physio report as HTML or PDF; export everything; delete everything."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from backstride.present.web.security import checked_form
+from backstride.present.web.state import MAX_FORM_BYTES, render, web
+from backstride.services.backup import delete_all, export_all
+from backstride.services.report import ReportData, report_data
+
+router = APIRouter()
+
+#: What the runner types to confirm deleting everything.
+CONFIRM_WORD = "DELETE"
+
+
+def _data(request: Request) -> ReportData:
+    state = web(request)
+    with state.engine.connect() as conn:
+        return report_data(conn, kb=state.kb, today=state.today(), settings=state.settings)
+
+
+@router.get("/report")
+def report_page(request: Request) -> Any:
+    return render(
+        request,
+        "report.html",
+        confirm_word=CONFIRM_WORD,
+        deleted=request.query_params.get("deleted"),
+    )
+
+
+@router.get("/report.html")
+def report_html(request: Request) -> HTMLResponse:
+    from backstride.present.report.html import render_html
+
+    return HTMLResponse(
+        render_html(_data(request)),
+        headers={"content-disposition": 'attachment; filename="backstride-report.html"'},
+    )
+
+
+@router.get("/report.pdf")
+def report_pdf(request: Request) -> Response:
+    from backstride.present.report.pdf import render_pdf
+
+    return Response(
+        render_pdf(_data(request)),
+        media_type="application/pdf",
+        headers={"content-disposition": 'attachment; filename="backstride-report.pdf"'},
+    )
+
+
+@router.post("/export")
+async def export(request: Request) -> Response:
+    state = web(request)
+    form = await checked_form(request, max_bytes=MAX_FORM_BYTES)
+    fmt = str(form.get("format") or "json")
+    if fmt not in ("json", "csv"):
+        raise HTTPException(422, "format must be json or csv")
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory(dir=_scratch(state.settings.data_dir)) as tmp:
+        with state.engine.connect() as conn:
+            export_all(conn, directory=Path(tmp), fmt="json" if fmt == "json" else "csv")
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(Path(tmp).iterdir()):
+                archive.write(path, f"backstride-export/{path.name}")
+    return Response(
+        buffer.getvalue(),
+        media_type="application/zip",
+        headers={"content-disposition": f'attachment; filename="backstride-export-{fmt}.zip"'},
+    )
+
+
+def _scratch(data_dir: Path) -> Path:
+    folder = data_dir / "tmp"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@router.post("/delete-all")
+async def delete_everything(request: Request) -> Any:
+    state = web(request)
+    form = await checked_form(request, max_bytes=MAX_FORM_BYTES)
+    if str(form.get("confirm") or "").strip() != CONFIRM_WORD:
+        return render(
+            request,
+            "report.html",
+            confirm_word=CONFIRM_WORD,
+            deleted=None,
+            error=f"Nothing deleted: type {CONFIRM_WORD} in the box to confirm.",
+            status_code=422,
+        )
+    with state.engine.begin() as conn:
+        removed = delete_all(conn)
+    return RedirectResponse(f"/report?deleted={sum(removed.values())}", status_code=303)

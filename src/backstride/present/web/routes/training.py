@@ -1,0 +1,127 @@
+"""Training: upload files, an archive or a folder; a background import with progress; charts."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.datastructures import UploadFile
+
+from backstride import units
+from backstride.present.report.charts import guard_chart, shoe_chart, trend_chart, weekly_bars
+from backstride.present.web.jobs import ImportJob, safe_name
+from backstride.present.web.security import checked_form
+from backstride.present.web.state import render, render_cached, web
+from backstride.services.dashboard import TrainingView
+
+router = APIRouter()
+
+#: Files one upload may hold (a folder of a few years of FIT files).
+MAX_FILES = 20_000
+
+
+def charts(view: TrainingView, unit_system: Any) -> dict[str, str]:
+    """The training charts as inline SVG, distances in the runner's unit."""
+    unit = units.distance_unit(unit_system)
+    weeks = view.load.weeks
+
+    def dist(m: float) -> float:
+        return units.distance_in(m, unit_system)
+
+    return {
+        "distance": weekly_bars(
+            [(w.week_start_date, dist(w.distance_m)) for w in weeks], label="Distance", unit=unit
+        ),
+        "climbing": weekly_bars(
+            [(w.week_start_date, w.climbing_m) for w in weeks], label="Climbing", unit="m"
+        ),
+        "guard": guard_chart(
+            [
+                (
+                    s.run_date,
+                    dist(s.distance_m),
+                    None if s.previous_longest_m is None else dist(s.previous_longest_m),
+                )
+                for s in view.spikes
+            ],
+            bands=view.guard_bands,
+            unit=unit,
+        ),
+        "acwr": trend_chart(
+            [(w.week_start_date, w.acwr_rolling) for w in weeks],
+            label="ACWR (7-day / 28-day distance)",
+            marks=(0.8, 1.3),
+        ),
+        "shoes": shoe_chart(
+            [
+                (s.shoe.name, dist(s.distance_m), dist(s.shoe.limit_km * 1000))
+                for s in view.shoes
+                if s.shoe.retired_date is None
+            ],
+            unit=unit,
+        ),
+    }
+
+
+@router.get("/training")
+def training_page(request: Request) -> Any:
+    state = web(request)
+    cached, updating = state.cache.get("training")
+    view, drawn = cached
+    return render_cached(
+        request,
+        "training.html",
+        cached,
+        view=view,
+        updating=updating,
+        charts=drawn,
+        max_mb=state.max_upload_bytes // 2**20,
+    )
+
+
+@router.post("/training/import")
+async def start_import(request: Request) -> Any:
+    state = web(request)
+    form = await checked_form(request, max_bytes=state.max_upload_bytes, max_files=MAX_FILES)
+    uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    if not uploads:
+        raise HTTPException(422, "choose at least one file or folder to import")
+    job_id, folder = state.jobs.new_upload_dir()
+    names: dict[str, str] = {}
+    written = 0
+    try:
+        for i, upload in enumerate(uploads):
+            stored = safe_name(upload.filename or "", i)
+            names[stored] = upload.filename or stored
+            with (folder / stored).open("wb") as out:
+                while chunk := await upload.read(2**20):
+                    written += len(chunk)
+                    if written > state.max_upload_bytes:
+                        raise HTTPException(413, "upload too large")
+                    out.write(chunk)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    state.jobs.start(job_id, folder, names)
+    if request.headers.get("accept", "").startswith("application/json"):
+        return JSONResponse({"job": job_id, "status": f"/api/import/{job_id}"}, status_code=202)
+    return RedirectResponse(f"/training/import/{job_id}", status_code=303)
+
+
+def _job(request: Request, job_id: str) -> ImportJob:
+    job = web(request).jobs.get(job_id)
+    if job is None:
+        raise HTTPException(404, "no such import (they are forgotten when the app restarts)")
+    return job
+
+
+@router.get("/training/import/{job_id}")
+def import_status(request: Request, job_id: str) -> Any:
+    return render(request, "import.html", job=_job(request, job_id))
+
+
+@router.get("/api/import/{job_id}")
+def import_status_json(request: Request, job_id: str) -> dict[str, Any]:
+    return _job(request, job_id).to_json()

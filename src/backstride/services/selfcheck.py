@@ -1,0 +1,98 @@
+"""The self-check as a use case shared by the CLI interview, `check --answers` and the web flow.
+
+The emergency interruption, the training evidence a check may use and how a check is saved
+live here once, so every shell interrupts, assesses and stores a check the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from backstride.assess import assess
+from backstride.assess.engine import triage
+from backstride.assess.triage import TriageLevel
+from backstride.config import Settings
+from backstride.kb import KnowledgeBase
+from backstride.models import TrainingEvidence
+from backstride.store import checks
+
+#: The question groups in the order every flow asks them; the safety screen always first.
+GROUPS: tuple[tuple[str, str], ...] = (
+    ("safety_screen", "First, warning signs"),
+    ("see_clinician_screen", "About your pain"),
+    ("spotting", "Spotting the source (skip any you don't know)"),
+    ("self_tests", "Optional self-tests"),
+)
+
+
+def emergency_result(kb: KnowledgeBase, answers: dict[str, Any]) -> dict[str, Any] | None:
+    """The result to show at once when the answers so far trigger an emergency rule.
+
+    It carries no causes and no plan: nothing should distract from getting help now.
+    """
+    reasons = [r for r in triage(answers, kb) if r.level is TriageLevel.EMERGENCY]
+    if not reasons:
+        return None
+    return {
+        "triage": {
+            "level": "emergency",
+            "message": kb.meta.level_messages["emergency"],
+            "reasons": [
+                {
+                    "rule": r.rule,
+                    "level": r.level.value,
+                    "text": r.text,
+                    "advice": r.advice,
+                    "running": r.running,
+                    "evidence": r.evidence,
+                    "sources": r.sources,
+                }
+                for r in reasons
+            ],
+        },
+        "causes": [],
+        "plan": None,
+        "disclaimer": kb.meta.disclaimer,
+        "kb_version": kb.version,
+        "interrupted": True,
+    }
+
+
+def training_evidence(
+    engine: Engine, *, today: date, settings: Settings
+) -> TrainingEvidence | None:
+    """What imported training says, if the runner has any (filled answers are overridable)."""
+    from backstride.services.training import training_evidence_from_store
+
+    with engine.connect() as conn:
+        found = training_evidence_from_store(conn, today=today, settings=settings)
+    return found if found.answers else None
+
+
+def run_check(
+    answers: dict[str, Any], kb: KnowledgeBase, *, training: TrainingEvidence | None
+) -> dict[str, Any]:
+    """Assess complete answers; InvalidAnswer or MissingRequiredAnswers name what is wrong."""
+    return assess(answers, kb, training=training).to_json()
+
+
+def save_check(
+    conn: Connection,
+    *,
+    kb: KnowledgeBase,
+    answers: dict[str, Any],
+    result: dict[str, Any],
+    source: str,
+) -> int:
+    """Store a check with its answers and KB version, so a past result can be explained."""
+    return checks.add(
+        conn,
+        answers=answers,
+        result=result,
+        kb_version=kb.version,
+        triage_level=result["triage"]["level"],
+        source=source,
+    )

@@ -1,0 +1,140 @@
+"""The web self-check: step by step, interrupting on an emergency, saved like the CLI's check."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from backstride.assess import assess
+from backstride.kb import load_kb
+from backstride.present.web.routes.check import steps
+from backstride.store import checks
+from tests.plan.conftest import GLUTES, HIPS
+from tests.present.web.conftest import BASELINE, answer_all, token
+
+
+def _saved(client: TestClient) -> Any:
+    with client.app.state.web.engine.connect() as conn:  # type: ignore[attr-defined]
+        return checks.latest(conn)
+
+
+def _source(client: TestClient, check_id: int) -> str:
+    import sqlalchemy as sa
+
+    from backstride.store.schema import checks as table
+
+    with client.app.state.web.engine.connect() as conn:  # type: ignore[attr-defined]
+        return str(conn.execute(sa.select(table.c.source).where(table.c.id == check_id)).scalar())
+
+
+def test_safety_screen_comes_first_one_question_per_step(client: TestClient) -> None:
+    kb = load_kb()
+    first = steps(kb)[0]
+    assert first.group == "safety_screen" and len(first.questions) == 1
+    page = client.get("/check")
+    assert page.status_code == 200
+    assert kb.questions_in("safety_screen")[0].text in page.text
+    assert "Step 1 of" in page.text
+
+
+def test_full_check_saves_the_same_result_as_the_library(client: TestClient) -> None:
+    answers = {**BASELINE, **GLUTES, **HIPS}
+    done = answer_all(client, answers)
+    assert done.status_code == 303
+    saved = _saved(client)
+    assert saved is not None and _source(client, saved.id) == "web"
+    assert saved.answers == answers
+    expected = assess(answers, load_kb()).to_json()
+    assert saved.triage_level == expected["triage"]["level"] == "self_care"
+    assert [c["id"] for c in saved.result["causes"]] == [c["id"] for c in expected["causes"]]
+    page = client.get(done.headers["location"])
+    assert page.status_code == 200
+    assert "Self-care" in page.text and "Likely contributors" in page.text
+    assert expected["causes"][0]["name"] in page.text
+    assert expected["causes"][0]["evidence"][0] in page.text
+    assert "Your plan" in page.text
+
+
+def test_an_emergency_answer_interrupts_at_once_without_a_plan(client: TestClient) -> None:
+    data = {"csrf_token": token(client, "/check"), "step": 0, "answers": "{}"}
+    data["saddle_numbness"] = "yes"
+    response = client.post("/check", data=data, follow_redirects=False)
+    assert response.status_code == 303  # straight to the result, no step 2
+    saved = _saved(client)
+    assert saved.triage_level == "emergency"
+    assert saved.result["interrupted"] is True and saved.result["plan"] is None
+    assert saved.answers == {"saddle_numbness": True}
+    page = client.get(response.headers["location"])
+    assert 'role="alert"' in page.text and "Emergency" in page.text
+    assert "Your plan" not in page.text and "Likely contributors" not in page.text
+
+
+def test_self_test_instructions_are_shown_beside_the_questions(client: TestClient) -> None:
+    kb = load_kb()
+    n = next(i for i, s in enumerate(steps(kb)) if s.group == "self_tests")
+    data = {"csrf_token": token(client, "/check"), "step": n - 1, "answers": json.dumps(BASELINE)}
+    response = client.post("/check", data=data)
+    assert response.status_code == 200
+    assert "How to do this test" in response.text
+    assert "Single-leg bridge" in response.text
+
+
+def test_a_missing_required_answer_keeps_the_step_with_a_message(client: TestClient) -> None:
+    data = {"csrf_token": token(client, "/check"), "step": 0, "answers": "{}"}
+    response = client.post("/check", data=data)
+    assert response.status_code == 422
+    assert "please answer" in response.text and "Step 1 of" in response.text
+
+
+def test_out_of_range_number_is_refused(client: TestClient) -> None:
+    kb = load_kb()
+    n = next(i for i, s in enumerate(steps(kb)) if s.questions[0].id == "age")
+    data = {"csrf_token": token(client, "/check"), "step": n, "answers": "{}", "age": "300"}
+    response = client.post("/check", data=data)
+    assert response.status_code == 422
+    assert "enter a value from 0 to 120" in response.text
+
+
+def test_unknown_result_is_a_404_page(client: TestClient) -> None:
+    response = client.get("/check/result/999")
+    assert response.status_code == 404
+    assert "Something needs your attention" in response.text
+
+
+def test_a_required_multiple_choice_needs_one_pick_on_its_own_step(client: TestClient) -> None:
+    kb = load_kb()
+    n = next(i for i, s in enumerate(steps(kb)) if s.group == "see_clinician_screen")
+    safety = {q.id: BASELINE[q.id] for q in kb.questions_in("safety_screen")}
+    data: dict[str, Any] = {
+        "csrf_token": token(client, "/check"),
+        "step": n,
+        "answers": json.dumps(safety),
+    }
+    for q in steps(kb)[n].questions:
+        if q.id in BASELINE and q.id != "pain_character":
+            v = BASELINE[q.id]
+            data[q.id] = ("yes" if v else "no") if q.type == "bool" else v
+    response = client.post("/check", data=data)
+    assert response.status_code == 422
+    assert "please choose at least one" in response.text
+    assert f"Step {n + 1} of" in response.text
+
+
+def test_back_returns_to_the_previous_step_keeping_the_answers(client: TestClient) -> None:
+    data = {
+        "csrf_token": token(client, "/check"),
+        "step": 0,
+        "answers": "{}",
+        "saddle_numbness": "no",
+    }
+    second = client.post("/check", data=data)
+    assert "Step 2 of" in second.text and "Back" in second.text
+    carried = json.dumps({"saddle_numbness": False})
+    back = client.post(
+        "/check",
+        data={"csrf_token": token(client, "/check"), "step": 1, "answers": carried, "back": "1"},
+    )
+    assert back.status_code == 200 and "Step 1 of" in back.text
+    assert 'value="no" checked' in back.text

@@ -1,0 +1,113 @@
+"""Uploads run as a background import; the training page and home view follow the store."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from backstride.store import activities
+from tests.conftest import shared_path
+from tests.present.web.conftest import token
+
+pytestmark = pytest.mark.shared
+
+
+def _wait(client: TestClient, job_url: str, timeout_s: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        job: dict[str, Any] = client.get(job_url).json()
+        if job["state"] != "running":
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"import still running after {timeout_s} s")
+
+
+def _upload(
+    client: TestClient, files: list[Path], names: list[str] | None = None
+) -> dict[str, Any]:
+    good = token(client, "/training")
+    payload = [
+        ("files", (name, path.read_bytes(), "application/octet-stream"))
+        for path, name in zip(files, names or [p.name for p in files], strict=True)
+    ]
+    response = client.post(
+        "/training/import", data={"csrf_token": good}, files=payload,
+        headers={"accept": "application/json"},
+    )  # fmt: skip
+    assert response.status_code == 202, response.text
+    return _wait(client, response.json()["status"])
+
+
+def test_upload_imports_in_the_background_and_reports_each_file(client: TestClient) -> None:
+    fit = shared_path("corpus", "activities", "fit", "Runalyze__FR920xt-with-Stryd.fit")
+    gpx_dir = shared_path("corpus", "activities", "gpx")
+    gpx = sorted(gpx_dir.glob("*.gpx"))[0]
+    job = _upload(client, [fit, gpx, fit], ["run/one.fit", "two.gpx", "copy/one.fit"])
+    report = job["report"]
+    assert job["state"] == "done" and job["percent"] == 100
+    assert report["imported"] >= 1
+    assert report["duplicates"] and report["duplicates"][0]["file"] in (
+        "run/one.fit",
+        "copy/one.fit",
+    )
+    with client.app.state.web.engine.connect() as conn:  # type: ignore[attr-defined]
+        assert activities.count(conn) == report["activities_total"] >= 1
+    folder = Path(client.app.state.web.settings.data_dir) / "uploads"  # type: ignore[attr-defined]
+    assert not any(folder.iterdir())  # the private copies are gone; originals are kept
+    page = client.get("/training").text
+    assert f"{report['activities_total']} activities stored" in page
+    assert 'aria-label="Distance per week in km"' in page
+    assert "against the 30-day longest run</title>" in page  # the guard chart, not its empty note
+
+
+def test_broken_files_are_listed_by_their_uploaded_name(client: TestClient) -> None:
+    folder = shared_path("corpus", "activities", "fit_broken")
+    broken = [folder / "fit__activity-unexpected-eof.fit", folder / "fit__activity-filecrc.fit"]
+    job = _upload(client, broken, [f"mine/{p.name}" for p in broken])
+    report = job["report"]
+    listed = {e["file"] for e in report["failed"] + report["skipped"]}
+    assert listed <= {f"mine/{p.name}" for p in broken}
+    assert report["failed"] and "mine/fit__activity-unexpected-eof.fit" in listed
+    page = client.get(f"/training/import/{job['id']}").text
+    assert "Import finished" in page and "Files that failed" in page
+    for entry in report["failed"]:
+        assert entry["file"] in page
+    assert "uploads/" not in page  # the private copy's path never shows
+
+
+def test_an_archive_upload_is_expanded_by_the_ingest_layer(client: TestClient) -> None:
+    archive = shared_path("corpus", "activities", "compressed", "GoldenCheetah__4077461142.zip")
+    job = _upload(client, [archive])
+    assert job["state"] == "done"
+    assert job["report"]["imported"] == 1
+
+
+def test_upload_without_files_is_refused(client: TestClient) -> None:
+    good = token(client, "/training")
+    response = client.post("/training/import", data={"csrf_token": good})
+    assert response.status_code == 422
+
+
+def test_without_javascript_the_upload_redirects_to_a_self_refreshing_status_page(
+    client: TestClient,
+) -> None:
+    fit = shared_path("corpus", "activities", "fit", "Runalyze__FR630-with-lth.fit")
+    good = token(client, "/training")
+    response = client.post(
+        "/training/import", data={"csrf_token": good},
+        files=[("files", ("a.fit", fit.read_bytes(), "application/octet-stream"))],
+        follow_redirects=False,
+    )  # fmt: skip
+    assert response.status_code == 303
+    location = response.headers["location"]
+    job_id = location.rsplit("/", 1)[1]
+    page = client.get(location).text
+    assert 'http-equiv="refresh"' in page or "Import finished" in page
+    _wait(client, f"/api/import/{job_id}")
+    page = client.get(location).text
+    assert "Import finished" in page and 'http-equiv="refresh"' not in page
+    assert "Imported 1 new activities" in page
