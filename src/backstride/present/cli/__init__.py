@@ -64,6 +64,7 @@ def _register() -> None:
         check,
         db,
         diary,
+        form,
         history,
         importing,
         kb,
@@ -88,6 +89,7 @@ def _register() -> None:
         progress,
         report,
         backup,
+        form,
     ):
         module.register(cli)
 
