@@ -77,7 +77,9 @@ def _open(path: Path) -> Any:
     try:
         container = av.open(str(path))
     except av.error.InvalidDataError as exc:
-        raise NotAVideo(f"{path.name}: not a video file (FFmpeg cannot read a container)") from exc
+        raise NotAVideo(
+            f"{path.name}: not a video file, or a truncated one (no readable container index)"
+        ) from exc
     except av.error.FFmpegError as exc:
         raise UnreadableVideo(f"{path.name}: cannot open the video: {exc}") from exc
     if not container.streams.video:

@@ -8,6 +8,7 @@ judges the metrics afterwards (assess.form).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -104,9 +105,25 @@ def analyse_track(
     Raises:
         ClipNotAnalysable: nobody found, too few steps for two strides per foot.
     """
+    # NaN marks a landmark the model did not see; every reduction here is NaN-aware on
+    # purpose, so numpy's "empty slice" warnings carry no news.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _analyse(keypoints, fps=fps, width=width, height=height, view=view, cuts=cuts)
+
+
+def _analyse(
+    keypoints: Array,
+    *,
+    fps: float,
+    width: int,
+    height: int,
+    view: View,
+    cuts: Sequence[int] = (),
+) -> FormAnalysis:
     raw = PoseTrack.from_keypoints(keypoints, fps=fps, width=width, height=height)
     n = raw.n_frames
-    warnings: list[str] = []
+    notes: list[str] = []
     detected = raw.detected()
     if n == 0 or detected.mean() < MIN_DETECTED:
         pct = 0 if n == 0 else round(100 * detected.mean())
@@ -118,24 +135,21 @@ def analyse_track(
     breaks = sorted(set(cuts) | set(_jumps(raw)))
     jumps = _jumps(raw)
     if cuts:
-        warnings.append(
+        notes.append(
             f"The clip has {len(cuts)} cut(s) (at {', '.join(f'{c / fps:.1f} s' for c in cuts[:5])}); "
             "only the longest uncut stretch was analysed."
         )
     if jumps:
-        warnings.append(
+        notes.append(
             "The tracked person jumped between frames "
             f"(at {', '.join(f'{j / fps:.1f} s' for j in jumps[:5])}): there may be several "
             "people in view and the model may have followed someone else. Film the runner alone."
         )
-    for b in breaks:
-        if 0 < b < n:
-            ok[b - 1] = False  # split the run at a cut or a jump
     cleaned = clean(raw)
     ok &= usable_frames(cleaned)
-    start, stop = longest_run(ok)
+    start, stop = longest_run(ok, breaks)
     if stop - start < n * 0.85 and stop > start:
-        warnings.append(
+        notes.append(
             f"The runner was out of view, hidden or lost for part of the clip; analysed "
             f"{start / fps:.1f}-{stop / fps:.1f} s of {n / fps:.1f} s."
         )
@@ -151,10 +165,10 @@ def analyse_track(
             reason += "; the model also jumped between people, so film the runner alone"
         raise ClipNotAnalysable(reason)
     metric_set = side_metrics(track, gait) if view == "side" else rear_metrics(track, gait)
-    warnings += metric_set.warnings
-    _check_timing(gait, metric_set, warnings)
+    notes += metric_set.warnings
+    _check_timing(gait, metric_set, notes)
     if view == "side" and metric_set.metrics.get("trunk_lean_deg") is not None:
-        warnings.append(
+        notes.append(
             "Chest high / arched back is judged from the trunk line only: the video cannot "
             "see the lower-back curve itself (low confidence by design)."
         )
@@ -167,11 +181,11 @@ def analyse_track(
         gait=gait,
         metric_set=metric_set,
         track=track,
-        warnings=warnings,
+        warnings=notes,
     )
 
 
-def _check_timing(gait: Gait, ms: MetricSet, warnings: list[str]) -> None:
+def _check_timing(gait: Gait, ms: MetricSet, notes: list[str]) -> None:
     """Cadence into the metrics, withheld (confidence 0) when it cannot be real running."""
     cad = gait.cadence_spm
     est = list(gait.cadence_estimates.values())
@@ -186,7 +200,7 @@ def _check_timing(gait: Gait, ms: MetricSet, warnings: list[str]) -> None:
     note = f"from {gait.cadence_method}; estimates {', '.join(f'{k} {v:.1f}' for k, v in gait.cadence_estimates.items())}"
     lo, hi = RUNNING_SPM
     if not lo <= cad <= hi:
-        warnings.append(
+        notes.append(
             f"The step rate found ({cad:.0f} steps/min) is outside running's {lo:.0f}-{hi:.0f}: "
             "the clip is slow motion or sped up, or the person is not running. Cadence is "
             "withheld; angles are still shown."

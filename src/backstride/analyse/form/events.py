@@ -7,9 +7,9 @@ feet. Each step's stance foot is then picked by geometry (the lower foot at mids
 and initial contact is searched backwards on that foot only - a short window in which a
 label swap is unlikely.
 
-Same-foot heel-lowest events (Fellin et al. 2010: 22-25 ms error against force plates)
-give the stride-span cadence where a foot's trace is regular; the pelvis steps are the
-fallback. Sub-frame timing uses a parabolic fit of each peak, because at 30 fps the
+Same-foot lowest-foot events (Fellin et al. 2010: heel-lowest IC, 22-25 ms error against
+force plates) give stride-span cadences where a foot's trace is regular; the cadence is the
+median of those and the pelvis step span. Sub-frame timing uses a parabolic fit of each peak, because at 30 fps the
 median of whole-frame gaps is biased (163.6 instead of 168.9 spm on the reference clip).
 """
 
@@ -94,6 +94,13 @@ def _range(signal: Array) -> float:
     return float(np.nanpercentile(signal, 95) - np.nanpercentile(signal, 5))
 
 
+def _inner(peaks: Array, n: int, fps: float) -> Array:
+    """Peaks away from the ends: the detrend window and the filter bend the first and last
+    half-second, which would shift the span and bias the cadence (by ~1% on 10 s)."""
+    edge = 0.5 * fps
+    return peaks[(peaks >= edge) & (peaks <= n - 1 - edge)]
+
+
 def span_rate(times_s: Array, events_per_cycle: int) -> float | None:
     """Events per minute from the first-to-last span (not the median gap), scaled to steps."""
     if len(times_s) < 2:
@@ -119,7 +126,8 @@ def detect_gait(track: PoseTrack) -> Gait:
     min_gap = int(fps * 60.0 / MAX_STEP_RATE_SPM)
     mids = _subframe_peaks(hip_y, min_gap, 0.3 * _range(hip_y))
     estimates: dict[str, float] = {}
-    pelvis_rate = span_rate(mids / fps, 1)
+    n = track.n_frames
+    pelvis_rate = span_rate(_inner(mids, n, fps) / fps, 1)
     if pelvis_rate is not None and len(mids) >= 3:
         estimates["pelvis_steps"] = pelvis_rate
 
@@ -127,18 +135,17 @@ def detect_gait(track: PoseTrack) -> Gait:
     for label, heel, toe in (("left", L_HEEL, L_TOE), ("right", R_HEEL, R_TOE)):
         low = _detrend(np.fmax(xy[:, heel, 1], xy[:, toe, 1]), fps)
         peaks = _subframe_peaks(low, 2 * min_gap, 0.3 * _range(low))
-        times = peaks / fps
+        times = _inner(peaks, n, fps) / fps
         if _regular(times):
             rate = span_rate(times, 2)
             if rate is not None:
                 estimates[f"{label}_foot_strides"] = rate
 
-    foot_rates = [v for k, v in estimates.items() if k.endswith("_strides")]
-    if foot_rates:
-        cadence: float | None = float(np.mean(foot_rates))
-        method = "same-foot stride spans"
-    elif "pelvis_steps" in estimates:
-        cadence, method = estimates["pelvis_steps"], "pelvis step spans"
+    # The median of the pelvis and the regular feet: one foot mislabelled for a stride
+    # cannot pull the figure (all three agree within 0.5% on the reference clip).
+    if estimates:
+        cadence: float | None = float(np.median(list(estimates.values())))
+        method = "median of stride spans (" + ", ".join(sorted(estimates)) + ")"
     else:
         cadence, method = None, "none"
 

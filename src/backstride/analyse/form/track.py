@@ -8,6 +8,7 @@ so event timing is not delayed the way a causal filter would delay it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,16 +135,18 @@ def usable_frames(track: PoseTrack) -> Array:
     return np.asarray(core & ankle)
 
 
-def longest_run(mask: Array) -> tuple[int, int]:
-    """[start, stop) of the longest run of True; (0, 0) when there is none."""
+def longest_run(mask: Array, breaks: Iterable[int] = ()) -> tuple[int, int]:
+    """[start, stop) of the longest run of True not crossing a break (a frame that starts
+    a new shot); (0, 0) when there is none."""
+    starts = set(breaks)
     best = (0, 0)
     i = 0
     while i < len(mask):
         if not mask[i]:
             i += 1
             continue
-        j = i
-        while j < len(mask) and mask[j]:
+        j = i + 1
+        while j < len(mask) and mask[j] and j not in starts:
             j += 1
         if j - i > best[1] - best[0]:
             best = (i, j)
