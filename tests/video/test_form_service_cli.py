@@ -141,3 +141,23 @@ def test_a_cut_in_the_clip_is_reported_and_skipped(
     report = analyse_video(clip, "side", estimator=FakePoseEstimator(list(kp)))
     assert any("cut(s) (at 8.0 s)" in w for w in report.warnings), report.warnings
     assert report.frames_analysed == 240
+
+
+def test_saved_form_check_prefills_the_self_check(
+    leaning_clip: tuple[Path, Path], runner: CliRunner, cli_env: dict[str, str]
+) -> None:
+    clip, keys = leaning_clip
+    saved = runner.invoke(
+        cli, ["form", str(clip), "--save", "--replay-keypoints", str(keys)], env=cli_env
+    )
+    assert saved.exit_code == 0, saved.output
+    baseline = Path(__file__).resolve().parent.parent / "data" / "answers" / "baseline.yaml"
+    result = runner.invoke(
+        cli, ["check", "--answers", str(baseline), "--json", "--no-save"], env=cli_env
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["filled_from_training"]["form_observed"] == ["lean_from_waist", "overstride"]
+    running_form = next(c for c in data["causes"] if c["id"] == "running_form")
+    assert "+ Video shows a lean from the waist" in running_form["evidence"][0]
+    assert any("from your training: side video" in line for line in running_form["evidence"])

@@ -149,3 +149,11 @@ def test_pelvic_drop_finding_feeds_weak_glutes() -> None:
     findings, _ = judge_form(_run(r).metrics, "rear", load_kb())
     drop = next(f for f in findings if f.id == "pelvic_drop")
     assert (drop.cause, drop.severity, drop.fault) == ("weak_glutes", "marked", None)
+
+
+def test_standing_person_is_not_steady_running() -> None:
+    r = Runner(duration_s=6)
+    kp = r.keypoints()
+    kp[:] = kp[15]  # a person standing still for 6 s
+    with pytest.raises(ClipNotAnalysable, match="no steady running found: 0 steps in 6.0 s"):
+        _run(r, kp)

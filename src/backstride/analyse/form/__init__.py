@@ -156,11 +156,20 @@ def _analyse(
     track = clean(raw.segment(start, stop))
     gait = detect_gait(track)
     if len(gait.steps) < MIN_STEPS:
-        reason = (
-            f"too short to analyse: {len(gait.steps)} steps found in "
-            f"{(stop - start) / fps:.1f} s of usable running, at least {MIN_STEPS} are needed "
-            "(two strides per foot) - film 10 s or more of steady running"
-        )
+        usable_s = (stop - start) / fps
+        if usable_s >= MIN_STEPS * 60.0 / RUNNING_SPM[0]:
+            reason = (
+                f"no steady running found: {len(gait.steps)} steps in {usable_s:.1f} s of "
+                "footage with a person in it. The person followed may be walking or standing, "
+                "or be someone else: the pose model follows one person, so with several people "
+                "in view film the runner alone, running steadily for 10 s or more"
+            )
+        else:
+            reason = (
+                f"too short to analyse: {len(gait.steps)} steps found in {usable_s:.1f} s of "
+                f"usable running, at least {MIN_STEPS} are needed (two strides per foot) - "
+                "film 10 s or more of steady running"
+            )
         if jumps:
             reason += "; the model also jumped between people, so film the runner alone"
         raise ClipNotAnalysable(reason)

@@ -53,7 +53,22 @@ def training_evidence(app: AppContext) -> TrainingEvidence | None:
 
     with app.engine.connect() as conn:
         found = training_evidence_from_store(conn, today=date.today(), settings=app.settings)
+    found = _with_form_evidence(app, found)
     return found if found.answers else None
+
+
+def _with_form_evidence(app: AppContext, found: TrainingEvidence) -> TrainingEvidence:
+    """Add what a saved `backstride form --save` check showed (prefills form_observed)."""
+    try:
+        from backstride.services.form import form_evidence
+    except ImportError:  # pragma: no cover - services.form needs only numpy to import
+        return found
+    video = form_evidence(app.settings)
+    if not video.answers:
+        return found
+    return TrainingEvidence(
+        answers={**found.answers, **video.answers}, lines={**found.lines, **video.lines}
+    )
 
 
 @click.command("check")
