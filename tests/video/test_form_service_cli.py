@@ -161,3 +161,15 @@ def test_saved_form_check_prefills_the_self_check(
     running_form = next(c for c in data["causes"] if c["id"] == "running_form")
     assert "+ Video shows a lean from the waist" in running_form["evidence"][0]
     assert any("from your training: side video" in line for line in running_form["evidence"])
+
+
+def test_split_estimation_keeps_frame_order(tmp_path: Path, clip_writer: Callable[..., Path]) -> None:
+    """Two estimators on two halves (how the real model uses both cores) join in order."""
+    from backstride.services.form import estimate_clip
+
+    kp = Runner(duration_s=3).keypoints()
+    clip = clip_writer(tmp_path / "c.mp4", frames=len(kp), width=72, height=128)
+    halves = [FakePoseEstimator(list(kp[:45])), FakePoseEstimator(list(kp[45:]))]
+    got, cuts, warnings = estimate_clip(clip, probe_video(clip), halves, long_side=None)
+    np.testing.assert_allclose(got, kp)
+    assert (cuts, warnings) == ([], [])

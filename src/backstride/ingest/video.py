@@ -161,9 +161,17 @@ _END = object()
 
 
 def iter_frames(
-    path: Path, *, long_side: int | None = None, info: VideoInfo | None = None
+    path: Path,
+    *,
+    long_side: int | None = None,
+    info: VideoInfo | None = None,
+    start: int = 0,
+    stop: int | None = None,
 ) -> Iterator[Array]:
     """Upright RGB frames (H, W, 3 uint8), scaled so the long side is at most `long_side`.
+
+    `start`/`stop` pick frames [start, stop) by decode order; frames before `start` are
+    decoded (H.264 needs them) but not converted, which costs little.
 
     Decoding and scaling run in a background thread: FFmpeg releases the GIL, so on two
     cores the pose model and the decoder overlap instead of taking turns.
@@ -177,7 +185,7 @@ def iter_frames(
     w, h = scaled_size(info.width, info.height, long_side)
     cw, ch = (h, w) if info.rotation in (90, 270) else (w, h)
     frames: queue.Queue[Any] = queue.Queue(maxsize=8)
-    stop = threading.Event()
+    halt = threading.Event()
     av = _av()
 
     def decode() -> None:
@@ -189,10 +197,11 @@ def iter_frames(
         try:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
-            for frame in container.decode(stream):
-                if stop.is_set():
+            for i, frame in enumerate(container.decode(stream)):
+                if halt.is_set() or (stop is not None and i >= stop):
                     return
-                frames.put(frame.to_ndarray(width=cw, height=ch, format="rgb24"))
+                if i >= start:
+                    frames.put(frame.to_ndarray(width=cw, height=ch, format="rgb24"))
         except av.error.FFmpegError as exc:
             frames.put(UnreadableVideo(f"{path.name}: decoding failed part-way: {exc}"))
         finally:
@@ -210,7 +219,7 @@ def iter_frames(
                 raise item
             yield _upright(item, info.rotation)
     finally:
-        stop.set()
+        halt.set()
         while worker.is_alive():
             try:
                 frames.get(timeout=0.05)

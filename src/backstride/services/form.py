@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -48,23 +50,70 @@ def _thumb(frame: Array) -> Array:
     return np.asarray(frame[::step, ::step].mean(axis=2), dtype=np.float32)
 
 
-def estimate_clip(
-    path: Path, info: VideoInfo, estimator: PoseEstimator, *, long_side: int | None
-) -> tuple[Array, list[int], list[str]]:
-    """Keypoints (T, 33, 4, NaN where nobody), cut frames and warnings from one decode pass."""
+def _estimate_range(
+    path: Path,
+    info: VideoInfo,
+    estimator: PoseEstimator,
+    long_side: int | None,
+    start: int,
+    stop: int | None,
+) -> tuple[list[Array], list[Array], list[str]]:
     rows: list[Array] = []
     thumbs: list[Array] = []
     warnings: list[str] = []
     empty = np.full((33, 4), np.nan)
     try:
-        for frame in iter_frames(path, long_side=long_side, info=info):
+        for frame in iter_frames(path, long_side=long_side, info=info, start=start, stop=stop):
             found = estimator.estimate(frame)
             rows.append(empty if found is None else found)
             thumbs.append(_thumb(frame))
     except UnreadableVideo as exc:
-        if not rows:
+        if not rows and start == 0:
             raise
-        warnings.append(f"The file is damaged or cut short after {len(rows)} frames ({exc}).")
+        warnings.append(
+            f"The file is damaged or cut short after {start + len(rows)} frames ({exc})."
+        )
+    return rows, thumbs, warnings
+
+
+def estimate_clip(
+    path: Path,
+    info: VideoInfo,
+    estimators: Sequence[PoseEstimator],
+    *,
+    long_side: int | None,
+) -> tuple[Array, list[int], list[str]]:
+    """Keypoints (T, 33, 4, NaN where nobody), cut frames and warnings.
+
+    With two estimators the clip is split in two halves estimated in parallel threads
+    (MediaPipe releases the GIL while its graph runs, and decoding runs in threads of
+    its own); each half's tracker starts with a fresh detection, so nothing is shared.
+    """
+    n = len(estimators)
+    bounds = [round(info.frame_count * k / n) for k in range(n + 1)]
+    parts: list[tuple[list[Array], list[Array], list[str]]] = []
+    if n == 1:
+        parts.append(_estimate_range(path, info, estimators[0], long_side, 0, None))
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=n, thread_name_prefix="pose") as pool:
+            futures = [
+                pool.submit(
+                    _estimate_range,
+                    path,
+                    info,
+                    est,
+                    long_side,
+                    bounds[k],
+                    None if k == n - 1 else bounds[k + 1],
+                )
+                for k, est in enumerate(estimators)
+            ]
+            parts = [f.result() for f in futures]
+    rows = [r for part in parts for r in part[0]]
+    thumbs = [t for part in parts for t in part[1]]
+    warnings = [w for part in parts for w in part[2]][:1]
     if info.frame_count and len(rows) < 0.9 * info.frame_count and not warnings:
         warnings.append(
             f"Only {len(rows)} of the {info.frame_count} frames the file announces could be "
@@ -86,8 +135,12 @@ def analyse_video(
     kb: KnowledgeBase | None = None,
     analysis_long_side: int | None = ANALYSIS_LONG_SIDE,
     annotate: bool = True,
+    workers: int | None = None,
 ) -> FormReport:
     """Analyse a clip; with `out_dir`, also write key-frame PNGs and an annotated MP4 there.
+
+    `workers`: pose-model instances run in parallel on halves of the clip (default: 2 on
+    a multi-core machine for clips of 6 s or more; a given `estimator` always runs alone).
 
     Raises:
         NotAVideo, UnreadableVideo: the file cannot be read as video.
@@ -101,12 +154,19 @@ def analyse_video(
         )
     kb = kb or load_kb()
     own = estimator is None
-    est: PoseEstimator = estimator if estimator is not None else MediaPipePose()
+    if estimator is not None:
+        estimators: list[PoseEstimator] = [estimator]
+    else:
+        n = workers or (2 if (os.cpu_count() or 1) >= 2 and info.duration_s >= 6 else 1)
+        estimators = [MediaPipePose() for _ in range(n)]
     try:
-        keypoints, cuts, warnings = estimate_clip(path, info, est, long_side=analysis_long_side)
+        keypoints, cuts, warnings = estimate_clip(
+            path, info, estimators, long_side=analysis_long_side
+        )
     finally:
         if own:
-            est.close()
+            for est in estimators:
+                est.close()
     if info.fps > 100:
         warnings.append(
             f"High-speed clip ({info.fps:.0f} fps): timing is taken at the recorded rate."
@@ -133,7 +193,7 @@ def analyse_video(
         findings=findings,
         warnings=warnings + analysis.warnings + judged_warnings,
         video=info.to_json(),
-        estimator=est.name,
+        estimator=estimators[0].name,
         kb_version=kb.version,
     )
     if out_dir is not None:
