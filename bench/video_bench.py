@@ -94,7 +94,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         tmpd = Path(tmp)
         clips = {"own 720x1280": CLIP, "720p 1280x720": make_landscape_720p(CLIP, tmpd / "l.mp4")}
-        print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}, {args.repeats} repeats")
+        print(
+            f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}, {args.repeats} repeats"
+        )
         print(f"{'clip':<15} {'case':<14} {'wall s':>7} {'cpu s':>7} {'fps':>7} {'x RT':>6}")
         for label, path in clips.items():
             info = probe_video(path)
@@ -108,7 +110,9 @@ def main() -> int:
             for case, fn in cases.items():
                 wall, cpu = timed(fn, args.repeats)
                 fps = n / wall
-                print(f"{label:<15} {case:<14} {wall:7.2f} {cpu:7.2f} {fps:7.1f} {fps / info.fps:6.2f}")
+                print(
+                    f"{label:<15} {case:<14} {wall:7.2f} {cpu:7.2f} {fps:7.1f} {fps / info.fps:6.2f}"
+                )
     return 0
 
 

@@ -163,7 +163,9 @@ def test_saved_form_check_prefills_the_self_check(
     assert any("from your training: side video" in line for line in running_form["evidence"])
 
 
-def test_split_estimation_keeps_frame_order(tmp_path: Path, clip_writer: Callable[..., Path]) -> None:
+def test_split_estimation_keeps_frame_order(
+    tmp_path: Path, clip_writer: Callable[..., Path]
+) -> None:
     """Two estimators on two halves (how the real model uses both cores) join in order."""
     from backstride.services.form import estimate_clip
 
