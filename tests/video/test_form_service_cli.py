@@ -175,3 +175,21 @@ def test_split_estimation_keeps_frame_order(
     got, cuts, warnings = estimate_clip(clip, probe_video(clip), halves, long_side=None)
     np.testing.assert_allclose(got, kp)
     assert (cuts, warnings) == ([], [])
+
+
+def test_saved_form_check_reaches_the_plan_cues(
+    leaning_clip: tuple[Path, Path], runner: CliRunner, cli_env: dict[str, str]
+) -> None:
+    clip, keys = leaning_clip
+    baseline = Path(__file__).resolve().parent.parent / "data" / "answers" / "baseline.yaml"
+    steps = [
+        ["form", str(clip), "--save", "--replay-keypoints", str(keys)],
+        ["check", "--answers", str(baseline), "--json"],
+        ["plan", "--json"],
+    ]
+    for args in steps:
+        result = runner.invoke(cli, args, env=cli_env)
+        assert result.exit_code == 0, (args, result.output)
+    text = result.output
+    assert "lean from the ankles, not the waist" in text
+    assert "let your feet land under your hips" in text
