@@ -31,10 +31,10 @@ Array = npt.NDArray[Any]
 
 log = logging.getLogger(__name__)
 
-#: Long side of the frames given to the pose model. The model crops the person to 256 px
-#: anyway, so 640 keeps a runner who fills half the frame at full model resolution while
-#: scaling costs less; measured in bench/video_bench.py.
-ANALYSIS_LONG_SIDE = 640
+#: Long side of the frames given to the pose model. MediaPipe scales to 224/256 px inputs
+#: itself; scaling 720p further to 640 px in FFmpeg cost more CPU than it saved
+#: (bench/video_bench.py), so only 1080p and 4K phone clips are scaled, to 720p-class.
+ANALYSIS_LONG_SIDE = 1280
 #: Long side of the annotated video: 720p-class output plays everywhere and encodes fast.
 OUTPUT_LONG_SIDE = 720
 #: Shortest clip worth decoding (two strides per foot need ~3 s at running cadence).

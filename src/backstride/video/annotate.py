@@ -102,8 +102,9 @@ class AnnotatedVideo:
         self._stream.width = width - width % 2
         self._stream.height = height - height % 2
         self._stream.pix_fmt = "yuv420p"
-        # veryfast + crf 26: small files, and encoding keeps up with the pose model.
-        self._stream.options = {"preset": "veryfast", "crf": "26"}
+        # ultrafast: 3x faster than veryfast here (1.6 s against 5.2 s for 12 s of 720p),
+        # at ~2.8 MB instead of ~1 MB for 12 s - a local file, so speed wins.
+        self._stream.options = {"preset": "ultrafast", "crf": "26"}
         self._av = av
 
     def write(self, frame_rgb: Array) -> None:
