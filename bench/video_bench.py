@@ -117,7 +117,8 @@ def main() -> int:
                 wall, cpu = timed(fn, args.repeats)
                 fps = n / wall
                 print(
-                    f"{label:<15} {case:<14} {wall:7.2f} {cpu:7.2f} {fps:7.1f} {fps / info.fps:6.2f}"
+                    f"{label:<15} {case:<14} {wall:7.2f} {cpu:7.2f} {fps:7.1f} "
+                    f"{fps / info.fps:6.2f} {n / cpu:8.1f}"
                 )
     return 0
 
