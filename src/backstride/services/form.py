@@ -197,7 +197,9 @@ def analyse_video(
         kb_version=kb.version,
     )
     if out_dir is not None:
-        report.outputs = write_outputs(path, info, analysis, findings, out_dir, annotate=annotate)
+        report.outputs = write_outputs(
+            path, info, analysis, findings, out_dir, annotate=annotate, workers=workers
+        )
     return report
 
 
@@ -222,35 +224,91 @@ def write_outputs(
     out_dir: Path,
     *,
     annotate: bool = True,
+    workers: int | None = None,
 ) -> dict[str, Any]:
-    """Key-frame PNGs per finding and the annotated MP4, in one more decode pass."""
+    """Key-frame PNGs per finding and the annotated MP4, in one more decode pass.
+
+    Like the estimation, the pass runs on two halves in parallel on a multi-core machine;
+    the two H.264 segments are joined by copying packets (no second encode).
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    keys = _key_frames(analysis, findings)
+    video_path = out_dir / f"{path.stem}.annotated.mp4"
+    n = workers or (2 if (os.cpu_count() or 1) >= 2 and info.duration_s >= 6 else 1)
+    outputs: dict[str, Any] = {"key_frames": [], "annotated_video": None}
+    if not annotate or n == 1:
+        target = video_path if annotate else None
+        outputs["key_frames"] = _annotate_range(
+            path, info, analysis, keys, 0, None, target, out_dir
+        )
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        bounds = [round(info.frame_count * k / n) for k in range(n + 1)]
+        parts = [out_dir / f".{path.stem}.part{k}.mp4" for k in range(n)]
+        with ThreadPoolExecutor(max_workers=n, thread_name_prefix="annotate") as pool:
+            futures = [
+                pool.submit(
+                    _annotate_range,
+                    path,
+                    info,
+                    analysis,
+                    keys,
+                    bounds[k],
+                    None if k == n - 1 else bounds[k + 1],
+                    parts[k],
+                    out_dir,
+                )
+                for k in range(n)
+            ]
+            outputs["key_frames"] = [kf for f in futures for kf in f.result()]
+        from backstride.video.annotate import join_mp4
+
+        joined = join_mp4(parts, video_path)
+        for part in parts:
+            part.unlink(missing_ok=True)
+        if not joined:
+            _annotate_range(path, info, analysis, {}, 0, None, video_path, out_dir)
+    if annotate:
+        outputs["annotated_video"] = str(video_path)
+    return outputs
+
+
+def _annotate_range(
+    path: Path,
+    info: VideoInfo,
+    analysis: FormAnalysis,
+    keys: dict[int, list[Finding]],
+    first: int,
+    last: int | None,
+    video_path: Path | None,
+    out_dir: Path,
+) -> list[dict[str, Any]]:
+    """Draw frames [first, last) into `video_path` (if any) and the key frames among them."""
     from backstride.video.annotate import AnnotatedVideo, draw_pose, write_png
 
-    out_dir.mkdir(parents=True, exist_ok=True)
     w, h = scaled_size(info.width, info.height, OUTPUT_LONG_SIDE)
     sx, sy = w / info.width, h / info.height
     start, stop = analysis.segment
     xy = analysis.track.xy
     contacts = {s.ic for s in analysis.gait.steps}
-    keys = _key_frames(analysis, findings)
-    outputs: dict[str, Any] = {"key_frames": [], "annotated_video": None}
-    video_path = out_dir / f"{path.stem}.annotated.mp4"
-    writer = AnnotatedVideo(video_path, width=w, height=h, fps=info.fps) if annotate else None
-    last_needed = max(keys) if keys else -1
+    wanted = {i: f for i, f in keys.items() if i >= first and (last is None or i < last)}
+    key_frames: list[dict[str, Any]] = []
+    if video_path is None and not wanted:
+        return key_frames
+    writer = AnnotatedVideo(video_path, width=w, height=h, fps=info.fps) if video_path else None
+    stop_at = last if writer is not None else max(wanted) + 1
     try:
-        for i, frame in enumerate(iter_frames(path, long_side=OUTPUT_LONG_SIDE, info=info)):
-            if writer is None and i > last_needed:
-                break
+        frames = iter_frames(path, long_side=OUTPUT_LONG_SIDE, info=info, start=first, stop=stop_at)
+        for i, frame in enumerate(frames, start=first):
             local = i - start
-            pts = None
-            if 0 <= local < stop - start:
-                pts = xy[local] * np.array([sx, sy])
-            caption = [f"{analysis.view} view  {i / info.fps:5.1f} s"]
+            pts = xy[local] * np.array([sx, sy]) if 0 <= local < stop - start else None
             if writer is not None:
+                caption = [f"{analysis.view} view  {i / info.fps:5.1f} s"]
                 writer.write(
                     draw_pose(frame.copy(), pts, caption=caption, contact=local in contacts)
                 )
-            for f in keys.get(i, []):
+            for f in wanted.get(i, []):
                 pic = draw_pose(
                     frame.copy(),
                     pts,
@@ -259,13 +317,11 @@ def write_outputs(
                 )
                 png = out_dir / f"{path.stem}.{f.id}.png"
                 write_png(png, pic)
-                outputs["key_frames"].append({"finding": f.id, "frame": i, "path": str(png)})
+                key_frames.append({"finding": f.id, "frame": i, "path": str(png)})
     finally:
         if writer is not None:
             writer.close()
-    if writer is not None:
-        outputs["annotated_video"] = str(video_path)
-    return outputs
+    return key_frames
 
 
 def save_form_evidence(report: FormReport, settings: Settings, *, source: str) -> Path:

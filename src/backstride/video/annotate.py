@@ -130,3 +130,39 @@ class AnnotatedVideo:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def join_mp4(parts: Sequence[Path], target: Path) -> bool:
+    """Concatenate MP4 segments written by `AnnotatedVideo` with the same size and rate,
+    copying packets (no re-encode). False, writing nothing, when the segments' codec
+    set-up or time base differ, so the caller can fall back to one writer."""
+    import av
+
+    sources = [av.open(str(p)) for p in parts]
+    try:
+        streams = [s.streams.video[0] for s in sources]
+        first = streams[0]
+        if any(
+            s.codec_context.extradata != first.codec_context.extradata
+            or s.time_base != first.time_base
+            for s in streams[1:]
+        ):
+            return False
+        with av.open(str(target), "w", options={"movflags": "+faststart"}) as out:
+            ost = out.add_stream_from_template(first)
+            offset = 0
+            for src, st in zip(sources, streams, strict=True):
+                end = offset
+                for pkt in src.demux(st):
+                    if pkt.dts is None or pkt.pts is None:  # the final flush packet
+                        continue
+                    pkt.pts += offset
+                    pkt.dts += offset
+                    end = max(end, pkt.pts + (pkt.duration or 0))
+                    pkt.stream = ost
+                    out.mux(pkt)
+                offset = end
+        return True
+    finally:
+        for s in sources:
+            s.close()
