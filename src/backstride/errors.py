@@ -16,6 +16,9 @@
       ConfigError
       OptionalDependencyMissing
       VideoError
+        NotAVideo
+        UnreadableVideo
+        ClipNotAnalysable
       DiaryError
         InvalidDiaryEntry
         DuplicateDiaryEntry
@@ -105,6 +108,18 @@ class OptionalDependencyMissing(BackstrideError):
 
 class VideoError(BackstrideError):
     """A clip that cannot be analysed, with the reason."""
+
+
+class NotAVideo(VideoError):
+    """The file is not a video container at all (or holds no video stream)."""
+
+
+class UnreadableVideo(VideoError):
+    """A video whose codec or content cannot be decoded (unknown codec, truncated file)."""
+
+
+class ClipNotAnalysable(VideoError):
+    """A readable clip that cannot give form figures: too short, no runner, not running."""
 
 
 class DiaryError(BackstrideError):

@@ -22,6 +22,7 @@ class KnowledgeBase:
     habits: dict[str, s.Habit]
     sources: dict[str, s.Source]
     progress_rules: s.ProgressRulesFile
+    form_rules: list[s.FormRule]
 
     @property
     def version(self) -> str:
@@ -40,6 +41,7 @@ class KnowledgeBase:
             habits={h.id: h for h in files["habits"].habits},
             sources={x.id: x for x in files["sources"].sources},
             progress_rules=files["progress_rules"],
+            form_rules=list(files["form_rules"].rules),
         )
 
     def questions_in(self, group: str) -> list[s.Question]:

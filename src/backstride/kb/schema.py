@@ -215,6 +215,34 @@ class ProgressRulesFile(_Strict):
     diary_warnings: dict[str, dict[str, Any]] = Field(min_length=1)
 
 
+class FormRule(_Strict):
+    """A threshold on one video form metric (`backstride form`); see docs/video.md."""
+
+    id: str
+    metric: str
+    view: Literal["side", "rear"]
+    #: which side of the thresholds is the fault
+    direction: Literal["above", "below"]
+    mild: float
+    marked: float
+    #: below this metric confidence (0..1) the rule only warns, it does not report a finding
+    min_confidence: float = Field(default=0.4, ge=0, le=1)
+    #: the `form_observed` answer this feeds (None: the finding feeds a cause directly)
+    fault: str | None = None
+    cause: str
+    cue: str | None = None
+    title: str
+    meaning: str
+    evidence: EvidenceLevel
+    sources: list[str] = Field(min_length=1)
+
+
+class FormRulesFile(_Strict):
+    """form_rules.yaml: what the video form check reports as a finding, and why."""
+
+    rules: list[FormRule]
+
+
 # One model per file, so a problem names the file it is in.
 class QuestionsFile(_Strict):
     questions: list[Question]

@@ -23,6 +23,7 @@ FILES: dict[str, type[BaseModel]] = {
     "habits": s.HabitsFile,
     "sources": s.SourcesFile,
     "progress_rules": s.ProgressRulesFile,
+    "form_rules": s.FormRulesFile,
 }
 
 #: The safety screen of shared/spec/answers.yaml: a public contract the KB may not drop.
@@ -177,6 +178,48 @@ def collect_problems(kb: KnowledgeBase) -> list[str]:
     for h in kb.habits.values():
         p += _missing("habits.yaml", h.id, "source", h.sources, kb.sources)
     p += _check_progress_rules(kb)
+    p += _check_form_rules(kb)
+    return p
+
+
+#: Metric names the form analysis produces (analyse/form/metrics.py), by view.
+FORM_METRICS: dict[str, tuple[str, ...]] = {
+    "side": (
+        "cadence_spm",
+        "trunk_lean_deg",
+        "body_lean_deg",
+        "waist_fold_deg",
+        "overstride_pct_leg",
+        "shank_angle_ic_deg",
+        "knee_flexion_ic_deg",
+        "trunk_extension_proxy_deg",
+        "vertical_oscillation_pct_leg",
+    ),
+    "rear": (
+        "cadence_spm",
+        "pelvic_drop_deg",
+        "step_width_pct_hip",
+        "arms_cross_pct_frames",
+        "torso_rotation_proxy_deg",
+    ),
+}
+
+
+def _check_form_rules(kb: KnowledgeBase) -> list[str]:
+    f = "form_rules.yaml"
+    p = _duplicates(f, [r.id for r in kb.form_rules])
+    faults = kb.questions["form_observed"].values or [] if "form_observed" in kb.questions else []
+    for r in kb.form_rules:
+        if r.metric not in FORM_METRICS[r.view]:
+            p.append(f"{f}: {r.id}: metric {r.metric!r} is not measured in the {r.view} view")
+        if r.fault is not None and r.fault not in faults:
+            p.append(f"{f}: {r.id}: fault {r.fault!r} is not a value of form_observed")
+        above = r.direction == "above"
+        if (r.marked < r.mild) if above else (r.marked > r.mild):
+            p.append(f"{f}: {r.id}: the marked threshold must be beyond the mild one")
+        p += _missing(f, r.id, "cause", [r.cause], kb.causes)
+        p += _missing(f, r.id, "cue", [r.cue] if r.cue else [], kb.cues)
+        p += _missing(f, r.id, "source", r.sources, kb.sources)
     return p
 
 

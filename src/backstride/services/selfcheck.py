@@ -69,7 +69,20 @@ def training_evidence(
 
     with engine.connect() as conn:
         found = training_evidence_from_store(conn, today=today, settings=settings)
+    found = _with_form_evidence(found, settings)
     return found if found.answers else None
+
+
+def _with_form_evidence(found: TrainingEvidence, settings: Settings) -> TrainingEvidence:
+    """Add what a saved form check showed (prefills form_observed)."""
+    from backstride.services.form import form_evidence
+
+    video = form_evidence(settings)
+    if not video.answers:
+        return found
+    return TrainingEvidence(
+        answers={**found.answers, **video.answers}, lines={**found.lines, **video.lines}
+    )
 
 
 def run_check(

@@ -64,6 +64,7 @@ def _register() -> None:
         check,
         db,
         diary,
+        form,
         history,
         importing,
         kb,
@@ -90,6 +91,7 @@ def _register() -> None:
         report,
         backup,
         serve,
+        form,
     ):
         module.register(cli)
 

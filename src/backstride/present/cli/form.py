@@ -1,0 +1,136 @@
+"""`backstride form VIDEO`: the running-form check from a phone video."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from backstride.present.cli.context import AppContext, pass_app
+
+
+def _fmt(value: Any, unit: str) -> str:
+    return "-" if value is None else f"{value:.1f} {unit}"
+
+
+def _render(app: AppContext, data: dict[str, Any]) -> None:
+    c = app.console
+    cad = data["cadence_spm"]
+    c.print(
+        f"[bold]Form check[/bold] ({data['view']} view): {data['strides_used']} strides, "
+        f"{data['frames_analysed']} frames at {data['fps']:.0f} fps"
+        + (f", cadence {cad:.0f} steps/min" if cad else "")
+    )
+    table = Table("metric", "median", "your range", "confidence", "samples")
+    for name, m in data["metrics"].items():
+        rng = m["range"]
+        table.add_row(
+            name,
+            _fmt(m["value"], m["unit"]),
+            "-" if rng is None else f"{rng[0]:.1f} to {rng[1]:.1f}",
+            f"{m['confidence_level']} ({m['confidence']:.2f})",
+            str(m["samples"]),
+        )
+    c.print(table)
+    if not data["findings"]:
+        c.print("No form fault crossed a threshold in this clip.")
+    for f in data["findings"]:
+        c.print(
+            f"\n[bold]{f['title']}[/bold] - {f['severity']}, {f['metric']} "
+            f"{f['value']:.1f} {f['unit']} (confidence {f['confidence_level']})"
+        )
+        c.print(f"  What it means for your back: {f['meaning']}")
+        if f["cue"]:
+            c.print(f"  Cue: {f['cue']}")
+        c.print(f"  Feeds: {f['cause']}  (evidence: {f['evidence']})")
+    for w in data["warnings"]:
+        c.print(f"[yellow]note:[/yellow] {w}")
+    out = data.get("outputs") or {}
+    if out.get("annotated_video"):
+        c.print(f"annotated video: {out['annotated_video']}")
+    for k in out.get("key_frames", []):
+        c.print(f"key frame ({k['finding']}): {k['path']}")
+    c.print(
+        "These are observations linked in studies to load on the back and hips, not a diagnosis."
+    )
+
+
+@click.command("form")
+@click.argument("video", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--view",
+    type=click.Choice(["side", "rear"]),
+    default="side",
+    show_default=True,
+    help="Where the camera was: beside the runner or behind.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for key-frame PNGs and the annotated MP4.",
+)
+@click.option(
+    "--no-video",
+    is_flag=True,
+    help="With --out, write only the key-frame pictures, not the annotated video.",
+)
+@click.option(
+    "--save",
+    is_flag=True,
+    help="Keep the findings so the self-check prefills 'form_observed' from them.",
+)
+@click.option(
+    "--replay-keypoints",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    hidden=True,
+    help="Testing: replay recorded keypoints (.npz/.json) instead of running the pose model.",
+)
+@pass_app
+def form_cmd(
+    app: AppContext,
+    video: Path,
+    view: str,
+    as_json: bool,
+    out_dir: Path | None,
+    no_video: bool,
+    save: bool,
+    replay_keypoints: Path | None,
+) -> None:
+    """Check running form from a phone video: lean, overstride, pelvic drop, arms, cadence.
+
+    Film 10-20 s of steady running, the whole body in view, the phone still and at hip
+    height: side-on for lean and overstride, from behind for pelvic drop and arms.
+    A clip that cannot be analysed exits 2 with the reason.
+
+    Example: backstride form treadmill.mp4 --view side --out form-check
+    """
+    from backstride.services.form import analyse_video, save_form_evidence
+
+    estimator = None
+    if replay_keypoints is not None:
+        from backstride.video.pose import FakePoseEstimator
+
+        estimator = FakePoseEstimator.from_file(replay_keypoints)
+    report = analyse_video(
+        video,
+        view,  # type: ignore[arg-type]
+        out_dir,
+        estimator=estimator,
+        annotate=not no_video,
+    )
+    data = report.to_json()
+    if save:
+        data["saved_to"] = str(save_form_evidence(report, app.settings, source=video.name))
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+    else:
+        _render(app, data)
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(form_cmd)

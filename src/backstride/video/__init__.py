@@ -1,0 +1,1 @@
+"""Video files and the pose model: estimators behind `PoseEstimator`, annotated output."""

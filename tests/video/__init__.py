@@ -1,0 +1,1 @@
+"""Running-form check from video."""

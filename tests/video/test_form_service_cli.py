@@ -1,0 +1,195 @@
+"""`analyse_video` and `backstride form` end to end, with the fake estimator on tiny clips."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from backstride.config import Settings
+from backstride.ingest.video import probe_video
+from backstride.present.cli import cli
+from backstride.services.form import analyse_video, form_evidence, save_form_evidence
+from backstride.video.pose import FakePoseEstimator, save_keypoints
+from tests.video._runner import Runner
+
+LEANING = Runner(trunk_lean_deg=20, reach_px=90, duration_s=8)  # 720x1280 geometry
+
+
+@pytest.fixture
+def leaning_clip(tmp_path: Path, clip_writer: Callable[..., Path]) -> tuple[Path, Path]:
+    """A clip and the keypoints of a runner leaning from the waist and overstriding."""
+    kp = LEANING.keypoints()
+    clip = clip_writer(tmp_path / "run.mp4", frames=len(kp), width=72, height=128)
+    keys = tmp_path / "run.keypoints.npz"
+    save_keypoints(keys, kp)
+    return clip, keys
+
+
+def test_report_json_contract(leaning_clip: tuple[Path, Path]) -> None:
+    clip, keys = leaning_clip
+    data = analyse_video(clip, "side", estimator=FakePoseEstimator.from_file(keys)).to_json()
+    for key in ("view", "fps", "strides_used", "cadence_spm", "metrics", "findings", "warnings"):
+        assert key in data
+    assert data["view"] == "side" and data["fps"] == 30
+    assert data["cadence_spm"] == pytest.approx(LEANING.cadence_spm, rel=0.01)
+    lean = data["metrics"]["trunk_lean_deg"]
+    assert set(lean) >= {"value", "unit", "per_stride", "confidence"}
+    assert lean["value"] == pytest.approx(20, abs=0.5) and lean["unit"] == "deg"
+    assert len(lean["per_stride"]) >= 8
+    ids = {f["id"]: f for f in data["findings"]}
+    assert ids["trunk_lean_forward"]["fault"] == "lean_from_waist"
+    assert ids["trunk_lean_forward"]["cause"] == "running_form"
+    assert "ankles" in ids["trunk_lean_forward"]["cue"]
+    assert ids["overstride_distance"]["severity"] == "marked"
+    assert data["form_observed"] == ["lean_from_waist", "overstride"]
+    assert all(isinstance(w, str) for w in data["warnings"])
+
+
+def test_outputs_key_frames_and_a_browser_playable_video(
+    leaning_clip: tuple[Path, Path], tmp_path: Path
+) -> None:
+    clip, keys = leaning_clip
+    out = tmp_path / "out"
+    report = analyse_video(clip, "side", out, estimator=FakePoseEstimator.from_file(keys))
+    video = Path(report.outputs["annotated_video"])
+    info = probe_video(video)
+    assert (info.codec, info.width, info.height) == ("h264", 72, 128)
+    assert info.frame_count == LEANING.n_frames
+    pngs = {k["finding"]: Path(k["path"]) for k in report.outputs["key_frames"]}
+    assert set(pngs) == {f.id for f in report.findings}
+    for png in pngs.values():
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cli_json_and_save_feed_form_observed(
+    leaning_clip: tuple[Path, Path], runner: CliRunner, cli_env: dict[str, str]
+) -> None:
+    clip, keys = leaning_clip
+    result = runner.invoke(
+        cli, ["form", str(clip), "--json", "--save", "--replay-keypoints", str(keys)], env=cli_env
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["form_observed"] == ["lean_from_waist", "overstride"]
+    evidence = form_evidence(Settings(data_dir=Path(cli_env["BACKSTRIDE_DATA_DIR"])))
+    assert evidence.answers == {"form_observed": ["lean_from_waist", "overstride"]}
+    assert any("Leaning forward from the waist" in line for line in evidence.lines["form_observed"])
+
+
+def test_cli_text_output_explains_each_finding(
+    leaning_clip: tuple[Path, Path], runner: CliRunner, cli_env: dict[str, str]
+) -> None:
+    clip, keys = leaning_clip
+    result = runner.invoke(cli, ["form", str(clip), "--replay-keypoints", str(keys)], env=cli_env)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "Leaning forward from the waist" in text
+    assert "What it means for your back" in text
+    assert "not a diagnosis" in text
+
+
+def test_cli_exits_2_with_the_reason(
+    tmp_path: Path, runner: CliRunner, cli_env: dict[str, str]
+) -> None:
+    bad = tmp_path / "holiday.mp4"
+    bad.write_bytes(b"\x00" * 5000)
+    result = runner.invoke(cli, ["form", str(bad)], env=cli_env)
+    assert result.exit_code == 2
+    assert "not a video file" in result.output
+
+
+def test_cli_no_runner_exits_2(
+    tmp_path: Path, clip_writer: Callable[..., Path], runner: CliRunner, cli_env: dict[str, str]
+) -> None:
+    clip = clip_writer(tmp_path / "empty.mp4", frames=120)
+    keys = tmp_path / "none.npz"
+    save_keypoints(keys, np.full((120, 33, 4), np.nan))
+    result = runner.invoke(cli, ["form", str(clip), "--replay-keypoints", str(keys)], env=cli_env)
+    assert result.exit_code == 2
+    assert "no runner found" in result.output
+
+
+def test_saved_views_are_kept_side_by_side(tmp_path: Path, leaning_clip: tuple[Path, Path]) -> None:
+    clip, keys = leaning_clip
+    settings = Settings(data_dir=tmp_path / "d")
+    side = analyse_video(clip, "side", estimator=FakePoseEstimator.from_file(keys))
+    save_form_evidence(side, settings, source="a.mp4")
+    save_form_evidence(side, settings, source="b.mp4")
+    assert form_evidence(settings).answers["form_observed"] == ["lean_from_waist", "overstride"]
+    assert form_evidence(Settings(data_dir=tmp_path / "empty")).answers == {}
+
+
+def test_a_cut_in_the_clip_is_reported_and_skipped(
+    tmp_path: Path, clip_writer: Callable[..., Path]
+) -> None:
+    r = Runner(duration_s=12)
+    kp = r.keypoints()
+    rng = np.random.default_rng(3)
+    shots = [rng.integers(0, 255, (128, 72, 3), dtype=np.uint8) for _ in range(2)]
+    clip = clip_writer(
+        tmp_path / "edited.mp4",
+        frames=len(kp),
+        width=72,
+        height=128,
+        painter=lambda i: shots[int(i >= 240)],
+    )
+    report = analyse_video(clip, "side", estimator=FakePoseEstimator(list(kp)))
+    assert any("cut(s) (at 8.0 s)" in w for w in report.warnings), report.warnings
+    assert report.frames_analysed == 240
+
+
+def test_saved_form_check_prefills_the_self_check(
+    leaning_clip: tuple[Path, Path], runner: CliRunner, cli_env: dict[str, str]
+) -> None:
+    clip, keys = leaning_clip
+    saved = runner.invoke(
+        cli, ["form", str(clip), "--save", "--replay-keypoints", str(keys)], env=cli_env
+    )
+    assert saved.exit_code == 0, saved.output
+    baseline = Path(__file__).resolve().parent.parent / "data" / "answers" / "baseline.yaml"
+    result = runner.invoke(
+        cli, ["check", "--answers", str(baseline), "--json", "--no-save"], env=cli_env
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["filled_from_training"]["form_observed"] == ["lean_from_waist", "overstride"]
+    running_form = next(c for c in data["causes"] if c["id"] == "running_form")
+    assert "+ Video shows a lean from the waist" in running_form["evidence"][0]
+    assert any("from your training: side video" in line for line in running_form["evidence"])
+
+
+def test_split_estimation_keeps_frame_order(
+    tmp_path: Path, clip_writer: Callable[..., Path]
+) -> None:
+    """Two estimators on two halves (how the real model uses both cores) join in order."""
+    from backstride.services.form import estimate_clip
+
+    kp = Runner(duration_s=3).keypoints()
+    clip = clip_writer(tmp_path / "c.mp4", frames=len(kp), width=72, height=128)
+    halves = [FakePoseEstimator(list(kp[:45])), FakePoseEstimator(list(kp[45:]))]
+    got, cuts, warnings = estimate_clip(clip, probe_video(clip), halves, long_side=None)
+    np.testing.assert_allclose(got, kp)
+    assert (cuts, warnings) == ([], [])
+
+
+def test_saved_form_check_reaches_the_plan_cues(
+    leaning_clip: tuple[Path, Path], runner: CliRunner, cli_env: dict[str, str]
+) -> None:
+    clip, keys = leaning_clip
+    baseline = Path(__file__).resolve().parent.parent / "data" / "answers" / "baseline.yaml"
+    steps = [
+        ["form", str(clip), "--save", "--replay-keypoints", str(keys)],
+        ["check", "--answers", str(baseline), "--json"],
+        ["plan", "--json"],
+    ]
+    for args in steps:
+        result = runner.invoke(cli, args, env=cli_env)
+        assert result.exit_code == 0, (args, result.output)
+    text = result.output
+    assert "lean from the ankles, not the waist" in text
+    assert "let your feet land under your hips" in text
