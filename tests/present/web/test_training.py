@@ -26,6 +26,17 @@ def _wait(client: TestClient, job_url: str, timeout_s: float = 60) -> dict[str, 
     raise AssertionError(f"import still running after {timeout_s} s")
 
 
+def _settled_page(client: TestClient, url: str, timeout_s: float = 60) -> str:
+    """The page once the refresh after an import is over (until then it says "Updating")."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        page = client.get(url).text
+        if "Updating after your import" not in page:
+            return page
+        time.sleep(0.05)
+    raise AssertionError(f"{url} still updating after {timeout_s} s")
+
+
 def _upload(
     client: TestClient, files: list[Path], names: list[str] | None = None
 ) -> dict[str, Any]:
@@ -58,7 +69,7 @@ def test_upload_imports_in_the_background_and_reports_each_file(client: TestClie
         assert activities.count(conn) == report["activities_total"] >= 1
     folder = Path(client.app.state.web.settings.data_dir) / "uploads"  # type: ignore[attr-defined]
     assert not any(folder.iterdir())  # the private copies are gone; originals are kept
-    page = client.get("/training").text
+    page = _settled_page(client, "/training")
     assert f"{report['activities_total']} activities stored" in page
     assert 'aria-label="Distance per week in km"' in page
     assert "against the 30-day longest run</title>" in page  # the guard chart, not its empty note
