@@ -29,6 +29,18 @@ class TriageReason:
     evidence: str
     sources: list[str]
 
+    def to_json(self) -> dict[str, Any]:
+        """The reason as the check's JSON contract shows it (CLI, web, saved checks)."""
+        return {
+            "rule": self.rule,
+            "level": self.level.value,
+            "text": self.text,
+            "advice": self.advice,
+            "running": self.running,
+            "evidence": self.evidence,
+            "sources": self.sources,
+        }
+
 
 @dataclass(frozen=True)
 class CauseScore:
@@ -61,18 +73,7 @@ class Assessment:
             "triage": {
                 "level": self.level.value,
                 "message": self.message,
-                "reasons": [
-                    {
-                        "rule": r.rule,
-                        "level": r.level.value,
-                        "text": r.text,
-                        "advice": r.advice,
-                        "running": r.running,
-                        "evidence": r.evidence,
-                        "sources": r.sources,
-                    }
-                    for r in self.reasons
-                ],
+                "reasons": [r.to_json() for r in self.reasons],
             },
             "causes": [
                 {

@@ -40,18 +40,7 @@ def emergency_result(kb: KnowledgeBase, answers: dict[str, Any]) -> dict[str, An
         "triage": {
             "level": "emergency",
             "message": kb.meta.level_messages["emergency"],
-            "reasons": [
-                {
-                    "rule": r.rule,
-                    "level": r.level.value,
-                    "text": r.text,
-                    "advice": r.advice,
-                    "running": r.running,
-                    "evidence": r.evidence,
-                    "sources": r.sources,
-                }
-                for r in reasons
-            ],
+            "reasons": [r.to_json() for r in reasons],
         },
         "causes": [],
         "plan": None,
