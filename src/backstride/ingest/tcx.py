@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 
 from backstride.errors import CorruptFile, NotAnActivity
+from backstride.ingest import _xml_fast
 from backstride.ingest._samples import summarise
-from backstride.ingest._xml import iter_elements, localname
+from backstride.ingest._xml import iter_elements, localname, prepare
 from backstride.models import Activity, sport_family
 
 #: TCX Sport attribute to the FIT sport vocabulary the other readers use.
@@ -36,6 +37,24 @@ _TAGS = (
     "Course",
 )
 _COLUMNS = ("time", "lat", "lon", "ele", "dist", "hr", "cad")
+#: Trackpoint children read by the fast path, in the order of its capture groups; an
+#: HeartRateBpm's <Value> is the only <Value> a Trackpoint has.
+_FAST_FIELDS = (
+    "Time",
+    "LatitudeDegrees",
+    "LongitudeDegrees",
+    "AltitudeMeters",
+    "DistanceMeters",
+    "Value",
+    "Cadence",
+    "RunCadence",
+)
+_FAST_POINT = _xml_fast.point_pattern(
+    b"Trackpoint", rb"\s*>", tuple((name.encode(),) for name in _FAST_FIELDS)
+)
+#: Point data the streaming reader would pick up if it were left outside the tracks.
+_POINT_MARKERS = (b"Trackpoint", b"Time>", b"Degrees>", b"AltitudeMeters>", b"<Course")
+_EMPTY_TRACK = b"<Track/>"
 
 
 def _number(text: str | None) -> float:
@@ -85,6 +104,12 @@ class _Session:
         columns["cad"].append(_number(cadence))
         self.segment.append(self.tracks)
         return True
+
+    def extend(self, track: dict[str, list[float]]) -> None:
+        """Add a whole track read by the fast path, as `point` would one by one."""
+        for name in _COLUMNS:
+            self.columns[name] += track[name]
+        self.segment += [self.tracks] * len(track["time"])
 
 
 class _Reader:
@@ -151,8 +176,15 @@ def read_tcx(data: bytes, *, source_file: str, content_hash: str) -> list[Activi
     """
     reader = _Reader(source_file, content_hash)
     free = frozenset((_POINT, "Lap", "Activity", "Course"))
-    for name, element in iter_elements(data, source_file=source_file, tags=_TAGS, free=free):
-        if name in _LEAVES:
+    tags: tuple[str, ...] = _TAGS
+    fast = _fast_tracks(prepare(data, source_file=source_file))
+    if fast is not None:
+        data, tracks = fast
+        tags = (*_TAGS, "Track")
+    for name, element in iter_elements(data, source_file=source_file, tags=tags, free=free):
+        if name == "Track":
+            reader.session.extend(tracks.pop(0))
+        elif name in _LEAVES:
             reader.current[name] = element.text
         elif name == _POINT:
             if not reader.session.point(reader.current):
@@ -167,6 +199,72 @@ def read_tcx(data: bytes, *, source_file: str, content_hash: str) -> list[Activi
     if reader.courses or reader.timeless:
         raise NotAnActivity(f"{source_file}: course (planned route), not a recorded activity")
     raise CorruptFile(f"{source_file}: TCX without any activity data")
+
+
+def _fast_tracks(body: bytes) -> tuple[bytes, list[dict[str, list[float]]]] | None:
+    """The Trackpoints of a plainly written TCX file read in bulk, or None.
+
+    Returns the document with every <Track> emptied (its laps, totals and device
+    still to be read by the streaming reader, which stays the reference for them)
+    and each track's point columns in document order. None, so that the streaming
+    reader reads everything, when any point is not plainly written, lacks its one
+    valid UTC time, or point data lies outside the tracks.
+    """
+    region = _xml_fast.plain_region(body, b"Trackpoint", b"TrainingCenterDatabase")
+    if region is None:
+        return None
+    start, end, count = region
+    if body.count(b"Time>", start, end) != 2 * count or body.count(b":Track"):
+        return None
+    if body.count(b"<Track") != body.count(b"<Track>") + count or _EMPTY_TRACK in body:
+        return None  # a Track with attributes, self-closing or prefixed
+    pieces: list[bytes] = []
+    tracks: list[dict[str, list[float]]] = []
+    pos = read = 0
+    while (opening := body.find(b"<Track>", pos)) != -1:
+        closing = body.find(b"</Track>", opening)
+        if closing == -1:
+            return None
+        rows = _FAST_POINT.findall(body, opening, closing)
+        if len(rows) != body.count(b"<Trackpoint>", opening, closing):
+            return None
+        track = _track_columns(rows)
+        if track is None:
+            return None
+        tracks.append(track)
+        read += len(rows)
+        pieces += (body[pos:opening], _EMPTY_TRACK)
+        pos = closing + len(b"</Track>")
+    pieces.append(body[pos:])
+    skeleton = b"".join(pieces)
+    if read != count or any(marker in skeleton for marker in _POINT_MARKERS):
+        return None
+    return skeleton, tracks
+
+
+def _track_columns(rows: list[tuple[bytes, ...]]) -> dict[str, list[float]] | None:
+    if not rows:
+        return {name: [] for name in _COLUMNS}
+    time, lat, lon, ele, dist, hr, cad, run_cad = (list(c) for c in zip(*rows, strict=True))
+    seconds = _xml_fast.utc_seconds(time, "us")
+    if seconds is None:
+        return None
+    # RunCadence where the point has one, as the streaming reader chooses.
+    cadence = [r or c for r, c in zip(run_cad, cad, strict=True)] if any(run_cad) else cad
+    out = {"time": seconds.tolist()}
+    for name, values in (
+        ("lat", lat),
+        ("lon", lon),
+        ("ele", ele),
+        ("dist", dist),
+        ("hr", hr),
+        ("cad", cadence),
+    ):
+        numbers = _xml_fast.floats(values)
+        if numbers is None:
+            return None
+        out[name] = numbers.tolist()
+    return out
 
 
 def _activity(
