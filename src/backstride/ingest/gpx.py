@@ -115,17 +115,23 @@ def _valid_time(text: str | None) -> str | None:
     return text
 
 
-def read_gpx(data: bytes, *, source_file: str, content_hash: str) -> list[Activity]:
+def read_gpx(
+    data: bytes, *, source_file: str, content_hash: str, fast: bool = True
+) -> list[Activity]:
     """Read the recorded track of a GPX file as one Activity.
+
+    Plainly written tracks are read in bulk (`_read_fast`); everything else, and
+    everything with ``fast=False``, by the streaming reader, the reference.
 
     Raises:
         NotAnActivity: a route, waypoints only, or a track without timestamps.
         CorruptFile: malformed or truncated XML.
         UnsafeInput: entity declarations or external references.
     """
-    fast = _read_fast(prepare(data, source_file=source_file))
-    if fast is not None:
-        columns, labels = fast
+    body = prepare(data, source_file=source_file)
+    quick = _read_fast(body) if fast else None
+    if quick is not None:
+        columns, labels = quick
         return [_activity(columns, labels, source_file, content_hash)]
     context = open_events(data, source_file=source_file, tags=_TAGS)
     try:

@@ -166,8 +166,13 @@ def _owner(element: Any) -> str:
     return localname(parent.tag) if parent is not None else ""
 
 
-def read_tcx(data: bytes, *, source_file: str, content_hash: str) -> list[Activity]:
+def read_tcx(
+    data: bytes, *, source_file: str, content_hash: str, fast: bool = True
+) -> list[Activity]:
     """Read every <Activity> of a TCX file; a multisport file gives one per sport.
+
+    The Trackpoints of plainly written tracks are read in bulk (`_fast_tracks`);
+    everything else, and everything with ``fast=False``, by the streaming reader.
 
     Raises:
         NotAnActivity: a course (planned route) rather than a recorded activity.
@@ -177,9 +182,10 @@ def read_tcx(data: bytes, *, source_file: str, content_hash: str) -> list[Activi
     reader = _Reader(source_file, content_hash)
     free = frozenset((_POINT, "Lap", "Activity", "Course"))
     tags: tuple[str, ...] = _TAGS
-    fast = _fast_tracks(prepare(data, source_file=source_file))
-    if fast is not None:
-        data, tracks = fast
+    tracks: list[dict[str, list[float]]] = []
+    quick = _fast_tracks(prepare(data, source_file=source_file)) if fast else None
+    if quick is not None:
+        data, tracks = quick
         tags = (*_TAGS, "Track")
     for name, element in iter_elements(data, source_file=source_file, tags=tags, free=free):
         if name == "Track":
