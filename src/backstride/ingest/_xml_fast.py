@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 #: An ISO-8601 UTC time as devices write it; anything else takes the careful path.
-_ISO_Z = rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z"
+_ISO_Z = rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?Z"
 _ISO_Z_LIST = re.compile(rb"(?:" + _ISO_Z + rb"\n)*" + _ISO_Z)
 
 
@@ -64,7 +64,7 @@ def plain_region(data: bytes, tag: bytes, root: bytes) -> tuple[int, int, int] |
     does not end with `</root>`: a cut-short file goes to the streaming reader, which
     names the line where it breaks.
     """
-    if not data.rstrip().endswith(b"</" + root + b">"):
+    if not data[-4096:].rstrip().endswith(b"</" + root + b">"):
         return None
     opening, closing = b"<" + tag, b"</" + tag + b">"
     count = data.count(opening)
@@ -89,13 +89,18 @@ def floats(values: list[bytes]) -> npt.NDArray[np.float64] | None:
         return None
 
 
-def utc_seconds(values: list[bytes], unit: str) -> npt.NDArray[np.float64] | None:
+def utc_seconds(
+    values: list[bytes], unit: str, *, utc_offset: bool = False
+) -> npt.NDArray[np.float64] | None:
     """Seconds since 1970 of `...Z` times at `unit` ("ms", "us") resolution.
 
-    None unless every value is a plain ISO-8601 UTC time, so that zones, odd spacing
-    and invalid dates keep the streaming readers' per-value handling.
+    None unless every value is a plain ISO-8601 UTC time (`+00:00` accepted for
+    `Z` with `utc_offset`), so that other zones, odd spacing and invalid dates keep
+    the streaming readers' per-value handling.
     """
     joined = b"\n".join(values)
+    if utc_offset:
+        joined = joined.replace(b"+00:00", b"Z")
     if not _ISO_Z_LIST.fullmatch(joined):
         return None
     text = joined.decode("ascii").replace("Z", "").split("\n")

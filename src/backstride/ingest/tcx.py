@@ -7,6 +7,7 @@ heart rate and cadence still count.
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -52,8 +53,9 @@ _FAST_FIELDS = (
 _FAST_POINT = _xml_fast.point_pattern(
     b"Trackpoint", rb"\s*>", tuple((name.encode(),) for name in _FAST_FIELDS)
 )
-#: Point data the streaming reader would pick up if it were left outside the tracks.
-_POINT_MARKERS = (b"Trackpoint", b"Time>", b"Degrees>", b"AltitudeMeters>", b"<Course")
+#: Point data the streaming reader would carry into the next point from outside one.
+_POINT_MARKERS = (b"Trackpoint", b"Time>", b"Degrees>", b"AltitudeMeters>")
+_TRACK = re.compile(rb"<Track\s*(/?)>")
 _EMPTY_TRACK = b"<Track/>"
 
 
@@ -213,8 +215,9 @@ def _fast_tracks(body: bytes) -> tuple[bytes, list[dict[str, list[float]]]] | No
     Returns the document with every <Track> emptied (its laps, totals and device
     still to be read by the streaming reader, which stays the reference for them)
     and each track's point columns in document order. None, so that the streaming
-    reader reads everything, when any point is not plainly written, lacks its one
-    valid UTC time, or point data lies outside the tracks.
+    reader reads everything, when any point is not plainly written or lacks its one
+    valid UTC time, or when point data lies before or between the tracks, where the
+    streaming reader would carry it into the next point.
     """
     region = _xml_fast.plain_region(body, b"Trackpoint", b"TrainingCenterDatabase")
     if region is None:
@@ -222,37 +225,40 @@ def _fast_tracks(body: bytes) -> tuple[bytes, list[dict[str, list[float]]]] | No
     start, end, count = region
     if body.count(b"Time>", start, end) != 2 * count or body.count(b":Track"):
         return None
-    if body.count(b"<Track") != body.count(b"<Track>") + count or _EMPTY_TRACK in body:
-        return None  # a Track with attributes, self-closing or prefixed
     pieces: list[bytes] = []
     tracks: list[dict[str, list[float]]] = []
     pos = read = 0
-    while (opening := body.find(b"<Track>", pos)) != -1:
-        closing = body.find(b"</Track>", opening)
+    for match in _TRACK.finditer(body):
+        if match.start() < pos:
+            return None  # a Track start inside a track
+        if match.group(1):  # an empty <Track/>: no points, but the event still comes
+            tracks.append(_track_columns([]) or {})
+            continue
+        closing = body.find(b"</Track>", match.end())
         if closing == -1:
             return None
-        rows = _FAST_POINT.findall(body, opening, closing)
-        if len(rows) != body.count(b"<Trackpoint>", opening, closing):
-            return None
+        rows = _FAST_POINT.findall(body, match.end(), closing)
         track = _track_columns(rows)
-        if track is None:
+        if len(rows) != body.count(b"<Trackpoint>", match.end(), closing) or track is None:
             return None
         tracks.append(track)
         read += len(rows)
-        pieces += (body[pos:opening], _EMPTY_TRACK)
+        pieces += (body[pos : match.start()], _EMPTY_TRACK)
         pos = closing + len(b"</Track>")
-    pieces.append(body[pos:])
-    skeleton = b"".join(pieces)
-    if read != count or any(marker in skeleton for marker in _POINT_MARKERS):
+    if read != count:
         return None
-    return skeleton, tracks
+    before_last = b"".join(pieces)
+    if any(marker in before_last for marker in _POINT_MARKERS):
+        return None
+    pieces.append(body[pos:])
+    return b"".join(pieces), tracks
 
 
 def _track_columns(rows: list[tuple[bytes, ...]]) -> dict[str, list[float]] | None:
     if not rows:
         return {name: [] for name in _COLUMNS}
     time, lat, lon, ele, dist, hr, cad, run_cad = (list(c) for c in zip(*rows, strict=True))
-    seconds = _xml_fast.utc_seconds(time, "us")
+    seconds = _xml_fast.utc_seconds(time, "us", utc_offset=True)
     if seconds is None:
         return None
     # RunCadence where the point has one, as the streaming reader chooses.
