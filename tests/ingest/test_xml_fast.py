@@ -228,11 +228,23 @@ TCX_CASES: dict[str, tuple[bytes, bool]] = {
         True,
     ),
     "comment in a point": (_tcx([[_tp(0, "<!-- x -->"), *(_tp(i) for i in range(1, 5))]]), False),
-    "time outside points": (
-        _tcx([[_tp(0), *(_tp(i) for i in range(1, 5))]]).replace(
-            b"<Creator>", b"<Time>2024-05-01T05:00:00Z</Time><Creator>"
+    "time between laps": (
+        _tcx([[_tp(i) for i in range(4)], [_tp(i) for i in range(4, 9)]]).replace(
+            b'<Lap StartTime="2024-05-01T06:05',
+            b'<Time>2024-05-01T05:00:00Z</Time><Lap StartTime="2024-05-01T06:05',
         ),
         False,
+    ),
+    "build time after the activity": (
+        _tcx([[_tp(i) for i in range(5)]]).replace(
+            b"</TrainingCenterDatabase>",
+            b"<Author><Build><Time>Oct 28 2010, 10:21:55</Time></Build></Author></TrainingCenterDatabase>",
+        ),
+        True,
+    ),
+    "empty track": (
+        _tcx([[_tp(i) for i in range(5)], []]).replace(b"<Track></Track>", b"<Track />"),
+        True,
     ),
     "point without time": (
         _tcx(
