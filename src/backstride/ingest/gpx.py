@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -65,6 +66,8 @@ _FAST_POINTS = (
     ),
 )
 _SEGMENT_END = b"</trkseg>"
+_POINT_END = b"</trkpt>"
+_CHUNK_BYTES = 1 << 20
 _TRACK_START = re.compile(rb"<trk[\s>]")
 
 
@@ -178,42 +181,59 @@ def _read_fast(body: bytes) -> tuple[Columns, dict[str, str | None]] | None:
     labels = _head_labels(body[:start])
     if (None in labels.values()) and len(_TRACK_START.findall(body)) > 1:
         return None  # a later track might name the activity
-    for pattern in _FAST_POINTS:
-        rows, segment = _segments(pattern, body, start, end)
-        if len(rows) == count:
-            break
-    else:
+    pattern = next((p for p in _FAST_POINTS if p.match(body, start, end)), None)
+    if pattern is None:
         return None
+    chunks: list[Columns] = []
+    read = 0
+    for low, high, segment in _spans(body, start, end):
+        rows = pattern.findall(body, low, high)
+        if rows:
+            chunk = _fast_columns(rows, segment, lon_first=pattern is _FAST_POINTS[1])
+            if chunk is None:
+                return None
+            chunks.append(chunk)
+            read += len(rows)
+    if read != count:
+        return None  # some point is not plainly written, or lat/lon orders are mixed
+    columns = {name: np.concatenate([c[name] for c in chunks]) for name in chunks[0]}
+    if columns["time"][0] == columns["time"][-1]:
+        return None
+    return columns, labels
+
+
+def _fast_columns(
+    rows: list[tuple[bytes, ...]], segment: int, *, lon_first: bool
+) -> Columns | None:
     lat, lon, time, ele, hr, cad = (list(c) for c in zip(*rows, strict=True))
-    if pattern is _FAST_POINTS[1]:
+    if lon_first:
         lat, lon = lon, lat
     time_s = _xml_fast.utc_seconds(time, "ms")
-    if time_s is None or time_s[0] == time_s[-1]:
+    if time_s is None:
         return None
-    columns: Columns = {"time": time_s, "seg": np.asarray(segment, dtype=np.int64)}
+    columns: Columns = {"time": time_s, "seg": np.full(len(rows), segment, dtype=np.int64)}
     for name, values in (("lat", lat), ("lon", lon), ("ele", ele), ("hr", hr), ("cad", cad)):
         numbers = _xml_fast.floats(values)
         if numbers is None:
             return None
         columns[name] = numbers
-    return columns, labels
+    return columns
 
 
-def _segments(
-    pattern: re.Pattern[bytes], body: bytes, start: int, end: int
-) -> tuple[list[tuple[bytes, ...]], list[int]]:
-    """Every point's captures, and the segment each lies in (counted by segment ends)."""
-    rows: list[tuple[bytes, ...]] = []
-    segment: list[int] = []
+def _spans(body: bytes, start: int, end: int) -> Iterator[tuple[int, int, int]]:
+    """(start, end, segment index) of runs of whole points, at most ~_CHUNK_BYTES each,
+    so that the matched text of a long track is never held all at once."""
     index = 0
     while start < end:
         stop = body.find(_SEGMENT_END, start, end)
         stop = end if stop == -1 else stop
-        found = pattern.findall(body, start, stop)
-        rows += found
-        segment += [index] * len(found)
+        low = start
+        while low < stop:
+            cut = body.find(_POINT_END, min(low + _CHUNK_BYTES, stop), stop)
+            high = stop if cut == -1 else cut + len(_POINT_END)
+            yield low, high, index
+            low = high
         start, index = stop + len(_SEGMENT_END), index + 1
-    return rows, segment
 
 
 def _head_labels(head: bytes) -> dict[str, str | None]:
