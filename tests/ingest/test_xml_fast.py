@@ -6,6 +6,7 @@ below, the fast path must give exactly their result or decline.
 
 from __future__ import annotations
 
+import tracemalloc
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -274,3 +275,34 @@ def test_tcx_fast_path_keeps_laps_heart_rate_and_run_cadence() -> None:
     assert run.avg_hr_bpm == pytest.approx(144)
     (cadenced,) = read_tcx(TCX_CASES["run cadence"][0], source_file="f", content_hash="h")
     assert cadenced.avg_cadence_spm == 170
+
+
+def _peak_bytes(reader: Any, data: bytes, *, fast: bool) -> int:
+    tracemalloc.start()
+    try:
+        reader(data, source_file="f", content_hash="h", fast=fast)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_fast_paths_hold_no_more_memory_than_the_streaming_readers_on_long_tracks() -> None:
+    # Several of the fast paths' ~1 MB runs of points; times one second apart.
+    def clock(i: int) -> str:
+        return f"2024-05-01T{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z"
+
+    hr = _HR.format(150)
+    long_gpx = _gpx(
+        [
+            f'<trkpt lat="46.{i:06d}" lon="7.0"><ele>{500 + i % 40}</ele>'
+            f"<time>{clock(i)}</time>{hr}</trkpt>"
+            for i in range(15_000)
+        ]
+    )
+    assert _peak_bytes(read_gpx, long_gpx, fast=True) < _peak_bytes(read_gpx, long_gpx, fast=False)
+    first = "<Time>2024-05-01T06:00:00Z</Time>"
+    long_tcx = _tcx(
+        [[_tp(0, _RUN_CADENCE).replace(first, f"<Time>{clock(i)}</Time>") for i in range(8_000)]]
+    )
+    fast_peak = _peak_bytes(read_tcx, long_tcx, fast=True)
+    assert fast_peak < 1.2 * _peak_bytes(read_tcx, long_tcx, fast=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -57,6 +58,8 @@ _FAST_POINT = _xml_fast.point_pattern(
 _POINT_MARKERS = (b"Trackpoint", b"Time>", b"Degrees>", b"AltitudeMeters>")
 _TRACK = re.compile(rb"<Track\s*(/?)>")
 _EMPTY_TRACK = b"<Track/>"
+_POINT_END = b"</Trackpoint>"
+_CHUNK_BYTES = 1 << 20
 
 
 def _number(text: str | None) -> float:
@@ -237,12 +240,20 @@ def _fast_tracks(body: bytes) -> tuple[bytes, list[dict[str, list[float]]]] | No
         closing = body.find(b"</Track>", match.end())
         if closing == -1:
             return None
-        rows = _FAST_POINT.findall(body, match.end(), closing)
-        track = _track_columns(rows)
-        if len(rows) != body.count(b"<Trackpoint>", match.end(), closing) or track is None:
+        track = _track_columns([])
+        found = 0
+        for low, high in _runs(body, match.end(), closing):
+            rows = _FAST_POINT.findall(body, low, high)
+            part = _track_columns(rows)
+            if part is None or track is None:
+                return None
+            for name in _COLUMNS:
+                track[name] += part[name]
+            found += len(rows)
+        if track is None or found != body.count(b"<Trackpoint>", match.end(), closing):
             return None
         tracks.append(track)
-        read += len(rows)
+        read += found
         pieces += (body[pos : match.start()], _EMPTY_TRACK)
         pos = closing + len(b"</Track>")
     if read != count:
@@ -252,6 +263,16 @@ def _fast_tracks(body: bytes) -> tuple[bytes, list[dict[str, list[float]]]] | No
         return None
     pieces.append(body[pos:])
     return b"".join(pieces), tracks
+
+
+def _runs(body: bytes, start: int, stop: int) -> Iterator[tuple[int, int]]:
+    """Runs of whole Trackpoints of ~_CHUNK_BYTES, so that the matched text of a long
+    track is converted as it is read instead of being held all at once."""
+    while start < stop:
+        cut = body.find(_POINT_END, min(start + _CHUNK_BYTES, stop), stop)
+        end = stop if cut == -1 else cut + len(_POINT_END)
+        yield start, end
+        start = end
 
 
 def _track_columns(rows: list[tuple[bytes, ...]]) -> dict[str, list[float]] | None:
