@@ -6,6 +6,7 @@ below, the fast path must give exactly their result or decline.
 
 from __future__ import annotations
 
+import time
 import tracemalloc
 from dataclasses import asdict
 from pathlib import Path
@@ -306,3 +307,33 @@ def test_fast_paths_hold_no_more_memory_than_the_streaming_readers_on_long_track
     )
     fast_peak = _peak_bytes(read_tcx, long_tcx, fast=True)
     assert fast_peak < 1.2 * _peak_bytes(read_tcx, long_tcx, fast=False)
+
+
+def _hostile(reader: Any, data: bytes) -> float:
+    started = time.perf_counter()
+    with pytest.raises(IngestError):
+        reader(data, source_file="f", content_hash="h")
+    return time.perf_counter() - started
+
+
+def test_unclosed_points_before_a_comment_cost_linear_time_not_quadratic() -> None:
+    # 20,000 points whose ends all come after a comment: a pattern that may step over
+    # the next point's start rescans the rest of the file from every point (minutes).
+    n = 20_000
+    gpx_data = (
+        b"<gpx><trk><trkseg>"
+        + b'<trkpt lat="1" lon="2"><time>2024-01-01T00:00:00Z</time></trkpt>'
+        + b'<trkpt lat="1" lon="2"><time>2024-01-01T00:00:01Z</time>' * n
+        + b"<!-- x -->"
+        + b"</trkpt>" * n
+        + b"</trkseg></trk></gpx>"
+    )
+    assert _hostile(read_gpx, gpx_data) < 5.0
+    tcx_data = (
+        b'<TrainingCenterDatabase><Activities><Activity Sport="Running"><Lap><Track>'
+        + b"<Trackpoint><Time>2024-01-01T00:00:00Z</Time>" * n
+        + b"<!-- x -->"
+        + b"</Trackpoint>" * n
+        + b"</Track></Lap></Activity></Activities></TrainingCenterDatabase>"
+    )
+    assert _hostile(read_tcx, tcx_data) < 5.0

@@ -36,8 +36,11 @@ def point_pattern(tag: bytes, head: bytes, fields: Sequence[Sequence[bytes]]) ->
     group; where a point holds several, the last one wins, as in the streaming readers.
     Elements of other names are stepped over whatever their depth; a comment, CDATA
     section or processing instruction inside a point makes the point not match (so
-    the caller's count check declines the file). The repetition is possessive, so a
-    point that does not fit fails in linear time instead of backtracking.
+    the caller's count check declines the file). The repetition is possessive and
+    never steps over another point's start or end tag, so an attempt scans at most
+    to the next point: hostile input (thousands of unclosed points before a comment)
+    costs linear time, not quadratic. `head` must keep its attribute values from
+    crossing a `<` for the same reason.
     """
     alternatives = b"|".join(
         b"(?:" + b"|".join(re.escape(n) for n in names) + rb")(?:\s[^>/]*)?>([^<]*)"
@@ -50,9 +53,9 @@ def point_pattern(tag: bytes, head: bytes, fields: Sequence[Sequence[bytes]]) ->
         + head
         + rb"(?:<(?:[\w.-]+:)?(?:"
         + alternatives
-        + rb")</|[^<]+|<(?![!?]|/"
+        + rb")</|[^<]+|<(?![!?]|/?"
         + tag
-        + rb">))*+"
+        + rb"[\s/>]))*+"
         + close
     )
 

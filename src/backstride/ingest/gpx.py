@@ -59,10 +59,10 @@ _POINT_FIELDS = ((b"time",), (b"ele",), (b"hr", b"heartrate"), (b"cad", b"cadenc
 #: A track point as devices write it, lat before lon or lon before lat.
 _FAST_POINTS = (
     _xml_fast.point_pattern(
-        b"trkpt", rb'\s+lat\s*=\s*"([^"]*)"\s+lon\s*=\s*"([^"]*)"\s*>', _POINT_FIELDS
+        b"trkpt", rb'\s+lat\s*=\s*"([^"<]*)"\s+lon\s*=\s*"([^"<]*)"\s*>', _POINT_FIELDS
     ),
     _xml_fast.point_pattern(
-        b"trkpt", rb'\s+lon\s*=\s*"([^"]*)"\s+lat\s*=\s*"([^"]*)"\s*>', _POINT_FIELDS
+        b"trkpt", rb'\s+lon\s*=\s*"([^"<]*)"\s+lat\s*=\s*"([^"<]*)"\s*>', _POINT_FIELDS
     ),
 )
 _SEGMENT_END = b"</trkseg>"
