@@ -8,11 +8,11 @@ run by `re` in C over the whole track, reads them at several times that speed.
 This is a fast path, never the only path: a reader calls it only on bytes that
 `_xml.prepare` accepted (no DTD, so no entity can be declared, let alone expanded or
 fetched; a regular expression expands nothing anyway), and it declines (returns None)
-on anything outside the plain shape it understands: comments, CDATA, processing
-instructions or character references among the points, namespace-prefixed point
-elements, self-closing points, points the pattern cannot account for one by one, a
-document that does not end with its root's end tag. The caller then reads the file
-with the streaming reader, which stays the reference for every value.
+on anything outside the plain shape it understands: a comment, CDATA section or
+processing instruction inside a point, a character reference in a value,
+namespace-prefixed or self-closing points, any point the pattern cannot account for
+one by one, a document that does not end with its root's end tag. The caller then
+reads the file with the streaming reader, which stays the reference for every value.
 """
 
 from __future__ import annotations
