@@ -164,6 +164,10 @@ GPX_CASES: dict[str, tuple[bytes, bool]] = {
         ),
         False,
     ),
+    "type after the points": (
+        _gpx(_plain(), head="<trk>").replace(b"</trkseg>", b"</trkseg><type>9</type>"),
+        False,
+    ),
     "truncated": (_gpx(_plain())[:-40], False),
 }
 

@@ -179,8 +179,10 @@ def _read_fast(body: bytes) -> tuple[Columns, dict[str, str | None]] | None:
     if body.count(b"time>", start, end) != 2 * count or body.find(b"<rtept", start, end) != -1:
         return None  # a point without its one time, or times/route points between points
     labels = _head_labels(body[:start])
-    if (None in labels.values()) and len(_TRACK_START.findall(body)) > 1:
-        return None  # a later track might name the activity
+    if None in labels.values() and (
+        len(_TRACK_START.findall(body)) > 1 or b"<type" in body[end:] or b"<name" in body[end:]
+    ):
+        return None  # a later track, or a misplaced label after the points, might name it
     pattern = next((p for p in _FAST_POINTS if p.match(body, start, end)), None)
     if pattern is None:
         return None
