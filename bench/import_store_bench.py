@@ -14,6 +14,7 @@ to the bare parser run single-threaded over the same files in the same run.
 from __future__ import annotations
 
 import gzip
+import logging
 import multiprocessing
 import re
 import resource
@@ -185,6 +186,8 @@ def fit_history_import(tmp: Path, n_files: int) -> None:
     from import_bench import _sample, time_fitdecode
     from import_bench import build_history as build_fit_history
 
+    # Per-file notes (e.g. early FR70 clocks) repeat for every copy; keep the figures readable.
+    logging.getLogger("backstride.ingest._fit_summary").setLevel(logging.ERROR)
     paths = build_fit_history(tmp / "fit-history", n_files)
     mb = sum(p.stat().st_size for p in paths) / 1e6
     run = full_import(tmp / "fit.db", tmp / "fit-history", tmp / "fit-data")
