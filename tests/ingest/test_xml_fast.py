@@ -118,6 +118,14 @@ GPX_CASES: dict[str, tuple[bytes, bool]] = {
         True,
     ),
     "two segments": (_gpx(_plain(3) + ["</trkseg><trkseg>"] + _plain(6)[3:]), True),
+    "slash in a field's attribute": (
+        _gpx([p.replace("<ele>", '<ele src="dem/srtm">') for p in _plain()]),
+        True,
+    ),
+    "self-closing field": (
+        _gpx([p.replace("<ele>500</ele>", "<ele />") for p in _plain()]),
+        True,
+    ),
     "empty ele": (_gpx([p.replace("<ele>500</ele>", "<ele></ele>") for p in _plain()]), True),
     "comment hiding a time": (
         _gpx(

@@ -43,7 +43,8 @@ def point_pattern(tag: bytes, head: bytes, fields: Sequence[Sequence[bytes]]) ->
     crossing a `<` for the same reason.
     """
     alternatives = b"|".join(
-        b"(?:" + b"|".join(re.escape(n) for n in names) + rb")(?:\s[^>/]*)?>([^<]*)"
+        # Any attributes (a '/' inside a value too), but not a self-closing element.
+        b"(?:" + b"|".join(re.escape(n) for n in names) + rb")(?:\s[^<>]*)?(?<!/)>([^<]*)"
         for names in fields
     )
     close = b"</" + tag + b">"
