@@ -126,6 +126,14 @@ GPX_CASES: dict[str, tuple[bytes, bool]] = {
         _gpx([p.replace("<ele>500</ele>", "<ele />") for p in _plain()]),
         True,
     ),
+    "heart rate dropping out (layouts differ)": (
+        _gpx(_plain(3, ext=_HR.format(150)) + _plain(6)[3:]),
+        True,
+    ),
+    "attribute on a later point's field": (
+        _gpx(_plain(3) + [p.replace("<ele>", '<ele src="dem">') for p in _plain(6)[3:]]),
+        True,
+    ),
     "empty ele": (_gpx([p.replace("<ele>500</ele>", "<ele></ele>") for p in _plain()]), True),
     "comment hiding a time": (
         _gpx(

@@ -114,3 +114,88 @@ def utc_seconds(
         return None
     per_second = {"ms": 1_000, "us": 1_000_000}[unit]
     return np.asarray(stamps.astype(np.int64) / float(per_second), dtype=np.float64)
+
+
+_PIECE = re.compile(rb"<(/?)([\w.:-]+)([^<>]*?)(/?)>([^<]*)")
+_ATTRS = rb"(?:\s[^<>]*)?"
+
+
+def layout_pattern(
+    data: bytes, start: int, tag: bytes, head: re.Pattern[bytes], fields: Sequence[Sequence[bytes]]
+) -> tuple[re.Pattern[bytes], list[int]] | None:
+    """A pattern for points laid out exactly like the one at `start`, and its groups.
+
+    Devices write every point of a file the same way, so a pattern naming each child
+    in order (no alternatives to try at every tag) matches several times faster than
+    `point_pattern`. Returns the pattern and, for the head's captures then each entry
+    of `fields`, the index of its group in a match (-1: not in this layout); None
+    where the first point is not a plain sequence of elements, or holds a field twice
+    or with children. Points laid out otherwise simply do not match, and the caller,
+    counting them, falls back to `point_pattern` for their run.
+    """
+    opened = head.match(data, start)
+    close = data.find(b"</" + tag + b">", start)
+    if opened is None or close == -1:
+        return None
+    field_of = {name: i for i, names in enumerate(fields) for name in names}
+    parts = [rb"\s*"]
+    slots = [-1] * len(fields)
+    group = head.groups
+    pos = data.find(b"<", opened.end(), close + 1)
+    if data[opened.end() : pos].strip():
+        return None  # text before the first child
+    while pos < close:
+        piece = _PIECE.match(data, pos, close)
+        if piece is None:
+            return None
+        closing, name, attrs, empty, text = piece.groups()
+        pos = piece.end()
+        field = field_of.get(name.rpartition(b":")[2])
+        escaped = re.escape(name)
+        # A tag written bare in the first point is matched literally: the cheapest
+        # match, and a point that adds attributes just takes the general pattern.
+        opens = b"<" + escaped + (_ATTRS + rb"(?<!/)>" if attrs.strip() else b">")
+        if closing:
+            parts.append(b"</" + escaped + b">")
+        elif empty:
+            parts.append(b"<" + escaped + _ATTRS + b"/>")
+        elif field is not None:
+            ending = _PIECE.match(data, pos, close)
+            if ending is None or ending.group(1) != b"/" or ending.group(2) != name:
+                return None  # a field with children: the general pattern's business
+            if slots[field] != -1:
+                return None  # a field twice: the general pattern keeps the last
+            slots[field] = group
+            group += 1
+            parts.append(opens + b"([^<]*)</" + escaped + b">")
+            text = ending.group(5)
+            pos = ending.end()
+        else:
+            parts.append(opens)
+        parts.append(rb"\s*" if not text.strip() else rb"[^<]*")
+    pattern = re.compile(head.pattern + b"".join(parts) + b"</" + tag + b">")
+    return pattern, list(range(head.groups)) + slots
+
+
+def match_columns(
+    data: bytes,
+    start: int,
+    end: int,
+    opening: bytes,
+    layout: tuple[re.Pattern[bytes], list[int]] | None,
+    general: re.Pattern[bytes],
+) -> list[list[bytes]]:
+    """The captures of the points in [start, end), one list per column ([] if none).
+
+    The layout pattern where it accounts for every point of the run (each match is
+    one whole point, so equal counts mean all of them), else the general pattern,
+    whose count the caller checks against its own.
+    """
+    if layout is not None:
+        pattern, order = layout
+        rows = pattern.findall(data, start, end)
+        if rows and len(rows) == data.count(opening, start, end):
+            columns = [list(c) for c in zip(*rows, strict=True)]
+            blank = [b""] * len(rows)
+            return [columns[i] if i >= 0 else blank for i in order]
+    return [list(c) for c in zip(*general.findall(data, start, end), strict=True)]

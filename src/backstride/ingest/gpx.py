@@ -56,15 +56,13 @@ _TAGS = (
 _ALIASES = {"heartrate": "hr", "cadence": "cad"}
 _FREE_EVERY = 1024  # drop read points in batches; each drop costs a parent lookup
 _POINT_FIELDS = ((b"time",), (b"ele",), (b"hr", b"heartrate"), (b"cad", b"cadence"))
-#: A track point as devices write it, lat before lon or lon before lat.
-_FAST_POINTS = (
-    _xml_fast.point_pattern(
-        b"trkpt", rb'\s+lat\s*=\s*"([^"<]*)"\s+lon\s*=\s*"([^"<]*)"\s*>', _POINT_FIELDS
-    ),
-    _xml_fast.point_pattern(
-        b"trkpt", rb'\s+lon\s*=\s*"([^"<]*)"\s+lat\s*=\s*"([^"<]*)"\s*>', _POINT_FIELDS
-    ),
+#: A track point's start tag as devices write it, lat before lon or lon before lat.
+_HEADS = (
+    rb'\s+lat\s*=\s*"([^"<]*)"\s+lon\s*=\s*"([^"<]*)"\s*>',
+    rb'\s+lon\s*=\s*"([^"<]*)"\s+lat\s*=\s*"([^"<]*)"\s*>',
 )
+_FAST_POINTS = tuple(_xml_fast.point_pattern(b"trkpt", h, _POINT_FIELDS) for h in _HEADS)
+_POINT_STARTS = tuple(re.compile(b"<trkpt" + h) for h in _HEADS)
 _SEGMENT_END = b"</trkseg>"
 _POINT_END = b"</trkpt>"
 _CHUNK_BYTES = 1 << 20
@@ -183,19 +181,21 @@ def _read_fast(body: bytes) -> tuple[Columns, dict[str, str | None]] | None:
         len(_TRACK_START.findall(body)) > 1 or b"<type" in body[end:] or b"<name" in body[end:]
     ):
         return None  # a later track, or a misplaced label after the points, might name it
-    pattern = next((p for p in _FAST_POINTS if p.match(body, start, end)), None)
-    if pattern is None:
+    order = next((i for i, p in enumerate(_FAST_POINTS) if p.match(body, start, end)), None)
+    if order is None:
         return None
+    general = _FAST_POINTS[order]
+    layout = _xml_fast.layout_pattern(body, start, b"trkpt", _POINT_STARTS[order], _POINT_FIELDS)
     chunks: list[Columns] = []
     read = 0
     for low, high, segment in _spans(body, start, end):
-        rows = pattern.findall(body, low, high)
-        if rows:
-            chunk = _fast_columns(rows, segment, lon_first=pattern is _FAST_POINTS[1])
+        found = _xml_fast.match_columns(body, low, high, b"<trkpt", layout, general)
+        if found:
+            chunk = _fast_columns(found, segment, lon_first=order == 1)
             if chunk is None:
                 return None
             chunks.append(chunk)
-            read += len(rows)
+            read += len(found[0])
     if read != count:
         return None  # some point is not plainly written, or lat/lon orders are mixed
     columns = {name: np.concatenate([c[name] for c in chunks]) for name in chunks[0]}
@@ -204,16 +204,14 @@ def _read_fast(body: bytes) -> tuple[Columns, dict[str, str | None]] | None:
     return columns, labels
 
 
-def _fast_columns(
-    rows: list[tuple[bytes, ...]], segment: int, *, lon_first: bool
-) -> Columns | None:
-    lat, lon, time, ele, hr, cad = (list(c) for c in zip(*rows, strict=True))
+def _fast_columns(found: list[list[bytes]], segment: int, *, lon_first: bool) -> Columns | None:
+    lat, lon, time, ele, hr, cad = found
     if lon_first:
         lat, lon = lon, lat
     time_s = _xml_fast.utc_seconds(time, "ms")
     if time_s is None:
         return None
-    columns: Columns = {"time": time_s, "seg": np.full(len(rows), segment, dtype=np.int64)}
+    columns: Columns = {"time": time_s, "seg": np.full(len(time), segment, dtype=np.int64)}
     for name, values in (("lat", lat), ("lon", lon), ("ele", ele), ("hr", hr), ("cad", cad)):
         numbers = _xml_fast.floats(values)
         if numbers is None:

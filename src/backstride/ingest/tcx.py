@@ -51,9 +51,9 @@ _FAST_FIELDS = (
     "Cadence",
     "RunCadence",
 )
-_FAST_POINT = _xml_fast.point_pattern(
-    b"Trackpoint", rb"\s*>", tuple((name.encode(),) for name in _FAST_FIELDS)
-)
+_FIELD_NAMES = tuple((name.encode(),) for name in _FAST_FIELDS)
+_FAST_POINT = _xml_fast.point_pattern(b"Trackpoint", rb"\s*>", _FIELD_NAMES)
+_POINT_START = re.compile(rb"<Trackpoint\s*>")
 #: Point data the streaming reader would carry into the next point from outside one.
 _POINT_MARKERS = (b"Trackpoint", b"Time>", b"Degrees>", b"AltitudeMeters>")
 _TRACK = re.compile(rb"<Track\s*(/?)>")
@@ -228,6 +228,7 @@ def _fast_tracks(body: bytes) -> tuple[bytes, list[dict[str, list[float]]]] | No
     start, end, count = region
     if body.count(b"Time>", start, end) != 2 * count or body.count(b":Track"):
         return None
+    layout = _xml_fast.layout_pattern(body, start, b"Trackpoint", _POINT_START, _FIELD_NAMES)
     pieces: list[bytes] = []
     tracks: list[dict[str, list[float]]] = []
     pos = read = 0
@@ -243,13 +244,13 @@ def _fast_tracks(body: bytes) -> tuple[bytes, list[dict[str, list[float]]]] | No
         track = _track_columns([])
         found = 0
         for low, high in _runs(body, match.end(), closing):
-            rows = _FAST_POINT.findall(body, low, high)
-            part = _track_columns(rows)
+            columns = _xml_fast.match_columns(body, low, high, b"<Trackpoint", layout, _FAST_POINT)
+            part = _track_columns(columns)
             if part is None or track is None:
                 return None
             for name in _COLUMNS:
                 track[name] += part[name]
-            found += len(rows)
+            found += len(columns[0]) if columns else 0
         if track is None or found != body.count(b"<Trackpoint>", match.end(), closing):
             return None
         tracks.append(track)
@@ -275,10 +276,10 @@ def _runs(body: bytes, start: int, stop: int) -> Iterator[tuple[int, int]]:
         start = end
 
 
-def _track_columns(rows: list[tuple[bytes, ...]]) -> dict[str, list[float]] | None:
-    if not rows:
+def _track_columns(columns: list[list[bytes]]) -> dict[str, list[float]] | None:
+    if not columns:
         return {name: [] for name in _COLUMNS}
-    time, lat, lon, ele, dist, hr, cad, run_cad = (list(c) for c in zip(*rows, strict=True))
+    time, lat, lon, ele, dist, hr, cad, run_cad = columns
     seconds = _xml_fast.utc_seconds(time, "us", utc_offset=True)
     if seconds is None:
         return None
