@@ -1,15 +1,20 @@
-"""Import into a fresh SQLite store: full, no-op re-import, one new FIT, peak RSS, GPX MB/s.
+"""Import into a fresh SQLite store: the figures issue 3 asks for, per kind of history.
 
 Run: .venv/bin/python bench/import_store_bench.py [N_FILES]   (default 3000)
 
-The history is a Strava-style export (activities.csv + activities/<id>.gpx.gz) made
-from the corpus GPX/TCX files with each copy moved to its own day, so every file is
-a distinct activity. It is written to a temporary folder and deleted afterwards.
+Three histories of N_FILES each, written to a temporary folder and deleted afterwards:
+a Strava-style export (activities.csv + activities/<id>.gpx.gz / .tcx.gz) made from
+the corpus GPX and TCX files, a GPX-only ("GPX-heavy") one, and a FIT history from
+the FIT bench's build_history; every copy is moved to its own day, so every file is
+a distinct activity. For each: files/s, MB/s (wall, and per CPU-second = per core,
+the import being single-threaded), peak RSS of the importing process, and the ratio
+to the bare parser run single-threaded over the same files in the same run.
 """
 
 from __future__ import annotations
 
 import gzip
+import logging
 import multiprocessing
 import re
 import resource
@@ -18,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -26,13 +32,13 @@ NEW_FIT = CORPUS / "fit" / "sports-lib__6782987395.fit"  # FR945 run, 83 min, 25
 _DATE = re.compile(rb"(\d{4})-(\d{2})-(\d{2})T")
 
 
-def _templates() -> list[tuple[str, bytes]]:
+def _templates(kinds: tuple[str, ...] = ("gpx", "tcx")) -> list[tuple[str, bytes]]:
     """Recorded GPX/TCX activities of the corpus (routes and broken files left out)."""
     from backstride.errors import IngestError
     from backstride.ingest import SourceFile, read_activities
 
     found = []
-    for path in sorted((CORPUS / "gpx").glob("*.gpx")) + sorted((CORPUS / "tcx").glob("*.tcx")):
+    for path in [p for kind in kinds for p in sorted((CORPUS / kind).glob(f"*.{kind}"))]:
         data = path.read_bytes()
         try:
             read_activities(SourceFile.from_bytes(path.name, data))
@@ -42,10 +48,10 @@ def _templates() -> list[tuple[str, bytes]]:
     return found
 
 
-def build_history(dest: Path, n_files: int) -> int:
+def build_history(dest: Path, n_files: int, kinds: tuple[str, ...] = ("gpx", "tcx")) -> int:
     """Write a Strava-style export of `n_files` activities to `dest`; bytes uncompressed."""
     (dest / "activities").mkdir(parents=True)
-    templates = _templates()
+    templates = _templates(kinds)
     rows = ["Activity ID,Activity Name,Activity Type,Activity Gear,Filename\n"]
     total = 0
     for i in range(n_files):
@@ -75,90 +81,141 @@ def _import(db: Path, paths: list[Path], data_dir: Path) -> tuple[float, dict[st
     return elapsed, report.to_dict()
 
 
-def _full_import_child(db: str, export: str, data_dir: str, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    elapsed, report = _import(Path(db), [Path(export)], Path(data_dir))
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = usage.ru_utime + usage.ru_stime
-    out.put((elapsed, cpu, report["imported"], len(report["failed"]), usage.ru_maxrss / 1024))
+def _full_import_child(db: str, source: str, data_dir: str, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    cpu = time.process_time()
+    elapsed, report = _import(Path(db), [Path(source)], Path(data_dir))
+    cpu = time.process_time() - cpu
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.put((elapsed, cpu, report["imported"], len(report["failed"]), peak_mb))
 
 
-def gpx_speed() -> tuple[float, float]:
-    """MB/s (process time, median of 3) of read_gpx and gpxpy over the corpus GPX files."""
-    import gpxpy
+def full_import(db: Path, source: Path, data_dir: Path) -> tuple[float, float, int, int, float]:
+    """(wall s, CPU s, activities, failures, peak RSS MB) of a fresh import, run in a
+    forked child so that its peak RSS is the import's own."""
+    queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
+    child = multiprocessing.get_context("fork").Process(
+        target=_full_import_child, args=(str(db), str(source), str(data_dir), queue)
+    )
+    child.start()
+    result = queue.get()
+    child.join()
+    return result  # type: ignore[no-any-return]
+
+
+def bare_parse_cpu(files: list[Path]) -> tuple[float, int]:
+    """CPU seconds and uncompressed bytes of read_activities alone (gunzip included)
+    over `files`, single-threaded: what the import adds is the ratio to this."""
+    import gzip as gz
 
     from backstride.errors import IngestError
+    from backstride.ingest import SourceFile, read_activities
+
+    total = 0
+    started = time.process_time()
+    for path in files:
+        raw = path.read_bytes()
+        data = gz.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+        total += len(data)
+        try:
+            read_activities(SourceFile.from_bytes(path.name.removesuffix(".gz"), data))
+        except IngestError:
+            pass
+    return time.process_time() - started, total
+
+
+def xml_speed(kind: str) -> tuple[float, float, float]:
+    """MB/s (CPU time, median of 3) over the corpus's recorded GPX or TCX activities:
+    the reader, its streaming reference (fast=False), and gpxpy (GPX only, else 0)."""
+    import gpxpy
+
     from backstride.ingest.gpx import read_gpx
+    from backstride.ingest.tcx import read_tcx
 
-    files = [p.read_bytes() for p in sorted((CORPUS / "gpx").glob("*.gpx"))]
+    files = [data for _suffix, data in _templates((kind,))]
     size_mb = sum(map(len, files)) / 1e6
+    reader = read_gpx if kind == "gpx" else read_tcx
 
-    def ours() -> None:
-        for data in files:
-            try:
-                read_gpx(data, source_file="x", content_hash="x")
-            except IngestError:
-                pass
-
-    def reference() -> None:
-        for data in files:
-            try:
-                gpxpy.parse(data.decode("utf-8-sig").lstrip())
-            except Exception:  # noqa: BLE001 - gpxpy fails on some real files
-                pass
-
-    def rate(fn: object) -> float:
+    def rate(fn: Callable[[bytes], object]) -> float:
         times = []
         for _ in range(3):
             started = time.process_time()
-            fn()  # type: ignore[operator]
+            for data in files:
+                fn(data)
             times.append(time.process_time() - started)
         return size_mb / statistics.median(times)
 
-    return rate(ours), rate(reference)
+    def gpxpy_parse(data: bytes) -> object:
+        try:
+            return gpxpy.parse(data.decode("utf-8-sig").lstrip())
+        except Exception:  # noqa: BLE001 - gpxpy refuses some real files
+            return None
+
+    return (
+        rate(lambda d: reader(d, source_file="x", content_hash="x")),
+        rate(lambda d: reader(d, source_file="x", content_hash="x", fast=False)),
+        rate(gpxpy_parse) if kind == "gpx" else 0.0,
+    )
+
+
+def _report(label: str, n_files: int, mb: float, run: tuple[float, float, int, int, float],
+            bare_cpu: float) -> None:  # fmt: skip
+    elapsed, cpu, imported, failed, peak_mb = run
+    print(
+        f"{label}: {n_files} files, {mb:.0f} MB in {elapsed:.1f} s wall / {cpu:.1f} s CPU = "
+        f"{n_files / elapsed:.0f} files/s, {mb / elapsed:.1f} MB/s wall, "
+        f"{mb / cpu:.1f} MB/s per core; {imported} activities, {failed} failed; "
+        f"peak RSS {peak_mb:.0f} MB; bare parser {mb / bare_cpu:.1f} MB/s per core, "
+        f"import/parser CPU {cpu / bare_cpu:.2f}x"
+    )
+
+
+def strava_import(tmp: Path, name: str, n_files: int, kinds: tuple[str, ...]) -> Path:
+    """Build a Strava-style export, import it fresh and print the figures; the export."""
+    export = tmp / name
+    mb = build_history(export, n_files, kinds) / 1e6
+    run = full_import(tmp / f"{name}.db", export, tmp / f"{name}-data")
+    bare_cpu, _ = bare_parse_cpu(sorted((export / "activities").iterdir()))
+    _report(f"full import, {name}", n_files, mb, run, bare_cpu)
+    return export
 
 
 def fit_history_import(tmp: Path, n_files: int) -> None:
-    """Full import of a FIT history made by the FIT bench's build_history."""
+    """Full import of a FIT history made by the FIT bench's build_history, with the
+    ratio to the bare parser and to fitdecode alone over a sample in the same run."""
     sys.path.insert(0, str(HERE))
+    from import_bench import _sample, time_fitdecode
     from import_bench import build_history as build_fit_history
 
+    # Per-file notes (e.g. early FR70 clocks) repeat for every copy; keep the figures readable.
+    logging.getLogger("backstride.ingest._fit_summary").setLevel(logging.ERROR)
     paths = build_fit_history(tmp / "fit-history", n_files)
     mb = sum(p.stat().st_size for p in paths) / 1e6
-    cpu = time.process_time()
-    elapsed, report = _import(tmp / "fit.db", [tmp / "fit-history"], tmp / "fit-data")
-    cpu = time.process_time() - cpu
+    run = full_import(tmp / "fit.db", tmp / "fit-history", tmp / "fit-data")
+    bare_cpu, _ = bare_parse_cpu(paths)
+    _report("full import, FIT history", n_files, mb, run, bare_cpu)
+    sample = _sample(paths, min(len(paths), 150))
+    slow = time_fitdecode(sample)
+    sample_mb = slow.bytes_ / 1e6
     print(
-        f"full FIT import: {n_files} files, {mb:.0f} MB in {elapsed:.1f} s wall / {cpu:.1f} s CPU "
-        f"= {n_files / elapsed:.0f} files/s, {mb / elapsed:.1f} MB/s; "
-        f"{report['imported']} activities, {len(report['failed'])} failed"
+        f"  fitdecode alone on a {len(sample)}-file sample: {slow.mb_per_cpu_s:.2f} MB/s per "
+        f"core; full import / fitdecode throughput: {mb / run[1] / slow.mb_per_cpu_s:.1f}x "
+        f"(sample {sample_mb:.0f} MB)"
     )
 
 
 def main(n_files: int) -> None:
-    ours, reference = gpx_speed()
-    print(
-        f"GPX parse (corpus, 1 core, median of 3): read_gpx {ours:.1f} MB/s, "
-        f"gpxpy {reference:.1f} MB/s"
-    )
+    for kind in ("gpx", "tcx"):
+        fast, streaming, reference = xml_speed(kind)
+        print(
+            f"{kind.upper()} read (corpus recorded tracks, 1 core, median of 3): "
+            f"read_{kind} {fast:.1f} MB/s, streaming reference {streaming:.1f} MB/s"
+            + (f", gpxpy {reference:.1f} MB/s" if reference else "")
+        )
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        export = tmp / "export"
-        uncompressed = build_history(export, n_files)
-        db, data_dir = tmp / "store.db", tmp / "data"
-        queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
-        child = multiprocessing.get_context("fork").Process(
-            target=_full_import_child, args=(str(db), str(export), str(data_dir), queue)
-        )
-        child.start()
-        elapsed, cpu, imported, failed, peak_mb = queue.get()
-        child.join()
-        mb = uncompressed / 1e6
-        print(
-            f"full import: {n_files} files, {mb:.0f} MB uncompressed GPX/TCX in {elapsed:.1f} s "
-            f"wall ({cpu:.1f} s CPU) = {n_files / elapsed:.0f} files/s, {mb / elapsed:.1f} MB/s "
-            f"wall, {mb / cpu:.1f} MB/s per CPU-second; "
-            f"{imported} activities, {failed} failed; peak RSS {peak_mb:.0f} MB"
-        )
+        strava_import(tmp, "gpx-only Strava export", n_files, ("gpx",))
+        export = strava_import(tmp, "Strava export (GPX+TCX)", n_files, ("gpx", "tcx"))
+        db, data_dir = tmp / "Strava export (GPX+TCX).db", tmp / "Strava export (GPX+TCX)-data"
         noop = [_import(db, [export], data_dir)[0] for _ in range(3)]
         print(f"no-op re-import of {n_files} files: median {statistics.median(noop):.3f} s")
         one = []
@@ -167,10 +224,10 @@ def main(n_files: int) -> None:
             shutil.copy(db, copy)
             one.append(_import(copy, [NEW_FIT], tmp / f"data{i}")[0])
         print(
-            f"one new 83-minute FIT into the {imported}-activity store: "
+            f"one new 83-minute FIT into the {n_files}-file store: "
             f"median {statistics.median(one):.3f} s"
         )
-        fit_history_import(tmp, min(n_files, 1000))
+        fit_history_import(tmp, n_files)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ converted in bulk by numpy) because it runs once per XML element of a whole hist
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,11 +17,13 @@ import numpy.typing as npt
 from lxml import etree
 
 from backstride.errors import CorruptFile, NotAnActivity
+from backstride.ingest import _xml_fast
 from backstride.ingest._samples import summarise
 from backstride.ingest._xml import (
     free_earlier_siblings,
     localname,
     open_events,
+    prepare,
     raise_on_fatal,
 )
 from backstride.models import Activity, sport_family
@@ -51,6 +55,18 @@ _TAGS = (
 )
 _ALIASES = {"heartrate": "hr", "cadence": "cad"}
 _FREE_EVERY = 1024  # drop read points in batches; each drop costs a parent lookup
+_POINT_FIELDS = ((b"time",), (b"ele",), (b"hr", b"heartrate"), (b"cad", b"cadence"))
+#: A track point's start tag as devices write it, lat before lon or lon before lat.
+_HEADS = (
+    rb'\s+lat\s*=\s*"([^"<]*)"\s+lon\s*=\s*"([^"<]*)"\s*>',
+    rb'\s+lon\s*=\s*"([^"<]*)"\s+lat\s*=\s*"([^"<]*)"\s*>',
+)
+_FAST_POINTS = tuple(_xml_fast.point_pattern(b"trkpt", h, _POINT_FIELDS) for h in _HEADS)
+_POINT_STARTS = tuple(re.compile(b"<trkpt" + h) for h in _HEADS)
+_SEGMENT_END = b"</trkseg>"
+_POINT_END = b"</trkpt>"
+_CHUNK_BYTES = 1 << 20
+_TRACK_START = re.compile(rb"<trk[\s>]")
 
 
 def _sport(raw: str | None) -> str:
@@ -100,21 +116,31 @@ def _valid_time(text: str | None) -> str | None:
     return text
 
 
-def read_gpx(data: bytes, *, source_file: str, content_hash: str) -> list[Activity]:
+def read_gpx(
+    data: bytes, *, source_file: str, content_hash: str, fast: bool = True
+) -> list[Activity]:
     """Read the recorded track of a GPX file as one Activity.
+
+    Plainly written tracks are read in bulk (`_read_fast`); everything else, and
+    everything with ``fast=False``, by the streaming reader, the reference.
 
     Raises:
         NotAnActivity: a route, waypoints only, or a track without timestamps.
         CorruptFile: malformed or truncated XML.
         UnsafeInput: entity declarations or external references.
     """
+    body = prepare(data, source_file=source_file)
+    quick = _read_fast(body) if fast else None
+    if quick is not None:
+        columns, labels = quick
+        return [_activity(columns, labels, source_file, content_hash)]
     context = open_events(data, source_file=source_file, tags=_TAGS)
     try:
-        columns, labels, counts = _stream(context)
+        text_columns, labels, counts = _stream(context)
     except etree.XMLSyntaxError as exc:
         raise CorruptFile(f"{source_file}: not readable XML: {exc}") from exc
     raise_on_fatal(context, source_file=source_file)
-    times = columns["time"]
+    times = text_columns["time"]
     if len(times) < 2 or times[0] == times[-1]:
         if counts["rtept"] or counts["timeless"] or times:
             raise NotAnActivity(
@@ -124,7 +150,104 @@ def read_gpx(data: bytes, *, source_file: str, content_hash: str) -> list[Activi
             f"{source_file}: no track in this GPX (waypoints or metadata only), "
             "not a recorded activity"
         )
-    return [_activity(columns, labels, source_file, content_hash)]
+    return [_activity(_arrays(text_columns), labels, source_file, content_hash)]
+
+
+Columns = dict[str, npt.NDArray[Any]]
+
+
+def _arrays(cols: dict[str, list[Any]]) -> Columns:
+    out: Columns = {name: _floats(cols[name]) for name in ("lat", "lon", "ele", "hr", "cad")}
+    out["time"] = _epoch_s(cols["time"])
+    out["seg"] = np.asarray(cols["seg"], dtype=np.int64)
+    return out
+
+
+def _read_fast(body: bytes) -> tuple[Columns, dict[str, str | None]] | None:
+    """The track of a plainly written GPX file, or None to read it with `_stream`.
+
+    Only a complete recorded track is read here (every point timed, at least two
+    distinct times); routes, waypoint files and anything odd take the streaming path,
+    which also words the errors.
+    """
+    region = _xml_fast.plain_region(body, b"trkpt", b"gpx")
+    if region is None:
+        return None
+    start, end, count = region
+    if body.count(b"time>", start, end) != 2 * count or body.find(b"<rtept", start, end) != -1:
+        return None  # a point without its one time, or times/route points between points
+    labels = _head_labels(body[:start])
+    if None in labels.values() and (
+        len(_TRACK_START.findall(body)) > 1 or b"<type" in body[end:] or b"<name" in body[end:]
+    ):
+        return None  # a later track, or a misplaced label after the points, might name it
+    order = next((i for i, p in enumerate(_FAST_POINTS) if p.match(body, start, end)), None)
+    if order is None:
+        return None
+    general = _FAST_POINTS[order]
+    layout = _xml_fast.layout_pattern(body, start, b"trkpt", _POINT_STARTS[order], _POINT_FIELDS)
+    chunks: list[Columns] = []
+    read = 0
+    for low, high, segment in _spans(body, start, end):
+        found = _xml_fast.match_columns(body, low, high, b"<trkpt", layout, general)
+        if found:
+            chunk = _fast_columns(found, segment, lon_first=order == 1)
+            if chunk is None:
+                return None
+            chunks.append(chunk)
+            read += len(found[0])
+    if read != count:
+        return None  # some point is not plainly written, or lat/lon orders are mixed
+    columns = {name: np.concatenate([c[name] for c in chunks]) for name in chunks[0]}
+    if columns["time"][0] == columns["time"][-1]:
+        return None
+    return columns, labels
+
+
+def _fast_columns(found: list[list[bytes]], segment: int, *, lon_first: bool) -> Columns | None:
+    lat, lon, time, ele, hr, cad = found
+    if lon_first:
+        lat, lon = lon, lat
+    time_s = _xml_fast.utc_seconds(time, "ms")
+    if time_s is None:
+        return None
+    columns: Columns = {"time": time_s, "seg": np.full(len(time), segment, dtype=np.int64)}
+    for name, values in (("lat", lat), ("lon", lon), ("ele", ele), ("hr", hr), ("cad", cad)):
+        numbers = _xml_fast.floats(values)
+        if numbers is None:
+            return None
+        columns[name] = numbers
+    return columns
+
+
+def _spans(body: bytes, start: int, end: int) -> Iterator[tuple[int, int, int]]:
+    """(start, end, segment index) of runs of whole points, at most ~_CHUNK_BYTES each,
+    so that the matched text of a long track is never held all at once."""
+    index = 0
+    while start < end:
+        stop = body.find(_SEGMENT_END, start, end)
+        stop = end if stop == -1 else stop
+        low = start
+        while low < stop:
+            cut = body.find(_POINT_END, min(low + _CHUNK_BYTES, stop), stop)
+            high = stop if cut == -1 else cut + len(_POINT_END)
+            yield low, high, index
+            low = high
+        start, index = stop + len(_SEGMENT_END), index + 1
+
+
+def _head_labels(head: bytes) -> dict[str, str | None]:
+    """The activity's name and type from the part before the first point.
+
+    Read by the streaming reader itself, so the rules (a track's or the metadata's
+    name, a track's type) are the same; the head is a few hundred bytes.
+    """
+    context = open_events(head, source_file="", tags=_TAGS)
+    try:
+        _cols, labels, _counts = _stream(context)
+    except etree.XMLSyntaxError:
+        return {"type": None, "name": None}
+    return labels
 
 
 def _stream(context: Any) -> tuple[dict[str, list[Any]], dict[str, str | None], dict[str, int]]:
@@ -187,20 +310,20 @@ def _label(labels: dict[str, str | None], name: str, element: Any) -> None:
 
 
 def _activity(
-    cols: dict[str, list[Any]], labels: dict[str, str | None], source_file: str, content_hash: str
+    cols: Columns, labels: dict[str, str | None], source_file: str, content_hash: str
 ) -> Activity:
     sport = _sport(labels["type"])
-    time_s = _epoch_s(cols["time"])
+    time_s = cols["time"]
     summary = summarise(
         family=sport_family(sport),
         time_s=time_s,
-        lat=_floats(cols["lat"]),
-        lon=_floats(cols["lon"]),
-        ele=_floats(cols["ele"]),
-        hr=_floats(cols["hr"]),
-        cad=_floats(cols["cad"]),
+        lat=cols["lat"],
+        lon=cols["lon"],
+        ele=cols["ele"],
+        hr=cols["hr"],
+        cad=cols["cad"],
         recorded_distance_m=np.full(time_s.size, np.nan),
-        segment=np.asarray(cols["seg"], dtype=np.int64),
+        segment=cols["seg"],
     )
     return Activity(
         sport=sport,

@@ -7,14 +7,17 @@ heart rate and cadence still count.
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 
 from backstride.errors import CorruptFile, NotAnActivity
+from backstride.ingest import _xml_fast
 from backstride.ingest._samples import summarise
-from backstride.ingest._xml import iter_elements, localname
+from backstride.ingest._xml import iter_elements, localname, prepare
 from backstride.models import Activity, sport_family
 
 #: TCX Sport attribute to the FIT sport vocabulary the other readers use.
@@ -36,6 +39,27 @@ _TAGS = (
     "Course",
 )
 _COLUMNS = ("time", "lat", "lon", "ele", "dist", "hr", "cad")
+#: Trackpoint children read by the fast path, in the order of its capture groups; an
+#: HeartRateBpm's <Value> is the only <Value> a Trackpoint has.
+_FAST_FIELDS = (
+    "Time",
+    "LatitudeDegrees",
+    "LongitudeDegrees",
+    "AltitudeMeters",
+    "DistanceMeters",
+    "Value",
+    "Cadence",
+    "RunCadence",
+)
+_FIELD_NAMES = tuple((name.encode(),) for name in _FAST_FIELDS)
+_FAST_POINT = _xml_fast.point_pattern(b"Trackpoint", rb"\s*>", _FIELD_NAMES)
+_POINT_START = re.compile(rb"<Trackpoint\s*>")
+#: Point data the streaming reader would carry into the next point from outside one.
+_POINT_MARKERS = (b"Trackpoint", b"Time>", b"Degrees>", b"AltitudeMeters>")
+_TRACK = re.compile(rb"<Track\s*(/?)>")
+_EMPTY_TRACK = b"<Track/>"
+_POINT_END = b"</Trackpoint>"
+_CHUNK_BYTES = 1 << 20
 
 
 def _number(text: str | None) -> float:
@@ -85,6 +109,12 @@ class _Session:
         columns["cad"].append(_number(cadence))
         self.segment.append(self.tracks)
         return True
+
+    def extend(self, track: dict[str, list[float]]) -> None:
+        """Add a whole track read by the fast path, as `point` would one by one."""
+        for name in _COLUMNS:
+            self.columns[name] += track[name]
+        self.segment += [self.tracks] * len(track["time"])
 
 
 class _Reader:
@@ -141,8 +171,13 @@ def _owner(element: Any) -> str:
     return localname(parent.tag) if parent is not None else ""
 
 
-def read_tcx(data: bytes, *, source_file: str, content_hash: str) -> list[Activity]:
+def read_tcx(
+    data: bytes, *, source_file: str, content_hash: str, fast: bool = True
+) -> list[Activity]:
     """Read every <Activity> of a TCX file; a multisport file gives one per sport.
+
+    The Trackpoints of plainly written tracks are read in bulk (`_fast_tracks`);
+    everything else, and everything with ``fast=False``, by the streaming reader.
 
     Raises:
         NotAnActivity: a course (planned route) rather than a recorded activity.
@@ -151,8 +186,16 @@ def read_tcx(data: bytes, *, source_file: str, content_hash: str) -> list[Activi
     """
     reader = _Reader(source_file, content_hash)
     free = frozenset((_POINT, "Lap", "Activity", "Course"))
-    for name, element in iter_elements(data, source_file=source_file, tags=_TAGS, free=free):
-        if name in _LEAVES:
+    tags: tuple[str, ...] = _TAGS
+    tracks: list[dict[str, list[float]]] = []
+    quick = _fast_tracks(prepare(data, source_file=source_file)) if fast else None
+    if quick is not None:
+        data, tracks = quick
+        tags = (*_TAGS, "Track")
+    for name, element in iter_elements(data, source_file=source_file, tags=tags, free=free):
+        if name == "Track":
+            reader.session.extend(tracks.pop(0))
+        elif name in _LEAVES:
             reader.current[name] = element.text
         elif name == _POINT:
             if not reader.session.point(reader.current):
@@ -167,6 +210,95 @@ def read_tcx(data: bytes, *, source_file: str, content_hash: str) -> list[Activi
     if reader.courses or reader.timeless:
         raise NotAnActivity(f"{source_file}: course (planned route), not a recorded activity")
     raise CorruptFile(f"{source_file}: TCX without any activity data")
+
+
+def _fast_tracks(body: bytes) -> tuple[bytes, list[dict[str, list[float]]]] | None:
+    """The Trackpoints of a plainly written TCX file read in bulk, or None.
+
+    Returns the document with every <Track> emptied (its laps, totals and device
+    still to be read by the streaming reader, which stays the reference for them)
+    and each track's point columns in document order. None, so that the streaming
+    reader reads everything, when any point is not plainly written or lacks its one
+    valid UTC time, or when point data lies before or between the tracks, where the
+    streaming reader would carry it into the next point.
+    """
+    region = _xml_fast.plain_region(body, b"Trackpoint", b"TrainingCenterDatabase")
+    if region is None:
+        return None
+    start, end, count = region
+    if body.count(b"Time>", start, end) != 2 * count or body.count(b":Track"):
+        return None
+    layout = _xml_fast.layout_pattern(body, start, b"Trackpoint", _POINT_START, _FIELD_NAMES)
+    pieces: list[bytes] = []
+    tracks: list[dict[str, list[float]]] = []
+    pos = read = 0
+    for match in _TRACK.finditer(body):
+        if match.start() < pos:
+            return None  # a Track start inside a track
+        if match.group(1):  # an empty <Track/>: no points, but the event still comes
+            tracks.append(_track_columns([]) or {})
+            continue
+        closing = body.find(b"</Track>", match.end())
+        if closing == -1:
+            return None
+        track = _track_columns([])
+        found = 0
+        for low, high in _runs(body, match.end(), closing):
+            columns = _xml_fast.match_columns(body, low, high, b"<Trackpoint", layout, _FAST_POINT)
+            part = _track_columns(columns)
+            if part is None or track is None:
+                return None
+            for name in _COLUMNS:
+                track[name] += part[name]
+            found += len(columns[0]) if columns else 0
+        if track is None or found != body.count(b"<Trackpoint>", match.end(), closing):
+            return None
+        tracks.append(track)
+        read += found
+        pieces += (body[pos : match.start()], _EMPTY_TRACK)
+        pos = closing + len(b"</Track>")
+    if read != count:
+        return None
+    before_last = b"".join(pieces)
+    if any(marker in before_last for marker in _POINT_MARKERS):
+        return None
+    pieces.append(body[pos:])
+    return b"".join(pieces), tracks
+
+
+def _runs(body: bytes, start: int, stop: int) -> Iterator[tuple[int, int]]:
+    """Runs of whole Trackpoints of ~_CHUNK_BYTES, so that the matched text of a long
+    track is converted as it is read instead of being held all at once."""
+    while start < stop:
+        cut = body.find(_POINT_END, min(start + _CHUNK_BYTES, stop), stop)
+        end = stop if cut == -1 else cut + len(_POINT_END)
+        yield start, end
+        start = end
+
+
+def _track_columns(columns: list[list[bytes]]) -> dict[str, list[float]] | None:
+    if not columns:
+        return {name: [] for name in _COLUMNS}
+    time, lat, lon, ele, dist, hr, cad, run_cad = columns
+    seconds = _xml_fast.utc_seconds(time, "us", utc_offset=True)
+    if seconds is None:
+        return None
+    # RunCadence where the point has one, as the streaming reader chooses.
+    cadence = [r or c for r, c in zip(run_cad, cad, strict=True)] if any(run_cad) else cad
+    out = {"time": seconds.tolist()}
+    for name, values in (
+        ("lat", lat),
+        ("lon", lon),
+        ("ele", ele),
+        ("dist", dist),
+        ("hr", hr),
+        ("cad", cadence),
+    ):
+        numbers = _xml_fast.floats(values)
+        if numbers is None:
+            return None
+        out[name] = numbers.tolist()
+    return out
 
 
 def _activity(

@@ -283,8 +283,11 @@ def _save_original(data_dir: Path, source: SourceFile, fmt: str) -> Path:
     target = data_dir / "originals" / digest[:2] / f"{digest}.{fmt}{'.gz' if packed else ''}"
     if target.exists():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    try:
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    except FileNotFoundError:  # first file in this folder: a mkdir only then, not per file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(source.packed if source.packed is not None else source.data)

@@ -10,7 +10,7 @@ from dataclasses import fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 
 from backstride.errors import NotFound
 from backstride.models import Activity, StoredActivity, sport_family
@@ -59,9 +59,19 @@ def _to_model(row: Any) -> StoredActivity:
     return StoredActivity(id=row.id, activity=Activity(**data))
 
 
+#: Statements built once: passing values as parameters, not baked into a new statement
+#: per call, spares SQLAlchemy a cache-key walk over every column for each activity.
+_INSERT = insert(activities)
+_NEAR = (
+    select(activities)
+    .where(activities.c.started_at.between(bindparam("earliest"), bindparam("latest")))
+    .order_by(activities.c.id)
+)
+
+
 def add(conn: Connection, *, activity: Activity) -> int:
     """Store one activity and return its id."""
-    result = conn.execute(insert(activities).values(**_values(activity)))
+    result = conn.execute(_INSERT, _values(activity))
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
@@ -145,12 +155,7 @@ def find_duplicate(conn: Connection, *, activity: Activity) -> StoredActivity | 
     """The stored activity that records the same session from another source, if any."""
     start = _utc(activity.started_at)
     window = timedelta(seconds=START_TOLERANCE_S)
-    query = (
-        select(activities)
-        .where(activities.c.started_at.between(start - window, start + window))
-        .order_by(activities.c.id)
-    )
-    for row in conn.execute(query):
+    for row in conn.execute(_NEAR, {"earliest": start - window, "latest": start + window}):
         stored = _to_model(row)
         if stored.activity.content_hash == activity.content_hash:
             continue  # sessions of one multisport file are never each other's duplicates

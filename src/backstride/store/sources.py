@@ -5,9 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from backstride.store.schema import seen_paths, source_files
+
+# Built once: one import writes these for every file (see store.activities._INSERT).
+_DELETE_SOURCE = delete(source_files).where(source_files.c.content_hash == bindparam("digest"))
+_INSERT_SOURCE = insert(source_files)
+_DELETE_SEEN = delete(seen_paths).where(seen_paths.c.path == bindparam("seen_path"))
+_INSERT_SEEN = insert(seen_paths)
 
 #: Statuses a source file can have in the ledger.
 STATUSES = ("imported", "duplicate", "skipped", "failed")
@@ -61,8 +67,8 @@ def record(conn: Connection, *, source: SourceRecord) -> None:
         "duplicate_of": source.duplicate_of,
         "seen_at": datetime.now(UTC),
     }
-    conn.execute(delete(source_files).where(source_files.c.content_hash == source.content_hash))
-    conn.execute(insert(source_files).values(**values))
+    conn.execute(_DELETE_SOURCE, {"digest": source.content_hash})
+    conn.execute(_INSERT_SOURCE, values)
 
 
 def mark_duplicate(conn: Connection, *, content_hash: str, duplicate_of: str) -> None:
@@ -92,13 +98,14 @@ def mark_path_seen(
     conn: Connection, *, path: str, size_bytes: int, mtime_ns: int, content_hash: str | None
 ) -> None:
     """Remember that `path`, at this size and mtime, has been imported completely."""
-    conn.execute(delete(seen_paths).where(seen_paths.c.path == path))
+    conn.execute(_DELETE_SEEN, {"seen_path": path})
     conn.execute(
-        insert(seen_paths).values(
-            path=path,
-            size_bytes=size_bytes,
-            mtime_ns=mtime_ns,
-            content_hash=content_hash,
-            seen_at=datetime.now(UTC),
-        )
+        _INSERT_SEEN,
+        {
+            "path": path,
+            "size_bytes": size_bytes,
+            "mtime_ns": mtime_ns,
+            "content_hash": content_hash,
+            "seen_at": datetime.now(UTC),
+        },
     )

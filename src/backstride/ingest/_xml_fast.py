@@ -1,0 +1,201 @@
+"""Whole-document regular expressions for plainly written GPX/TCX track points.
+
+The streaming readers (lxml iterparse) pay one Python step per XML element, which caps a
+GPX-heavy history at ~20 MB/s per core. Track points are the bulk of every file and
+are written the same dull way by every device, so one compiled pattern per point kind,
+run by `re` in C over the whole track, reads them at several times that speed.
+
+This is a fast path, never the only path: a reader calls it only on bytes that
+`_xml.prepare` accepted (no DTD, so no entity can be declared, let alone expanded or
+fetched; a regular expression expands nothing anyway), and it declines (returns None)
+on anything outside the plain shape it understands: a comment, CDATA section or
+processing instruction inside a point, a character reference in a value,
+namespace-prefixed or self-closing points, any point the pattern cannot account for
+one by one, a document that does not end with its root's end tag. The caller then
+reads the file with the streaming reader, which stays the reference for every value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+#: An ISO-8601 UTC time as devices write it; anything else takes the careful path.
+_ISO_Z = rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?Z"
+_ISO_Z_LIST = re.compile(rb"(?:" + _ISO_Z + rb"\n)*" + _ISO_Z)
+
+
+def point_pattern(tag: bytes, head: bytes, fields: Sequence[Sequence[bytes]]) -> re.Pattern[bytes]:
+    """A pattern matching one whole `<tag ...>...</tag>` element, capturing its fields.
+
+    `head` is the rest of the start tag (attribute captures included). Each entry of
+    `fields` lists the local names (any namespace prefix) whose text fills one capture
+    group; where a point holds several, the last one wins, as in the streaming readers.
+    Elements of other names are stepped over whatever their depth; a comment, CDATA
+    section or processing instruction inside a point makes the point not match (so
+    the caller's count check declines the file). The repetition is possessive and
+    never steps over another point's start or end tag, so an attempt scans at most
+    to the next point: hostile input (thousands of unclosed points before a comment)
+    costs linear time, not quadratic. `head` must keep its attribute values from
+    crossing a `<` for the same reason.
+    """
+    alternatives = b"|".join(
+        # Any attributes (a '/' inside a value too), but not a self-closing element.
+        b"(?:" + b"|".join(re.escape(n) for n in names) + rb")(?:\s[^<>]*)?(?<!/)>([^<]*)"
+        for names in fields
+    )
+    close = b"</" + tag + b">"
+    return re.compile(
+        b"<"
+        + tag
+        + head
+        + rb"(?:<(?:[\w.-]+:)?(?:"
+        + alternatives
+        + rb")</|[^<]+|<(?![!?]|/?"
+        + tag
+        + rb"[\s/>]))*+"
+        + close
+    )
+
+
+def plain_region(data: bytes, tag: bytes, root: bytes) -> tuple[int, int, int] | None:
+    """(start, end, count) of the span from the first `<tag` to the last `</tag>`.
+
+    None when the document is not plainly written there (see the module docstring) or
+    does not end with `</root>`: a cut-short file goes to the streaming reader, which
+    names the line where it breaks.
+    """
+    if not data[-4096:].rstrip().endswith(b"</" + root + b">"):
+        return None
+    opening, closing = b"<" + tag, b"</" + tag + b">"
+    count = data.count(opening)
+    if count == 0 or data.count(closing) != count:
+        return None  # self-closing points, or a name that merely starts with the tag
+    start = data.find(opening)
+    end = data.rfind(closing) + len(closing)
+    if data.count(tag, start, end) != 2 * count:
+        return None  # prefixed point elements, or the name inside text or other tags
+    return start, end, count
+
+
+def floats(values: list[bytes]) -> npt.NDArray[np.float64] | None:
+    """Numbers of a column, NaN where empty; None where one is not a number."""
+    if values.count(b"") == len(values):
+        return np.full(len(values), np.nan)
+    if b"" in values:
+        values = [v or b"nan" for v in values]
+    try:
+        return np.array(values, dtype=np.float64)
+    except ValueError:
+        return None
+
+
+def utc_seconds(
+    values: list[bytes], unit: str, *, utc_offset: bool = False
+) -> npt.NDArray[np.float64] | None:
+    """Seconds since 1970 of `...Z` times at `unit` ("ms", "us") resolution.
+
+    None unless every value is a plain ISO-8601 UTC time (`+00:00` accepted for
+    `Z` with `utc_offset`), so that other zones, odd spacing and invalid dates keep
+    the streaming readers' per-value handling.
+    """
+    joined = b"\n".join(values)
+    if utc_offset:
+        joined = joined.replace(b"+00:00", b"Z")
+    if not _ISO_Z_LIST.fullmatch(joined):
+        return None
+    text = joined.decode("ascii").replace("Z", "").split("\n")
+    try:
+        stamps = np.array(text, dtype=f"datetime64[{unit}]")
+    except ValueError:  # e.g. month 13: the streaming readers say what is wrong
+        return None
+    per_second = {"ms": 1_000, "us": 1_000_000}[unit]
+    return np.asarray(stamps.astype(np.int64) / float(per_second), dtype=np.float64)
+
+
+_PIECE = re.compile(rb"<(/?)([\w.:-]+)([^<>]*?)(/?)>([^<]*)")
+_ATTRS = rb"(?:\s[^<>]*)?"
+
+
+def layout_pattern(
+    data: bytes, start: int, tag: bytes, head: re.Pattern[bytes], fields: Sequence[Sequence[bytes]]
+) -> tuple[re.Pattern[bytes], list[int]] | None:
+    """A pattern for points laid out exactly like the one at `start`, and its groups.
+
+    Devices write every point of a file the same way, so a pattern naming each child
+    in order (no alternatives to try at every tag) matches several times faster than
+    `point_pattern`. Returns the pattern and, for the head's captures then each entry
+    of `fields`, the index of its group in a match (-1: not in this layout); None
+    where the first point is not a plain sequence of elements, or holds a field twice
+    or with children. Points laid out otherwise simply do not match, and the caller,
+    counting them, falls back to `point_pattern` for their run.
+    """
+    opened = head.match(data, start)
+    close = data.find(b"</" + tag + b">", start)
+    if opened is None or close == -1:
+        return None
+    field_of = {name: i for i, names in enumerate(fields) for name in names}
+    parts = [rb"\s*"]
+    slots = [-1] * len(fields)
+    group = head.groups
+    pos = data.find(b"<", opened.end(), close + 1)
+    if data[opened.end() : pos].strip():
+        return None  # text before the first child
+    while pos < close:
+        piece = _PIECE.match(data, pos, close)
+        if piece is None:
+            return None
+        closing, name, attrs, empty, text = piece.groups()
+        pos = piece.end()
+        field = field_of.get(name.rpartition(b":")[2])
+        escaped = re.escape(name)
+        # A tag written bare in the first point is matched literally: the cheapest
+        # match, and a point that adds attributes just takes the general pattern.
+        opens = b"<" + escaped + (_ATTRS + rb"(?<!/)>" if attrs.strip() else b">")
+        if closing:
+            parts.append(b"</" + escaped + b">")
+        elif empty:
+            parts.append(b"<" + escaped + _ATTRS + b"/>")
+        elif field is not None:
+            ending = _PIECE.match(data, pos, close)
+            if ending is None or ending.group(1) != b"/" or ending.group(2) != name:
+                return None  # a field with children: the general pattern's business
+            if slots[field] != -1:
+                return None  # a field twice: the general pattern keeps the last
+            slots[field] = group
+            group += 1
+            parts.append(opens + b"([^<]*)</" + escaped + b">")
+            text = ending.group(5)
+            pos = ending.end()
+        else:
+            parts.append(opens)
+        parts.append(rb"\s*" if not text.strip() else rb"[^<]*")
+    pattern = re.compile(head.pattern + b"".join(parts) + b"</" + tag + b">")
+    return pattern, list(range(head.groups)) + slots
+
+
+def match_columns(
+    data: bytes,
+    start: int,
+    end: int,
+    opening: bytes,
+    layout: tuple[re.Pattern[bytes], list[int]] | None,
+    general: re.Pattern[bytes],
+) -> list[list[bytes]]:
+    """The captures of the points in [start, end), one list per column ([] if none).
+
+    The layout pattern where it accounts for every point of the run (each match is
+    one whole point, so equal counts mean all of them), else the general pattern,
+    whose count the caller checks against its own.
+    """
+    if layout is not None:
+        pattern, order = layout
+        rows = pattern.findall(data, start, end)
+        if rows and len(rows) == data.count(opening, start, end):
+            columns = [list(c) for c in zip(*rows, strict=True)]
+            blank = [b""] * len(rows)
+            return [columns[i] if i >= 0 else blank for i in order]
+    return [list(c) for c in zip(*general.findall(data, start, end), strict=True)]

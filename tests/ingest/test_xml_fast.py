@@ -1,0 +1,359 @@
+"""The bulk GPX/TCX point readers against gpxpy and against the streaming readers.
+
+The streaming readers are the reference: on every corpus file and every odd input
+below, the fast path must give exactly their result or decline.
+"""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import gpxpy
+import pytest
+
+from backstride.errors import CorruptFile, IngestError
+from backstride.ingest import gpx, tcx
+from backstride.ingest._xml import prepare
+from backstride.ingest.gpx import read_gpx
+from backstride.ingest.tcx import read_tcx
+from tests.conftest import SHARED, shared_path
+
+GPX_FILES = sorted((SHARED / "corpus/activities/gpx").glob("*.gpx"))
+TCX_FILES = sorted((SHARED / "corpus/activities/tcx").glob("*.tcx"))
+
+
+def _outcome(reader: Any, data: bytes, *, fast: bool) -> Any:
+    """The activities as plain dicts, or the error's type and message."""
+    try:
+        return [asdict(a) for a in reader(data, source_file="f", content_hash="h", fast=fast)]
+    except IngestError as exc:
+        return type(exc).__name__, str(exc)
+
+
+def _gpx_fast_accepts(data: bytes) -> bool:
+    return gpx._read_fast(prepare(data, source_file="f")) is not None
+
+
+def _tcx_fast_accepts(data: bytes) -> bool:
+    return tcx._fast_tracks(prepare(data, source_file="f")) is not None
+
+
+@pytest.mark.parametrize("path", GPX_FILES, ids=[p.name for p in GPX_FILES])
+def test_gpx_fast_path_equals_the_streaming_reader_on_every_corpus_file(path: Path) -> None:
+    data = shared_path("corpus", "activities", "gpx", path.name).read_bytes()
+    assert _outcome(read_gpx, data, fast=True) == _outcome(read_gpx, data, fast=False)
+
+
+@pytest.mark.parametrize("path", GPX_FILES, ids=[p.name for p in GPX_FILES])
+def test_gpx_fast_path_agrees_with_gpxpy(path: Path) -> None:
+    data = shared_path("corpus", "activities", "gpx", path.name).read_bytes()
+    if not _gpx_fast_accepts(data):
+        pytest.skip("the fast path declines this file; the streaming reader reads it")
+    (fast,) = read_gpx(data, source_file=path.name, content_hash="h")
+    (streamed,) = read_gpx(data, source_file=path.name, content_hash="h", fast=False)
+    try:
+        reference = gpxpy.parse(data.decode("utf-8-sig").lstrip())
+    except gpxpy.gpx.GPXException as exc:  # e.g. an undeclared namespace prefix
+        pytest.skip(f"gpxpy cannot read this file: {exc}")
+    bounds = reference.get_time_bounds()
+    assert bounds.start_time is not None and bounds.end_time is not None
+    assert abs((fast.started_at - bounds.start_time).total_seconds()) < 1e-3
+    assert fast.elapsed_s == pytest.approx(
+        (bounds.end_time - bounds.start_time).total_seconds(), abs=1e-3
+    )
+    assert fast.distance_m == pytest.approx(reference.length_2d(), rel=0.01)
+    assert fast.elevation_gain_m == streamed.elevation_gain_m
+
+
+@pytest.mark.parametrize("path", TCX_FILES, ids=[p.name for p in TCX_FILES])
+def test_tcx_fast_path_equals_the_streaming_reader_on_every_corpus_file(path: Path) -> None:
+    data = shared_path("corpus", "activities", "tcx", path.name).read_bytes()
+    assert _outcome(read_tcx, data, fast=True) == _outcome(read_tcx, data, fast=False)
+
+
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [
+        ("gpx", "sports-lib__1681613317.gpx"),  # StravaGPX Android
+        ("gpx", "elevate__20170319_run_906581465.gpx"),  # StravaGPX, hr and cad
+        ("gpx", "sports-lib__6782987395.gpx"),  # Garmin Connect
+        ("gpx", "Runalyze__garmin-ns3-extension.gpx"),
+        ("tcx", "sports-lib__6782987395.tcx"),  # Garmin Connect
+        ("tcx", "elevate__20181021_run_3106033902.tcx"),
+        ("tcx", "Runalyze__Treadmill-doubled-cadence.tcx"),  # no position
+    ],
+)
+def test_fast_path_reads_the_common_device_and_strava_files(folder: str, name: str) -> None:
+    data = shared_path("corpus", "activities", folder, name).read_bytes()
+    accepts = _gpx_fast_accepts if folder == "gpx" else _tcx_fast_accepts
+    assert accepts(data)
+
+
+_POINT = '<trkpt lat="46.{i:03d}" lon="7.0"><ele>{ele}</ele><time>2024-05-01T06:{i:02d}:00Z</time>{ext}</trkpt>'
+
+
+def _gpx(points: list[str], head: str = "<trk><name>Run</name><type>9</type>") -> bytes:
+    body = "\n".join(points)
+    return (
+        '<?xml version="1.0"?>\n<gpx xmlns="http://www.topografix.com/GPX/1/1">'
+        f"{head}<trkseg>\n{body}\n</trkseg></trk></gpx>\n"
+    ).encode()
+
+
+def _plain(n: int = 6, ext: str = "") -> list[str]:
+    return [_POINT.format(i=i, ele=500 + 5 * i, ext=ext) for i in range(n)]
+
+
+_HR = "<extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>{}</gpxtpx:hr></gpxtpx:TrackPointExtension></extensions>"
+
+GPX_CASES: dict[str, tuple[bytes, bool]] = {
+    "plain": (_gpx(_plain()), True),
+    "undeclared prefix hr": (_gpx(_plain(ext=_HR.format(150))), True),
+    "lon before lat": (
+        _gpx([p.replace(' lon="7.0"', "").replace("<trkpt", '<trkpt lon="7.0"') for p in _plain()]),
+        True,
+    ),
+    "two segments": (_gpx(_plain(3) + ["</trkseg><trkseg>"] + _plain(6)[3:]), True),
+    "slash in a field's attribute": (
+        _gpx([p.replace("<ele>", '<ele src="dem/srtm">') for p in _plain()]),
+        True,
+    ),
+    "self-closing field": (
+        _gpx([p.replace("<ele>500</ele>", "<ele />") for p in _plain()]),
+        True,
+    ),
+    "heart rate dropping out (layouts differ)": (
+        _gpx(_plain(3, ext=_HR.format(150)) + _plain(6)[3:]),
+        True,
+    ),
+    "attribute on a later point's field": (
+        _gpx(_plain(3) + [p.replace("<ele>", '<ele src="dem">') for p in _plain(6)[3:]]),
+        True,
+    ),
+    "empty ele": (_gpx([p.replace("<ele>500</ele>", "<ele></ele>") for p in _plain()]), True),
+    "comment hiding a time": (
+        _gpx(
+            [
+                _plain()[0].replace("</trkpt>", "<!--<time>2030-01-01T00:00:00Z</time>--></trkpt>"),
+                *_plain()[1:],
+            ]
+        ),
+        False,
+    ),
+    "cdata time": (
+        _gpx(
+            [
+                _plain()[0].replace("<time>", "<time><![CDATA[").replace("Z</time>", "Z]]></time>"),
+                *_plain()[1:],
+            ]
+        ),
+        False,
+    ),
+    "character reference": (
+        _gpx([_plain()[0].replace("<ele>500", "<ele>&#53;00"), *_plain()[1:]]),
+        False,
+    ),
+    "self-closing point": (_gpx(['<trkpt lat="45.9" lon="7.0"/>', *_plain()]), False),
+    "prefixed points": (
+        _gpx([p.replace("trkpt", "g:trkpt") for p in _plain()]).replace(
+            b"<gpx ", b'<gpx xmlns:g="http://www.topografix.com/GPX/1/1" '
+        ),
+        False,
+    ),
+    "time between points": (
+        _gpx([*_plain(3), "<time>2024-05-01T07:00:00Z</time>", *_plain()[3:]]),
+        False,
+    ),
+    "point without time": (
+        _gpx([_plain()[0].replace("<time>2024-05-01T06:00:00Z</time>", ""), *_plain()[1:]]),
+        False,
+    ),
+    "zone offset": (_gpx([p.replace("Z</time>", "+02:00</time>") for p in _plain()]), False),
+    "not a number": (_gpx([_plain()[0].replace("<ele>500", "<ele>high"), *_plain()[1:]]), False),
+    "no type in a first of two tracks": (
+        _gpx(_plain(), head="<trk><name>A</name>").replace(
+            b"</gpx>", b"<trk><type>1</type></trk></gpx>"
+        ),
+        False,
+    ),
+    "type after the points": (
+        _gpx(_plain(), head="<trk>").replace(b"</trkseg>", b"</trkseg><type>9</type>"),
+        False,
+    ),
+    "truncated": (_gpx(_plain())[:-40], False),
+}
+
+
+@pytest.mark.parametrize("case", GPX_CASES, ids=list(GPX_CASES))
+def test_gpx_fast_path_gives_the_streaming_result_or_declines(case: str) -> None:
+    data, accepted = GPX_CASES[case]
+    assert _gpx_fast_accepts(data) is accepted
+    assert _outcome(read_gpx, data, fast=True) == _outcome(read_gpx, data, fast=False)
+
+
+def test_gpx_fast_path_reads_heart_rate_lon_first_and_segments() -> None:
+    (run,) = read_gpx(GPX_CASES["undeclared prefix hr"][0], source_file="f", content_hash="h")
+    assert run.avg_hr_bpm == 150 and run.sport == "running" and run.name == "Run"
+    (flipped,) = read_gpx(GPX_CASES["lon before lat"][0], source_file="f", content_hash="h")
+    (plain,) = read_gpx(GPX_CASES["plain"][0], source_file="f", content_hash="h")
+    assert flipped.distance_m == plain.distance_m and plain.distance_m
+    (split,) = read_gpx(GPX_CASES["two segments"][0], source_file="f", content_hash="h")
+    assert split.distance_m is not None and split.distance_m < plain.distance_m
+
+
+def test_truncated_gpx_still_names_the_line_after_the_fast_path_declines() -> None:
+    with pytest.raises(CorruptFile, match="truncated or malformed XML"):
+        read_gpx(GPX_CASES["truncated"][0], source_file="f", content_hash="h")
+
+
+_TP = (
+    "<Trackpoint><Time>2024-05-01T06:{i:02d}:00Z</Time>"
+    "<Position><LatitudeDegrees>46.{i:03d}</LatitudeDegrees>"
+    "<LongitudeDegrees>7.0</LongitudeDegrees></Position>"
+    "<AltitudeMeters>{ele}</AltitudeMeters><DistanceMeters>{dist}</DistanceMeters>"
+    '<HeartRateBpm xsi:type="HeartRateInBeatsPerMinute_t"><Value>{hr}</Value></HeartRateBpm>'
+    "{ext}</Trackpoint>"
+)
+
+
+def _tp(i: int, ext: str = "") -> str:
+    return _TP.format(i=i, ele=500 + i, dist=111.2 * i, hr=140 + i, ext=ext)
+
+
+def _tcx(laps: list[list[str]], sport: str = "Running") -> bytes:
+    body = "".join(
+        f'<Lap StartTime="2024-05-01T06:{5 * k:02d}:00Z"><TotalTimeSeconds>300</TotalTimeSeconds>'
+        f"<DistanceMeters>500</DistanceMeters><Track>{''.join(points)}</Track></Lap>"
+        for k, points in enumerate(laps)
+    )
+    return (
+        '<?xml version="1.0"?>\n<TrainingCenterDatabase '
+        'xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><Activities>'
+        f'<Activity Sport="{sport}"><Id>2024-05-01T06:00:00Z</Id>{body}'
+        "<Creator><Name>Forerunner</Name></Creator></Activity></Activities>"
+        "</TrainingCenterDatabase>"
+    ).encode()
+
+
+_RUN_CADENCE = "<Extensions><TPX><RunCadence>85</RunCadence></TPX></Extensions>"
+
+TCX_CASES: dict[str, tuple[bytes, bool]] = {
+    "two laps": (_tcx([[_tp(i) for i in range(4)], [_tp(i) for i in range(4, 9)]]), True),
+    "run cadence": (_tcx([[_tp(i, _RUN_CADENCE) for i in range(5)]]), True),
+    "cadence on some": (
+        _tcx([[_tp(0, "<Cadence>80</Cadence>"), *(_tp(i) for i in range(1, 5))]]),
+        True,
+    ),
+    "comment in a point": (_tcx([[_tp(0, "<!-- x -->"), *(_tp(i) for i in range(1, 5))]]), False),
+    "time between laps": (
+        _tcx([[_tp(i) for i in range(4)], [_tp(i) for i in range(4, 9)]]).replace(
+            b'<Lap StartTime="2024-05-01T06:05',
+            b'<Time>2024-05-01T05:00:00Z</Time><Lap StartTime="2024-05-01T06:05',
+        ),
+        False,
+    ),
+    "build time after the activity": (
+        _tcx([[_tp(i) for i in range(5)]]).replace(
+            b"</TrainingCenterDatabase>",
+            b"<Author><Build><Time>Oct 28 2010, 10:21:55</Time></Build></Author></TrainingCenterDatabase>",
+        ),
+        True,
+    ),
+    "empty track": (
+        _tcx([[_tp(i) for i in range(5)], []]).replace(b"<Track></Track>", b"<Track />"),
+        True,
+    ),
+    "point without time": (
+        _tcx(
+            [
+                [
+                    _tp(0).replace("<Time>2024-05-01T06:00:00Z</Time>", ""),
+                    *(_tp(i) for i in range(1, 5)),
+                ]
+            ]
+        ),
+        False,
+    ),
+    "truncated": (_tcx([[_tp(i) for i in range(5)]])[:-60], False),
+}
+
+
+@pytest.mark.parametrize("case", TCX_CASES, ids=list(TCX_CASES))
+def test_tcx_fast_path_gives_the_streaming_result_or_declines(case: str) -> None:
+    data, accepted = TCX_CASES[case]
+    assert _tcx_fast_accepts(data) is accepted
+    assert _outcome(read_tcx, data, fast=True) == _outcome(read_tcx, data, fast=False)
+
+
+def test_tcx_fast_path_keeps_laps_heart_rate_and_run_cadence() -> None:
+    (run,) = read_tcx(TCX_CASES["two laps"][0], source_file="f", content_hash="h")
+    assert run.distance_m == 1000 and run.device == "Forerunner"
+    assert run.avg_hr_bpm == pytest.approx(144)
+    (cadenced,) = read_tcx(TCX_CASES["run cadence"][0], source_file="f", content_hash="h")
+    assert cadenced.avg_cadence_spm == 170
+
+
+def _peak_bytes(reader: Any, data: bytes, *, fast: bool) -> int:
+    tracemalloc.start()
+    try:
+        reader(data, source_file="f", content_hash="h", fast=fast)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_fast_paths_hold_no_more_memory_than_the_streaming_readers_on_long_tracks() -> None:
+    # Several of the fast paths' ~1 MB runs of points; times one second apart.
+    def clock(i: int) -> str:
+        return f"2024-05-01T{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z"
+
+    hr = _HR.format(150)
+    long_gpx = _gpx(
+        [
+            f'<trkpt lat="46.{i:06d}" lon="7.0"><ele>{500 + i % 40}</ele>'
+            f"<time>{clock(i)}</time>{hr}</trkpt>"
+            for i in range(15_000)
+        ]
+    )
+    assert _peak_bytes(read_gpx, long_gpx, fast=True) < _peak_bytes(read_gpx, long_gpx, fast=False)
+    first = "<Time>2024-05-01T06:00:00Z</Time>"
+    long_tcx = _tcx(
+        [[_tp(0, _RUN_CADENCE).replace(first, f"<Time>{clock(i)}</Time>") for i in range(8_000)]]
+    )
+    fast_peak = _peak_bytes(read_tcx, long_tcx, fast=True)
+    assert fast_peak < 1.2 * _peak_bytes(read_tcx, long_tcx, fast=False)
+
+
+def _hostile(reader: Any, data: bytes) -> float:
+    started = time.perf_counter()
+    with pytest.raises(IngestError):
+        reader(data, source_file="f", content_hash="h")
+    return time.perf_counter() - started
+
+
+def test_unclosed_points_before_a_comment_cost_linear_time_not_quadratic() -> None:
+    # 20,000 points whose ends all come after a comment: a pattern that may step over
+    # the next point's start rescans the rest of the file from every point (minutes).
+    n = 20_000
+    gpx_data = (
+        b"<gpx><trk><trkseg>"
+        + b'<trkpt lat="1" lon="2"><time>2024-01-01T00:00:00Z</time></trkpt>'
+        + b'<trkpt lat="1" lon="2"><time>2024-01-01T00:00:01Z</time>' * n
+        + b"<!-- x -->"
+        + b"</trkpt>" * n
+        + b"</trkseg></trk></gpx>"
+    )
+    assert _hostile(read_gpx, gpx_data) < 5.0
+    tcx_data = (
+        b'<TrainingCenterDatabase><Activities><Activity Sport="Running"><Lap><Track>'
+        + b"<Trackpoint><Time>2024-01-01T00:00:00Z</Time>" * n
+        + b"<!-- x -->"
+        + b"</Trackpoint>" * n
+        + b"</Track></Lap></Activity></Activities></TrainingCenterDatabase>"
+    )
+    assert _hostile(read_tcx, tcx_data) < 5.0
