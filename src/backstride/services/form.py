@@ -22,7 +22,7 @@ from sqlalchemy import Connection
 
 from backstride.analyse.form import FormAnalysis, View, analyse_track, find_cuts
 from backstride.assess.form import Finding, FormReport, judge_form
-from backstride.errors import ClipNotAnalysable, UnreadableVideo
+from backstride.errors import ClipNotAnalysable, OptionalDependencyMissing, UnreadableVideo
 from backstride.ingest.video import VideoInfo, iter_frames, probe_video, scaled_size
 from backstride.kb import KnowledgeBase, load_kb
 from backstride.models import TrainingEvidence
@@ -428,3 +428,22 @@ def remove_form_files(data_dir: Path) -> int:
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1
     return removed
+
+
+def missing_video_support() -> str | None:
+    """Why the form check cannot run on this installation, or None when it can.
+
+    Only looks: PyAV is imported (it is light), MediaPipe only located (importing it
+    loads the model runtime, which the check itself does when it starts).
+    """
+    import importlib.util
+
+    try:
+        import av  # noqa: F401
+
+        found = importlib.util.find_spec("mediapipe") is not None
+    except (ImportError, ValueError):
+        found = False
+    if found:
+        return None
+    return str(OptionalDependencyMissing("the form check from a video", "video"))
