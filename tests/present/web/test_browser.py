@@ -235,6 +235,9 @@ def test_form_check_of_the_treadmill_clip(server: str, page: Any) -> None:
     width = page.evaluate("document.querySelector('video.annotated').videoWidth")
     assert width == 404  # the 720x1280 portrait clip drawn at 720p-class, even-sized for H.264
     shoot(page, "14-form-result")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # long clip names wrap
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(server + "/form")
     assert page.get_by_role("link", name="side_treadmill_garage_zzzhushi.mp4").first.is_visible()
 
