@@ -206,3 +206,23 @@ def test_saved_form_check_reaches_the_plan_cues(
     text = result.output
     assert "lean from the ankles, not the waist" in text
     assert "let your feet land under your hips" in text
+
+
+def test_progress_counts_every_frame_of_both_stages(
+    leaning_clip: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """What the web page's progress bar is fed: frames through the model, then frames drawn."""
+    clip, keys = leaning_clip
+    seen: list[tuple[str, int, int]] = []
+    analyse_video(
+        clip,
+        "side",
+        tmp_path / "out",
+        estimator=FakePoseEstimator.from_file(keys),
+        progress=lambda stage, done, total: seen.append((stage, done, total)),
+    )
+    pose = [s for s in seen if s[0] == "pose"]
+    drawing = [s for s in seen if s[0] == "drawing"]
+    assert [d for _, d, _ in pose] == list(range(1, LEANING.n_frames + 1))
+    assert drawing[-1] == ("drawing", LEANING.n_frames, LEANING.n_frames)
+    assert seen.index(pose[-1]) < seen.index(drawing[0])

@@ -65,10 +65,9 @@ class _Ticker:
     def __call__(self) -> None:
         if self._progress is None:
             return
-        with self._lock:
+        with self._lock:  # reported in order, so the last call is the whole count
             self._done += 1
-            done = self._done
-        self._progress(self._stage, done, self._total)
+            self._progress(self._stage, self._done, self._total)
 
 
 def _thumb(frame: Array) -> Array:

@@ -73,10 +73,10 @@ def form_page(request: Request) -> Any:
 @router.post("/form")
 async def start_check(request: Request) -> Any:
     state = web(request)
+    form = await checked_form(request, max_bytes=state.max_upload_bytes, max_files=1)
     missing = missing_video_support()
     if missing:
         raise HTTPException(501, missing)
-    form = await checked_form(request, max_bytes=state.max_upload_bytes, max_files=1)
     upload = form.get("video")
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise HTTPException(422, "choose a video file of your running")
