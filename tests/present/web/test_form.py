@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from backstride.config import Settings
 from backstride.present.web import create_app
@@ -143,6 +144,17 @@ def test_upload_needs_the_form_token_and_the_same_site(client: TestClient, clip:
     assert not (_data_dir(client) / "uploads").exists()  # nothing was written
 
 
+def test_a_clip_over_the_upload_limit_is_refused(client: TestClient, clip: Path) -> None:
+    client.app.state.web.max_upload_bytes = clip.stat().st_size // 2  # type: ignore[attr-defined]
+    response = client.post(
+        "/form",
+        data={"csrf_token": token(client, "/form"), "view": "side"},
+        files={"video": (clip.name, clip.read_bytes(), "video/mp4")},
+    )
+    assert response.status_code == 413 and "upload too large" in response.text
+    assert not (_data_dir(client) / "uploads").exists()
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -169,3 +181,22 @@ def test_without_the_video_extra_the_page_says_what_is_needed(
     files = {"video": (clip.name, clip.read_bytes(), "video/mp4")}
     refused = client.post("/form", data={"csrf_token": token(client)}, files=files)
     assert refused.status_code == 501
+
+
+@pytest.mark.postgres
+def test_a_web_form_check_is_saved_in_postgres(
+    postgres_engine: Engine, clip: Path, tmp_path: Path
+) -> None:
+    settings = Settings(database_url="postgresql://unused", data_dir=tmp_path / "data")
+    app = create_app(settings, engine=postgres_engine, config_path=tmp_path / "c.toml")
+    kp = list(LEANING.keypoints())
+    app.state.web.form_jobs.estimator_factory = lambda: FakePoseEstimator(kp)
+    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+        job = _upload(client, clip, use_findings="on")
+        assert job["state"] == "done"
+        assert (
+            "Leaning forward from the waist" in client.get(f"/form/checks/{job['saved_id']}").text
+        )
+    evidence = training_evidence(postgres_engine, today=TODAY, settings=settings)
+    assert evidence is not None
+    assert evidence.answers["form_observed"] == ["lean_from_waist", "overstride"]
