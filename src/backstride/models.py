@@ -143,3 +143,30 @@ class DiaryEntry:
             v for v in (self.pain_during, self.pain_after, self.pain_next_morning) if v is not None
         ]
         return max(values) if values else None
+
+
+@dataclass(frozen=True)
+class SavedFormCheck:
+    """A video form check as stored, with its report in `backstride form --json`'s shape.
+
+    ``report`` holds ``view``, ``fps``, ``strides_used``, ``cadence_spm``, ``metrics``,
+    ``findings``, ``form_observed`` and ``warnings`` (no output paths: the clip and its
+    pictures are files, not data). ``output_key`` names the web app's folder of key
+    frames and annotated video, when the check came from the web app.
+    """
+
+    id: int
+    created_at: datetime
+    source: str  # "cli" | "web"
+    clip_name: str
+    report: dict[str, object]
+    output_key: str | None = None
+
+    @property
+    def view(self) -> str:
+        return str(self.report["view"])
+
+    @property
+    def form_observed(self) -> list[str]:
+        found = self.report.get("form_observed") or []
+        return [str(f) for f in found] if isinstance(found, list) else []

@@ -150,3 +150,8 @@ class Runner:
         xy[1:11] = xy[0]
         xy[17:23] = xy[15]
         return xy
+
+
+#: A runner leaning 20 deg from the waist and landing far ahead of the hip (720x1280 geometry):
+#: two findings with a `form_observed` fault each, lean_from_waist and overstride.
+LEANING = Runner(trunk_lean_deg=20, reach_px=90, duration_s=8)

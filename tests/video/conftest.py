@@ -42,3 +42,16 @@ def write_clip(
 @pytest.fixture
 def clip_writer() -> Callable[..., Path]:
     return write_clip
+
+
+@pytest.fixture
+def leaning_clip(tmp_path: Path) -> tuple[Path, Path]:
+    """A tiny clip and the keypoints of the LEANING runner (for FakePoseEstimator)."""
+    from backstride.video.pose import save_keypoints
+    from tests.video._runner import LEANING
+
+    kp = LEANING.keypoints()
+    clip = write_clip(tmp_path / "run.mp4", frames=len(kp), width=72, height=128)
+    keys = tmp_path / "run.keypoints.npz"
+    save_keypoints(keys, kp)
+    return clip, keys

@@ -9,25 +9,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import Engine
 
-from backstride.config import Settings
+from backstride import store
 from backstride.ingest.video import probe_video
 from backstride.present.cli import cli
 from backstride.services.form import analyse_video, form_evidence, save_form_evidence
+from backstride.store import form_checks
 from backstride.video.pose import FakePoseEstimator, save_keypoints
-from tests.video._runner import Runner
-
-LEANING = Runner(trunk_lean_deg=20, reach_px=90, duration_s=8)  # 720x1280 geometry
-
-
-@pytest.fixture
-def leaning_clip(tmp_path: Path, clip_writer: Callable[..., Path]) -> tuple[Path, Path]:
-    """A clip and the keypoints of a runner leaning from the waist and overstriding."""
-    kp = LEANING.keypoints()
-    clip = clip_writer(tmp_path / "run.mp4", frames=len(kp), width=72, height=128)
-    keys = tmp_path / "run.keypoints.npz"
-    save_keypoints(keys, kp)
-    return clip, keys
+from tests.video._runner import LEANING, Runner
 
 
 def test_report_json_contract(leaning_clip: tuple[Path, Path]) -> None:
@@ -76,9 +66,14 @@ def test_cli_json_and_save_feed_form_observed(
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["form_observed"] == ["lean_from_waist", "overstride"]
-    evidence = form_evidence(Settings(data_dir=Path(cli_env["BACKSTRIDE_DATA_DIR"])))
+    assert data["saved_id"] == 1
+    engine = store.connect(cli_env["BACKSTRIDE_DB"])
+    with engine.connect() as conn:
+        evidence = form_evidence(conn)
+    engine.dispose()
     assert evidence.answers == {"form_observed": ["lean_from_waist", "overstride"]}
     assert any("Leaning forward from the waist" in line for line in evidence.lines["form_observed"])
+    assert not list(Path(cli_env["BACKSTRIDE_DATA_DIR"]).glob("*.json"))  # nothing beside the store
 
 
 def test_cli_text_output_explains_each_finding(
@@ -114,14 +109,32 @@ def test_cli_no_runner_exits_2(
     assert "no runner found" in result.output
 
 
-def test_saved_views_are_kept_side_by_side(tmp_path: Path, leaning_clip: tuple[Path, Path]) -> None:
+def test_the_latest_check_of_each_view_feeds_the_self_check(
+    engine: Engine,
+    leaning_clip: tuple[Path, Path],
+    tmp_path: Path,
+    clip_writer: Callable[..., Path],
+) -> None:
     clip, keys = leaning_clip
-    settings = Settings(data_dir=tmp_path / "d")
     side = analyse_video(clip, "side", estimator=FakePoseEstimator.from_file(keys))
-    save_form_evidence(side, settings, source="a.mp4")
-    save_form_evidence(side, settings, source="b.mp4")
-    assert form_evidence(settings).answers["form_observed"] == ["lean_from_waist", "overstride"]
-    assert form_evidence(Settings(data_dir=tmp_path / "empty")).answers == {}
+    upright = Runner(reach_px=5, duration_s=8)
+    kp = upright.keypoints()
+    plain = clip_writer(tmp_path / "plain.mp4", frames=len(kp), width=72, height=128)
+    clean = analyse_video(plain, "side", estimator=FakePoseEstimator(list(kp)))
+    assert clean.form_observed == []
+    with engine.connect() as conn:
+        assert form_evidence(conn).answers == {}
+    with engine.begin() as conn:
+        save_form_evidence(conn, side, source="cli", clip_name="/phone/a.mp4")
+    with engine.connect() as conn:
+        evidence = form_evidence(conn)
+    assert evidence.answers["form_observed"] == ["lean_from_waist", "overstride"]
+    assert all("(a.mp4)" in line for line in evidence.lines["form_observed"])  # name, not path
+    with engine.begin() as conn:  # a newer side clip without faults replaces the older one
+        save_form_evidence(conn, clean, source="web", clip_name="b.mp4")
+    with engine.connect() as conn:
+        assert form_evidence(conn).answers == {"form_observed": []}
+        assert [s.clip_name for s in form_checks.recent(conn)] == ["b.mp4", "a.mp4"]
 
 
 def test_a_cut_in_the_clip_is_reported_and_skipped(
@@ -193,3 +206,23 @@ def test_saved_form_check_reaches_the_plan_cues(
     text = result.output
     assert "lean from the ankles, not the waist" in text
     assert "let your feet land under your hips" in text
+
+
+def test_progress_counts_every_frame_of_both_stages(
+    leaning_clip: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """What the web page's progress bar is fed: frames through the model, then frames drawn."""
+    clip, keys = leaning_clip
+    seen: list[tuple[str, int, int]] = []
+    analyse_video(
+        clip,
+        "side",
+        tmp_path / "out",
+        estimator=FakePoseEstimator.from_file(keys),
+        progress=lambda stage, done, total: seen.append((stage, done, total)),
+    )
+    pose = [s for s in seen if s[0] == "pose"]
+    drawing = [s for s in seen if s[0] == "drawing"]
+    assert [d for _, d, _ in pose] == list(range(1, LEANING.n_frames + 1))
+    assert drawing[-1] == ("drawing", LEANING.n_frames, LEANING.n_frames)
+    assert seen.index(pose[-1]) < seen.index(drawing[0])

@@ -1,30 +1,32 @@
 """The video form check: decode → pose → metrics → findings → pictures and annotated video.
 
 analyse_video(path, view, out_dir)   the whole check; returns a FormReport (to_json for the web)
-save_form_evidence(report, settings) keep the findings so the self-check can prefill form_observed
-form_evidence(settings)              those saved findings as self-check evidence
+save_form_evidence(conn, report, ...) keep a check in the store (the latest per view feeds
+                                     the self-check's form_observed)
+form_evidence(conn)                  those saved findings as self-check evidence
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-from collections.abc import Sequence
-from datetime import UTC, datetime
+import shutil
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from sqlalchemy import Connection
 
 from backstride.analyse.form import FormAnalysis, View, analyse_track, find_cuts
 from backstride.assess.form import Finding, FormReport, judge_form
-from backstride.config import Settings
-from backstride.errors import ClipNotAnalysable, UnreadableVideo
+from backstride.errors import ClipNotAnalysable, OptionalDependencyMissing, UnreadableVideo
 from backstride.ingest.video import VideoInfo, iter_frames, probe_video, scaled_size
 from backstride.kb import KnowledgeBase, load_kb
 from backstride.models import TrainingEvidence
+from backstride.store import form_checks
 from backstride.video.pose import MediaPipePose, PoseEstimator
 
 Array = npt.NDArray[Any]
@@ -42,7 +44,30 @@ MIN_DURATION_S = 2.0
 #: Thumbnail width for cut detection.
 _THUMB_W = 32
 
-FORM_EVIDENCE_FILE = "form_check.json"
+#: Folder under the data dir holding each web form check's key frames and annotated video.
+FORM_OUTPUT_DIR = "form"
+#: Where saved findings lived before the store had a form_checks table (deleted on sight).
+LEGACY_EVIDENCE_FILE = "form_check.json"
+
+
+#: progress(stage, done, total): stage "pose" counts frames estimated, "drawing" frames drawn.
+Progress = Callable[[str, int, int], None]
+
+
+class _Ticker:
+    """Counts frames done by every thread of a stage and reports the total so far."""
+
+    def __init__(self, progress: Progress | None, stage: str, total: int) -> None:
+        self._progress, self._stage, self._total = progress, stage, total
+        self._done = 0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> None:
+        if self._progress is None:
+            return
+        with self._lock:  # reported in order, so the last call is the whole count
+            self._done += 1
+            self._progress(self._stage, self._done, self._total)
 
 
 def _thumb(frame: Array) -> Array:
@@ -57,6 +82,7 @@ def _estimate_range(
     long_side: int | None,
     start: int,
     stop: int | None,
+    tick: Callable[[], None],
 ) -> tuple[list[Array], list[Array], list[str]]:
     rows: list[Array] = []
     thumbs: list[Array] = []
@@ -67,6 +93,7 @@ def _estimate_range(
             found = estimator.estimate(frame)
             rows.append(empty if found is None else found)
             thumbs.append(_thumb(frame))
+            tick()
     except UnreadableVideo as exc:
         if not rows and start == 0:
             raise
@@ -82,6 +109,7 @@ def estimate_clip(
     estimators: Sequence[PoseEstimator],
     *,
     long_side: int | None,
+    progress: Progress | None = None,
 ) -> tuple[Array, list[int], list[str]]:
     """Keypoints (T, 33, 4, NaN where nobody), cut frames and warnings.
 
@@ -92,8 +120,9 @@ def estimate_clip(
     n = len(estimators)
     bounds = [round(info.frame_count * k / n) for k in range(n + 1)]
     parts: list[tuple[list[Array], list[Array], list[str]]] = []
+    tick = _Ticker(progress, "pose", info.frame_count)
     if n == 1:
-        parts.append(_estimate_range(path, info, estimators[0], long_side, 0, None))
+        parts.append(_estimate_range(path, info, estimators[0], long_side, 0, None, tick))
     else:
         from concurrent.futures import ThreadPoolExecutor
 
@@ -107,6 +136,7 @@ def estimate_clip(
                     long_side,
                     bounds[k],
                     None if k == n - 1 else bounds[k + 1],
+                    tick,
                 )
                 for k, est in enumerate(estimators)
             ]
@@ -136,11 +166,13 @@ def analyse_video(
     analysis_long_side: int | None = ANALYSIS_LONG_SIDE,
     annotate: bool = True,
     workers: int | None = None,
+    progress: Progress | None = None,
 ) -> FormReport:
     """Analyse a clip; with `out_dir`, also write key-frame PNGs and an annotated MP4 there.
 
     `workers`: pose-model instances run in parallel on halves of the clip (default: 2 on
     a multi-core machine for clips of 6 s or more; a given `estimator` always runs alone).
+    `progress` is called after each frame (from worker threads) for a progress bar.
 
     Raises:
         NotAVideo, UnreadableVideo: the file cannot be read as video.
@@ -161,7 +193,7 @@ def analyse_video(
         estimators = [MediaPipePose() for _ in range(n)]
     try:
         keypoints, cuts, warnings = estimate_clip(
-            path, info, estimators, long_side=analysis_long_side
+            path, info, estimators, long_side=analysis_long_side, progress=progress
         )
     finally:
         if own:
@@ -198,7 +230,14 @@ def analyse_video(
     )
     if out_dir is not None:
         report.outputs = write_outputs(
-            path, info, analysis, findings, out_dir, annotate=annotate, workers=workers
+            path,
+            info,
+            analysis,
+            findings,
+            out_dir,
+            annotate=annotate,
+            workers=workers,
+            progress=progress,
         )
     return report
 
@@ -225,6 +264,7 @@ def write_outputs(
     *,
     annotate: bool = True,
     workers: int | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Key-frame PNGs per finding and the annotated MP4, in one more decode pass.
 
@@ -236,10 +276,11 @@ def write_outputs(
     video_path = out_dir / f"{path.stem}.annotated.mp4"
     n = workers or (2 if (os.cpu_count() or 1) >= 2 and info.duration_s >= 6 else 1)
     outputs: dict[str, Any] = {"key_frames": [], "annotated_video": None}
+    tick = _Ticker(progress if annotate else None, "drawing", info.frame_count)
     if not annotate or n == 1:
         target = video_path if annotate else None
         outputs["key_frames"] = _annotate_range(
-            path, info, analysis, keys, 0, None, target, out_dir
+            path, info, analysis, keys, 0, None, target, out_dir, tick
         )
     else:
         from concurrent.futures import ThreadPoolExecutor
@@ -258,6 +299,7 @@ def write_outputs(
                     None if k == n - 1 else bounds[k + 1],
                     parts[k],
                     out_dir,
+                    tick,
                 )
                 for k in range(n)
             ]
@@ -268,7 +310,7 @@ def write_outputs(
         for part in parts:
             part.unlink(missing_ok=True)
         if not joined:
-            _annotate_range(path, info, analysis, {}, 0, None, video_path, out_dir)
+            _annotate_range(path, info, analysis, {}, 0, None, video_path, out_dir, tick)
     if annotate:
         outputs["annotated_video"] = str(video_path)
     return outputs
@@ -283,6 +325,7 @@ def _annotate_range(
     last: int | None,
     video_path: Path | None,
     out_dir: Path,
+    tick: Callable[[], None],
 ) -> list[dict[str, Any]]:
     """Draw frames [first, last) into `video_path` (if any) and the key frames among them."""
     from backstride.video.annotate import AnnotatedVideo, draw_pose, write_png
@@ -308,6 +351,7 @@ def _annotate_range(
                 writer.write(
                     draw_pose(frame.copy(), pts, caption=caption, contact=local in contacts)
                 )
+                tick()
             for f in wanted.get(i, []):
                 pic = draw_pose(
                     frame.copy(),
@@ -324,53 +368,81 @@ def _annotate_range(
     return key_frames
 
 
-def save_form_evidence(report: FormReport, settings: Settings, *, source: str) -> Path:
-    """Keep the latest check's findings for the self-check (one file in the data folder)."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    target = settings.data_dir / FORM_EVIDENCE_FILE
-    record = {
-        "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "source": source,
-        "view": report.view,
-        "form_observed": report.form_observed,
-        "findings": [
-            {"id": f.id, "title": f.title, "fault": f.fault, "severity": f.severity}
-            for f in report.findings
-        ],
-    }
-    existing: dict[str, Any] = {}
-    if target.exists():
-        try:
-            existing = json.loads(target.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            existing = {}
-    views = existing.get("views", {}) if isinstance(existing, dict) else {}
-    views[report.view] = record
-    target.write_text(json.dumps({"views": views}, indent=2), encoding="utf-8")
-    return target
+def save_form_evidence(
+    conn: Connection,
+    report: FormReport,
+    *,
+    source: str,
+    clip_name: str,
+    output_key: str | None = None,
+) -> int:
+    """Keep a check in the store; the latest per view prefills the self-check's form_observed.
+
+    Returns the saved check's id. `source` is the shell ("cli", "web"); `clip_name` the
+    file name as the runner knows it (never the path it was read from).
+    """
+    return form_checks.add(
+        conn,
+        report=report.to_json(),
+        source=source,
+        clip_name=Path(clip_name).name,
+        output_key=output_key,
+    )
 
 
-def form_evidence(settings: Settings) -> TrainingEvidence:
-    """Saved video findings as self-check evidence for `form_observed` (empty when none)."""
-    target = settings.data_dir / FORM_EVIDENCE_FILE
-    if not target.exists():
-        return TrainingEvidence()
-    try:
-        views = json.loads(target.read_text(encoding="utf-8")).get("views", {})
-    except (OSError, json.JSONDecodeError, AttributeError):
-        log.warning("%s is unreadable; ignoring saved form findings", target)
+def form_evidence(conn: Connection) -> TrainingEvidence:
+    """The latest saved check of each view as self-check evidence for `form_observed`."""
+    latest = form_checks.latest_per_view(conn)
+    if not latest:
         return TrainingEvidence()
     faults: set[str] = set()
     lines: list[str] = []
-    for view, rec in sorted(views.items()):
-        faults.update(rec.get("form_observed", []))
-        for f in rec.get("findings", []):
+    for view, saved in sorted(latest.items()):
+        faults.update(saved.form_observed)
+        findings = saved.report.get("findings") or []
+        assert isinstance(findings, list)
+        for f in findings:
             lines.append(
-                f"{view} video {rec.get('saved_at', '')[:10]} ({rec.get('source', '')}): "
+                f"{view} video {saved.created_at:%Y-%m-%d} ({saved.clip_name}): "
                 f"{f['title']} ({f['severity']})"
             )
-    if not views:
-        return TrainingEvidence()
     return TrainingEvidence(
         answers={"form_observed": sorted(faults)}, lines={"form_observed": lines}
     )
+
+
+def remove_form_files(data_dir: Path) -> int:
+    """Delete the web app's form-check pictures and videos (and the findings file of earlier versions).
+
+    Delete-all calls this beside emptying the tables: the annotated videos show the
+    runner, so they must not outlive the data they belong to. Returns folders removed.
+    """
+    (data_dir / LEGACY_EVIDENCE_FILE).unlink(missing_ok=True)
+    root = data_dir / FORM_OUTPUT_DIR
+    if not root.is_dir():
+        return 0
+    removed = 0
+    for folder in root.iterdir():
+        if folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def missing_video_support() -> str | None:
+    """Why the form check cannot run on this installation, or None when it can.
+
+    Only looks: PyAV is imported (it is light), MediaPipe only located (importing it
+    loads the model runtime, which the check itself does when it starts).
+    """
+    import importlib.util
+
+    try:
+        import av  # noqa: F401
+
+        found = importlib.util.find_spec("mediapipe") is not None
+    except (ImportError, ValueError):
+        found = False
+    if found:
+        return None
+    return str(OptionalDependencyMissing("the form check from a video", "video"))

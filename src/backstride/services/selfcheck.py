@@ -58,15 +58,15 @@ def training_evidence(
 
     with engine.connect() as conn:
         found = training_evidence_from_store(conn, today=today, settings=settings)
-    found = _with_form_evidence(found, settings)
+        found = _with_form_evidence(conn, found)
     return found if found.answers else None
 
 
-def _with_form_evidence(found: TrainingEvidence, settings: Settings) -> TrainingEvidence:
-    """Add what a saved form check showed (prefills form_observed)."""
+def _with_form_evidence(conn: Connection, found: TrainingEvidence) -> TrainingEvidence:
+    """Add what the latest saved form check of each view showed (prefills form_observed)."""
     from backstride.services.form import form_evidence
 
-    video = form_evidence(settings)
+    video = form_evidence(conn)
     if not video.answers:
         return found
     return TrainingEvidence(

@@ -212,6 +212,36 @@ def test_a_runners_visit(server: str, page: Any) -> None:
     shoot(page, "12-home")  # docs/screenshot-home.png in the README is a copy of this one
 
 
+def test_form_check_of_the_treadmill_clip(server: str, page: Any) -> None:
+    """The real pose model on the real clip (about 15 s here), uploaded through the Form page."""
+    from backstride.services.form import missing_video_support
+    from tests.conftest import shared_path
+
+    clip = shared_path("videos", "side_treadmill_garage_zzzhushi.mp4")
+    if missing_video_support():
+        pytest.skip(str(missing_video_support()))
+    page.goto(server + "/form")
+    assert page.get_by_label("Use these findings in my self-check").is_checked()
+    page.set_input_files("#video", str(clip))
+    page.get_by_label("Beside me (side view)").check()
+    shoot(page, "13-form-upload")
+    page.get_by_role("button", name="Analyse").click()
+    page.wait_for_url("**/form/jobs/*")
+    page.get_by_role("heading", name="Summary").wait_for(timeout=120_000)
+    assert page.get_by_text("cadence 168 steps/min").is_visible()  # ground truth 168.9
+    assert page.get_by_text("your self-check will use these findings").is_visible()
+    assert page.get_by_role("row", name="Trunk lean (hip to shoulder)").is_visible()
+    page.wait_for_function("document.querySelector('video.annotated').readyState >= 2")
+    width = page.evaluate("document.querySelector('video.annotated').videoWidth")
+    assert width == 404  # the 720x1280 portrait clip drawn at 720p-class, even-sized for H.264
+    shoot(page, "14-form-result")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # long clip names wrap
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(server + "/form")
+    assert page.get_by_role("link", name="side_treadmill_garage_zzzhushi.mp4").first.is_visible()
+
+
 def test_keyboard_reaches_the_skip_link_first(server: str, page: Any) -> None:
     page.goto(server + "/")
     page.keyboard.press("Tab")
@@ -221,7 +251,7 @@ def test_keyboard_reaches_the_skip_link_first(server: str, page: Any) -> None:
 
 def test_phone_width_has_no_horizontal_scroll(server: str, page: Any) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
-    for path in ("/", "/check", "/training", "/plan", "/diary", "/report", "/settings"):
+    for path in ("/", "/check", "/training", "/form", "/plan", "/diary", "/report", "/settings"):
         page.goto(server + path)
         wide = page.evaluate("document.documentElement.scrollWidth")
         assert wide <= 390, f"{path} is {wide}px wide at phone width"

@@ -41,9 +41,15 @@ def delete_all_cmd(app: AppContext, yes: bool) -> None:
     """Delete all of your data from the store (export it first if you want to keep it)."""
     if not yes:
         raise click.UsageError("this deletes all your data; run again with --yes to confirm")
+    from backstride.services.form import remove_form_files
+
     with app.engine.begin() as conn:
         removed = delete_all(conn)
-    click.echo(f"Deleted {sum(removed.values())} rows from {len(removed)} tables.")
+    folders = remove_form_files(app.settings.data_dir)
+    click.echo(
+        f"Deleted {sum(removed.values())} rows from {len(removed)} tables"
+        + (f" and {folders} form-check video folders." if folders else ".")
+    )
 
 
 def register(cli: click.Group) -> None:

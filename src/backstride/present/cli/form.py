@@ -53,6 +53,8 @@ def _render(app: AppContext, data: dict[str, Any]) -> None:
         c.print(f"annotated video: {out['annotated_video']}")
     for k in out.get("key_frames", []):
         c.print(f"key frame ({k['finding']}): {k['path']}")
+    if data.get("saved_id"):
+        c.print(f"Saved as form check {data['saved_id']}: the self-check will use these findings.")
     c.print(
         "These are observations linked in studies to load on the back and hips, not a diagnosis."
     )
@@ -125,12 +127,41 @@ def form_cmd(
     )
     data = report.to_json()
     if save:
-        data["saved_to"] = str(save_form_evidence(report, app.settings, source=video.name))
+        with app.engine.begin() as conn:
+            data["saved_id"] = save_form_evidence(conn, report, source="cli", clip_name=video.name)
     if as_json:
         click.echo(json.dumps(data, indent=2))
     else:
         _render(app, data)
 
 
+@click.command("form-history")
+@click.option("--json", "as_json", is_flag=True, help="Print the saved checks as JSON.")
+@click.option("--limit", default=20, show_default=True, help="How many checks to list.")
+@pass_app
+def form_history_cmd(app: AppContext, as_json: bool, limit: int) -> None:
+    """List saved form checks, newest first; the latest of each view feeds the self-check."""
+    from backstride.store import form_checks
+
+    with app.engine.connect() as conn:
+        saved = form_checks.recent(conn, limit=limit)
+    rows: list[dict[str, Any]] = [
+        {"id": s.id, "created_at": s.created_at.isoformat(), "source": s.source,
+         "clip_name": s.clip_name, **s.report}
+        for s in saved
+    ]  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        click.echo("No saved form checks: `backstride form VIDEO --save` keeps one.")
+    for r in rows:
+        faults = ", ".join(f["title"] for f in r["findings"]) or "no fault crossed a threshold"
+        click.echo(
+            f"{r['id']:>3}  {r['created_at'][:10]}  {r['view']:<4}  {r['clip_name']}: {faults}"
+        )
+
+
 def register(cli: click.Group) -> None:
     cli.add_command(form_cmd)
+    cli.add_command(form_history_cmd)

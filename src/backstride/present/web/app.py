@@ -17,6 +17,7 @@ from backstride.config import Settings
 from backstride.kb import load_kb
 from backstride.present.web import errors
 from backstride.present.web.cache import ViewCache
+from backstride.present.web.form_jobs import FormJobs
 from backstride.present.web.jobs import ImportJobs
 from backstride.present.web.security import CsrfCookieMiddleware
 from backstride.present.web.state import WebState
@@ -95,8 +96,10 @@ def create_app(
         cache=cache,
         jobs=ImportJobs(engine, data_dir, on_done=cache.refresh_in_background),
         config_path=config_path,
+        form_jobs=FormJobs(engine, data_dir),
         today_override=today,
     )
+    state.form_jobs.prune()
     holder["state"] = state
 
     app = FastAPI(title="backstride", docs_url=None, redoc_url=None, openapi_url=None)

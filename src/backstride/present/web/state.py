@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from backstride.config import Settings
 from backstride.kb import KnowledgeBase
 from backstride.present.web.cache import ViewCache
+from backstride.present.web.form_jobs import FormJobs
 from backstride.present.web.jobs import ImportJobs
 
 #: Largest request body the app reads: a year of FIT files or a Strava export fits.
@@ -33,6 +34,7 @@ class WebState:
     cache: ViewCache
     jobs: ImportJobs
     config_path: Path | None
+    form_jobs: FormJobs
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     today_override: date | None = None
     rendered: dict[tuple[str, int, Any], tuple[object, str]] = field(default_factory=dict)

@@ -2,12 +2,22 @@
 
 from fastapi import APIRouter
 
-from backstride.present.web.routes import check, diary, home, plan, report, settings, training
+from backstride.present.web.routes import (
+    check,
+    diary,
+    form,
+    home,
+    plan,
+    report,
+    settings,
+    training,
+)
 
 ALL: tuple[APIRouter, ...] = (
     home.router,
     check.router,
     training.router,
+    form.router,
     plan.router,
     diary.router,
     report.router,

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, render, web
 from backstride.services.backup import delete_all, export_all
+from backstride.services.form import remove_form_files
 from backstride.services.report import ReportData, report_data
 
 router = APIRouter()
@@ -101,4 +102,5 @@ async def delete_everything(request: Request) -> Any:
         )
     with state.engine.begin() as conn:
         removed = delete_all(conn)
+    remove_form_files(state.settings.data_dir)  # the annotated videos show the runner
     return RedirectResponse(f"/report?deleted={sum(removed.values())}", status_code=303)

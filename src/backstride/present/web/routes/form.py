@@ -1,0 +1,149 @@
+"""Form: upload a running clip, analyse it in the background, show figures, findings and pictures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from starlette.datastructures import UploadFile
+
+from backstride.present.web.form_jobs import FormJob
+from backstride.present.web.security import checked_form
+from backstride.present.web.state import MAX_FORM_BYTES, render, web
+from backstride.services.form import missing_video_support
+from backstride.store import form_checks
+
+router = APIRouter()
+
+#: What each figure is called on the page (docs/nomenclature.md has the definitions).
+METRIC_LABELS: dict[str, str] = {
+    "cadence_spm": "Cadence",
+    "trunk_lean_deg": "Trunk lean (hip to shoulder)",
+    "body_lean_deg": "Whole-body lean (ankle to shoulder)",
+    "waist_fold_deg": "Lean from the waist",
+    "overstride_pct_leg": "Heel ahead of the hip at landing",
+    "shank_angle_ic_deg": "Shin angle at landing",
+    "knee_flexion_ic_deg": "Knee bend at landing",
+    "trunk_extension_proxy_deg": "Chest held high (leaning back)",
+    "vertical_oscillation_pct_leg": "Bounce (vertical oscillation)",
+    "pelvic_drop_deg": "Pelvic drop",
+    "step_width_pct_hip": "Step width",
+    "arms_cross_pct_frames": "Arms crossing the midline",
+    "torso_rotation_proxy_deg": "Torso rotation",
+}
+#: Units as the page writes them.
+UNIT_LABELS: dict[str, str] = {"deg": "°", "%Lg": "% of leg length"}
+
+
+def _job(request: Request, job_id: str) -> FormJob:
+    job = web(request).form_jobs.get(job_id)
+    if job is None:
+        raise HTTPException(404, "no such form check (they are forgotten when the app restarts)")
+    return job
+
+
+def _result_context(request: Request, report: dict[str, Any], key: str | None) -> dict[str, Any]:
+    media = web(request).form_jobs.media(key, [f["id"] for f in report["findings"]])
+    return {
+        "r": report,
+        "media": media,
+        "metric_labels": METRIC_LABELS,
+        "unit_labels": UNIT_LABELS,
+    }
+
+
+@router.get("/form")
+def form_page(request: Request) -> Any:
+    state = web(request)
+    with state.engine.connect() as conn:
+        saved = form_checks.recent(conn, limit=20)
+        latest = form_checks.latest_per_view(conn)
+    return render(
+        request,
+        "form.html",
+        missing=missing_video_support(),
+        saved=saved,
+        latest=latest,
+        max_mb=state.max_upload_bytes // 2**20,
+    )
+
+
+@router.post("/form")
+async def start_check(request: Request) -> Any:
+    state = web(request)
+    form = await checked_form(request, max_bytes=state.max_upload_bytes, max_files=1)
+    missing = missing_video_support()
+    if missing:
+        raise HTTPException(501, missing)
+    upload = form.get("video")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise HTTPException(422, "choose a video file of your running")
+    view = str(form.get("view") or "side")
+    if view not in ("side", "rear"):
+        raise HTTPException(422, "the camera view must be side or rear")
+    clip_name = Path(upload.filename.replace("\\", "/")).name or "clip"
+    job_id, target = state.form_jobs.new_upload(clip_name)
+    try:
+        written = 0
+        with target.open("wb") as out:
+            while chunk := await upload.read(2**20):
+                written += len(chunk)
+                if written > state.max_upload_bytes:
+                    raise HTTPException(413, "upload too large")
+                out.write(chunk)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(target.parent, ignore_errors=True)
+        raise
+    use = str(form.get("use_findings") or "") in ("on", "yes", "1")
+    state.form_jobs.start(job_id, target, view=view, clip_name=clip_name, use=use)
+    if request.headers.get("accept", "").startswith("application/json"):
+        return JSONResponse({"job": job_id, "status": f"/api/form/{job_id}"}, status_code=202)
+    return RedirectResponse(f"/form/jobs/{job_id}", status_code=303)
+
+
+@router.get("/form/jobs/{job_id}")
+def job_page(request: Request, job_id: str) -> Any:
+    job = _job(request, job_id)
+    context = _result_context(request, job.report, job.id) if job.report else {}
+    return render(request, "form_job.html", job=job, **context)
+
+
+@router.get("/api/form/{job_id}")
+def job_status(request: Request, job_id: str) -> dict[str, Any]:
+    return _job(request, job_id).to_json()
+
+
+@router.post("/form/jobs/{job_id}/save")
+async def save_job(request: Request, job_id: str) -> Any:
+    await checked_form(request, max_bytes=MAX_FORM_BYTES)
+    job = _job(request, job_id)
+    if job.report is None:
+        raise HTTPException(
+            409, "this check has no findings to save (it is still running or failed)"
+        )
+    saved_id = web(request).form_jobs.save(job)
+    return RedirectResponse(f"/form/checks/{saved_id}", status_code=303)
+
+
+@router.get("/form/checks/{check_id}")
+def saved_page(request: Request, check_id: int) -> Any:
+    state = web(request)
+    with state.engine.connect() as conn:
+        saved = form_checks.get(conn, check_id=check_id)
+        latest = form_checks.latest_per_view(conn)
+    in_use = latest.get(saved.view) == saved
+    context = _result_context(request, dict(saved.report), saved.output_key)
+    return render(request, "form_saved.html", saved=saved, in_use=in_use, **context)
+
+
+@router.get("/form/files/{key}/{name}")
+def output_file(request: Request, key: str, name: str) -> FileResponse:
+    path = web(request).form_jobs.file(key, name)
+    if path is None:
+        raise HTTPException(404, "no such picture or video")
+    kind = "video/mp4" if name.endswith(".mp4") else "image/png"
+    return FileResponse(path, media_type=kind)
