@@ -116,7 +116,7 @@ def simplify_route(lat: Floats, lon: Floats) -> tuple[tuple[float, float], ...]:
     # not depend on the others), at a fraction of the cost on a long track.
     todo = np.arange(1, lat.size - 1)  # points still inside a segment to be examined
     while todo.size:
-        ends = np.flatnonzero(chosen)
+        ends = chosen.nonzero()[0]
         after = np.searchsorted(ends, todo)
         first, last = ends[after - 1], ends[after]
         dx, dy = x[last] - x[first], y[last] - y[first]
@@ -129,9 +129,9 @@ def simplify_route(lat: Floats, lon: Floats) -> tuple[tuple[float, float], ...]:
         )
         # A segment is a run of equal `after`; its worst point is its first maximum.
         heads = _run_starts(after)
-        worst = np.maximum.reduceat(dist, np.flatnonzero(heads))
+        worst = np.maximum.reduceat(dist, heads.nonzero()[0])
         segment = np.cumsum(heads) - 1
-        hits = np.flatnonzero(dist == worst[segment])
+        hits = (dist == worst[segment]).nonzero()[0]
         hits = hits[_run_starts(segment[hits])]
         split = worst[segment[hits]] > ROUTE_TOLERANCE_M
         chosen[todo[hits[split]]] = True
