@@ -1,6 +1,8 @@
 """Import into a fresh SQLite store: the figures issue 3 asks for, per kind of history.
 
-Run: .venv/bin/python bench/import_store_bench.py [N_FILES]   (default 3000)
+Run: .venv/bin/python bench/import_store_bench.py [N_FILES] [--gpx-only]   (default 3000)
+
+`--gpx-only` stops after the GPX-only export (the issue's figure), to repeat it cheaply.
 
 Three histories of N_FILES each, written to a temporary folder and deleted afterwards:
 a Strava-style export (activities.csv + activities/<id>.gpx.gz / .tcx.gz) made from
@@ -203,7 +205,7 @@ def fit_history_import(tmp: Path, n_files: int) -> None:
     )
 
 
-def main(n_files: int) -> None:
+def main(n_files: int, *, gpx_only: bool = False) -> None:
     for kind in ("gpx", "tcx"):
         fast, streaming, reference = xml_speed(kind)
         print(
@@ -214,6 +216,8 @@ def main(n_files: int) -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         strava_import(tmp, "gpx-only Strava export", n_files, ("gpx",))
+        if gpx_only:
+            return
         export = strava_import(tmp, "Strava export (GPX+TCX)", n_files, ("gpx", "tcx"))
         db, data_dir = tmp / "Strava export (GPX+TCX).db", tmp / "Strava export (GPX+TCX)-data"
         noop = [_import(db, [export], data_dir)[0] for _ in range(3)]
@@ -231,4 +235,5 @@ def main(n_files: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3000)
+    numbers = [a for a in sys.argv[1:] if not a.startswith("--")]
+    main(int(numbers[0]) if numbers else 3000, gpx_only="--gpx-only" in sys.argv)

@@ -16,7 +16,7 @@ import gpxpy
 import pytest
 
 from backstride.errors import CorruptFile, IngestError
-from backstride.ingest import gpx, tcx
+from backstride.ingest import _xml_fast, gpx, tcx
 from backstride.ingest._xml import prepare
 from backstride.ingest.gpx import read_gpx
 from backstride.ingest.tcx import read_tcx
@@ -110,6 +110,8 @@ def _plain(n: int = 6, ext: str = "") -> list[str]:
 
 _HR = "<extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>{}</gpxtpx:hr></gpxtpx:TrackPointExtension></extensions>"
 
+_TWICE = "<extensions><gpxdata:cadence>{}</gpxdata:cadence><cadence>{}</cadence></extensions>"
+
 GPX_CASES: dict[str, tuple[bytes, bool]] = {
     "plain": (_gpx(_plain()), True),
     "undeclared prefix hr": (_gpx(_plain(ext=_HR.format(150))), True),
@@ -128,6 +130,30 @@ GPX_CASES: dict[str, tuple[bytes, bool]] = {
     ),
     "heart rate dropping out (layouts differ)": (
         _gpx(_plain(3, ext=_HR.format(150)) + _plain(6)[3:]),
+        True,
+    ),
+    "a few points laid out otherwise, between the others": (
+        _gpx(
+            [
+                p if i in (2, 5) else p.replace("</trkpt>", _HR.format(140 + i) + "</trkpt>")
+                for i, p in enumerate(_plain(8))
+            ]
+        ),
+        True,
+    ),
+    "first point laid out otherwise": (
+        _gpx(
+            _plain(1) + [p.replace("</trkpt>", _HR.format(150) + "</trkpt>") for p in _plain(6)[1:]]
+        ),
+        True,
+    ),
+    "a field written twice (the last wins)": (
+        _gpx(
+            [
+                p.replace("</trkpt>", _TWICE.format(70 + i, 80 + i) + "</trkpt>")
+                for i, p in enumerate(_plain())
+            ]
+        ),
         True,
     ),
     "attribute on a later point's field": (
@@ -203,6 +229,26 @@ def test_gpx_fast_path_reads_heart_rate_lon_first_and_segments() -> None:
     assert flipped.distance_m == plain.distance_m and plain.distance_m
     (split,) = read_gpx(GPX_CASES["two segments"][0], source_file="f", content_hash="h")
     assert split.distance_m is not None and split.distance_m < plain.distance_m
+
+
+def test_gpx_layout_reads_a_field_written_twice_at_its_last_place() -> None:
+    data = GPX_CASES["a field written twice (the last wins)"][0]
+    start = data.find(b"<trkpt")
+    layout = _xml_fast.layout_pattern(
+        data, start, b"trkpt", gpx._POINT_STARTS[0], gpx._POINT_FIELDS
+    )
+    assert layout is not None  # one pattern for every point, not the general one
+    (run,) = read_gpx(data, source_file="f", content_hash="h")
+    assert run.avg_cadence_spm == 2 * (80 + 81 + 82 + 83 + 84 + 85) / 6
+
+
+def test_gpx_points_laid_out_otherwise_keep_their_place() -> None:
+    data = GPX_CASES["a few points laid out otherwise, between the others"][0]
+    read = gpx._read_fast(prepare(data, source_file="f"))
+    assert read is not None
+    hr = read[0]["hr"].tolist()
+    assert hr[:2] == [140, 141] and hr[3:5] == [143, 144] and hr[6:] == [146, 147]
+    assert all(v != v for v in (hr[2], hr[5]))  # NaN: those two points have none
 
 
 def test_truncated_gpx_still_names_the_line_after_the_fast_path_declines() -> None:

@@ -129,18 +129,21 @@ def layout_pattern(
     in order (no alternatives to try at every tag) matches several times faster than
     `point_pattern`. Returns the pattern and, for the head's captures then each entry
     of `fields`, the index of its group in a match (-1: not in this layout); None
-    where the first point is not a plain sequence of elements, or holds a field twice
-    or with children. Points laid out otherwise simply do not match, and the caller,
-    counting them, falls back to `point_pattern` for their run.
+    where the first point is not a plain sequence of elements, or holds a field with
+    children. A field written twice (Garmin's and a plain `<cadence>` side by side) is
+    captured at its last place only: the last one wins, as in the streaming readers.
+    Points laid out otherwise simply do not match, and `match_columns` reads them
+    with `point_pattern`.
     """
     opened = head.match(data, start)
     close = data.find(b"</" + tag + b">", start)
     if opened is None or close == -1:
         return None
     field_of = {name: i for i, names in enumerate(fields) for name in names}
-    parts = [rb"\s*"]
-    slots = [-1] * len(fields)
-    group = head.groups
+    # Each part is a literal piece of pattern, or (field, opening, name) for a captured
+    # value; groups are numbered once the last place of each field is known.
+    parts: list[bytes | tuple[int, bytes, bytes]] = [rb"\s*"]
+    last_place = [-1] * len(fields)
     pos = data.find(b"<", opened.end(), close + 1)
     if data[opened.end() : pos].strip():
         return None  # text before the first child
@@ -163,17 +166,28 @@ def layout_pattern(
             ending = _PIECE.match(data, pos, close)
             if ending is None or ending.group(1) != b"/" or ending.group(2) != name:
                 return None  # a field with children: the general pattern's business
-            if slots[field] != -1:
-                return None  # a field twice: the general pattern keeps the last
-            slots[field] = group
-            group += 1
-            parts.append(opens + b"([^<]*)</" + escaped + b">")
+            last_place[field] = len(parts)
+            parts.append((field, opens, escaped))
             text = ending.group(5)
             pos = ending.end()
         else:
             parts.append(opens)
         parts.append(rb"\s*" if not text.strip() else rb"[^<]*")
-    pattern = re.compile(head.pattern + b"".join(parts) + b"</" + tag + b">")
+    slots = [-1] * len(fields)
+    group = head.groups
+    pieces = []
+    for place, part in enumerate(parts):
+        if isinstance(part, bytes):
+            pieces.append(part)
+            continue
+        field, opens, escaped = part
+        if last_place[field] == place:
+            slots[field] = group
+            group += 1
+            pieces.append(opens + b"([^<]*)</" + escaped + b">")
+        else:  # an earlier copy of the field: stepped over, the last one wins
+            pieces.append(opens + b"[^<]*</" + escaped + b">")
+    pattern = re.compile(head.pattern + b"".join(pieces) + b"</" + tag + b">")
     return pattern, list(range(head.groups)) + slots
 
 
@@ -187,15 +201,33 @@ def match_columns(
 ) -> list[list[bytes]]:
     """The captures of the points in [start, end), one list per column ([] if none).
 
-    The layout pattern where it accounts for every point of the run (each match is
-    one whole point, so equal counts mean all of them), else the general pattern,
-    whose count the caller checks against its own.
+    The layout pattern reads every point laid out like the first; the few that are
+    not (a sample without cadence, one extra element) are read by the general pattern
+    from the text between its matches, and put back in document order. A point
+    neither reads is missing from the result, so the caller's count check declines.
     """
-    if layout is not None:
-        pattern, order = layout
-        rows = pattern.findall(data, start, end)
-        if rows and len(rows) == data.count(opening, start, end):
-            columns = [list(c) for c in zip(*rows, strict=True)]
-            blank = [b""] * len(rows)
-            return [columns[i] if i >= 0 else blank for i in order]
-    return [list(c) for c in zip(*general.findall(data, start, end), strict=True)]
+    if layout is None:
+        return [list(c) for c in zip(*general.findall(data, start, end), strict=True)]
+    pattern, order = layout
+    # split, not findall: the text between matches comes too, and is blank (one
+    # cheap check) unless some point is laid out otherwise.
+    parts = pattern.split(data[start:end])  # gap, captures..., gap, captures..., gap
+    stride = pattern.groups + 1
+    laid_out = [parts[1 + i :: stride] for i in range(pattern.groups)]
+    blank = [b""] * (len(parts) // stride)
+    columns = [laid_out[i] if i >= 0 else blank for i in order]
+    gaps = parts[::stride]
+    if opening not in b"".join(gaps):
+        return columns if blank else []
+    odd = [(k, gap) for k, gap in enumerate(gaps) if opening in gap]
+    out: list[list[bytes]] = [[] for _ in order]
+    done = 0
+    for k, gap in odd:  # gap k lies before the k-th layout match
+        found = list(zip(*general.findall(gap), strict=True))
+        for column, values, more in zip(out, columns, found or [()] * len(order), strict=True):
+            column += values[done:k]
+            column += more
+        done = k
+    for column, values in zip(out, columns, strict=True):
+        column += values[done:]
+    return out

@@ -1,0 +1,102 @@
+"""The batched Douglas-Peucker route against the textbook recursive form.
+
+`simplify_route` splits every open segment in one numpy round; the recursive form
+below, one segment at a time, is the reference, and every route must be the same
+points exactly, on real tracks and on shapes that stress ties and degenerate segments.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from backstride.ingest import gpx
+from backstride.ingest._samples import (
+    EARTH_RADIUS_M,
+    ROUTE_MAX_POINTS,
+    ROUTE_TOLERANCE_M,
+    simplify_route,
+)
+from backstride.ingest._xml import prepare
+from tests.conftest import SHARED, shared_path
+
+Floats = npt.NDArray[np.float64]
+GPX_FILES = sorted((SHARED / "corpus/activities/gpx").glob("*.gpx"))
+
+
+def _recursive(lat: Floats, lon: Floats) -> tuple[tuple[float, float], ...]:
+    keep = ~(np.isnan(lat) | np.isnan(lon))
+    lat, lon = lat[keep], lon[keep]
+    if lat.size == 0:
+        return ()
+    y = np.radians(lat) * EARTH_RADIUS_M
+    x = np.radians(lon) * EARTH_RADIUS_M * np.cos(np.radians(float(np.mean(lat))))
+    chosen = np.zeros(lat.size, dtype=bool)
+    chosen[[0, -1]] = True
+    stack = [(0, lat.size - 1)]
+    while stack:
+        first, last = stack.pop()
+        if last - first < 2:
+            continue
+        dx, dy = x[last] - x[first], y[last] - y[first]
+        px, py = x[first + 1 : last] - x[first], y[first + 1 : last] - y[first]
+        norm = float(np.hypot(dx, dy))
+        dist = np.abs(dx * py - dy * px) / norm if norm > 0 else np.hypot(px, py)
+        worst = int(np.argmax(dist))
+        if dist[worst] > ROUTE_TOLERANCE_M:
+            middle = first + 1 + worst
+            chosen[middle] = True
+            stack.extend(((first, middle), (middle, last)))
+    index = np.flatnonzero(chosen)
+    if index.size > ROUTE_MAX_POINTS:
+        index = index[np.linspace(0, index.size - 1, ROUTE_MAX_POINTS).round().astype(int)]
+    return tuple((round(float(lat[i]), 6), round(float(lon[i]), 6)) for i in index)
+
+
+def _walk(n: int, seed: int, step: float = 1e-4) -> tuple[Floats, Floats]:
+    rng = np.random.default_rng(seed)
+    return 45 + np.cumsum(rng.normal(0, step, n)), 5 + np.cumsum(rng.normal(0, step, n))
+
+
+SHAPES = {
+    "empty": (np.zeros(0), np.zeros(0)),
+    "one point": (np.array([45.0]), np.array([5.0])),
+    "two points": (np.array([45.0, 45.1]), np.array([5.0, 5.1])),
+    "standing still": (np.full(60, 45.0), np.full(60, 5.0)),
+    "out and back (coinciding ends)": (
+        np.r_[np.linspace(45, 45.01, 50), np.linspace(45.01, 45, 50)],
+        np.full(100, 5.0),
+    ),
+    "zigzag with tied maxima": (np.tile([45.0, 45.001], 400), np.linspace(5, 5.1, 800)),
+    "gaps in position": (np.r_[45.0, np.nan, 45.001, 45.0, np.nan, 45.002], np.full(6, 5.0)),
+    "short walk": _walk(30, 1),
+    "long noisy walk": _walk(20_000, 2),
+    "more than the point cap": _walk(5_000, 3, step=1e-3),
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=list(SHAPES))
+def test_route_equals_the_recursive_form_on_odd_shapes(shape: str) -> None:
+    lat, lon = SHAPES[shape]
+    assert simplify_route(lat, lon) == _recursive(lat, lon)
+
+
+def test_a_long_walk_is_actually_simplified_and_capped() -> None:
+    lat, lon = _walk(5_000, 3, step=1e-3)
+    route = simplify_route(lat, lon)
+    assert 2 < len(route) <= ROUTE_MAX_POINTS
+
+
+@pytest.mark.parametrize("path", GPX_FILES, ids=[p.name for p in GPX_FILES])
+def test_route_equals_the_recursive_form_on_every_corpus_track(path: Path) -> None:
+    data = shared_path("corpus", "activities", "gpx", path.name).read_bytes()
+    read = gpx._read_fast(prepare(data, source_file="f"))
+    if read is None:
+        pytest.skip("not read by the fast path (route, waypoints, or an odd layout)")
+    columns, _labels = read
+    assert simplify_route(columns["lat"], columns["lon"]) == _recursive(
+        columns["lat"], columns["lon"]
+    )
