@@ -51,10 +51,12 @@ def _values(activity: Activity) -> dict[str, Any]:
 
 
 def _to_model(row: Any) -> StoredActivity:
-    mapping = row._mapping
-    data = {name: mapping.get(name) for name in _ACTIVITY_FIELDS}
+    # A plain dict: Row._mapping.get goes through the generic Mapping.get (and an
+    # exception for each absent column), which dominated reading a whole history.
+    found = row._asdict()
+    data = {name: found.get(name) for name in _ACTIVITY_FIELDS}
     data["started_at"] = _utc(row.started_at)
-    route = mapping.get("route") or ()
+    route = found.get("route") or ()
     data["route"] = tuple((float(p[0]), float(p[1])) for p in route)
     return StoredActivity(id=row.id, activity=Activity(**data))
 
