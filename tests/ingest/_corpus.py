@@ -59,3 +59,34 @@ def fitdecode_messages(folder: str, name: str, kinds: tuple[str, ...]) -> list[d
 
 def _is_dev(field: Any) -> bool:
     return field.field_def is not None and bool(getattr(field.field_def, "is_dev", False))
+
+
+def gpx_read_by_fast_path() -> list[str]:
+    """Corpus GPX files the fast path reads (recorded tracks in a plain layout).
+
+    The others (routes, waypoint-only files, odd layouts) go to the streaming reader,
+    which `test_xml_fast` holds equal to the fast path on every file; tests about what
+    the fast path computes run over these. `test_fast_path_reads_the_common_device_and_
+    strava_files` keeps this list from shrinking unnoticed.
+    """
+    from backstride.ingest import gpx
+    from backstride.ingest._xml import prepare
+
+    folder = CORPUS / "gpx"
+    found = [
+        p.name
+        for p in sorted(folder.glob("*.gpx"))
+        if gpx._read_fast(prepare(p.read_bytes(), source_file=p.name)) is not None
+    ]
+    return found or [ABSENT]
+
+
+def gpxpy_reads(name: str) -> bool:
+    """Whether gpxpy parses a corpus GPX file (one declares no namespace for a prefix)."""
+    import gpxpy
+
+    try:
+        gpxpy.parse(read_bytes("gpx", name).decode("utf-8-sig").lstrip())
+    except gpxpy.gpx.GPXException:
+        return False
+    return True

@@ -7,8 +7,6 @@ points exactly, on real tracks and on shapes that stress ties and degenerate seg
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import numpy.typing as npt
 import pytest
@@ -21,10 +19,9 @@ from backstride.ingest._samples import (
     simplify_route,
 )
 from backstride.ingest._xml import prepare
-from tests.conftest import SHARED, shared_path
+from tests.ingest._corpus import gpx_read_by_fast_path, read_bytes
 
 Floats = npt.NDArray[np.float64]
-GPX_FILES = sorted((SHARED / "corpus/activities/gpx").glob("*.gpx"))
 
 
 def _recursive(lat: Floats, lon: Floats) -> tuple[tuple[float, float], ...]:
@@ -90,12 +87,10 @@ def test_a_long_walk_is_actually_simplified_and_capped() -> None:
     assert 2 < len(route) <= ROUTE_MAX_POINTS
 
 
-@pytest.mark.parametrize("path", GPX_FILES, ids=[p.name for p in GPX_FILES])
-def test_route_equals_the_recursive_form_on_every_corpus_track(path: Path) -> None:
-    data = shared_path("corpus", "activities", "gpx", path.name).read_bytes()
-    read = gpx._read_fast(prepare(data, source_file="f"))
-    if read is None:
-        pytest.skip("not read by the fast path (route, waypoints, or an odd layout)")
+@pytest.mark.parametrize("name", gpx_read_by_fast_path())
+def test_route_equals_the_recursive_form_on_every_corpus_track(name: str) -> None:
+    read = gpx._read_fast(prepare(read_bytes("gpx", name), source_file=name))
+    assert read is not None
     columns, _labels = read
     assert simplify_route(columns["lat"], columns["lon"]) == _recursive(
         columns["lat"], columns["lon"]
