@@ -23,8 +23,12 @@ def _describe(q: Question) -> str:
     return kind + (f" ({', '.join(bounds)})" if bounds else "")
 
 
-def _coerce(q: Question, value: Any) -> Any:
-    """The value in canonical form, or raise InvalidAnswer naming the id and what is allowed."""
+def check_answer(q: Question, value: Any) -> Any:
+    """The value in canonical form, or raise InvalidAnswer naming the id and what is allowed.
+
+    Every shell (answers file, interview, web form) ends here, so a range or a list of
+    allowed values is checked in one place.
+    """
     bad = InvalidAnswer(f"answer `{q.id}`: {value!r} is not allowed; expected {_describe(q)}")
     if q.type == "bool":
         if not isinstance(value, bool):
@@ -72,7 +76,7 @@ def validate_answers(
             "see `backstride kb questions` for the ids"
         )
     for key, value in raw.items():
-        answers[key] = _coerce(kb.questions[key], value)
+        answers[key] = check_answer(kb.questions[key], value)
     if require_all:
         missing = [q.id for q in kb.questions.values() if q.required and q.id not in answers]
         if missing:

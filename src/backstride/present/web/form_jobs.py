@@ -12,7 +12,6 @@ import logging
 import re
 import shutil
 import threading
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ from sqlalchemy import Engine
 
 from backstride.analyse.form import View
 from backstride.errors import OptionalDependencyMissing, VideoError
-from backstride.present.web.jobs import safe_name
+from backstride.present.web.jobs import new_upload_dir, safe_base
 from backstride.services.form import FORM_OUTPUT_DIR, analyse_video, save_form_evidence
 from backstride.store import form_checks
 from backstride.video.pose import PoseEstimator
@@ -106,10 +105,8 @@ class FormJobs:
 
     def new_upload(self, filename: str) -> tuple[str, Path]:
         """A job id and the private path to write the uploaded clip to."""
-        job_id = uuid.uuid4().hex
-        folder = self.data_dir / "uploads" / job_id
-        folder.mkdir(parents=True, exist_ok=False)
-        return job_id, folder / safe_name(filename, 0).split("_", 1)[1]
+        job_id, folder = new_upload_dir(self.data_dir)
+        return job_id, folder / safe_base(filename)
 
     def get(self, job_id: str) -> FormJob | None:
         return self._jobs.get(job_id)

@@ -22,15 +22,27 @@ log = logging.getLogger(__name__)
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def safe_name(filename: str, index: int) -> str:
-    """A file name with no folders, no leading dots and a numbered prefix (no collisions).
+def safe_base(filename: str) -> str:
+    """A file name with no folders and no leading dots, in safe characters.
 
     A folder upload sends names like ``export/activities/1.fit``; only the last part is
     kept, so no request-given path ever reaches the filesystem.
     """
     base = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    base = _SAFE.sub("_", base).lstrip(".") or "upload"
-    return f"{index:05d}_{base[:120]}"
+    return (_SAFE.sub("_", base).lstrip(".") or "upload")[:120]
+
+
+def safe_name(filename: str, index: int) -> str:
+    """`safe_base` with a numbered prefix, so files of one upload never collide."""
+    return f"{index:05d}_{safe_base(filename)}"
+
+
+def new_upload_dir(data_dir: Path) -> tuple[str, Path]:
+    """A fresh job id and its private upload folder, ``data_dir/uploads/<id>/``."""
+    job_id = uuid.uuid4().hex
+    folder = data_dir / "uploads" / job_id
+    folder.mkdir(parents=True, exist_ok=False)
+    return job_id, folder
 
 
 @dataclass
@@ -76,10 +88,7 @@ class ImportJobs:
         self._writer = threading.Lock()
 
     def new_upload_dir(self) -> tuple[str, Path]:
-        job_id = uuid.uuid4().hex
-        folder = self._data_dir / "uploads" / job_id
-        folder.mkdir(parents=True, exist_ok=False)
-        return job_id, folder
+        return new_upload_dir(self._data_dir)
 
     def get(self, job_id: str) -> ImportJob | None:
         return self._jobs.get(job_id)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
+from backstride.assess.answers import check_answer
 from backstride.errors import AnswersError
 from backstride.kb import KnowledgeBase
 from backstride.kb.schema import Question
@@ -46,12 +47,17 @@ def steps(kb: KnowledgeBase) -> list[Step]:
 
 
 def parse_answer(q: Question, form: FormData) -> Any:
-    """The typed value of one question from the form; None when left blank (optional only)."""
+    """The typed value of one question from the form; None when left blank (optional only).
+
+    The form gives strings: this turns them into the question's type, and `check_answer`
+    (the one check every shell shares) holds them to its range or allowed values; the
+    messages speak to the runner in the question's own words.
+    """
     if q.type == "choices":
         picked = [str(v) for v in form.getlist(q.id)]
         if not picked and q.required:
             raise AnswersError(f"please choose at least one: {q.text}")
-        return picked or None
+        return _checked(q, picked, "pick from the choices") if picked else None
     raw = str(form.get(q.id) or "").strip()
     if not raw:
         if q.required:
@@ -66,13 +72,15 @@ def parse_answer(q: Question, form: FormData) -> Any:
             value: Any = int(raw) if q.type == "int" else float(raw)
         except ValueError as exc:
             raise AnswersError(f"{q.text}: please enter a number") from exc
-        low, high = q.min, q.max
-        if (low is not None and value < low) or (high is not None and value > high):
-            raise AnswersError(f"{q.text}: enter a value from {low or 0:g} to {high or '…'}")
-        return value
-    if raw not in (q.values or []):
-        raise AnswersError(f"{q.text}: pick one of the choices")
-    return raw
+        return _checked(q, value, f"enter a value from {q.min or 0:g} to {q.max or '…'}")
+    return _checked(q, raw, "pick one of the choices")
+
+
+def _checked(q: Question, value: Any, hint: str) -> Any:
+    try:
+        return check_answer(q, value)
+    except AnswersError as exc:
+        raise AnswersError(f"{q.text}: {hint}") from exc
 
 
 def _previous(form: FormData) -> dict[str, Any]:
