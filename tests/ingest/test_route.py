@@ -10,12 +10,15 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backstride.ingest import gpx
 from backstride.ingest._samples import (
     EARTH_RADIUS_M,
     ROUTE_MAX_POINTS,
     ROUTE_TOLERANCE_M,
+    _round6,
     simplify_route,
 )
 from backstride.ingest._xml import prepare
@@ -95,3 +98,94 @@ def test_route_equals_the_recursive_form_on_every_corpus_track(name: str) -> Non
     assert simplify_route(columns["lat"], columns["lon"]) == _recursive(
         columns["lat"], columns["lon"]
     )
+
+
+# Points on a coarse grid (about 1.1 m in latitude), so that many distances tie exactly
+# and segments often have coinciding ends; optionally closed (the last point the first).
+_grid_tracks = st.tuples(
+    st.lists(st.tuples(st.integers(-40, 40), st.integers(-40, 40)), max_size=80),
+    st.booleans(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_grid_tracks)
+def test_route_equals_the_recursive_form_on_grid_tracks(
+    track: tuple[list[tuple[int, int]], bool],
+) -> None:
+    cells, closed = track
+    if closed and cells:
+        cells = [*cells, cells[0]]
+    lat = 45 + 1e-5 * np.array([c[0] for c in cells], dtype=float)
+    lon = 5 + 1e-5 * np.array([c[1] for c in cells], dtype=float)
+    assert simplify_route(lat, lon) == _recursive(lat, lon)
+
+
+def _bits(values: list[float]) -> bytes:
+    return np.array(values, dtype=np.float64).tobytes()
+
+
+def _python_round6(values: Floats) -> list[float]:
+    return [round(v, 6) for v in values.tolist()]
+
+
+# Decimal strings whose value * 1e6 sits a hair from a half, ties a binary double holds
+# exactly (k/128), signed zeros and values near zero, the 8e3 limit and beyond, non-finite.
+_AWKWARD = np.array(
+    [
+        float(f"{sign}{whole}.{frac:07d}")
+        for sign in "+-"
+        for whole in (0, 5, 45, 179)
+        for frac in range(5, 10_000_000, 1_234_570)
+    ]
+    + [k / 128 for k in range(-300, 300)]
+    + [
+        0.0,
+        -0.0,
+        5e-7,
+        -5e-7,
+        1.5e-6,
+        2.5e-6,
+        4.9999999e-7,
+        1e-300,
+        7999.9999995,
+        8e3,
+        8000.0000005,
+        123456.7890125,
+        1e17,
+        1e300,
+        np.inf,
+        -np.inf,
+        np.nan,
+    ]
+)
+
+
+def test_round6_is_pythons_round_bit_for_bit_on_awkward_values() -> None:
+    assert _bits(_round6(_AWKWARD)) == _bits(_python_round6(_AWKWARD))
+    # ... where the plain numpy rounding is not: these values test what they should.
+    naive = (np.rint(_AWKWARD * 1e6) / 1e6).tolist()
+    finite = np.isfinite(_AWKWARD)
+    assert _bits(np.array(naive)[finite].tolist()) != _bits(
+        np.array(_python_round6(_AWKWARD))[finite].tolist()
+    )
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_round6_is_pythons_round_bit_for_bit_on_random_values(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    values = np.r_[
+        rng.uniform(-180, 180, 20_000),
+        np.round(rng.uniform(-180, 180, 20_000), 7),  # as GPX writes them, 7 decimals
+        rng.uniform(-1e-3, 1e-3, 2_000),
+    ]
+    assert _bits(_round6(values)) == _bits(_python_round6(values))
+
+
+@pytest.mark.parametrize("name", gpx_read_by_fast_path())
+def test_round6_is_pythons_round_bit_for_bit_on_every_corpus_point(name: str) -> None:
+    read = gpx._read_fast(prepare(read_bytes("gpx", name), source_file=name))
+    assert read is not None
+    columns, _labels = read
+    for values in (columns["lat"], columns["lon"]):
+        assert _bits(_round6(values)) == _bits(_python_round6(values))

@@ -5,6 +5,7 @@ Pure numpy over the samples of one session; shared by the GPX and TCX readers.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,7 +56,8 @@ def haversine_m(lat: Floats, lon: Floats) -> Floats:
     phi = np.radians(lat)
     dphi = np.diff(phi)
     dlmb = np.diff(np.radians(lon))
-    a = np.sin(dphi / 2) ** 2 + np.cos(phi[:-1]) * np.cos(phi[1:]) * np.sin(dlmb / 2) ** 2
+    cos_phi = np.cos(phi)  # once per point rather than at both ends of every step
+    a = np.sin(dphi / 2) ** 2 + cos_phi[:-1] * cos_phi[1:] * np.sin(dlmb / 2) ** 2
     return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))))
 
 
@@ -81,18 +83,50 @@ def elevation_change_m(ele: Floats) -> tuple[float | None, float | None]:
         return None, None
     if ele.size >= ELEVATION_WINDOW:
         kernel = np.ones(ELEVATION_WINDOW) / ELEVATION_WINDOW
-        pad = ELEVATION_WINDOW // 2
-        ele = np.convolve(np.pad(ele, pad, mode="edge"), kernel, mode="valid")
+        edge = ELEVATION_WINDOW // 2
+        # The edge values repeated, as np.pad(mode="edge") would, at a third of its cost.
+        padded = np.concatenate((np.full(edge, ele[0]), ele, np.full(edge, ele[-1])))
+        ele = np.convolve(padded, kernel, mode="valid")
+    return _dead_band_m(ele.tolist())
+
+
+def _dead_band_m(profile: list[float]) -> tuple[float, float]:
+    """Ascent and descent [m] of a profile through the ELEVATION_HYSTERESIS_M dead band.
+
+    The anchor moves one value at a time, so this stays a Python loop; what it saves is
+    work per value. Most values lie well inside the band, and one chained comparison
+    with bounds set at each anchor passes them by; only values near or past an edge take
+    the exact test, whose rounding of `value - anchor` decides ties at the edge.
+    """
     gain = loss = 0.0
-    anchor = float(ele[0])
-    for value in ele.tolist():
+    anchor = profile[0]
+    low, high = _surely_inside(anchor)
+    for value in profile:
+        if low < value < high:
+            continue
         if value - anchor >= ELEVATION_HYSTERESIS_M:
             gain += value - anchor
-            anchor = value
         elif anchor - value >= ELEVATION_HYSTERESIS_M:
             loss += anchor - value
-            anchor = value
+        else:
+            continue
+        anchor = value
+        low, high = _surely_inside(anchor)
     return gain, loss
+
+
+def _surely_inside(anchor: float) -> tuple[float, float]:
+    """Bounds between which a value cannot pass the dead band's exact test.
+
+    They lie 1e-6 m inside the band. Subtraction rounds monotonically, so a value between
+    them differs from the anchor by no more than a bound does, and within 1e6 m of zero
+    a bound is off by ~1e-10 m at most: still inside. Beyond that, or for an infinite or
+    NaN anchor, the range is empty and every value takes the exact test.
+    """
+    if -1e6 < anchor < 1e6:
+        inside = ELEVATION_HYSTERESIS_M - 1e-6
+        return anchor - inside, anchor + inside
+    return math.inf, -math.inf
 
 
 def simplify_route(lat: Floats, lon: Floats) -> tuple[tuple[float, float], ...]:
@@ -109,51 +143,88 @@ def simplify_route(lat: Floats, lon: Floats) -> tuple[tuple[float, float], ...]:
     # Local equirectangular projection: plenty for metres-scale tolerances.
     y = np.radians(lat) * EARTH_RADIUS_M
     x = np.radians(lon) * EARTH_RADIUS_M * np.cos(np.radians(float(np.mean(lat))))
-    chosen = np.zeros(lat.size, dtype=bool)
-    chosen[[0, -1]] = True
-    # Every open segment is split in the same round, a few numpy calls per round rather
-    # than per segment: the same points as the recursive form (each segment's split does
-    # not depend on the others), at a fraction of the cost on a long track.
-    todo = np.arange(1, lat.size - 1)  # points still inside a segment to be examined
-    while todo.size:
-        ends = chosen.nonzero()[0]
-        after = np.searchsorted(ends, todo)
-        first, last = ends[after - 1], ends[after]
-        dx, dy = x[last] - x[first], y[last] - y[first]
-        px, py = x[todo] - x[first], y[todo] - y[first]
-        norm = np.hypot(dx, dy)
-        slanted = norm > 0
-        dist = np.hypot(px, py)  # distance to a segment whose ends coincide
-        dist[slanted] = (
-            np.abs(dx[slanted] * py[slanted] - dy[slanted] * px[slanted]) / norm[slanted]
-        )
-        # A segment is a run of equal `after`; its worst point is its first maximum.
-        heads = _run_starts(after)
-        worst = np.maximum.reduceat(dist, heads.nonzero()[0])
-        segment = np.cumsum(heads) - 1
-        hits = (dist == worst[segment]).nonzero()[0]
-        hits = hits[_run_starts(segment[hits])]
-        split = worst[segment[hits]] > ROUTE_TOLERANCE_M
-        chosen[todo[hits[split]]] = True
-        todo = todo[split[segment] & ~chosen[todo]]
-    index = np.flatnonzero(chosen)
+    index = _douglas_peucker(x, y)
     if index.size > ROUTE_MAX_POINTS:
         index = index[np.linspace(0, index.size - 1, ROUTE_MAX_POINTS).round().astype(int)]
-    return tuple(
-        zip(
-            [round(v, 6) for v in lat[index].tolist()],
-            [round(v, 6) for v in lon[index].tolist()],
-            strict=True,
-        )
-    )
+    return tuple(zip(_round6(lat[index]), _round6(lon[index]), strict=True))
 
 
-def _run_starts(values: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
-    """True where a run of equal values begins (np.r_ costs more than the work here)."""
-    starts = np.empty(values.size, dtype=bool)
-    starts[:1] = True
-    np.not_equal(values[1:], values[:-1], out=starts[1:])
-    return starts
+def _douglas_peucker(x: Floats, y: Floats) -> npt.NDArray[np.intp]:
+    """Indices of the points Douglas-Peucker keeps at ROUTE_TOLERANCE_M, in track order.
+
+    Every open segment is split in the same round, a few numpy calls per round rather
+    than per segment: the same points as the recursive form (each segment's split does
+    not depend on the others), at a fraction of the cost on a long track. What belongs
+    to a segment (its ends, length, worst distance) is computed once per segment and
+    handed to its points with repeat, cheaper than looking up each point's segment; the
+    distance takes the same float operations, in the same order, as the recursive form.
+    Most rounds hold few points, so the number of numpy calls is what costs: hence the
+    array methods, which skip the Python wrappers of np.repeat, np.cumsum and the like.
+    """
+    # Complex points, so that one gather or subtraction does both coordinates (exactly:
+    # a complex subtraction is the two real ones).
+    z = np.empty(x.size, dtype=np.complex128)
+    z.real, z.imag = x, y
+    chosen = np.zeros(x.size, dtype=bool)
+    chosen[[0, -1]] = True
+    # The points inside open segments, segment after segment. A segment holds all the
+    # points between its ends, so `counts` (points per segment) is all it needs besides.
+    todo = np.arange(1, x.size - 1)
+    counts = np.full(1, todo.size)
+    while todo.size:
+        ends = np.add.accumulate(counts)
+        starts = ends - counts
+        firsts = todo[starts] - 1
+        z_first = z[firsts]
+        d = z[todo[ends - 1] + 1] - z_first
+        norm = np.hypot(d.real, d.imag)
+        p = z[todo] - z_first.repeat(counts)
+        dist = np.abs(d.real.repeat(counts) * p.imag - d.imag.repeat(counts) * p.real)
+        if norm.all():
+            dist /= norm.repeat(counts)
+        else:  # a segment whose ends coincide measures from them
+            coincide = norm == 0.0
+            dist /= np.where(coincide, 1.0, norm).repeat(counts)
+            at_end = coincide.repeat(counts)
+            dist[at_end] = np.hypot(p.real[at_end], p.imag[at_end])
+        worst = np.maximum.reduceat(dist, starts)
+        split = worst > ROUTE_TOLERANCE_M
+        # A segment's split point is its first maximum: the first hit at or after its start.
+        hits = (dist == worst.repeat(counts)).nonzero()[0]
+        at = hits[hits.searchsorted(starts[split])]
+        chosen[todo[at]] = True
+        inside = split.repeat(counts)
+        inside[at] = False
+        todo = todo[inside]
+        # Each split segment becomes its two halves, in track order; empty halves close.
+        left = at - starts[split]
+        counts = _interleave(left, counts[split] - left - 1)
+        counts = counts[counts > 0]
+    return chosen.nonzero()[0]
+
+
+def _interleave(left: npt.NDArray[np.intp], right: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    out = np.empty(2 * left.size, dtype=np.intp)
+    out[0::2], out[1::2] = left, right
+    return out
+
+
+def _round6(values: Floats) -> list[float]:
+    """round(v, 6) of every value, bit for bit, at a fraction of its cost per value.
+
+    Python rounds the exact binary value half to even, then takes the double nearest the
+    decimal; rint(v * 1e6) / 1e6 does the same wherever the product, itself rounded (by
+    at most 2**-21 while |v| < 8e3), cannot have crossed a half. Values within 1e-6 of a
+    half (GPX's 7-decimal coordinates ending in 5 land there) or beyond 8e3 go to round().
+    """
+    scaled = values * 1e6
+    whole = np.rint(scaled)
+    rounded: list[float] = (whole / 1e6).tolist()
+    with np.errstate(invalid="ignore"):  # inf - inf; infinite values go to round() anyway
+        unsure = (np.abs(np.abs(scaled - whole) - 0.5) < 1e-6) | ~(np.abs(values) < 8e3)
+    for i in np.flatnonzero(unsure).tolist():
+        rounded[i] = round(float(values[i]), 6)
+    return rounded
 
 
 def _moving_s(dt: Floats, steps: Floats, has_motion: bool) -> float:
