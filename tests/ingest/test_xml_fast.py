@@ -13,7 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import gpxpy
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backstride.errors import CorruptFile, IngestError
 from backstride.ingest import _xml_fast, gpx, tcx
@@ -213,6 +216,50 @@ GPX_CASES: dict[str, tuple[bytes, bool]] = {
         False,
     ),
     "truncated": (_gpx(_plain())[:-40], False),
+    "a stray ele between segments": (
+        _gpx(_plain(3) + ["</trkseg><ele>900</ele><trkseg>"] + _plain(6)[3:]),
+        False,
+    ),
+    "a new named track between segments (GPSBabel)": (
+        _gpx(
+            _plain(3)
+            + ["</trkseg></trk>\n<trk><name>B</name><number>2</number><trkseg>"]
+            + _plain(6)[3:]
+        ),
+        True,
+    ),
+    "a new track with a type between segments": (
+        _gpx(_plain(3) + ["</trkseg></trk><trk><type>1</type><trkseg>"] + _plain(6)[3:]),
+        False,
+    ),
+    "an unnamed track whose next track has a name": (
+        _gpx(
+            _plain(3) + ["</trkseg></trk><trk><name>B</name><trkseg>"] + _plain(6)[3:],
+            head="<trk><type>9</type>",
+        ),
+        False,
+    ),
+    "an empty segment between two": (
+        _gpx(_plain(3) + ["</trkseg><trkseg></trkseg>\n<trkseg>"] + _plain(6)[3:]),
+        True,
+    ),
+    "a prefixed point before the plain ones": (
+        _gpx(
+            ['<g:trkpt lat="45.0" lon="7.0"><time>2024-05-01T05:00:00Z</time></g:trkpt>', *_plain()]
+        ),
+        False,
+    ),
+    "a prefixed point after the plain ones": (
+        _gpx(
+            [*_plain(), '<g:trkpt lat="45.0" lon="7.0"><time>2024-05-01T07:00:00Z</time></g:trkpt>']
+        ),
+        False,
+    ),
+    "a form feed between points (not XML whitespace)": (
+        _gpx([*_plain(3), "\f", *_plain()[3:]]),
+        False,
+    ),
+    "an element between points": (_gpx([*_plain(3), "<x>1</x>", *_plain()[3:]]), False),
 }
 
 
@@ -405,3 +452,69 @@ def test_unclosed_points_before_a_comment_cost_linear_time_not_quadratic() -> No
         + b"</Track></Lap></Activity></Activities></TrainingCenterDatabase>"
     )
     assert _hostile(read_tcx, tcx_data) < 5.0
+
+
+def _datetime64_seconds(values: list[bytes], unit: str) -> Any:
+    """The reference for utc_seconds: numpy's own ISO parser, one string per time."""
+    text = b"\n".join(values).decode("ascii")
+    if not _xml_fast._ISO_Z_LIST.fullmatch(text.encode()):
+        return None
+    try:
+        stamps = np.array(text.replace("Z", "").split("\n"), dtype=f"datetime64[{unit}]")
+    except ValueError:
+        return None
+    return stamps.astype(np.int64) / float({"ms": 1_000, "us": 1_000_000}[unit])
+
+
+_STAMP = st.builds(
+    lambda y, mo, d, h, mi, s, frac: (
+        f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}{frac}Z".encode()
+    ),
+    st.sampled_from([0, 1, 1900, 1969, 1970, 2000, 2024, 2100, 9999]) | st.integers(0, 9999),
+    st.integers(0, 13),
+    st.integers(0, 32),
+    st.integers(0, 24),
+    st.integers(0, 60),
+    st.integers(0, 60),
+    st.sampled_from(["", ".", ".5", ".25", ".123", ".123456", ".1234567"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_STAMP, min_size=1, max_size=6), st.sampled_from(["ms", "us"]))
+def test_utc_seconds_equals_numpys_parser_bit_for_bit(values: list[bytes], unit: str) -> None:
+    expected = _datetime64_seconds(values, unit)
+    got = _xml_fast.utc_seconds(values, unit)
+    assert (got is None) == (expected is None)
+    if expected is not None:
+        assert got is not None and got.tobytes() == np.asarray(expected).tobytes()
+
+
+def test_utc_seconds_of_a_real_track_and_of_uneven_widths() -> None:
+    times = [f"2024-02-29T23:59:{s:02d}.{s * 7 % 1000:03d}Z".encode() for s in range(60)]
+    assert (
+        _xml_fast.utc_seconds(times, "ms").tobytes() == _datetime64_seconds(times, "ms").tobytes()
+    )
+    mixed = [b"2024-05-01T06:00:00Z", b"2024-05-01T06:00:01.5Z"]  # not one width: general path
+    assert _xml_fast.utc_seconds(mixed, "ms").tolist() == _datetime64_seconds(mixed, "ms").tolist()
+    assert _xml_fast.utc_seconds([b"2023-02-29T00:00:00Z"], "ms") is None  # no such day
+
+
+HEADS = {
+    "strava": b'<gpx creator="StravaGPX"><metadata><time>2024-05-01T06:00:00Z</time></metadata><trk><name>Morning Run</name><type>9</type><trkseg>',
+    "garmin, padded": b"<gpx><trk>\n  <name> Sloatsburg Course </name>\n  <type>running</type>\n  <trkseg>\n",
+    "no labels": b"<gpx><trk><trkseg>",
+    "metadata name first": b"<gpx><metadata><name>Meta</name></metadata><trk><name>Track</name><trkseg>",
+    "an entity": b"<gpx><trk><name>Nico &amp; Mag</name><trkseg>",
+    "a character beyond ASCII": "<gpx><trk><name>50k \U0001f605</name><trkseg>".encode(),
+    "two tracks": b"<gpx><trk><name>A</name><trkseg></trkseg></trk><trk><type>1</type><trkseg>",
+    "a waypoint's name": b"<gpx><wpt lat='1' lon='2'><name>W</name></wpt><trk><type>9</type><trkseg>",
+    "empty name": b"<gpx><trk><name> </name><trkseg>",
+}
+
+
+@pytest.mark.parametrize("head", HEADS, ids=list(HEADS))
+def test_gpx_head_labels_read_by_pattern_equal_the_streaming_readers(head: str) -> None:
+    data = HEADS[head]
+    _cols, expected, _counts = gpx._stream(gpx.open_events(data, source_file="", tags=gpx._TAGS))
+    assert gpx._head_labels(data) == expected

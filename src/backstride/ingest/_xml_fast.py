@@ -83,12 +83,14 @@ def plain_region(data: bytes, tag: bytes, root: bytes) -> tuple[int, int, int] |
 
 def floats(values: list[bytes]) -> npt.NDArray[np.float64] | None:
     """Numbers of a column, NaN where empty; None where one is not a number."""
+    try:  # the common case first: every value a number, no scan for empty ones
+        return np.array(values, dtype=np.float64)
+    except ValueError:
+        pass
     if values.count(b"") == len(values):
         return np.full(len(values), np.nan)
-    if b"" in values:
-        values = [v or b"nan" for v in values]
     try:
-        return np.array(values, dtype=np.float64)
+        return np.array([v or b"nan" for v in values], dtype=np.float64)
     except ValueError:
         return None
 
@@ -105,6 +107,9 @@ def utc_seconds(
     joined = b"\n".join(values)
     if utc_offset:
         joined = joined.replace(b"+00:00", b"Z")
+    fixed = _fixed_width_utc(joined, len(values), unit)
+    if fixed is not None:
+        return fixed
     if not _ISO_Z_LIST.fullmatch(joined):
         return None
     text = joined.decode("ascii").replace("Z", "").split("\n")
@@ -114,6 +119,67 @@ def utc_seconds(
         return None
     per_second = {"ms": 1_000, "us": 1_000_000}[unit]
     return np.asarray(stamps.astype(np.int64) / float(per_second), dtype=np.float64)
+
+
+#: Where the digits and separators of `YYYY-MM-DDTHH:MM:SS` stand.
+_STAMP_DIGITS = (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18)
+_STAMP_SEPARATORS = ((4, b"-"), (7, b"-"), (10, b"T"), (13, b":"), (16, b":"))
+_PER_SECOND = {"ms": 1_000, "us": 1_000_000}
+_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _fixed_width_utc(joined: bytes, n: int, unit: str) -> npt.NDArray[np.float64] | None:
+    """`utc_seconds` for the common case, every time written to the same width, as
+    digit arithmetic over one byte grid instead of a string per time; None for any
+    other shape or an out-of-range field, which the general path then judges.
+
+    The count at `unit` resolution is the one datetime64 parsing gives, so the
+    seconds come out bit for bit the same.
+    """
+    width = (len(joined) + 1) // max(n, 1)  # 'YYYY-MM-DDTHH:MM:SS', '.' and digits, 'Z', '\n'
+    dotted = width > 21
+    fraction = width - 22 if dotted else 0  # digits after the '.'
+    per_second = _PER_SECOND[unit]
+    if (
+        width < 21
+        or width * n != len(joined) + 1
+        or (dotted and not 0 < fraction < len(str(per_second)))
+    ):
+        return None
+    grid = np.frombuffer(joined + b"\n", dtype=np.uint8).reshape(n, width)
+    marks = [*_STAMP_SEPARATORS, (width - 2, b"Z"), (width - 1, b"\n")]
+    if dotted:
+        marks.append((19, b"."))
+    if any((grid[:, at] != ord(char)).any() for at, char in marks):
+        return None
+    digit_at = [*_STAMP_DIGITS, *range(20, 20 + fraction)]
+    digits = grid[:, digit_at].astype(np.int64) - ord("0")
+    if ((digits < 0) | (digits > 9)).any():
+        return None
+    year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
+    month, day, hour, minute, second = (
+        digits[:, i] * 10 + digits[:, i + 1] for i in range(4, 14, 2)
+    )
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_days = _DAYS_IN_MONTH[np.clip(month, 0, 12)] + (leap & (month == 2))
+    if (
+        ((month < 1) | (month > 12) | (day < 1) | (day > month_days)).any()
+        or (hour > 23).any()
+        or (minute > 59).any()
+        or (second > 59).any()
+    ):
+        return None
+    # Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-Compatible
+    # Low-Level Date Algorithms", days_from_civil).
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
+    days = era * 146_097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719_468
+    count = (days * 86_400 + hour * 3_600 + minute * 60 + second) * per_second
+    for k in range(fraction):  # the k-th digit after the '.' counts 10**-(k+1) s
+        count += digits[:, 14 + k] * (per_second // 10 ** (k + 1))
+    return np.asarray(count / float(per_second), dtype=np.float64)
 
 
 _PIECE = re.compile(rb"<(/?)([\w.:-]+)([^<>]*?)(/?)>([^<]*)")
@@ -230,4 +296,57 @@ def match_columns(
         done = k
     for column, values in zip(out, columns, strict=True):
         column += values[done:]
+    return out
+
+
+_XML_SPACE = b" \t\r\n"
+
+
+def _blank(text: bytes) -> bool:
+    """Only XML whitespace (space, tab, CR, LF): not `bytes.isspace`, which also
+    passes the form feeds and vertical tabs that XML forbids."""
+    return not text.translate(None, _XML_SPACE)
+
+
+def whole_columns(
+    data: bytes,
+    start: int,
+    end: int,
+    layout: tuple[re.Pattern[bytes], list[int]] | None,
+    general: re.Pattern[bytes],
+) -> list[list[bytes]] | None:
+    """The captures of the points in [start, end), one list per column, or None
+    unless the span holds nothing but those points and XML whitespace.
+
+    Every byte is accounted for: the layout pattern reads the points laid out like
+    the first, the general pattern the ones between them laid out otherwise, and
+    whatever is left must be blank. So a point neither pattern reads, a comment, a
+    stray element or a prefixed point declines the span, with no count of tags over
+    the whole document (each count is one more pass over every byte).
+    """
+    pattern, order = layout if layout is not None else (general, list(range(general.groups)))
+    parts = pattern.split(data[start:end])  # gap, captures..., gap, captures..., gap
+    stride = pattern.groups + 1
+    gaps = parts[::stride]
+    blank = [b""] * (len(parts) // stride)
+    laid_out = [parts[1 + i :: stride] if i >= 0 else blank for i in order]
+    if pattern is general:  # split gives None, not b"", for a field a point lacks
+        return [[v or b"" for v in c] for c in laid_out] if _blank(b"".join(gaps)) else None
+    if _blank(b"".join(gaps)):
+        return laid_out
+    out: list[list[bytes]] = [[] for _ in order]
+    inner_stride = general.groups + 1
+    done = 0
+    for k, gap in enumerate(gaps):  # gap k lies before the k-th layout match
+        if _blank(gap):
+            continue
+        inner = general.split(gap)
+        if not _blank(b"".join(inner[::inner_stride])):
+            return None
+        for j, column in enumerate(out):
+            column += laid_out[j][done:k]
+            column += [v or b"" for v in inner[1 + j :: inner_stride]]
+        done = k
+    for j, column in enumerate(out):
+        column += laid_out[j][done:]
     return out

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -67,6 +66,17 @@ _SEGMENT_END = b"</trkseg>"
 _POINT_END = b"</trkpt>"
 _CHUNK_BYTES = 1 << 20
 _TRACK_START = re.compile(rb"<trk[\s>]")
+_PLAIN_TRACK_HEAD = re.compile(
+    rb"<trk>[ \t\n]*(?:<name>([\x20-\x25\x27-\x3b\x3d-\x7e]*)</name>[ \t\n]*)?"
+    rb"(?:<type>([\x20-\x25\x27-\x3b\x3d-\x7e]*)</type>[ \t\n]*)?<trkseg>[ \t\n]*\Z"
+)
+#: What may stand between one segment's last point and the next one's first: the
+#: segment break, or (GPSBabel's logs) a new track with plain-text labels but no type.
+_SEGMENT_START = re.compile(
+    rb"[ \t\r\n]*(?:</trk>[ \t\r\n]*<trk>[ \t\r\n]*"
+    rb"(?:<(name|cmt|desc|src|number)>[^<&]*</\1>[ \t\r\n]*)*)?"
+    rb"<trkseg>[ \t\r\n]*"
+)
 
 
 def _sport(raw: str | None) -> str:
@@ -168,36 +178,42 @@ def _read_fast(body: bytes) -> tuple[Columns, dict[str, str | None]] | None:
 
     Only a complete recorded track is read here (every point timed, at least two
     distinct times); routes, waypoint files and anything odd take the streaming path,
-    which also words the errors.
+    which also words the errors. Between the first point and the last, every byte
+    must belong to a point, a segment break or whitespace (`_xml_fast.whole_columns`),
+    and no point may hide before or after them, so nothing the streaming reader
+    would see is missed.
     """
-    region = _xml_fast.plain_region(body, b"trkpt", b"gpx")
-    if region is None:
+    if not body[-4096:].rstrip().endswith(b"</gpx>"):
+        return None  # cut short: the streaming reader names the line where it breaks
+    start, end = body.find(b"<trkpt"), body.rfind(_POINT_END)
+    if start == -1 or end < start:
         return None
-    start, end, count = region
-    if body.count(b"time>", start, end) != 2 * count or body.find(b"<rtept", start, end) != -1:
-        return None  # a point without its one time, or times/route points between points
+    end += len(_POINT_END)
+    if body.find(b"trkpt", 0, start) != -1 or body.find(b"trkpt", end) != -1:
+        return None  # a prefixed or self-closing point outside the plain run
     labels = _head_labels(body[:start])
     if None in labels.values() and (
-        len(_TRACK_START.findall(body)) > 1 or b"<type" in body[end:] or b"<name" in body[end:]
+        _TRACK_START.search(body, end)
+        or body.find(b"<type", end) != -1
+        or body.find(b"<name", end) != -1
     ):
         return None  # a later track, or a misplaced label after the points, might name it
     order = next((i for i, p in enumerate(_FAST_POINTS) if p.match(body, start, end)), None)
-    if order is None:
+    spans = _spans(body, start, end, named=labels["name"] is not None)
+    if order is None or spans is None:
         return None
     general = _FAST_POINTS[order]
     layout = _xml_fast.layout_pattern(body, start, b"trkpt", _POINT_STARTS[order], _POINT_FIELDS)
     chunks: list[Columns] = []
-    read = 0
-    for low, high, segment in _spans(body, start, end):
-        found = _xml_fast.match_columns(body, low, high, b"<trkpt", layout, general)
-        if found:
+    for low, high, segment in spans:
+        found = _xml_fast.whole_columns(body, low, high, layout, general)
+        if found is None:
+            return None  # some point is not plainly written, or lat/lon orders are mixed
+        if found[0]:
             chunk = _fast_columns(found, segment, lon_first=order == 1)
             if chunk is None:
                 return None
             chunks.append(chunk)
-            read += len(found[0])
-    if read != count:
-        return None  # some point is not plainly written, or lat/lon orders are mixed
     columns = {name: np.concatenate([c[name] for c in chunks]) for name in chunks[0]}
     if columns["time"][0] == columns["time"][-1]:
         return None
@@ -220,28 +236,52 @@ def _fast_columns(found: list[list[bytes]], segment: int, *, lon_first: bool) ->
     return columns
 
 
-def _spans(body: bytes, start: int, end: int) -> Iterator[tuple[int, int, int]]:
+def _spans(body: bytes, start: int, end: int, *, named: bool) -> list[tuple[int, int, int]] | None:
     """(start, end, segment index) of runs of whole points, at most ~_CHUNK_BYTES each,
-    so that the matched text of a long track is never held all at once."""
+    so that the matched text of a long track is never held all at once.
+
+    None where a segment break holds more than `_SEGMENT_START` allows (a stray
+    element, a later track's type), or names a later track of an activity not yet
+    `named`: the streaming reader would take that name.
+    """
+    spans = []
     index = 0
-    while start < end:
+    while True:
         stop = body.find(_SEGMENT_END, start, end)
         stop = end if stop == -1 else stop
         low = start
         while low < stop:
             cut = body.find(_POINT_END, min(low + _CHUNK_BYTES, stop), stop)
             high = stop if cut == -1 else cut + len(_POINT_END)
-            yield low, high, index
+            spans.append((low, high, index))
             low = high
-        start, index = stop + len(_SEGMENT_END), index + 1
+        if stop == end:
+            return spans
+        lead = _SEGMENT_START.match(body, stop + len(_SEGMENT_END), end)
+        if lead is None or (not named and b"<name>" in lead.group()):
+            return None
+        start, index = lead.end(), index + 1
 
 
 def _head_labels(head: bytes) -> dict[str, str | None]:
     """The activity's name and type from the part before the first point.
 
     Read by the streaming reader itself, so the rules (a track's or the metadata's
-    name, a track's type) are the same; the head is a few hundred bytes.
+    name, a track's type) are the same; the head is a few hundred bytes. Only the
+    commonest head, one track whose first children are a plain ASCII name and type
+    and no other name or type before the points, is read by a pattern: that reader's
+    set-up costs more than the rest of a small file's head.
     """
+    track = head.rfind(b"<trk>")
+    plain = _PLAIN_TRACK_HEAD.match(head, track) if track != -1 else None
+    if (
+        plain is not None
+        and head.count(b"<trk") == 2  # <trk> and <trkseg>: one track
+        and head.count(b"<name") == (plain.group(1) is not None)
+        and head.count(b"<type") == (plain.group(2) is not None)
+    ):
+        name, kind = (g.decode("ascii").strip() or None if g else None for g in plain.groups())
+        return {"type": kind, "name": name}
     context = open_events(head, source_file="", tags=_TAGS)
     try:
         _cols, labels, _counts = _stream(context)
