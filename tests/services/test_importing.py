@@ -198,3 +198,105 @@ def test_import_on_postgres(postgres_engine: Engine, tmp_path: Path) -> None:
     )
     again = _run(postgres_engine, [corpus("tcx")], tmp_path)
     assert report["activities_total"] == again["activities_total"] and again["imported"] == 0
+
+
+def _gpx_run(minute: int) -> bytes:
+    points = "".join(
+        f'<trkpt lat="{46 + i * 1e-4:.4f}" lon="7.0"><time>2024-05-01T06:{minute:02d}:{i:02d}Z</time></trkpt>'
+        for i in range(30)
+    )
+    return (
+        '<?xml version="1.0"?><gpx xmlns="http://www.topografix.com/GPX/1/1"><trk><type>9</type>'
+        f"<trkseg>{points}</trkseg></trk></gpx>"
+    ).encode()
+
+
+def test_each_plain_file_commits_once_with_its_path(engine: Engine, tmp_path: Path) -> None:
+    from sqlalchemy import event
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for minute in range(4):
+        (inbox / f"{minute}.gpx").write_bytes(_gpx_run(10 * minute))
+    (inbox / "route.gpx").write_bytes(
+        b'<?xml version="1.0"?><gpx><rte><rtept lat="1" lon="2"/></rte></gpx>'
+    )
+    commits: list[int] = []
+    event.listen(engine, "commit", lambda _conn: commits.append(1))
+    report = _run(engine, [inbox], tmp_path)
+    assert report["imported"] == 4 and len(report["skipped"]) == 1
+    assert len(commits) == 5  # the activity, its ledger row and its path: one transaction
+    commits.clear()
+    again = _run(engine, [inbox], tmp_path)
+    assert again["imported"] == 0 and len(again["skipped"]) == 1 and not commits
+
+
+def test_content_another_import_recorded_meanwhile_is_not_lost(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backstride.services import importing
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "run.gpx").write_bytes(_gpx_run(0))
+    (inbox / "route.gpx").write_bytes(
+        b'<?xml version="1.0"?><gpx><rte><rtept lat="1" lon="2"/></rte></gpx>'
+    )
+    _run(engine, [inbox], tmp_path)
+    # A second import that loaded the ledger before the first one wrote it.
+    monkeypatch.setattr(importing._Known, "load", classmethod(lambda cls, conn: cls({}, {})))
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for name in ("run.gpx", "route.gpx"):
+        (copy / name).write_bytes((inbox / name).read_bytes())
+    report = _run(engine, [copy], tmp_path)
+    assert report["imported"] == 0 and not report["failed"]
+    assert [s["file"] for s in report["skipped"]] == [str(copy / "route.gpx")]
+    assert [d["file"] for d in report["duplicates"]] == [str(copy / "run.gpx")]
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(source_files)).scalar() == 2
+        assert activities.count(conn) == 1
+
+
+def test_a_run_with_no_stored_start_nearby_is_not_looked_up(engine: Engine, tmp_path: Path) -> None:
+    from sqlalchemy import event
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for minute in range(0, 40, 10):  # ten minutes apart: no two within the tolerance
+        (inbox / f"{minute}.gpx").write_bytes(_gpx_run(minute))
+    (inbox / "again.gpx").write_bytes(_gpx_run(0) + b"\n")  # other bytes, same run
+    lookups: list[str] = []
+
+    def watch(_conn, _cursor, statement: str, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT") and "BETWEEN" in statement.upper():
+            lookups.append(statement)
+
+    event.listen(engine, "before_cursor_execute", watch)
+    report = _run(engine, [inbox], tmp_path)
+    assert report["imported"] == 4
+    assert report["duplicates"] == [
+        {"file": str(inbox / "again.gpx"), "duplicate_of": str(inbox / "0.gpx")}
+    ]
+    assert len(lookups) == 1  # only the run whose start was already stored
+
+
+def test_may_have_duplicate_is_exact_at_the_tolerance() -> None:
+    from datetime import UTC, datetime
+
+    from backstride.models import Activity
+
+    def at(seconds: float) -> Activity:
+        start = datetime.fromtimestamp(1_700_000_000 + seconds, tz=UTC)
+        return Activity(
+            sport="running", started_at=start, source_file="f", content_hash="h",
+            source_format="gpx", elapsed_s=60.0,
+        )  # fmt: skip
+
+    starts = [1_700_000_000.0]
+    tolerance = activities.START_TOLERANCE_S
+    assert activities.may_have_duplicate(starts, at(tolerance))
+    assert activities.may_have_duplicate(starts, at(-tolerance))
+    assert not activities.may_have_duplicate(starts, at(tolerance + 1))
+    assert not activities.may_have_duplicate(starts, at(-tolerance - 1))
+    assert not activities.may_have_duplicate([], at(0))

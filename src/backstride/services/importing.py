@@ -6,6 +6,7 @@ all; the next run finds the stored ones by content hash and finishes the rest.
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import os
@@ -80,6 +81,10 @@ class _Known:
 
     sources: dict[str, ledger.SourceRecord]
     paths: dict[str, tuple[int, int, str | None]]
+    #: Sorted starts of the stored activities [s since 1970]: a new run with none
+    #: nearby has no duplicate to look for, which spares a query for nearly every file.
+    #: Another import running at the same moment is not seen until the next run.
+    starts: list[float] = field(default_factory=list)
 
     @classmethod
     def load(cls, conn: Connection) -> _Known:
@@ -97,7 +102,7 @@ class _Known:
             )
             for r in rows
         }
-        return cls(records, ledger.all_seen_paths(conn))
+        return cls(records, ledger.all_seen_paths(conn), store_activities.start_times(conn))
 
 
 def import_paths(
@@ -113,29 +118,31 @@ def import_paths(
     disk unchanged (same size and mtime) since it was fully imported is not read again.
     """
     report = ImportReport()
+    # One connection for the run, a transaction per file on it: a pool checkout and
+    # return per file cost as much as the statements themselves.
     with engine.connect() as conn:
         known = _Known.load(conn)
-    units = list(iter_units(paths))
-    sizes = [_stat(unit.path) for unit in units]
-    total = sum(size for size, _ in sizes)
-    done = 0
-    for unit, (size, mtime_ns) in zip(units, sizes, strict=True):
-        key = str(unit.path.resolve())
-        if known.paths.get(key, (None, None, None))[:2] == (size, mtime_ns):
-            _report_unchanged(report, unit, known.paths[key][2], known)
-        else:
-            settled, digests = _import_unit(engine, unit, data_dir, known, report)
-            if settled and digests:  # all parts stored, skipped for good, or known
-                digest = digests[0] if len(digests) == 1 else None
-                with engine.begin() as conn:
-                    ledger.mark_path_seen(
-                        conn, path=key, size_bytes=size, mtime_ns=mtime_ns, content_hash=digest
-                    )
-        done += size
-        if progress is not None:
-            progress(str(unit.path), done, total)
-    with engine.connect() as conn:
+        conn.rollback()  # end the read; every file then begins its own transaction
+        units = list(iter_units(paths))
+        sizes = [_stat(unit.path) for unit in units]
+        total = sum(size for size, _ in sizes)
+        done = 0
+        for unit, (size, mtime_ns) in zip(units, sizes, strict=True):
+            key = str(unit.path.resolve())
+            if known.paths.get(key, (None, None, None))[:2] == (size, mtime_ns):
+                _report_unchanged(report, unit, known.paths[key][2], known)
+            else:
+                seen = _SeenPath(key, size, mtime_ns, new=key not in known.paths)
+                settled, digests = _import_unit(conn, unit, data_dir, known, report, seen)
+                if settled and digests and not seen.recorded:  # all stored, skipped or known
+                    seen.digest = digests[0] if len(digests) == 1 else None
+                    with conn.begin():
+                        seen.record(conn)
+            done += size
+            if progress is not None:
+                progress(str(unit.path), done, total)
         report.activities_total = store_activities.count(conn)
+        conn.rollback()
     return report
 
 
@@ -158,22 +165,62 @@ def _report_unchanged(report: ImportReport, unit: Unit, digest: str | None, know
         report.duplicate(name, record.name if record else name)
 
 
+@dataclass
+class _SeenPath:
+    """A file on disk to remember as fully imported, with the last of its parts'
+    transaction where it can (one commit per file instead of two), else after them."""
+
+    path: str
+    size_bytes: int
+    mtime_ns: int
+    new: bool  # not in the ledger yet: an insert, without a delete first
+    digest: str | None = None
+    recorded: bool = False
+
+    def record(self, conn: Connection) -> None:
+        ledger.mark_path_seen(
+            conn,
+            path=self.path,
+            size_bytes=self.size_bytes,
+            mtime_ns=self.mtime_ns,
+            content_hash=self.digest,
+            new=self.new,
+        )
+        self.recorded = True
+
+
 def _import_unit(
-    engine: Engine, unit: Unit, data_dir: Path, known: _Known, report: ImportReport
+    conn: Connection,
+    unit: Unit,
+    data_dir: Path,
+    known: _Known,
+    report: ImportReport,
+    seen: _SeenPath,
 ) -> tuple[bool, list[str]]:
     """Import one file or archive: whether every part is settled for good, and the
-    content hashes of the parts read."""
+    content hashes of the parts read.
+
+    Parts are read one ahead, so that the last one, when every part before it is
+    settled, records `seen` in its own transaction.
+    """
     settled = True
     digests: list[str] = []
-    for source in read_unit(unit):
+    sources = read_unit(unit)
+    source = next(sources, None)
+    while source is not None:
+        following = next(sources, None)
         if isinstance(source, SkippedSource):
             report.skip(source.name, source.reason)
         elif isinstance(source, FailedSource):
             report.fail(source.name, source.error)
             settled = False
         else:
+            last = following is None and settled
+            if last:
+                seen.digest = None if digests else source.content_hash
             digests.append(source.content_hash)
-            settled &= _import_source(engine, source, data_dir, known, report)
+            settled &= _import_source(conn, source, data_dir, known, report, seen if last else None)
+        source = following
     return settled, digests
 
 
@@ -193,9 +240,17 @@ def _report_known(report: ImportReport, name: str, record: ledger.SourceRecord) 
 
 
 def _import_source(
-    engine: Engine, source: SourceFile, data_dir: Path, known: _Known, report: ImportReport
+    conn: Connection,
+    source: SourceFile,
+    data_dir: Path,
+    known: _Known,
+    report: ImportReport,
+    seen: _SeenPath | None = None,
 ) -> bool:
-    """Read and store one file in its own transaction; True unless it failed."""
+    """Read and store one file in its own transaction; True unless it failed.
+
+    `seen`, where given, is recorded in that transaction when the file settles.
+    """
     record = known.sources.get(source.content_hash)
     if record is not None and record.status != "failed":
         _report_known(report, source.name, record)  # re-import: no parsing at all
@@ -205,12 +260,12 @@ def _import_source(
     except (NotAnActivity, UnsupportedFormat) as exc:
         reason = _message(exc, source.name)
         report.skip(source.name, reason)
-        _remember(engine, known, source, None, status="skipped", reason=reason)
+        _remember(conn, known, source, None, status="skipped", reason=reason, seen=seen)
         return True
     except IngestError as exc:
         error = _message(exc, source.name)
         report.fail(source.name, error)
-        _remember(engine, known, source, None, status="failed", reason=error)
+        _remember(conn, known, source, None, status="failed", reason=error)
         return False
     except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the batch
         log.exception("%s: unexpected error while reading", source.name)
@@ -219,9 +274,11 @@ def _import_source(
     fmt = detect_format(source)
     stored = _save_original(data_dir, source, fmt)
     try:
-        with engine.begin() as conn:
-            status, duplicate_of = _store(conn, source, found, report)
+        with conn.begin():
+            status, duplicate_of = _store(conn, source, found, report, known.starts)
             _remember_in(conn, known, source, stored, status=status, duplicate_of=duplicate_of)
+            if seen is not None:
+                seen.record(conn)
     except IntegrityError:  # the same content stored meanwhile by another import
         report.duplicate(source.name, source.name)
     return True
@@ -250,19 +307,32 @@ def _richer(new: Activity, old: Activity) -> bool:
 
 
 def _store(
-    conn: Connection, source: SourceFile, found: list[Activity], report: ImportReport
+    conn: Connection,
+    source: SourceFile,
+    found: list[Activity],
+    report: ImportReport,
+    starts: list[float],
 ) -> tuple[str, str | None]:
-    """Add each session, or upgrade a poorer stored copy of it; (status, duplicate_of)."""
+    """Add each session, or upgrade a poorer stored copy of it; (status, duplicate_of).
+
+    `starts` (the stored starts, sorted) rules out most duplicates without a query,
+    and learns the start of every session added.
+    """
     changed = 0
     duplicate_of: str | None = None
+    added: list[float] = []
     for activity in found:
-        twin = store_activities.find_duplicate(conn, activity=activity)
+        twin = None
+        if store_activities.may_have_duplicate(starts, activity):
+            twin = store_activities.find_duplicate(conn, activity=activity)
         if twin is None:
             store_activities.add(conn, activity=activity)
+            added.append(store_activities.start_seconds(activity))
             report.imported += 1
             changed += 1
         elif _richer(activity, twin.activity):
             store_activities.replace_source(conn, activity_id=twin.id, activity=activity)
+            added.append(store_activities.start_seconds(activity))
             ledger.mark_duplicate(
                 conn, content_hash=twin.activity.content_hash, duplicate_of=source.name
             )
@@ -270,6 +340,8 @@ def _store(
             changed += 1
         else:
             duplicate_of = twin.activity.source_file
+    for start in added:  # once the file's transaction is as good as done
+        bisect.insort(starts, start)
     if changed:
         return "imported", None
     report.duplicate(source.name, duplicate_of or source.name)
@@ -299,16 +371,27 @@ def _save_original(data_dir: Path, source: SourceFile, fmt: str) -> Path:
 
 
 def _remember(
-    engine: Engine,
+    conn: Connection,
     known: _Known,
     source: SourceFile,
     stored: Path | None,
     *,
     status: str,
     reason: str | None = None,
+    seen: _SeenPath | None = None,
 ) -> None:
-    with engine.begin() as conn:
-        _remember_in(conn, known, source, stored, status=status, reason=reason)
+    try:
+        with conn.begin():
+            _remember_in(conn, known, source, stored, status=status, reason=reason)
+            if seen is not None:
+                seen.record(conn)
+    except IntegrityError:  # another import wrote this content or path meanwhile
+        if seen is not None:
+            seen.new = False
+        with conn.begin():
+            _remember_in(conn, known, source, stored, status=status, reason=reason, replace=True)
+            if seen is not None:
+                seen.record(conn)
 
 
 def _remember_in(
@@ -320,6 +403,7 @@ def _remember_in(
     status: str,
     reason: str | None = None,
     duplicate_of: str | None = None,
+    replace: bool = False,
 ) -> None:
     sniffed = sniff_format(source)
     record = ledger.SourceRecord(
@@ -332,7 +416,8 @@ def _remember_in(
         reason=reason,
         duplicate_of=duplicate_of,
     )
-    ledger.record(conn, source=record)
+    new = not replace and source.content_hash not in known.sources
+    ledger.record(conn, source=record, new=new)
     known.sources[source.content_hash] = record
 
 

@@ -6,6 +6,7 @@ start time, duration and distance within a tolerance, not by bytes.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -164,6 +165,26 @@ def find_duplicate(conn: Connection, *, activity: Activity) -> StoredActivity | 
         if is_same_session(stored.activity, activity):
             return stored
     return None
+
+
+def start_times(conn: Connection) -> list[float]:
+    """Every stored start, in seconds since 1970 (UTC), sorted: lets an import rule
+    out a duplicate without a query for each new run (see `find_duplicate`)."""
+    rows = conn.execute(select(activities.c.started_at))
+    return sorted(_utc(r.started_at).timestamp() for r in rows)
+
+
+def start_seconds(activity: Activity) -> float:
+    """The activity's start in seconds since 1970, a zone-less time taken as UTC."""
+    return _utc(activity.started_at).timestamp()
+
+
+def may_have_duplicate(starts: list[float], activity: Activity) -> bool:
+    """Whether any of the sorted `starts` lies within START_TOLERANCE_S of the
+    activity's start: only then can `find_duplicate` find anything."""
+    start = start_seconds(activity)
+    at = bisect.bisect_left(starts, start - START_TOLERANCE_S)
+    return at < len(starts) and starts[at] <= start + START_TOLERANCE_S
 
 
 def replace_source(conn: Connection, *, activity_id: int, activity: Activity) -> None:

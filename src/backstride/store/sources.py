@@ -52,8 +52,9 @@ def get(conn: Connection, *, content_hash: str) -> SourceRecord | None:
     )
 
 
-def record(conn: Connection, *, source: SourceRecord) -> None:
-    """Insert or overwrite the ledger entry for one content hash."""
+def record(conn: Connection, *, source: SourceRecord, new: bool = False) -> None:
+    """Insert or overwrite the ledger entry for one content hash; `new` (the caller
+    knows there is none yet) spares the delete, one statement per file of an import."""
     if source.status not in STATUSES:
         raise ValueError(f"unknown source status {source.status!r}; one of {STATUSES}")
     values = {
@@ -67,7 +68,8 @@ def record(conn: Connection, *, source: SourceRecord) -> None:
         "duplicate_of": source.duplicate_of,
         "seen_at": datetime.now(UTC),
     }
-    conn.execute(_DELETE_SOURCE, {"digest": source.content_hash})
+    if not new:
+        conn.execute(_DELETE_SOURCE, {"digest": source.content_hash})
     conn.execute(_INSERT_SOURCE, values)
 
 
@@ -95,10 +97,18 @@ def all_seen_paths(conn: Connection) -> dict[str, tuple[int, int, str | None]]:
 
 
 def mark_path_seen(
-    conn: Connection, *, path: str, size_bytes: int, mtime_ns: int, content_hash: str | None
+    conn: Connection,
+    *,
+    path: str,
+    size_bytes: int,
+    mtime_ns: int,
+    content_hash: str | None,
+    new: bool = False,
 ) -> None:
-    """Remember that `path`, at this size and mtime, has been imported completely."""
-    conn.execute(_DELETE_SEEN, {"seen_path": path})
+    """Remember that `path`, at this size and mtime, has been imported completely
+    (`new`: the caller knows the path is not in the ledger yet, so no delete first)."""
+    if not new:
+        conn.execute(_DELETE_SEEN, {"seen_path": path})
     conn.execute(
         _INSERT_SEEN,
         {
