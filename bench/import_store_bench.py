@@ -1,8 +1,11 @@
 """Import into a fresh SQLite store: the figures issue 3 asks for, per kind of history.
 
-Run: .venv/bin/python bench/import_store_bench.py [N_FILES] [--gpx-only]   (default 3000)
+Run: .venv/bin/python bench/import_store_bench.py [N_FILES] [--gpx-only] [--repeat=K]
+(default 3000 files, K=1)
 
-`--gpx-only` stops after the GPX-only export (the issue's figure), to repeat it cheaply.
+`--gpx-only` stops after the GPX-only export (the issue's figure), to repeat it cheaply;
+`--repeat=K` imports that export K times into fresh stores and prints the median, as
+the shared machine's speed drifts by a third from one minute to the next.
 
 Three histories of N_FILES each, written to a temporary folder and deleted afterwards:
 a Strava-style export (activities.csv + activities/<id>.gpx.gz / .tcx.gz) made from
@@ -171,13 +174,27 @@ def _report(label: str, n_files: int, mb: float, run: tuple[float, float, int, i
     )
 
 
-def strava_import(tmp: Path, name: str, n_files: int, kinds: tuple[str, ...]) -> Path:
-    """Build a Strava-style export, import it fresh and print the figures; the export."""
+def strava_import(
+    tmp: Path, name: str, n_files: int, kinds: tuple[str, ...], repeat: int = 1
+) -> Path:
+    """Build a Strava-style export, import it fresh (`repeat` times, each into a new
+    store, the bare parser timed after each) and print the figures; the export."""
     export = tmp / name
     mb = build_history(export, n_files, kinds) / 1e6
-    run = full_import(tmp / f"{name}.db", export, tmp / f"{name}-data")
-    bare_cpu, _ = bare_parse_cpu(sorted((export / "activities").iterdir()))
-    _report(f"full import, {name}", n_files, mb, run, bare_cpu)
+    per_core, ratios = [], []
+    for i in range(repeat):
+        suffix = f"-{i}" if i else ""
+        run = full_import(tmp / f"{name}{suffix}.db", export, tmp / f"{name}{suffix}-data")
+        bare_cpu, _ = bare_parse_cpu(sorted((export / "activities").iterdir()))
+        _report(f"full import, {name}", n_files, mb, run, bare_cpu)
+        per_core.append(mb / run[1])
+        ratios.append(run[1] / bare_cpu)
+    if repeat > 1:
+        print(
+            f"  median of {repeat}: {statistics.median(per_core):.1f} MB/s per core "
+            f"(range {min(per_core):.1f}-{max(per_core):.1f}), import/parser CPU "
+            f"{statistics.median(ratios):.2f}x"
+        )
     return export
 
 
@@ -205,7 +222,7 @@ def fit_history_import(tmp: Path, n_files: int) -> None:
     )
 
 
-def main(n_files: int, *, gpx_only: bool = False) -> None:
+def main(n_files: int, *, gpx_only: bool = False, repeat: int = 1) -> None:
     for kind in ("gpx", "tcx"):
         fast, streaming, reference = xml_speed(kind)
         print(
@@ -215,7 +232,7 @@ def main(n_files: int, *, gpx_only: bool = False) -> None:
         )
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        strava_import(tmp, "gpx-only Strava export", n_files, ("gpx",))
+        strava_import(tmp, "gpx-only Strava export", n_files, ("gpx",), repeat)
         if gpx_only:
             return
         export = strava_import(tmp, "Strava export (GPX+TCX)", n_files, ("gpx", "tcx"))
@@ -236,4 +253,9 @@ def main(n_files: int, *, gpx_only: bool = False) -> None:
 
 if __name__ == "__main__":
     numbers = [a for a in sys.argv[1:] if not a.startswith("--")]
-    main(int(numbers[0]) if numbers else 3000, gpx_only="--gpx-only" in sys.argv)
+    repeats = [int(a.split("=", 1)[1]) for a in sys.argv[1:] if a.startswith("--repeat=")]
+    main(
+        int(numbers[0]) if numbers else 3000,
+        gpx_only="--gpx-only" in sys.argv,
+        repeat=repeats[0] if repeats else 1,
+    )

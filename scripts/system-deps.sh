@@ -5,6 +5,8 @@ set -e
 need=""
 command -v chromium >/dev/null 2>&1 || need="$need chromium"
 [ -e /usr/lib/x86_64-linux-gnu/libpango-1.0.so.0 ] || [ -e /usr/lib/aarch64-linux-gnu/libpango-1.0.so.0 ] || need="$need libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
+# WeasyPrint warns (an error under the tests' warning filter) without HarfBuzz-Subset.
+ls /usr/lib/*-linux-gnu/libharfbuzz-subset.so.0 >/dev/null 2>&1 || need="$need libharfbuzz-subset0"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing Debian packages:$need"
