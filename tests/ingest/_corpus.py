@@ -6,6 +6,7 @@ import csv
 import re
 import warnings
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import fitdecode
@@ -21,6 +22,14 @@ def names(folder: str) -> list[str]:
     path = CORPUS / folder
     found = sorted(p.name for p in path.iterdir()) if path.is_dir() else []
     return found or [ABSENT]
+
+
+def paths(folder: str, suffix: str) -> list[Path]:
+    """Corpus files of a folder with that suffix, or one placeholder path whose test
+    skips with the reason once it asks `shared_path` for the file (pytest's own skip of
+    an empty parameter list names no reason)."""
+    found = sorted((CORPUS / folder).glob(f"*{suffix}"))
+    return found or [CORPUS / folder / ABSENT]
 
 
 def read_bytes(folder: str, name: str) -> bytes:

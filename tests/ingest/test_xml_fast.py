@@ -23,11 +23,12 @@ from backstride.ingest import _xml_fast, gpx, tcx
 from backstride.ingest._xml import prepare
 from backstride.ingest.gpx import read_gpx
 from backstride.ingest.tcx import read_tcx
-from tests.conftest import SHARED, shared_path
+from tests.conftest import shared_path
 from tests.ingest._corpus import ABSENT, gpx_read_by_fast_path, gpxpy_reads, read_bytes
+from tests.ingest._corpus import paths as corpus_paths
 
-GPX_FILES = sorted((SHARED / "corpus/activities/gpx").glob("*.gpx"))
-TCX_FILES = sorted((SHARED / "corpus/activities/tcx").glob("*.tcx"))
+GPX_FILES = corpus_paths("gpx", ".gpx")
+TCX_FILES = corpus_paths("tcx", ".tcx")
 
 
 def _outcome(reader: Any, data: bytes, *, fast: bool) -> Any:

@@ -11,10 +11,11 @@ import pytest
 from backstride.errors import CorruptFile, IngestError, NotAnActivity, UnsafeInput
 from backstride.ingest.gpx import read_gpx
 from backstride.ingest.tcx import read_tcx
-from tests.conftest import SHARED, shared_path
+from tests.conftest import shared_path
+from tests.ingest._corpus import paths as corpus_paths
 
-GPX_FILES = sorted((SHARED / "corpus/activities/gpx").glob("*.gpx"))
-TCX_FILES = sorted((SHARED / "corpus/activities/tcx").glob("*.tcx"))
+GPX_FILES = corpus_paths("gpx", ".gpx")
+TCX_FILES = corpus_paths("tcx", ".tcx")
 
 
 def _ids(paths: list[Path]) -> list[str]:
@@ -27,6 +28,7 @@ def _corpus(*parts: str) -> Path:
 
 @pytest.mark.parametrize("path", GPX_FILES, ids=_ids(GPX_FILES))
 def test_every_corpus_gpx_reads_or_fails_with_a_clear_ingest_error(path: Path) -> None:
+    path = _corpus("gpx", path.name)
     try:
         found = read_gpx(path.read_bytes(), source_file=path.name, content_hash="h")
     except IngestError as exc:
@@ -41,6 +43,7 @@ def test_every_corpus_gpx_reads_or_fails_with_a_clear_ingest_error(path: Path) -
 @pytest.mark.slow
 @pytest.mark.parametrize("path", GPX_FILES, ids=_ids(GPX_FILES))
 def test_gpx_distance_within_one_percent_of_gpxpy_length_2d(path: Path) -> None:
+    path = _corpus("gpx", path.name)
     try:
         reference = gpxpy.parse(path.read_text(encoding="utf-8-sig").lstrip()).length_2d()
         found = read_gpx(path.read_bytes(), source_file=path.name, content_hash="h")
@@ -53,6 +56,7 @@ def test_gpx_distance_within_one_percent_of_gpxpy_length_2d(path: Path) -> None:
 
 @pytest.mark.parametrize("path", TCX_FILES, ids=_ids(TCX_FILES))
 def test_every_corpus_tcx_reads_or_fails_with_a_clear_ingest_error(path: Path) -> None:
+    path = _corpus("tcx", path.name)
     try:
         found = read_tcx(path.read_bytes(), source_file=path.name, content_hash="h")
     except IngestError as exc:
@@ -76,6 +80,7 @@ def _own_distance_m(path: Path) -> float:
 
 @pytest.mark.parametrize("path", TCX_FILES, ids=_ids(TCX_FILES))
 def test_tcx_distance_matches_the_files_own_distance_meters(path: Path) -> None:
+    path = _corpus("tcx", path.name)
     try:
         found = read_tcx(path.read_bytes(), source_file=path.name, content_hash="h")
     except NotAnActivity:
