@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 
 import pytest
@@ -33,6 +34,20 @@ def test_load_without_history_says_how_to_import(
     result = runner.invoke(cli, ["load"], env=cli_env)
     assert result.exit_code == 0, result.output
     assert "No runs stored yet: `backstride import FILE...`" in result.output
+
+
+def test_load_of_an_old_history_names_its_latest_run_and_the_command_for_its_weeks(
+    runner: CliRunner, cli_env: dict[str, str], history: dict[int, int]
+) -> None:
+    result = runner.invoke(cli, ["load", "--today", "2027-06-01"], env=cli_env)
+    assert result.exit_code == 0, result.output
+    assert "No runs stored yet" not in result.output
+    assert "No runs in the 8 weeks to 01 Jun 2027; your latest run was on" in result.output
+    suggested = re.search(r"`backstride (load --today \d{4}-\d\d-\d\d)`", result.output)
+    assert suggested is not None, result.output
+    shown = runner.invoke(cli, suggested.group(1).split(), env={**cli_env, "COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert "Running by week to" in shown.output and "No runs in the" not in shown.output
 
 
 def test_load_table_names_the_run_and_the_week(

@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 from backstride.analyse.evidence import training_evidence
 from backstride.analyse.report import LoadReport, build_load_report
 from backstride.analyse.rules import load_rules
+from backstride.analyse.summaries import local_date, runs_only
 from backstride.config import Settings
 from backstride.models import StoredActivity, TrainingEvidence
 from backstride.store import activities, shoes
@@ -38,6 +39,13 @@ def load_report(conn: Connection, *, weeks: int, today: date, settings: Settings
         week_start=settings.week_start,
         format_distance=distance_formatter(settings.units),
     )
+
+
+def latest_run_date(conn: Connection) -> date | None:
+    """The local day of the newest stored run: where an old history's report should end
+    when the weeks up to today hold none (routes are not read)."""
+    runs = runs_only(activities.between(conn, sport="run", with_route=False))
+    return local_date(runs[-1].activity) if runs else None
 
 
 def training_evidence_from_store(

@@ -121,8 +121,15 @@ def load_cmd(app: AppContext, weeks: int, today: datetime | None, as_json: bool)
     day = today.date() if today is not None else date.today()
     with app.engine.begin() as conn:
         report = training.load_report(conn, weeks=weeks, today=day, settings=app.settings)
+        latest = None if report.weeks else training.latest_run_date(conn)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
+    elif latest is not None:  # an old history: say where its weeks are
+        click.echo(
+            f"No runs in the {weeks} weeks to {day:%d %b %Y}; your latest run was on "
+            f"{latest:%a %d %b %Y}: `backstride load --today {latest:%Y-%m-%d}` shows "
+            "the weeks up to it."
+        )
     elif not report.weeks:
         click.echo("No runs stored yet: `backstride import FILE...` adds your history.")
     else:
