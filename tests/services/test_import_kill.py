@@ -1,0 +1,126 @@
+"""A real `backstride import` process killed (SIGKILL) mid-run, several times over.
+
+The in-process crash test in test_importing.py raises inside one statement; this one
+kills the whole process wherever it happens to be (between statements, mid-commit,
+writing an original), which is what a runner's closed laptop lid or OOM killer does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+N_FILES = 1500
+#: Activity counts at which each run is killed; the last run completes.
+KILL_AT = (40, 400, 900)
+
+
+def _gpx(day: int) -> bytes:
+    """A 10-minute run on its own day, so that every file is a distinct activity."""
+    start = datetime(2015, 1, 1, 6, 0, tzinfo=UTC) + timedelta(days=day)
+    points = "\n".join(
+        f'   <trkpt lat="{46 + i * 5e-5:.6f}" lon="{7 + (day % 50) * 1e-3:.6f}">'
+        f"<ele>{500 + i % 7}</ele>"
+        f"<time>{(start + timedelta(seconds=2 * i)):%Y-%m-%dT%H:%M:%SZ}</time></trkpt>"
+        for i in range(300)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1">\n'
+        f" <trk><name>Run {day}</name><type>running</type><trkseg>\n{points}\n"
+        " </trkseg></trk>\n</gpx>\n"
+    ).encode()
+
+
+def _count(db: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            return int(conn.execute("SELECT count(*) FROM activities").fetchone()[0])
+    except sqlite3.OperationalError:  # not created yet, or the schema not migrated yet
+        return 0
+
+
+def _import(folder: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "backstride", "import", "--json", "--quiet", str(folder)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _kill_when(process: subprocess.Popen[bytes], db: Path, stored: int) -> int:
+    """SIGKILL the import once `stored` activities are in; the count at that moment."""
+    deadline = time.monotonic() + 120
+    while _count(db) < stored:
+        assert process.poll() is None, "the import finished before it could be killed"
+        assert time.monotonic() < deadline, "the import made no progress"
+        time.sleep(0.005)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    return _count(db)
+
+
+def _consistent(db: Path, data_dir: Path) -> None:
+    """What a killed import must leave: an intact database, every stored session with
+    its ledger row and original, every remembered path with its content settled."""
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        stored = {r[0] for r in conn.execute("SELECT content_hash FROM activities")}
+        ledgered = {
+            r[0]
+            for r in conn.execute(
+                "SELECT content_hash FROM source_files WHERE status = ?", ("imported",)
+            )
+        }
+        assert stored == ledgered
+        seen = {r[0] for r in conn.execute("SELECT content_hash FROM seen_paths")}
+        assert None not in seen and seen <= ledgered  # plain files: each row has its hash
+        originals = [r[0] for r in conn.execute("SELECT stored_path FROM source_files")]
+        twice = conn.execute(
+            "SELECT count(*) FROM (SELECT content_hash, session_index FROM activities "
+            "GROUP BY content_hash, session_index HAVING count(*) > 1)"
+        ).fetchone()[0]
+    assert twice == 0
+    for stored_path in originals:  # written and renamed before its row commits
+        assert stored_path is not None and Path(stored_path).is_file()
+        assert Path(stored_path).is_relative_to(data_dir / "originals")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX only")
+def test_an_import_killed_three_times_leaves_a_consistent_store_and_completes(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    for day in range(N_FILES):
+        (folder / f"{day:05d}.gpx").write_bytes(_gpx(day))
+    db, data_dir = tmp_path / "store.db", tmp_path / "data"
+    env = {
+        **os.environ,
+        "BACKSTRIDE_DB": f"sqlite:///{db}",
+        "BACKSTRIDE_DATA_DIR": str(data_dir),
+    }
+    counts = []
+    for stored in KILL_AT:
+        counts.append(_kill_when(_import(folder, env), db, stored))
+        _consistent(db, data_dir)
+    assert counts == sorted(counts) and counts[-1] < N_FILES  # each run went on from the last
+    out, err = _import(folder, env).communicate(timeout=300)
+    report = json.loads(out)
+    assert report["failed"] == [], err
+    assert report["activities_total"] == N_FILES
+    assert report["imported"] == N_FILES - counts[-1]
+    _consistent(db, data_dir)
+    again = json.loads(_import(folder, env).communicate(timeout=300)[0])
+    assert again["imported"] == 0 and again["activities_total"] == N_FILES
