@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func, select
 from backstride.services.importing import import_paths
 from backstride.store import activities
 from backstride.store.schema import activities as activities_table
-from backstride.store.schema import source_files
+from backstride.store.schema import seen_paths, source_files
 from tests.ingest.helpers import corpus, strava_export, write_zip
 
 KEYS = {"imported", "duplicates", "skipped", "failed", "activities_total"}
@@ -256,6 +256,30 @@ def test_content_another_import_recorded_meanwhile_is_not_lost(
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(source_files)).scalar() == 2
         assert activities.count(conn) == 1
+
+
+def test_a_path_another_import_recorded_meanwhile_is_reported_not_a_crash(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backstride.services import importing
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "run.gpx").write_bytes(_gpx_run(0))
+    (inbox / "later.gpx").write_bytes(_gpx_run(30))
+    first = _run(engine, [inbox], tmp_path)
+    # Two imports of the same folder at once: this one loaded the ledger (paths too)
+    # before the other one wrote anything.
+    monkeypatch.setattr(importing._Known, "load", classmethod(lambda cls, conn: cls({}, {})))
+    report = _run(engine, [inbox], tmp_path)
+    assert first["imported"] == 2
+    assert report["imported"] == 0 and not report["failed"]
+    assert sorted(d["file"] for d in report["duplicates"]) == sorted(
+        str(inbox / n) for n in ("later.gpx", "run.gpx")
+    )
+    with engine.connect() as conn:
+        assert activities.count(conn) == 2
+        assert conn.execute(select(func.count()).select_from(seen_paths)).scalar() == 2
 
 
 def test_a_run_with_no_stored_start_nearby_is_not_looked_up(engine: Engine, tmp_path: Path) -> None:

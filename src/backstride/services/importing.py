@@ -136,8 +136,7 @@ def import_paths(
                 settled, digests = _import_unit(conn, unit, data_dir, known, report, seen)
                 if settled and digests and not seen.recorded:  # all stored, skipped or known
                     seen.digest = digests[0] if len(digests) == 1 else None
-                    with conn.begin():
-                        seen.record(conn)
+                    seen.record_alone(conn)
             done += size
             if progress is not None:
                 progress(str(unit.path), done, total)
@@ -187,6 +186,17 @@ class _SeenPath:
             new=self.new,
         )
         self.recorded = True
+
+    def record_alone(self, conn: Connection) -> None:
+        """Record in a transaction of its own; where another import running at the same
+        moment recorded the path first (a unique-key clash), overwrite its row."""
+        try:
+            with conn.begin():
+                self.record(conn)
+        except IntegrityError:
+            self.new = False
+            with conn.begin():
+                self.record(conn)
 
 
 def _import_unit(
