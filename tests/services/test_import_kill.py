@@ -3,6 +3,7 @@
 The in-process crash test in test_importing.py raises inside one statement; this one
 kills the whole process wherever it happens to be (between statements, mid-commit,
 writing an original), which is what a runner's closed laptop lid or OOM killer does.
+It runs on the embedded SQLite store and on PostgreSQL: the same code, the same promise.
 """
 
 from __future__ import annotations
@@ -10,14 +11,20 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
+
+from backstride import store
+from tests.conftest import POSTGRES_URL
 
 N_FILES = 1500
 #: Activity counts at which each run is killed; the last run completes.
@@ -41,11 +48,11 @@ def _gpx(day: int) -> bytes:
     ).encode()
 
 
-def _count(db: Path) -> int:
+def _count(db: Engine) -> int:
     try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            return int(conn.execute("SELECT count(*) FROM activities").fetchone()[0])
-    except sqlite3.OperationalError:  # not created yet, or the schema not migrated yet
+        with db.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM activities")).scalar_one())
+    except DBAPIError:  # not created yet, or the schema not migrated yet
         return 0
 
 
@@ -58,7 +65,7 @@ def _import(folder: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     )
 
 
-def _kill_when(process: subprocess.Popen[bytes], db: Path, stored: int) -> int:
+def _kill_when(process: subprocess.Popen[bytes], db: Engine, stored: int) -> int:
     """SIGKILL the import once `stored` activities are in; the count at that moment."""
     deadline = time.monotonic() + 120
     while _count(db) < stored:
@@ -70,57 +77,83 @@ def _kill_when(process: subprocess.Popen[bytes], db: Path, stored: int) -> int:
     return _count(db)
 
 
-def _consistent(db: Path, data_dir: Path) -> None:
+def _consistent(db: Engine, data_dir: Path) -> None:
     """What a killed import must leave: an intact database, every stored session with
     its ledger row and original, every remembered path with its content settled."""
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        stored = {r[0] for r in conn.execute("SELECT content_hash FROM activities")}
-        ledgered = {
-            r[0]
-            for r in conn.execute(
-                "SELECT content_hash FROM source_files WHERE status = ?", ("imported",)
-            )
-        }
+    with db.connect() as conn:
+        if db.dialect.name == "sqlite":
+            assert conn.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
+        stored = set(conn.execute(text("SELECT content_hash FROM activities")).scalars())
+        ledgered = set(
+            conn.execute(
+                text("SELECT content_hash FROM source_files WHERE status = 'imported'")
+            ).scalars()
+        )
         assert stored == ledgered
-        seen = {r[0] for r in conn.execute("SELECT content_hash FROM seen_paths")}
+        seen = set(conn.execute(text("SELECT content_hash FROM seen_paths")).scalars())
         assert None not in seen and seen <= ledgered  # plain files: each row has its hash
-        originals = [r[0] for r in conn.execute("SELECT stored_path FROM source_files")]
+        originals = list(conn.execute(text("SELECT stored_path FROM source_files")).scalars())
         twice = conn.execute(
-            "SELECT count(*) FROM (SELECT content_hash, session_index FROM activities "
-            "GROUP BY content_hash, session_index HAVING count(*) > 1)"
-        ).fetchone()[0]
+            text(
+                "SELECT count(*) FROM (SELECT content_hash, session_index FROM activities "
+                "GROUP BY content_hash, session_index HAVING count(*) > 1) AS repeated"
+            )
+        ).scalar_one()
     assert twice == 0
     for stored_path in originals:  # written and renamed before its row commits
         assert stored_path is not None and Path(stored_path).is_file()
         assert Path(stored_path).is_relative_to(data_dir / "originals")
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The embedded default, and PostgreSQL in a schema of its own (same code)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    if not POSTGRES_URL:
+        pytest.skip("BACKSTRIDE_TEST_POSTGRES_URL is unset (.ci/run sets it)")
+    schema = f"k_{uuid.uuid4().hex[:10]}"
+    admin = store.engine.create(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = POSTGRES_URL + f"?options=-csearch_path%3D{schema}"
+    migrated = store.engine.create(url)
+    store.upgrade(migrated)  # a server database is migrated on purpose, not by `import`
+    migrated.dispose()
+    try:
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX only")
 def test_an_import_killed_three_times_leaves_a_consistent_store_and_completes(
-    tmp_path: Path,
+    tmp_path: Path, store_url: str
 ) -> None:
     folder = tmp_path / "export"
     folder.mkdir()
     for day in range(N_FILES):
         (folder / f"{day:05d}.gpx").write_bytes(_gpx(day))
-    db, data_dir = tmp_path / "store.db", tmp_path / "data"
-    env = {
-        **os.environ,
-        "BACKSTRIDE_DB": f"sqlite:///{db}",
-        "BACKSTRIDE_DATA_DIR": str(data_dir),
-    }
-    counts = []
-    for stored in KILL_AT:
-        counts.append(_kill_when(_import(folder, env), db, stored))
+    data_dir = tmp_path / "data"
+    env = {**os.environ, "BACKSTRIDE_DB": store_url, "BACKSTRIDE_DATA_DIR": str(data_dir)}
+    db = store.engine.create(store_url)
+    try:
+        counts = []
+        for stored in KILL_AT:
+            counts.append(_kill_when(_import(folder, env), db, stored))
+            _consistent(db, data_dir)
+        assert counts == sorted(counts) and counts[-1] < N_FILES  # each run went on
+        out, err = _import(folder, env).communicate(timeout=300)
+        report = json.loads(out)
+        assert report["failed"] == [], err
+        assert report["activities_total"] == N_FILES
+        assert report["imported"] == N_FILES - counts[-1]
         _consistent(db, data_dir)
-    assert counts == sorted(counts) and counts[-1] < N_FILES  # each run went on from the last
-    out, err = _import(folder, env).communicate(timeout=300)
-    report = json.loads(out)
-    assert report["failed"] == [], err
-    assert report["activities_total"] == N_FILES
-    assert report["imported"] == N_FILES - counts[-1]
-    _consistent(db, data_dir)
-    again = json.loads(_import(folder, env).communicate(timeout=300)[0])
-    assert again["imported"] == 0 and again["activities_total"] == N_FILES
+        again = json.loads(_import(folder, env).communicate(timeout=300)[0])
+        assert again["imported"] == 0 and again["activities_total"] == N_FILES
+    finally:
+        db.dispose()
