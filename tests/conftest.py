@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from backstride import store
 
@@ -45,26 +47,34 @@ def engine(sqlite_url: str) -> Iterator[Engine]:
     eng.dispose()
 
 
-@pytest.fixture
-def postgres_engine() -> Iterator[Engine]:
-    """A PostgreSQL store in a schema of its own, dropped afterwards."""
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A migrated PostgreSQL schema of its own, as a store URL; dropped afterwards."""
     if not POSTGRES_URL:
         pytest.skip("BACKSTRIDE_TEST_POSTGRES_URL is unset (.ci/run sets it)")
-    import uuid
-
-    from sqlalchemy import text
-
     schema = f"t_{uuid.uuid4().hex[:10]}"
     admin = store.engine.create(POSTGRES_URL)
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
-    eng = store.engine.create(POSTGRES_URL + f"?options=-csearch_path%3D{schema}")
-    store.upgrade(eng)
-    yield eng
-    eng.dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    url = POSTGRES_URL + f"?options=-csearch_path%3D{schema}"
+    try:
+        migrated = store.engine.create(url)
+        store.upgrade(migrated)  # a server database is migrated on purpose, never implicitly
+        migrated.dispose()
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_engine() -> Iterator[Engine]:
+    """A PostgreSQL store in a schema of its own, dropped afterwards."""
+    with postgres_schema() as url:
+        eng = store.engine.create(url)
+        yield eng
+        eng.dispose()
 
 
 @pytest.fixture

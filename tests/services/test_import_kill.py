@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,7 +23,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from backstride import store
-from tests.conftest import POSTGRES_URL
+from tests.conftest import postgres_schema
 
 N_FILES = 1500
 #: Activity counts at which each run is killed; the last run completes.
@@ -111,22 +110,8 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.db'}"
         return
-    if not POSTGRES_URL:
-        pytest.skip("BACKSTRIDE_TEST_POSTGRES_URL is unset (.ci/run sets it)")
-    schema = f"k_{uuid.uuid4().hex[:10]}"
-    admin = store.engine.create(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    url = POSTGRES_URL + f"?options=-csearch_path%3D{schema}"
-    migrated = store.engine.create(url)
-    store.upgrade(migrated)  # a server database is migrated on purpose, not by `import`
-    migrated.dispose()
-    try:
+    with postgres_schema() as url:
         yield url
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 @pytest.mark.slow
