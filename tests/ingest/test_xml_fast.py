@@ -200,8 +200,42 @@ GPX_CASES: dict[str, tuple[bytes, bool]] = {
         _gpx([*_plain(3), "<time>2024-05-01T07:00:00Z</time>", *_plain()[3:]]),
         False,
     ),
-    "point without time": (
+    "point without time (dropped, as the streaming reader drops it)": (
         _gpx([_plain()[0].replace("<time>2024-05-01T06:00:00Z</time>", ""), *_plain()[1:]]),
+        True,
+    ),
+    "last point with an empty time": (
+        _gpx([*_plain()[:-1], _plain()[-1].replace("2024-05-01T06:05:00Z", "")]),
+        True,
+    ),
+    "every point but one without time": (
+        _gpx(
+            [_plain()[0]]
+            + [p.replace("<time>", "<x>").replace("</time>", "</x>") for p in _plain()[1:]]
+        ),
+        False,
+    ),
+    "a point with a blank time": (
+        _gpx([_plain()[0].replace("2024-05-01T06:00:00Z", "  "), *_plain()[1:]]),
+        False,
+    ),
+    "first points without a position (no fix yet, Runalyze)": (
+        _gpx(["<trkpt><ele>500</ele><time>2024-05-01T05:59:00Z</time></trkpt>", *_plain()]),
+        True,
+    ),
+    "first points without a position, then lon before lat": (
+        _gpx(
+            ["<trkpt>\n<time>2024-05-01T05:59:00Z</time></trkpt>"]
+            + [p.replace(' lon="7.0"', "").replace("<trkpt", '<trkpt lon="7.0"') for p in _plain()]
+        ),
+        True,
+    ),
+    "a point with only a latitude": (
+        _gpx(['<trkpt lat="46.0"><time>2024-05-01T05:59:00Z</time></trkpt>', *_plain()]),
+        False,
+    ),
+    "no point with a position": (
+        _gpx([p.replace(' lat="46.', ' x="').replace(' lon="7.0"', "") for p in _plain()]),
         False,
     ),
     "zone offset": (_gpx([p.replace("Z</time>", "+02:00</time>") for p in _plain()]), False),

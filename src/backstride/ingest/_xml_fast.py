@@ -44,7 +44,7 @@ def point_pattern(tag: bytes, head: bytes, fields: Sequence[Sequence[bytes]]) ->
     """
     alternatives = b"|".join(
         # Any attributes (a '/' inside a value too), but not a self-closing element.
-        b"(?:" + b"|".join(re.escape(n) for n in names) + rb")(?:\s[^<>]*)?(?<!/)>([^<]*)"
+        b"(?:" + b"|".join(re.escape(n) for n in names) + rb")(?:\s[^<>]*+)?(?<!/)>([^<]*+)"
         for names in fields
     )
     close = b"</" + tag + b">"
@@ -183,7 +183,7 @@ def _fixed_width_utc(joined: bytes, n: int, unit: str) -> npt.NDArray[np.float64
 
 
 _PIECE = re.compile(rb"<(/?)([\w.:-]+)([^<>]*?)(/?)>([^<]*)")
-_ATTRS = rb"(?:\s[^<>]*)?"
+_ATTRS = rb"(?:\s[^<>]*+)?"
 
 
 def layout_pattern(
@@ -208,7 +208,7 @@ def layout_pattern(
     field_of = {name: i for i, names in enumerate(fields) for name in names}
     # Each part is a literal piece of pattern, or (field, opening, name) for a captured
     # value; groups are numbered once the last place of each field is known.
-    parts: list[bytes | tuple[int, bytes, bytes]] = [rb"\s*"]
+    parts: list[bytes | tuple[int, bytes, bytes]] = [rb"\s*+"]
     last_place = [-1] * len(fields)
     pos = data.find(b"<", opened.end(), close + 1)
     if data[opened.end() : pos].strip():
@@ -238,7 +238,7 @@ def layout_pattern(
             pos = ending.end()
         else:
             parts.append(opens)
-        parts.append(rb"\s*" if not text.strip() else rb"[^<]*")
+        parts.append(rb"\s*+" if not text.strip() else rb"[^<]*+")
     slots = [-1] * len(fields)
     group = head.groups
     pieces = []
@@ -250,9 +250,9 @@ def layout_pattern(
         if last_place[field] == place:
             slots[field] = group
             group += 1
-            pieces.append(opens + b"([^<]*)</" + escaped + b">")
+            pieces.append(opens + b"([^<]*+)</" + escaped + b">")
         else:  # an earlier copy of the field: stepped over, the last one wins
-            pieces.append(opens + b"[^<]*</" + escaped + b">")
+            pieces.append(opens + b"[^<]*+</" + escaped + b">")
     pattern = re.compile(head.pattern + b"".join(pieces) + b"</" + tag + b">")
     return pattern, list(range(head.groups)) + slots
 

@@ -56,11 +56,17 @@ _ALIASES = {"heartrate": "hr", "cadence": "cad"}
 _FREE_EVERY = 1024  # drop read points in batches; each drop costs a parent lookup
 _POINT_FIELDS = ((b"time",), (b"ele",), (b"hr", b"heartrate"), (b"cad", b"cadence"))
 #: A track point's start tag as devices write it, lat before lon or lon before lat.
+#: (Possessive repeats: each class stops where the next literal begins anyway, and
+#: the engine then keeps no places to backtrack to, a fifth off the bulk read.)
 _HEADS = (
-    rb'\s+lat\s*=\s*"([^"<]*)"\s+lon\s*=\s*"([^"<]*)"\s*>',
-    rb'\s+lon\s*=\s*"([^"<]*)"\s+lat\s*=\s*"([^"<]*)"\s*>',
+    rb'\s++lat\s*+=\s*+"([^"<]*+)"\s++lon\s*+=\s*+"([^"<]*+)"\s*+>',
+    rb'\s++lon\s*+=\s*+"([^"<]*+)"\s++lat\s*+=\s*+"([^"<]*+)"\s*+>',
 )
-_FAST_POINTS = tuple(_xml_fast.point_pattern(b"trkpt", h, _POINT_FIELDS) for h in _HEADS)
+#: The general patterns also take a bare `<trkpt>`: a device's first points before
+#: its GPS has a fix (the streaming reader gives them NaN positions, and so do these).
+_FAST_POINTS = tuple(
+    _xml_fast.point_pattern(b"trkpt", b"(?:" + h + rb"|\s*+>)", _POINT_FIELDS) for h in _HEADS
+)
 _POINT_STARTS = tuple(re.compile(b"<trkpt" + h) for h in _HEADS)
 _SEGMENT_END = b"</trkseg>"
 _POINT_END = b"</trkpt>"
@@ -198,32 +204,54 @@ def _read_fast(body: bytes) -> tuple[Columns, dict[str, str | None]] | None:
         or body.find(b"<name", end) != -1
     ):
         return None  # a later track, or a misplaced label after the points, might name it
-    order = next((i for i, p in enumerate(_FAST_POINTS) if p.match(body, start, end)), None)
+    first = _first_fix(body, start, end)
     spans = _spans(body, start, end, named=labels["name"] is not None)
-    if order is None or spans is None:
+    if first is None or spans is None:
         return None
+    order, at = first
     general = _FAST_POINTS[order]
-    layout = _xml_fast.layout_pattern(body, start, b"trkpt", _POINT_STARTS[order], _POINT_FIELDS)
+    layout = _xml_fast.layout_pattern(body, at, b"trkpt", _POINT_STARTS[order], _POINT_FIELDS)
     chunks: list[Columns] = []
     for low, high, segment in spans:
         found = _xml_fast.whole_columns(body, low, high, layout, general)
         if found is None:
             return None  # some point is not plainly written, or lat/lon orders are mixed
-        if found[0]:
-            chunk = _fast_columns(found, segment, lon_first=order == 1)
-            if chunk is None:
-                return None
+        chunk = _fast_columns(found, segment, lon_first=order == 1)
+        if chunk is None:
+            return None
+        if chunk:
             chunks.append(chunk)
+    if not chunks:
+        return None  # no timed point: the streaming reader says what the file is
     columns = {name: np.concatenate([c[name] for c in chunks]) for name in chunks[0]}
     if columns["time"][0] == columns["time"][-1]:
         return None
     return columns, labels
 
 
+def _first_fix(body: bytes, start: int, end: int) -> tuple[int, int] | None:
+    """(head order, offset) of the first point with a position, whose layout (lat or
+    lon first, its children) the bulk read expects of the rest; None if there is none."""
+    for order, head in enumerate(_POINT_STARTS):
+        if head.match(body, start, end):
+            return order, start
+    best = None
+    for order, head in enumerate(_POINT_STARTS):
+        found = head.search(body, start, end)
+        if found is not None:
+            best, end = (order, found.start()), found.start()  # the other order: before it
+    return best
+
+
 def _fast_columns(found: list[list[bytes]], segment: int, *, lon_first: bool) -> Columns | None:
+    if b"" in found[2]:  # points with no time at all: dropped, as the streaming reader does
+        keep = [i for i, t in enumerate(found[2]) if t]
+        found = [[column[i] for i in keep] for column in found]
     lat, lon, time, ele, hr, cad = found
     if lon_first:
         lat, lon = lon, lat
+    if not time:
+        return {}  # an empty segment, or only untimed points: nothing to add
     time_s = _xml_fast.utc_seconds(time, "ms")
     if time_s is None:
         return None

@@ -52,8 +52,8 @@ _FAST_FIELDS = (
     "RunCadence",
 )
 _FIELD_NAMES = tuple((name.encode(),) for name in _FAST_FIELDS)
-_FAST_POINT = _xml_fast.point_pattern(b"Trackpoint", rb"\s*>", _FIELD_NAMES)
-_POINT_START = re.compile(rb"<Trackpoint\s*>")
+_FAST_POINT = _xml_fast.point_pattern(b"Trackpoint", rb"\s*+>", _FIELD_NAMES)
+_POINT_START = re.compile(rb"<Trackpoint\s*+>")
 #: Point data the streaming reader would carry into the next point from outside one.
 _POINT_MARKERS = (b"Trackpoint", b"Time>", b"Degrees>", b"AltitudeMeters>")
 _TRACK = re.compile(rb"<Track\s*(/?)>")
