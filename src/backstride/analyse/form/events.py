@@ -29,6 +29,11 @@ Array = npt.NDArray[Any]
 MAX_STEP_RATE_SPM = 260.0
 #: Stride-time regularity needed to trust one foot's trace (coefficient of variation).
 MAX_STRIDE_CV = 0.12
+#: A peak must stand at least this far out [px]. The prominence is otherwise relative to
+#: the trace's own range, and a person standing still has a range of rounding error
+#: (1e-13 px), whose wiggles would pass for steps; a running step lifts the pelvis by
+#: ~7% of leg length, several pixels even for a runner far from the camera.
+MIN_PROMINENCE_PX = 1.0
 
 L_HIP, R_HIP = 23, 24
 L_ANKLE, R_ANKLE = 27, 28
@@ -62,7 +67,9 @@ def _subframe_peaks(signal: Array, distance: int, prominence: float) -> Array:
     if finite.sum() < 3:
         return np.array([], dtype=float)
     filled = np.where(finite, signal, np.nanmin(signal))
-    idx, _ = find_peaks(filled, distance=max(1, distance), prominence=prominence)
+    idx, _ = find_peaks(
+        filled, distance=max(1, distance), prominence=max(prominence, MIN_PROMINENCE_PX)
+    )
     out = []
     for p in idx:
         off = 0.0
