@@ -182,8 +182,9 @@ def _arrays(cols: dict[str, list[Any]]) -> Columns:
 def _read_fast(body: bytes) -> tuple[Columns, dict[str, str | None]] | None:
     """The track of a plainly written GPX file, or None to read it with `_stream`.
 
-    Only a complete recorded track is read here (every point timed, at least two
-    distinct times); routes, waypoint files and anything odd take the streaming path,
+    Only a recorded track is read here (at least two distinct plain UTC times; a
+    point with no time is dropped, and one with no position kept with NaN ones, as the
+    streaming reader does); routes, waypoint files and anything odd take the streaming path,
     which also words the errors. Between the first point and the last, every byte
     must belong to a point, a segment break or whitespace (`_xml_fast.whole_columns`),
     and no point may hide before or after them, so nothing the streaming reader
