@@ -1,0 +1,182 @@
+"""Safety screen v2 invariants over generated answer sets (hypothesis), from shared/spec/triage.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from backstride.assess import assess
+from backstride.kb import load_kb
+
+KB = load_kb()
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SAFETY_BOOLS = [q.id for q in KB.questions_in("safety_screen") if q.type == "bool"]
+EMERGENCY_BOOLS = [
+    "saddle_numbness",
+    "bladder_bowel_change",
+    "sexual_function_change",
+    "both_legs_symptoms",
+]
+URGENT_TRIGGERS: list[dict[str, Any]] = [
+    {"trauma": True},
+    {"fever_or_unwell": True},
+    {"cancer_history": True},
+    {"unexplained_weight_loss": True},
+    {"constant_night_pain": True},
+    {"leg_weakness": "stable"},
+    {"osteoporosis_or_steroids": True, "bony_tenderness": True},
+    {"fever_or_unwell": "unsure"},
+    {"trauma": "unsure"},
+    {"cancer_history": "unsure"},
+]
+TIME_WORDS = {"today": "today", "within 24 hours": "24 hours", "within 48 hours": "48 hours"}
+SEVERITY = {"self_care": 0, "see_clinician": 1, "urgent": 2, "emergency": 3}
+
+# "Worse" for each warning answer, as an ordered list of values (later = worse).
+WORSE_ORDER: dict[str, list[Any]] = {
+    **{qid: [False, True] for qid in SAFETY_BOOLS},
+    **{
+        qid: [False, True]
+        for qid in (
+            "numbness_tingling",
+            "stops_running",
+            "bony_tenderness",
+            "pain_arching_back",
+            "missed_periods_or_stress_fractures",
+            "wakes_second_half_of_night",
+            "better_with_exercise_than_rest",
+            "nsaid_relief_within_48h",
+            "family_history_spondyloarthritis",
+            "arthritis_enthesitis_or_psoriasis",
+        )
+        if qid in KB.questions
+    },
+    "leg_weakness": ["none", "stable", "worsening"],
+    "pain_onset": ["gradual", "sudden"],
+    "pain_radiates": ["none", "leg"],
+    "pain_worst": list(range(11)),
+}
+
+
+def _mostly_false() -> st.SearchStrategy[Any]:
+    # Mostly "no", so that answer sets spread over all four levels rather than piling up at emergency.
+    return st.sampled_from([False] * 6 + [True])
+
+
+def _strategy_for(qid: str) -> st.SearchStrategy[Any]:
+    q = KB.questions[qid]
+    if q.type == "bool":
+        if q.group == "safety_screen":
+            return st.sampled_from([False] * 8 + [True, "unsure"])
+        return _mostly_false()
+    if q.type == "choice":
+        return st.sampled_from(q.values or [])
+    if q.type == "choices":
+        return st.lists(st.sampled_from(q.values or []), min_size=1, unique=True)
+    lo = int(q.min) if q.min is not None else (10 if qid == "age" else 0)
+    hi = int(q.max) if q.max is not None else (95 if qid == "age" else 200)
+    if q.type == "int":
+        return st.integers(lo, hi)
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def answer_sets(draw: st.DrawFn) -> dict[str, Any]:
+    """Every required answer, plus a random subset of the optional ones."""
+    answers = {q.id: draw(_strategy_for(q.id)) for q in KB.questions.values() if q.required}
+    optional = [q.id for q in KB.questions.values() if not q.required and q.group != "derived"]
+    for qid in draw(st.lists(st.sampled_from(optional), unique=True)):
+        answers[qid] = draw(_strategy_for(qid))
+    return answers
+
+
+@st.composite
+def urgent_leaning_sets(draw: st.DrawFn) -> dict[str, Any]:
+    """Answer sets without the single emergency answers, plus one urgent trigger."""
+    answers = draw(answer_sets())
+    answers.update(dict.fromkeys(EMERGENCY_BOOLS, False))
+    if answers["leg_weakness"] == "worsening":
+        answers["leg_weakness"] = "none"
+    answers.update(draw(st.sampled_from(URGENT_TRIGGERS)))
+    return answers
+
+
+def _level(answers: dict[str, Any]) -> int:
+    return SEVERITY[assess(answers, KB).level.value]
+
+
+def _check_result(answers: dict[str, Any]) -> None:
+    """(c) urgent timing and safety net, (d) no plan at emergency/urgent, (e) the disclaimer."""
+    result = assess(answers, KB)
+    level = result.level.value
+    triage = result.to_json()["triage"]
+    assert result.disclaimer and "does not diagnose" in result.disclaimer
+    assert "does not diagnose" in result.to_json()["disclaimer"]
+    assert all(r.level.value == level for r in result.reasons)
+    assert all(SEVERITY[r.level.value] < SEVERITY[level] for r in result.also_noted)
+    if level != "self_care":
+        assert result.reasons
+    if level in ("emergency", "urgent"):
+        assert result.plan is None
+    if level == "emergency":
+        assert result.how_soon == "now"
+    elif level == "urgent":
+        how_soon = triage["how_soon"]
+        assert how_soon in TIME_WORDS
+        assert triage["safety_net"] and "emergency" in triage["safety_net"].lower()
+        message = triage["message"].lower()
+        assert TIME_WORDS[how_soon] in message, message
+        for other, word in TIME_WORDS.items():
+            if other != how_soon:
+                assert word not in message, (how_soon, message)
+    else:
+        assert result.how_soon is None
+        assert triage["safety_net"]
+
+
+@SETTINGS
+@given(
+    answers=answer_sets(),
+    field=st.sampled_from(sorted(WORSE_ORDER)),
+    data=st.data(),
+)
+def test_a_worse_warning_answer_never_lowers_the_level(
+    answers: dict[str, Any], field: str, data: st.DataObject
+) -> None:
+    order = WORSE_ORDER[field]
+    lo = data.draw(st.integers(0, len(order) - 2), label="better index")
+    hi = data.draw(st.integers(lo + 1, len(order) - 1), label="worse index")
+    before = _level({**answers, field: order[lo]})
+    after = _level({**answers, field: order[hi]})
+    assert after >= before
+
+
+@SETTINGS
+@given(answers=answer_sets(), question=st.sampled_from(SAFETY_BOOLS))
+def test_unsure_never_lowers_the_level_and_is_at_least_yes(
+    answers: dict[str, Any], question: str
+) -> None:
+    before = _level(answers)
+    yes = _level({**answers, question: True})
+    unsure_result = assess({**answers, question: "unsure"}, KB)
+    unsure = SEVERITY[unsure_result.level.value]
+    assert unsure >= before
+    assert unsure >= yes
+    listed = {q for r in [*unsure_result.reasons, *unsure_result.also_noted] for q in r.unsure}
+    assert question in listed
+
+
+@SETTINGS
+@given(answers=answer_sets())
+def test_every_result_keeps_the_level_contract(answers: dict[str, Any]) -> None:
+    _check_result(answers)
+
+
+@SETTINGS
+@given(answers=urgent_leaning_sets())
+def test_every_urgent_result_says_how_soon_and_carries_the_safety_net(
+    answers: dict[str, Any],
+) -> None:
+    _check_result(answers)
