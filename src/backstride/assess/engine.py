@@ -6,10 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from backstride.assess.answers import UNSURE, validate_answers
+from backstride.assess.answers import UNSURE, check_answer, validate_answers
 from backstride.assess.conditions import evaluate, questions_in
 from backstride.assess.plan_summary import summarise_plan
 from backstride.assess.triage import TriageLevel
+from backstride.errors import InvalidAnswer
 from backstride.kb import KnowledgeBase
 from backstride.kb.schema import HOW_SOON_ORDER
 from backstride.models import TrainingEvidence
@@ -223,14 +224,15 @@ def assess(
     """
     answers = validate_answers(raw_answers, kb)
     filled: dict[str, Any] = {}
+    problems = list(evidence_problems)
     if training:
-        usable = validate_answers(
-            {k: v for k, v in training.answers.items() if k in kb.questions},
-            kb,
-            require_all=False,
-            where="training history",
-        )
-        filled = {k: v for k, v in usable.items() if k not in answers}
+        for key, value in training.answers.items():
+            if key in answers or key not in kb.questions:
+                continue
+            try:  # one unreadable figure is named and left out, never fatal
+                filled[key] = check_answer(kb.questions[key], value)
+            except InvalidAnswer as exc:
+                problems.append(f"from your training history: {exc}")
     facts = _derive({**filled, **answers})
     found = triage(_derive(answers), kb)  # the level never depends on training data
     level = TriageLevel.most_severe([r.level for r in found])
@@ -251,5 +253,5 @@ def assess(
         also_noted=also,
         how_soon=when,
         safety_net=None if level is TriageLevel.EMERGENCY else kb.meta.safety_net,
-        evidence_problems=list(evidence_problems),
+        evidence_problems=problems,
     )
