@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -11,6 +13,9 @@ from backstride.assess import assess
 from backstride.kb import load_kb
 
 KB = load_kb()
+BASELINE: dict[str, Any] = yaml.safe_load(
+    (Path(__file__).resolve().parent.parent / "data" / "answers" / "baseline.yaml").read_text()
+)
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SAFETY_BOOLS = [q.id for q in KB.questions_in("safety_screen") if q.type == "bool"]
 EMERGENCY_BOOLS = [
@@ -69,10 +74,12 @@ def _strategy_for(qid: str) -> st.SearchStrategy[Any]:
     q = KB.questions[qid]
     if q.type == "bool":
         if q.group == "safety_screen":
-            return st.sampled_from([False] * 8 + [True, "unsure"])
+            return st.sampled_from([False] * 14 + [True, "unsure"])
         return _mostly_false()
     if q.type == "choice":
-        return st.sampled_from(q.values or [])
+        # The first value (none, gradual, better, no...) is the mild one: favour it.
+        values = q.values or []
+        return st.one_of(st.sampled_from(values[:1]), st.sampled_from(values))
     if q.type == "choices":
         return st.lists(st.sampled_from(q.values or []), min_size=1, unique=True)
     lo = int(q.min) if q.min is not None else (10 if qid == "age" else 0)
@@ -84,10 +91,11 @@ def _strategy_for(qid: str) -> st.SearchStrategy[Any]:
 
 @st.composite
 def answer_sets(draw: st.DrawFn) -> dict[str, Any]:
-    """Every required answer, plus a random subset of the optional ones."""
-    answers = {q.id: draw(_strategy_for(q.id)) for q in KB.questions.values() if q.required}
-    optional = [q.id for q in KB.questions.values() if not q.required and q.group != "derived"]
-    for qid in draw(st.lists(st.sampled_from(optional), unique=True)):
+    """The self-care baseline with a random subset of its answers (and of the optional ones) drawn
+    at random, so that the sets spread over all four levels rather than piling up at emergency."""
+    answers = dict(BASELINE)
+    asked = [q.id for q in KB.questions.values() if q.group != "derived"]
+    for qid in draw(st.lists(st.sampled_from(asked), unique=True)):
         answers[qid] = draw(_strategy_for(qid))
     return answers
 

@@ -20,7 +20,28 @@ TODAY, H24, H48 = "today", "within 24 hours", "within 48 hours"
 # The words that state a time in an urgent banner, per how_soon.
 TIME_WORDS = {TODAY: "today", H24: "24 hours", H48: "48 hours"}
 # Stories the engine gets wrong at the time of writing: test id -> why (see the report of issue 14).
-ENGINE_FAULT: dict[str, str] = {}
+_NO_WHY = (
+    "engine: the emergency/urgent message says where/whom and how soon but not why "
+    "(triage.md 'What each level allows'); the why is only in the reasons below it"
+)
+_RUN_HABITS = (
+    "engine: under a stop rule the plan still lists run habits (temporary_load_reduction "
+    "'shorter, easy runs only', longest_run_guard, vary_terrain) while running says 'stop until seen'"
+)
+_CANCER_TEAM = (
+    "engine: the cancer_history banner says 'call your GP or NHS 111'; triage.md says contact "
+    "the cancer team (NG234); only the reason's advice names it"
+)
+ENGINE_FAULT: dict[str, str] = {
+    **{f"why_{k}": _NO_WHY for k in (
+        "saddle", "bladder_bowel", "sexual", "both_legs", "weakness_worsening", "cancer_nerve",
+        "fever_nerve", "vascular", "trauma", "trauma_fragility", "fever", "infection_risk",
+        "cancer", "weight_loss", "night_pain", "weakness_stable", "osteoporotic",
+    )},
+    **{f"stop_{k}": _RUN_HABITS for k in ("bone_stress", "spondylolysis", "reds")},
+    "cancer_alone": _CANCER_TEAM,
+    "cancer_and_fever": _CANCER_TEAM,
+}  # fmt: skip
 
 
 def _check(kb: KnowledgeBase, baseline: dict[str, Any], **changes: Any) -> Any:
@@ -295,6 +316,8 @@ def test_urgent_how_soon_comes_from_the_most_pressing_reason(
     for other, word in TIME_WORDS.items():
         if other != how_soon:
             assert word not in message, message
+    # The banner's time is the time its most pressing reason gives.
+    assert any(TIME_WORDS[how_soon] in _words(r) for r in result.reasons), _rules(result)
     # Every urgent result carries the emergency safety net.
     assert triage["safety_net"] and "emergency" in triage["safety_net"].lower()
     assert result.plan is None
@@ -319,6 +342,93 @@ def test_emergency_message_says_where_to_go_in_its_first_line(
 ) -> None:
     message = _check(kb, baseline, both_legs_symptoms=True).message
     assert "emergency" in message.strip().splitlines()[0].lower(), message
+
+
+# The message says why (triage.md, "What each level allows": emergency "where to go now, why,
+# in the first line"; urgent "whom to see and how soon, why"). Any of the words will do.
+CAUDA_EQUINA = ["cauda equina", "nerves at the base of the spine"]
+MESSAGE_WHY = [
+    ("why_saddle", {"saddle_numbness": True}, CAUDA_EQUINA),
+    ("why_bladder_bowel", {"bladder_bowel_change": True}, CAUDA_EQUINA),
+    ("why_sexual", {"sexual_function_change": True}, CAUDA_EQUINA),
+    ("why_both_legs", {"both_legs_symptoms": True}, CAUDA_EQUINA),
+    ("why_weakness_worsening", {"leg_weakness": "worsening"}, ["nerve", "spinal cord", "cauda equina"]),
+    ("why_cancer_nerve", {"cancer_history": True, "numbness_tingling": True}, ["spinal cord", "cancer", "metasta"]),
+    ("why_fever_nerve", {"fever_or_unwell": True, "leg_weakness": "stable"}, ["infection", "abscess"]),
+    ("why_vascular", {"age": 60, "pain_onset": "sudden", "pain_worst": 8, "movement_effect": "no_change"}, ["aneurysm", "aorta", "blood vessel", "vascular"]),
+    ("why_trauma", {"trauma": True}, ["fracture", "broken"]),
+    ("why_trauma_fragility", {"trauma": True, "age": 70}, ["fracture", "broken"]),
+    ("why_fever", {"fever_or_unwell": True}, ["infection"]),
+    ("why_infection_risk", {"fever_or_unwell": True, "immunosuppressed_or_iv_drugs": True}, ["infection"]),
+    ("why_cancer", {"cancer_history": True}, ["cancer"]),
+    ("why_weight_loss", {"unexplained_weight_loss": True}, ["cancer", "infection", "serious"]),
+    ("why_night_pain", {"constant_night_pain": True}, ["cancer", "infection", "serious"]),
+    ("why_weakness_stable", {"leg_weakness": "stable"}, ["nerve"]),
+    ("why_osteoporotic", {"osteoporosis_or_steroids": True, "bony_tenderness": True}, ["fracture", "broken"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("changes", "words"), _params(MESSAGE_WHY))
+def test_emergency_and_urgent_messages_say_why(
+    kb: KnowledgeBase, baseline: dict[str, Any], changes: dict[str, Any], words: list[str]
+) -> None:
+    result = _check(kb, baseline, **changes)
+    assert result.level.value in (EMERGENCY, URGENT)
+    message = result.message.strip().lower()
+    said = message.splitlines()[0] if result.level.value == EMERGENCY else message
+    assert any(w in said for w in words), result.message
+
+
+@pytest.mark.parametrize(
+    "changes",
+    _params(
+        [
+            ("cancer_alone", {"cancer_history": True}),
+            ("cancer_and_fever", {"cancer_history": True, "fever_or_unwell": True}),
+        ]
+    ),
+)
+def test_cancer_history_message_says_to_contact_the_cancer_team(
+    kb: KnowledgeBase, baseline: dict[str, Any], changes: dict[str, Any]
+) -> None:
+    # triage.md: "within 24 hours for cancer_history (contact the cancer team, NG234)".
+    result = _check(kb, baseline, **changes)
+    assert result.how_soon == H24
+    message = result.message.lower()
+    assert "cancer team" in message or "oncology" in message, result.message
+
+
+# Answers that would bring run habits (warm-up, fuelling, terrain, load guard) into a plan.
+RUN_HABIT_ANSWERS = {
+    "longest_run_minutes": 150,
+    "fuel_on_long_runs": "never",
+    "warm_up": "never",
+    "same_route_most_days": True,
+    "recent_changes": ["mileage_increase"],
+}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    _params(
+        [
+            ("stop_bone_stress", {"bony_tenderness": True}),
+            ("stop_spondylolysis", {"age": 15, "pain_arching_back": True}),
+            ("stop_reds", {"bony_tenderness": True, "missed_periods_or_stress_fractures": True}),
+        ]
+    ),
+)
+def test_no_run_habits_while_running_is_stopped(
+    kb: KnowledgeBase, baseline: dict[str, Any], changes: dict[str, Any]
+) -> None:
+    # triage.md: "no run habits (warm-up before runs, long-run fuelling) while running is stopped".
+    result = _check(kb, baseline, **RUN_HABIT_ANSWERS, **changes)
+    assert result.level.value == SEE
+    assert result.plan is not None
+    assert "stop" in result.plan["running"].lower()
+    assert not result.plan["warm_up"]
+    run_habits = [h["id"] for h in result.plan["habits"] if kb.habits[h["id"]].kind == "run"]
+    assert run_habits == [], run_habits
 
 
 # --------------------------------------------------------------------------- "unsure"
