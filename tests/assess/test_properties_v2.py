@@ -188,3 +188,54 @@ def test_every_urgent_result_says_how_soon_and_carries_the_safety_net(
     answers: dict[str, Any],
 ) -> None:
     _check_result(answers)
+
+
+def _yes(value: Any) -> bool:
+    return value is True or value == "unsure"
+
+
+def _ci(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+# triage.md: "every triggered rule is reported". For each single-answer rule, the rule ids that
+# report it (a combination that contains it may report it instead of, or as well as, itself).
+REPORTED: list[tuple[str, Any, set[str]]] = [
+    ("saddle", lambda a: _yes(a["saddle_numbness"]), {"cauda_equina_saddle"}),
+    ("bladder", lambda a: _yes(a["bladder_bowel_change"]), {"cauda_equina_bladder_bowel"}),
+    ("sexual", lambda a: _yes(a["sexual_function_change"]), {"cauda_equina_sexual"}),
+    ("both_legs", lambda a: _yes(a["both_legs_symptoms"]), {"both_legs"}),
+    ("worsening", lambda a: _ci(a["leg_weakness"]) == "worsening", {"worsening_leg_weakness"}),
+    ("stable", lambda a: _ci(a["leg_weakness"]) == "stable", {"stable_leg_weakness", "fever_with_nerve_deficit", "cancer_with_nerve_signs"}),
+    ("trauma", lambda a: _yes(a["trauma"]), {"trauma", "trauma_fragility"}),
+    ("fever", lambda a: _yes(a["fever_or_unwell"]), {"fever", "infection_risk", "fever_with_nerve_deficit"}),
+    ("cancer", lambda a: _yes(a["cancer_history"]), {"cancer_history", "cancer_with_nerve_signs"}),
+    ("weight", lambda a: _yes(a["unexplained_weight_loss"]), {"weight_loss"}),
+    ("night", lambda a: _yes(a["constant_night_pain"]), {"night_rest_pain", "vascular_age50_sudden_severe"}),
+    ("osteo", lambda a: _yes(a["osteoporosis_or_steroids"]), {"osteoporosis_or_steroids", "osteoporotic_fracture", "trauma_fragility"}),
+    ("immuno", lambda a: _yes(a["immunosuppressed_or_iv_drugs"]), {"immunosuppressed", "infection_risk"}),
+    ("procedure", lambda a: _yes(a["recent_spinal_procedure_or_infection"]), {"recent_spinal_procedure", "infection_risk"}),
+    ("sharp", lambda a: "sharp" in [_ci(v) for v in a["pain_character"]], {"sharp_pain"}),
+    ("sudden", lambda a: _ci(a["pain_onset"]) == "sudden", {"sudden_onset", "vascular_age50_sudden_severe", "osteoporotic_fracture"}),
+    ("severe", lambda a: a["pain_worst"] >= 7, {"severe_pain", "vascular_age50_sudden_severe", "osteoporotic_fracture"}),
+    ("leg_pain", lambda a: _ci(a["pain_radiates"]) == "leg", {"radiating_leg_pain", "cancer_with_nerve_signs"}),
+    ("numb", lambda a: a["numbness_tingling"] is True, {"one_leg_numbness", "cancer_with_nerve_signs"}),
+    ("stops", lambda a: a["stops_running"] is True, {"stops_running"}),
+    ("not_improving", lambda a: a["weeks_since_onset"] >= 2 and _ci(a["improving"]) in ("same", "worse"), {"not_improving"}),
+    ("bony", lambda a: a["bony_tenderness"] is True, {"bone_stress_injury", "bone_stress_with_energy_deficiency", "osteoporotic_fracture"}),
+    ("periods", lambda a: a.get("missed_periods_or_stress_fractures") is True, {"energy_deficiency", "bone_stress_with_energy_deficiency"}),
+    ("spondylolysis", lambda a: a["pain_arching_back"] is True and a["age"] < 20, {"young_runner_extension_pain"}),
+    ("child", lambda a: a["age"] < 16, {"child_under_16"}),
+    ("pregnant", lambda a: _ci(a.get("pregnancy_status")) == "pregnant", {"pregnancy"}),
+    ("postpartum", lambda a: _ci(a.get("pregnancy_status")) == "postpartum", {"postpartum"}),
+]  # fmt: skip
+
+
+@SETTINGS
+@given(answers=answer_sets())
+def test_every_triggered_rule_is_reported(answers: dict[str, Any]) -> None:
+    result = assess(answers, KB)
+    reported = {r.rule for r in [*result.reasons, *result.also_noted]}
+    for name, applies, rules in REPORTED:
+        if applies(answers):
+            assert reported & rules, (name, sorted(reported))

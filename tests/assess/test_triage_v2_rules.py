@@ -522,6 +522,9 @@ NG65_CASES = [
     # began before 45: 44.5 qualifies, 45.5 does not
     ("began_44_5", {"age": 45, "weeks_since_onset": 26, "improving": "better", "wakes_second_half_of_night": True, "nsaid_relief_within_48h": True, "family_history_spondyloarthritis": True, "arthritis_enthesitis_or_psoriasis": True}, True),
     ("began_45_5", {"age": 46, "weeks_since_onset": 26, "improving": "better", "wakes_second_half_of_night": True, "nsaid_relief_within_48h": True, "family_history_spondyloarthritis": True, "arthritis_enthesitis_or_psoriasis": True}, False),
+    # exactly at the ages: a year of pain at 36 began at 35 (not before 35); at 46, at 45
+    ("onset_exactly_35", {"age": 36, "weeks_since_onset": 52, "improving": "better", "wakes_second_half_of_night": True, "better_with_exercise_than_rest": True, "pain_radiates": "buttock"}, False),
+    ("began_exactly_45", {"age": 46, "weeks_since_onset": 52, "improving": "better", "wakes_second_half_of_night": True, "nsaid_relief_within_48h": True, "family_history_spondyloarthritis": True, "arthritis_enthesitis_or_psoriasis": True}, False),
     # more than 3 months: 12 weeks is not, 14 weeks is
     ("12_weeks", {**NG65_BASE, "weeks_since_onset": 12, "wakes_second_half_of_night": True, "better_with_exercise_than_rest": True, "pain_radiates": "buttock", "nsaid_relief_within_48h": True}, False),
     ("14_weeks", {**NG65_BASE, "weeks_since_onset": 14, "wakes_second_half_of_night": True, "better_with_exercise_than_rest": True, "pain_radiates": "buttock"}, True),
@@ -575,6 +578,16 @@ def test_choice_values_match_case_insensitively(
         pytest.param({"desk_hours_per_day": math.nan}, id="nan"),
         pytest.param({"shoe_km": math.inf}, id="inf"),
         pytest.param({"sleep_hours": -math.inf}, id="minus-inf"),
+        pytest.param({"age": math.nan}, id="age-nan"),
+        # type confusion must never turn a warning sign into a silent "no"
+        pytest.param({"saddle_numbness": 1}, id="bool-as-int"),
+        pytest.param({"saddle_numbness": "yes"}, id="bool-as-yes"),
+        pytest.param({"saddle_numbness": None}, id="bool-none"),
+        pytest.param({"age": True}, id="age-bool"),
+        pytest.param({"pain_worst": True}, id="pain-bool"),
+        pytest.param({"age": 49.9}, id="age-fraction"),
+        pytest.param({"age": "50"}, id="age-string"),
+        pytest.param({"pain_worst": 11}, id="pain-above-10"),
     ],
 )
 def test_invalid_answers_are_errors(
@@ -590,3 +603,13 @@ def test_recent_spinal_procedure_or_infection_is_required(
     answers = {k: v for k, v in baseline.items() if k != "recent_spinal_procedure_or_infection"}
     with pytest.raises(MissingRequiredAnswers, match="recent_spinal_procedure_or_infection"):
         assess(answers, kb)
+
+
+def test_unsure_in_capitals_is_never_read_as_no(
+    kb: KnowledgeBase, baseline: dict[str, Any]
+) -> None:
+    try:
+        result = _check(kb, baseline, saddle_numbness="Unsure")
+    except InvalidAnswer:
+        return  # refusing it is safe too; reading it as "no" is not
+    assert result.level.value == EMERGENCY
