@@ -128,6 +128,8 @@ def _check_result(answers: dict[str, Any]) -> None:
         assert result.reasons
     if level in ("emergency", "urgent"):
         assert result.plan is None
+        # triage.md: emergency "stop"; urgent "stop until seen".
+        assert all("stop" in r.running.lower() for r in result.reasons)
     if level == "emergency":
         assert result.how_soon == "now"
     elif level == "urgent":

@@ -258,6 +258,20 @@ def test_stop_rules_say_stop_running(
     assert "stop" in _reason(result, rule).running.lower()
 
 
+def test_child_under_16_gets_no_strength_programme(
+    kb: KnowledgeBase, baseline: dict[str, Any]
+) -> None:
+    # triage.md: "a clinician sees them before any strength programme". Weak-glute answers
+    # would bring strength work into an adult's plan.
+    weak_glutes = {"single_leg_bridge_reps": 5, "single_leg_squat_pelvis_drop": True}
+    adult = _check(kb, baseline, **weak_glutes)
+    child = _check(kb, baseline, age=15, **weak_glutes)
+    assert any(e["kind"] == "strength" for e in adult.plan["exercises"])
+    assert child.level.value == SEE
+    assert child.plan is not None
+    assert not [e["id"] for e in child.plan["exercises"] if e["kind"] in ("strength", "core")]
+
+
 @pytest.mark.parametrize("status", ["pregnant", "postpartum"])
 def test_pregnancy_and_postpartum_name_a_womens_health_physio(
     kb: KnowledgeBase, baseline: dict[str, Any], status: str
