@@ -46,6 +46,29 @@ def test_weak_claims_are_labelled_weak() -> None:
     assert kb.causes["monotonous_terrain"].link_evidence == "expert_opinion"
 
 
+def test_levels_rate_the_link_to_back_pain_not_to_performance_or_other_injuries() -> None:
+    kb = load_kb()
+    # exercise helps back pain, but no study shows a weak core causes it
+    core = kb.causes["core_weakness"]
+    assert core.link_evidence == "weak"
+    assert {item.evidence for item in core.evidence} <= {"weak", "expert_opinion"}
+    # cadence lowers knee and hip load; it was never tested for backs
+    assert kb.cues["land_under_centre_of_mass"].evidence == "weak"
+    # carbohydrate helps performance; protecting the back is untested
+    assert kb.habits["fuel_long_runs"].evidence == "expert_opinion"
+    # load spikes and shoe rotation were studied for running injuries of any kind
+    assert kb.causes["training_load_spike"].link_evidence == "weak"
+    assert kb.habits["longest_run_guard"].evidence == "weak"
+    assert kb.habits["replace_worn_shoes"].evidence == "expert_opinion"
+
+
+def test_shoe_rotation_has_one_level_in_every_file() -> None:
+    from backstride.analyse.rules import load_rules
+
+    assert load_kb().habits["rotate_shoes"].evidence == "weak"
+    assert load_rules()["shoe_rotation"].evidence == "weak"
+
+
 def test_no_supplement_or_brand_is_recommended() -> None:
     text = " ".join(p.read_text() for p in DATA_DIR.glob("*.yaml")).lower()
     for banned in ("protein rebel", "accelerate", "run easy", "power up", "collagen powder"):
