@@ -94,6 +94,10 @@ def _set(items: str, index: int, key: str, value: Any) -> Callable[[Any], None]:
     return mutate
 
 
+def _rule(data: Any, rule_id: str) -> Any:
+    return next(r for r in data["rules"] if r["id"] == rule_id)
+
+
 def _red_flag_index(rule_id: str) -> int:
     rules = yaml.safe_load((DATA_DIR / "red_flags.yaml").read_text())["red_flags"]
     return next(i for i, r in enumerate(rules) if r["id"] == rule_id)
@@ -158,3 +162,39 @@ def test_kb_check_cli_also_validates_the_load_rules(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "load_rules.yaml" in result.output
     assert "unknown sources ['nowhere']" in result.output
+
+
+def test_shared_sources_have_one_wording_in_sources_and_load_rules() -> None:
+    from backstride.analyse.rules import load_rules
+
+    kb = load_kb()
+    for src in load_rules().sources:
+        assert src.citation == kb.sources[src.id].citation, src.id
+
+
+def test_citations_name_the_primary_paper_and_say_what_it_is_evidence_for() -> None:
+    from backstride.analyse.rules import load_rules
+
+    kb, rules = load_kb(), load_rules()
+    micheli = kb.sources["micheli_1995"].citation
+    assert micheli.startswith("Micheli LJ, Wood R. Back pain in young athletes")
+    assert "Arch Pediatr Adolesc Med 1995;149(1):15-18" in micheli and "Aspetar" not in micheli
+    # a definition of injury is not evidence for a training rule
+    assert all("yamato_2015" not in r.sources for r in rules.rules)
+    assert "not evidence for any training rule" in (kb.sources["yamato_2015"].note or "")
+    # a football warm-up trial says so wherever it is cited
+    assert "football, not running" in kb.sources["thorborg_2017"].citation
+    for honesty in (kb.warm_up.honesty, kb.habits["warm_up_before_runs"].honesty or ""):
+        assert "footballers, not runners" in honesty
+    for sid in ("lolli_2019", "hunt_sleep_2014", "de_sousa_2019", "silbernagel_2007"):
+        assert any(f"{y};" in kb.sources[sid].citation for y in ("2019", "2014", "2007")), sid
+
+
+def test_pain_monitoring_states_silbernagels_thresholds_and_cites_thomee() -> None:
+    from backstride.analyse.rules import load_rules
+
+    rule = load_rules()["pain_monitoring"]
+    assert rule.thresholds == {"acceptable_max_nprs": 5}  # no unverified "safe" zone
+    assert "next morning" in rule.text and "week to week" in rule.text
+    assert "to be verified" not in rule.text
+    assert load_kb().progress_rules.pain_monitoring.sources == ["silbernagel_2007", "thomee_1997"]

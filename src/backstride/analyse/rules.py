@@ -59,6 +59,7 @@ class Source(_Strict):
     research: str
     citation: str
     url: str | None = None
+    note: str | None = None
 
 
 class LoadRules(_Strict):

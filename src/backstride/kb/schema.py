@@ -36,6 +36,8 @@ class Source(_Strict):
     citation: str
     url: str | None = None
     ref: str | None = None
+    #: what the study is (and is not) evidence for, and any detail not verified
+    note: str | None = None
 
 
 class Question(_Strict):
