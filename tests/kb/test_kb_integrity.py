@@ -28,6 +28,8 @@ def test_every_rule_and_recommendation_carries_evidence_and_sources() -> None:
     assert all(e.sources and e.evidence for e in kb.exercises.values())
     assert all(h.sources and h.evidence for h in kb.habits.values())
     assert all(c.sources and c.evidence for c in kb.cues.values())
+    assert all(i.sources and i.evidence for c in kb.causes.values() for i in c.evidence)
+    assert kb.warm_up.sources and all(r.sources and r.evidence for r in kb.form_rules)
 
 
 def test_article_exercises_are_all_present() -> None:
@@ -123,6 +125,35 @@ BROKEN = [
     ("causes", lambda d: d["causes"].pop(), "causes.yaml: prolonged_sitting: cause of the spec is missing"),
     ("red_flags", lambda d: d["red_flags"].append(dict(d["red_flags"][0])),
      "red_flags.yaml: cauda_equina_saddle: duplicate id"),
+    # every recommendation carries an evidence level and at least one known source
+    ("exercises", lambda d: d["exercises"][0].pop("evidence"),
+     "exercises.yaml: glute_bridge: exercises.0.evidence: Field required"),
+    ("exercises", lambda d: d["warm_up"].update(sources=[]),
+     "exercises.yaml: runner_warm_up: warm_up.sources: List should have at least 1 item after validation, not 0"),
+    ("habits", _set("habits", 0, "sources", []),
+     "habits.yaml: strength_twice_weekly: habits.0.sources: List should have at least 1 item after validation, not 0"),
+    ("cues", lambda d: d["cues"][0].pop("evidence"),
+     "cues.yaml: lean_from_ankles: cues.0.evidence: Field required"),
+    ("causes", lambda d: d["causes"][0].pop("link_evidence"),
+     "causes.yaml: weak_glutes: causes.0.link_evidence: Field required"),
+    ("causes", lambda d: d["causes"][0]["evidence"][0].pop("sources"),
+     "causes.yaml: weak_glutes: causes.0.evidence.0.sources: Field required"),
+    ("causes", lambda d: d["causes"][0]["evidence"][0].update(sources=["nowhere"]),
+     "causes.yaml: weak_glutes: 'Worse running uphill, where the glutes work hardest': unknown source `nowhere`"),
+    ("form_rules", _set("rules", 0, "sources", []),
+     "form_rules.yaml: trunk_lean_forward: rules.0.sources: List should have at least 1 item after validation, not 0"),
+    ("progress_rules", lambda d: d["psfs"].update(sources=["nowhere"]),
+     "progress_rules.yaml: psfs: unknown source `nowhere`"),
+    ("progress_rules", lambda d: d["escalation"].pop("evidence"),
+     "progress_rules.yaml: -: escalation.evidence: Field required"),
+    ("load_rules", lambda d: _rule(d, "long_run_share").update(sources=[]),
+     "load_rules.yaml: long_run_share: needs at least one source"),
+    ("load_rules", lambda d: _rule(d, "acwr").pop("evidence"),
+     "load_rules.yaml: acwr: needs an evidence level"),
+    ("load_rules", lambda d: _rule(d, "acwr").update(sources=["lolli_2018"]),
+     "load_rules.yaml: acwr: unknown source `lolli_2018`"),
+    ("load_rules", lambda d: d["sources"][1].update(citation="Frandsen JSB et al. BJSM 2025."),
+     "load_rules.yaml: frandsen_2025: citation differs from sources.yaml"),
 ]  # fmt: skip
 
 
@@ -162,6 +193,25 @@ def test_kb_check_cli_also_validates_the_load_rules(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "load_rules.yaml" in result.output
     assert "unknown sources ['nowhere']" in result.output
+
+
+@pytest.mark.parametrize(
+    ("file", "mutate", "named"),
+    [
+        ("exercises", lambda d: d["exercises"][2].pop("evidence"), "exercises.yaml: step_up:"),
+        ("causes", lambda d: d["causes"][3]["evidence"][0].pop("sources"), "causes.yaml: core_weakness:"),
+        ("load_rules", lambda d: _rule(d, "flatness").update(sources=[]), "load_rules.yaml: flatness:"),
+    ],
+    ids=["exercise-without-evidence", "cause-item-without-sources", "load-rule-without-sources"],
+)  # fmt: skip
+def test_kb_check_cli_fails_on_a_recommendation_without_evidence_or_source(
+    tmp_path: Path, file: str, mutate: Callable[[Any], None], named: str
+) -> None:
+    folder = _broken(tmp_path, file, mutate)
+    result = CliRunner().invoke(cli, ["kb", "check", "--path", str(folder)])
+    assert result.exit_code == 1
+    assert named in result.output
+    assert "problem(s) in the knowledge base" in result.output
 
 
 def test_shared_sources_have_one_wording_in_sources_and_load_rules() -> None:

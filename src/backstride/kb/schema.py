@@ -77,6 +77,7 @@ class EvidenceItem(_Strict):
     weight: float = Field(ge=-1.0, le=1.0)
     text: str
     evidence: EvidenceLevel
+    sources: list[str] = Field(min_length=1)
 
 
 class Cause(_Strict):
