@@ -140,6 +140,8 @@ BROKEN = [
      "causes.yaml: weak_glutes: causes.0.evidence.0.sources: Field required"),
     ("causes", lambda d: d["causes"][0]["evidence"][0].update(sources=["nowhere"]),
      "causes.yaml: weak_glutes: 'Worse running uphill, where the glutes work hardest': unknown source `nowhere`"),
+    ("questions", lambda d: next(q for q in d["questions"] if q["id"] == "side_plank_seconds").pop("evidence"),
+     "questions.yaml: side_plank_seconds: a self-test needs `evidence` and `sources`"),
     ("form_rules", _set("rules", 0, "sources", []),
      "form_rules.yaml: trunk_lean_forward: rules.0.sources: List should have at least 1 item after validation, not 0"),
     ("progress_rules", lambda d: d["psfs"].update(sources=["nowhere"]),

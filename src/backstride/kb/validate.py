@@ -149,6 +149,8 @@ def collect_problems(kb: KnowledgeBase) -> list[str]:
         if q.type in ("choice", "choices") and not q.values:
             p.append(f"questions.yaml: {q.id}: {q.type} question needs `values`")
         p += _missing("questions.yaml", q.id, "source", q.sources, kb.sources)
+        if q.group == "self_tests" and (q.evidence is None or not q.sources):
+            p.append(f"questions.yaml: {q.id}: a self-test needs `evidence` and `sources`")
     for r in kb.red_flags:
         p += _check_condition("red_flags.yaml", r.id, r.when, kb)
         for extra in r.message_if:
