@@ -27,7 +27,12 @@ from tests.plan.stop_cases import ALL_CASES
 
 #: The loading self-tests, and the cases whose reasons forbid them.
 LOADING = ("single_leg_bridge_reps", "side_plank_seconds", "single_leg_squat_pelvis_drop")
-STOP_CASES = ("bone_stress_injury", "young_runner_extension_pain", "spondylolysis_and_sharp")
+STOP_CASES = (
+    "bone_stress_injury",
+    "young_runner_extension_pain",
+    "spondylolysis_and_sharp",
+    "bone_stress_with_energy_deficiency",
+)
 SELF_TEST_ANSWERS: dict[str, Any] = {
     "single_leg_bridge_reps": 9,
     "side_plank_seconds": 30,
@@ -48,6 +53,22 @@ def test_the_loading_self_tests_are_forbidden(kb: KnowledgeBase, case: str) -> N
     assert not {q.id for q in asked} & set(LOADING)
     forbidden = forbidden_by(triage(answers, kb), kb)
     assert all(forbidden.isdisjoint(q.loads) for q in asked)
+
+
+@pytest.mark.parametrize(
+    "case, not_asked, asked",
+    [
+        ("pregnancy", {"single_leg_bridge_reps", "side_plank_seconds"}, {"hip_flexor_test"}),
+        ("postpartum", {"single_leg_bridge_reps", "side_plank_seconds"}, {"hip_flexor_test"}),
+        ("child_under_16", set(LOADING), {"hip_flexor_test"}),
+    ],
+)
+def test_pregnancy_postpartum_and_children_skip_straining_tests(
+    kb: KnowledgeBase, case: str, not_asked: set[str], asked: set[str]
+) -> None:
+    got, left_out = questions_to_ask(kb, "self_tests", _answers(case))
+    assert {q.id for q in left_out} == not_asked
+    assert asked <= {q.id for q in got}
 
 
 def test_a_self_care_runner_is_asked_every_self_test(kb: KnowledgeBase) -> None:
@@ -191,3 +212,30 @@ def test_the_web_form_offers_every_self_test_at_self_care(client: TestClient) ->
     for qid in LOADING:
         assert f'name="{qid}"' in self_test_page
     assert "Not asked:" not in self_test_page
+
+
+def test_the_cli_interview_skips_the_straining_tests_after_birth(
+    runner: CliRunner, cli_env: dict[str, str]
+) -> None:
+    kb = load_kb()
+    typed = _interview_input(
+        kb, _answers("postpartum"), ["hip_flexor_test", "single_leg_squat_pelvis_drop"]
+    )
+    result = runner.invoke(cli, ["check"], env=cli_env, input=typed)
+    assert result.exit_code == 0, result.output
+    out = _flat(result.output)
+    assert _flat(kb.questions["single_leg_bridge_reps"].text) not in out
+    assert _flat(kb.questions["side_plank_seconds"].text) not in out
+    assert _flat(kb.questions["single_leg_squat_pelvis_drop"].text) in out
+    assert "Returning to running after giving birth" in out and "12 weeks" in out
+
+
+def test_the_web_form_skips_the_straining_tests_in_pregnancy(client: TestClient) -> None:
+    answers = {**_answers("pregnancy"), **SELF_TEST_ANSWERS}
+    pages = _walk(client, answers, extra={})
+    self_test_page = next(p for p in pages if "Optional self-tests" in p)
+    assert 'name="single_leg_bridge_reps"' not in self_test_page
+    assert 'name="side_plank_seconds"' not in self_test_page
+    assert 'name="single_leg_squat_pelvis_drop"' in self_test_page
+    result = " ".join(pages[-1].split())
+    assert "Exercise while pregnant" in result and "flat on your back" in result

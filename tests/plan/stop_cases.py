@@ -37,6 +37,9 @@ RULE_ANSWERS: dict[str, dict[str, Any]] = {
         "missed_periods_or_stress_fractures": True,
     },
     "stops_running": {"stops_running": True},
+    "child_under_16": {"age": 14},
+    "pregnancy": {"pregnancy_status": "pregnant"},
+    "postpartum": {"pregnancy_status": "postpartum"},
 }
 
 #: Combinations: several reasons at once, stop and non-stop mixed.
@@ -50,6 +53,9 @@ COMBINATIONS: dict[str, dict[str, Any]] = {
     },
     "stops_running_and_severe": {"stops_running": True, "pain_worst": 8},
     "severe_only": {"pain_worst": 8},
+    "pregnancy_and_sciatica": {"pregnancy_status": "pregnant", "pain_radiates": "leg"},
+    "postpartum_and_bone_stress": {"pregnancy_status": "postpartum", "bony_tenderness": True},
+    "pregnancy_and_stops_running": {"pregnancy_status": "pregnant", "stops_running": True},
     "energy_deficiency_only": {"missed_periods_or_stress_fractures": True},
 }
 
