@@ -151,6 +151,7 @@ def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str,
         yield f"http://127.0.0.1:{port}", token.group(1), text
 
 
+@pytest.mark.slow
 def test_allow_remote_prints_a_token_and_says_every_page_needs_a_login(
     remote: tuple[str, str, str],
 ) -> None:
@@ -159,6 +160,7 @@ def test_allow_remote_prints_a_token_and_says_every_page_needs_a_login(
     assert "runner.local" in text
 
 
+@pytest.mark.slow
 def test_allow_remote_serves_nothing_but_health_and_static_before_a_login(
     remote: tuple[str, str, str],
 ) -> None:
@@ -181,6 +183,7 @@ def test_allow_remote_serves_nothing_but_health_and_static_before_a_login(
         assert anyone.get("/login?token=").status_code == 403
 
 
+@pytest.mark.slow
 def test_the_login_sets_a_strict_http_only_cookie_and_opens_every_page(
     remote: tuple[str, str, str],
 ) -> None:

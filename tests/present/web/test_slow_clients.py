@@ -111,6 +111,7 @@ def _timed_get(url: str) -> tuple[int, float]:
     return response.status_code, time.monotonic() - started
 
 
+@pytest.mark.slow
 def test_pages_answer_while_slow_sockets_outnumber_the_file_descriptors(
     serve_defaults: tuple[int, Path],
 ) -> None:
@@ -139,6 +140,7 @@ def test_pages_answer_while_slow_sockets_outnumber_the_file_descriptors(
     assert time.monotonic() - started < 15
 
 
+@pytest.mark.slow
 def test_a_request_head_that_never_completes_is_cut_off(serve_impatient: tuple[int, Path]) -> None:
     port, _ = serve_impatient
     silent = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(10)]
@@ -161,6 +163,7 @@ def test_a_request_head_that_never_completes_is_cut_off(serve_impatient: tuple[i
     assert time.monotonic() - started < 5
 
 
+@pytest.mark.slow
 def test_a_stalled_body_is_cut_off(serve_impatient: tuple[int, Path]) -> None:
     port, _ = serve_impatient
     page = httpx.get(f"http://127.0.0.1:{port}/settings", timeout=10)
@@ -179,6 +182,7 @@ def test_a_stalled_body_is_cut_off(serve_impatient: tuple[int, Path]) -> None:
         assert time.monotonic() - started < 4
 
 
+@pytest.mark.slow
 def test_a_request_head_over_16_kb_is_refused(serve_defaults: tuple[int, Path]) -> None:
     port, _ = serve_defaults
     with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
