@@ -20,7 +20,7 @@ from backstride.present.web import create_app
 from backstride.services.selfcheck import training_evidence
 from backstride.store import form_checks
 from backstride.video.pose import FakePoseEstimator
-from tests.present.web.conftest import TODAY, post, token
+from tests.present.web.conftest import BASE, TODAY, post, token
 from tests.video._runner import LEANING
 from tests.video.conftest import write_clip
 
@@ -191,7 +191,7 @@ def test_a_web_form_check_is_saved_in_postgres(
     app = create_app(settings, engine=postgres_engine, config_path=tmp_path / "c.toml")
     kp = list(LEANING.keypoints())
     app.state.web.form_jobs.estimator_factory = lambda: FakePoseEstimator(kp)
-    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+    with TestClient(app, base_url=BASE, headers={"origin": BASE}) as client:
         job = _upload(client, clip, use_findings="on")
         assert job["state"] == "done"
         assert (
