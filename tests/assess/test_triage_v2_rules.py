@@ -24,10 +24,6 @@ _NO_WHY = (
     "engine: the emergency/urgent message says where/whom and how soon but not why "
     "(triage.md 'What each level allows'); the why is only in the reasons below it"
 )
-_RUN_HABITS = (
-    "engine: under a stop rule the plan still lists run habits (temporary_load_reduction "
-    "'shorter, easy runs only', longest_run_guard, vary_terrain) while running says 'stop until seen'"
-)
 _CANCER_TEAM = (
     "engine: the cancer_history banner says 'call your GP or NHS 111'; triage.md says contact "
     "the cancer team (NG234); only the reason's advice names it"
@@ -38,7 +34,6 @@ ENGINE_FAULT: dict[str, str] = {
         "fever_nerve", "vascular", "trauma", "trauma_fragility", "fever", "infection_risk",
         "cancer", "weight_loss", "night_pain", "weakness_stable", "osteoporotic",
     )},
-    **{f"stop_{k}": _RUN_HABITS for k in ("bone_stress", "spondylolysis", "reds")},
     "cancer_alone": _CANCER_TEAM,
     "cancer_and_fever": _CANCER_TEAM,
 }  # fmt: skip

@@ -44,11 +44,6 @@ def test_no_runs_warm_ups_fuel_or_run_habits_while_running_is_stopped(
     assert not [i.title for i in items if i.kind == "habit" and i.title in run_habit_names]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: a see-clinician plan's advice is only the diary lines; triage.md says it "
-    "carries every triggered reason's advice with the stop reasons first",
-)
 @pytest.mark.parametrize("changes", STOP_RULES)
 def test_plan_carries_every_reason_advice_stop_reasons_first(
     check: Callable[..., Assessment], kb: KnowledgeBase, changes: dict[str, Any]
