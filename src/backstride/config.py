@@ -21,6 +21,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from backstride.errors import ConfigError
+from backstride.files import write_atomic
 
 APP_NAME = "backstride"
 
@@ -138,7 +139,6 @@ def save_settings_file(updates: dict[str, Any], *, path: Path | None = None) -> 
         Settings(**merged)
     except ValidationError as exc:
         raise ConfigError(f"invalid settings: {exc.errors()[0]['msg']}") from exc
-    path.parent.mkdir(parents=True, exist_ok=True)
     lines = [f"{k} = {_toml_value(v)}" for k, v in sorted(merged.items())]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_atomic(path, "\n".join(lines) + "\n")
     return path
