@@ -119,3 +119,18 @@ def test_a_full_disk_stops_the_import_with_the_json_report_and_one_clear_line(
     assert result.stderr.strip() == f"Error: import stopped: {report['stopped']}"
     again = runner.invoke(cli, ["import", "--json", str(inbox)], env=cli_env)  # room again
     assert json.loads(again.stdout)["imported"] == 2
+
+
+def test_a_named_pipe_or_device_is_skipped_unread_with_the_reason(
+    runner: CliRunner, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    import os
+
+    pipe = tmp_path / "run.gpx"
+    os.mkfifo(pipe)  # opening it would wait for a writer for ever
+    result = runner.invoke(cli, ["import", "--json", str(pipe), "/dev/zero"], env=cli_env)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["skipped"] == [
+        {"file": str(pipe), "reason": "not a regular file (a named pipe): skipped unread"},
+        {"file": "/dev/zero", "reason": "not a regular file (a device): skipped unread"},
+    ]
