@@ -24,6 +24,8 @@ from backstride.errors import ConfigError
 from backstride.files import write_atomic
 
 APP_NAME = "backstride"
+#: The longest shoe life a limit may state [km]; far past any pair's, and a typo's guard.
+MAX_SHOE_LIMIT_KM = 10_000.0
 
 SETTING_HELP: dict[str, str] = {
     "database_url": "SQLAlchemy URL of the store; a plain path means a SQLite file",
@@ -49,7 +51,7 @@ class Settings(BaseModel):
     database_url: str = ""
     units: Literal["metric", "imperial"] = "metric"
     week_start: Literal["monday", "sunday"] = "monday"
-    shoe_limit_km: float = Field(default=800.0, gt=0)
+    shoe_limit_km: float = Field(default=800.0, gt=0, le=MAX_SHOE_LIMIT_KM, allow_inf_nan=False)
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=1, le=65535)
 

@@ -17,7 +17,6 @@ from backstride.present.cli.interview import run_interview
 from backstride.present.report.terminal import render_result
 from backstride.services import selfcheck
 
-
 #: An answers file larger than this is refused unread [bytes]; a complete one is ~2 KB.
 MAX_ANSWERS_BYTES = 1024 * 1024
 
