@@ -236,7 +236,12 @@ def test_check_and_history_on_postgres(
          "json-5001-digits", "over-1-MB"],
 )  # fmt: skip
 def test_a_hostile_answers_file_exits_2_with_one_message(
-    runner: CliRunner, cli_env: dict[str, str], tmp_path: Path, name: str, content: str, fragment: str
+    runner: CliRunner,
+    cli_env: dict[str, str],
+    tmp_path: Path,
+    name: str,
+    content: str,
+    fragment: str,
 ) -> None:
     path = tmp_path / name
     path.write_text(content)
