@@ -226,3 +226,28 @@ def test_a_clip_over_two_minutes_is_refused_with_the_reason(
     assert "long.mp4: too long to analyse (125 s; the limit is 120 s)" in job["message"]
     page = client.get(f"/form/jobs/{job['id']}").text
     assert "too long to analyse" in page and "trim it to 10-60 s" in page
+
+
+def test_a_full_disk_during_the_upload_is_507_with_the_reason_and_keeps_nothing(
+    client: TestClient, clip: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    real = Path.open
+
+    def full(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if "w" in mode and "uploads" in self.parts:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(self, mode, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", full)
+    response = client.post(
+        "/form",
+        data={"csrf_token": token(client, "/form"), "view": "side"},
+        files={"video": (clip.name, clip.read_bytes(), "video/mp4")},
+        headers={"accept": "application/json"},
+    )
+    assert response.status_code == 507, response.text
+    assert "cannot write my run.mp4: No space left on device — the disk is full" in response.text
+    assert not any((_data_dir(client) / "uploads").iterdir())
