@@ -154,7 +154,8 @@ def test_the_cli_interview_still_asks_every_self_test_at_self_care(
 def client(tmp_path: Path) -> Iterator[TestClient]:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'web.db'}", data_dir=tmp_path / "d")
     app = create_app(settings, config_path=tmp_path / "config.toml")
-    with TestClient(app, base_url="http://127.0.0.1:8765") as c:
+    origin = "http://127.0.0.1:8765"
+    with TestClient(app, base_url=origin, headers={"Origin": origin}) as c:
         yield c
     app.state.web.engine.dispose()
 

@@ -16,6 +16,7 @@ from backstride.errors import (
     IngestError,
     NotFound,
     OptionalDependencyMissing,
+    WriteError,
 )
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ STATUS: tuple[tuple[type[BackstrideError], int], ...] = (
     (DiaryError, 422),
     (IngestError, 422),
     (OptionalDependencyMissing, 501),
+    (WriteError, 507),  # Insufficient Storage: the disk is full or read-only
     (BackstrideError, 500),
 )
 
