@@ -19,24 +19,9 @@ EMERGENCY, URGENT, SEE, SELF = "emergency", "urgent", "see_clinician", "self_car
 TODAY, H24, H48 = "today", "within 24 hours", "within 48 hours"
 # The words that state a time in an urgent banner, per how_soon.
 TIME_WORDS = {TODAY: "today", H24: "24 hours", H48: "48 hours"}
-# Stories the engine gets wrong at the time of writing: test id -> why (see the report of issue 14).
-_NO_WHY = (
-    "engine: the emergency/urgent message says where/whom and how soon but not why "
-    "(triage.md 'What each level allows'); the why is only in the reasons below it"
-)
-_CANCER_TEAM = (
-    "engine: the cancer_history banner says 'call your GP or NHS 111'; triage.md says contact "
-    "the cancer team (NG234); only the reason's advice names it"
-)
-ENGINE_FAULT: dict[str, str] = {
-    **{f"why_{k}": _NO_WHY for k in (
-        "saddle", "bladder_bowel", "sexual", "both_legs", "weakness_worsening", "cancer_nerve",
-        "fever_nerve", "vascular", "trauma", "trauma_fragility", "fever", "infection_risk",
-        "cancer", "weight_loss", "night_pain", "weakness_stable", "osteoporotic",
-    )},
-    "cancer_alone": _CANCER_TEAM,
-    "cancer_and_fever": _CANCER_TEAM,
-}  # fmt: skip
+# Stories the engine gets wrong: test id -> why. Empty now; a new fault is listed here
+# (and xfails strictly) until the engine is fixed, never by weakening its test.
+ENGINE_FAULT: dict[str, str] = {}
 
 
 def _check(kb: KnowledgeBase, baseline: dict[str, Any], **changes: Any) -> Any:

@@ -60,7 +60,7 @@ def test_the_urgent_banner_states_the_most_pressing_reasons_time(
 ) -> None:
     result = assess({**baseline, **overlay}, kb)
     assert result.level is TriageLevel.URGENT and result.how_soon == when
-    assert f"See a doctor {when}" in result.message
+    assert f" {when}: " in result.message  # whom, when, then why
     assert "24-48" not in result.message
     assert result.safety_net and "emergency department at once" in result.safety_net
     assert result.plan is None

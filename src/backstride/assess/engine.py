@@ -179,9 +179,19 @@ def how_soon(level: TriageLevel, reasons: list[TriageReason]) -> str | None:
     return min(times, key=HOW_SOON_ORDER.index, default=HOW_SOON_ORDER[-1])
 
 
-def banner(level: TriageLevel, when: str | None, kb: KnowledgeBase) -> str:
-    """The level's message; an urgent one states the same time as its most pressing reason."""
-    return kb.meta.level_messages[level.value].format(how_soon=when or "")
+def banner(level: TriageLevel, reasons: Sequence[TriageReason], kb: KnowledgeBase) -> str:
+    """The level's message: where or whom, how soon and why, in its first line (triage.md v2).
+
+    An urgent banner states the time and the person of its most pressing reason, so it never
+    says a different time than the reasons below it.
+    """
+    rules = {r.id: r for r in kb.red_flags}
+    at_level = [rules[r.rule] for r in reasons if r.level is level and r.rule in rules]
+    why = "; ".join(dict.fromkeys(r.headline for r in at_level if r.headline))
+    when = how_soon(level, list(reasons))
+    pressing = [r for r in at_level if r.how_soon == when]
+    whom = next((r.see_whom for r in pressing if r.see_whom), kb.meta.urgent_whom)
+    return kb.meta.level_messages[level.value].format(how_soon=when or "", why=why, whom=whom)
 
 
 def rank_causes(
@@ -250,7 +260,7 @@ def assess(
         reasons=reasons,
         causes=causes,
         plan=summarise_plan(level, reasons, causes, kb, min_score=MIN_LIKELY_SCORE),
-        message=banner(level, when, kb),
+        message=banner(level, reasons, kb),
         disclaimer=kb.meta.disclaimer,
         kb_version=kb.version,
         answers=answers,

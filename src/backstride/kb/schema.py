@@ -36,6 +36,8 @@ class Meta(_Strict):
     evidence_levels: dict[EvidenceLevel, str]
     disclaimer: str
     level_messages: dict[TriageName, str]
+    #: whom an urgent result sends the runner to, unless its most pressing rule names someone
+    urgent_whom: str
     warning_signs_reminder: str
     #: the emergency safety-net every non-emergency result carries
     safety_net: str
@@ -93,6 +95,10 @@ class RedFlag(_Strict):
     message_if: list[ConditionalText] = Field(default_factory=list)
     #: urgent rules only: how soon to be seen; the result's banner takes the most pressing
     how_soon: HowSoon | None = None
+    #: emergency and urgent rules: the why of the banner's first line, in a few words
+    headline: str | None = None
+    #: urgent rules that send the runner to someone other than a doctor (e.g. the cancer team)
+    see_whom: str | None = None
 
 
 class EvidenceItem(_Strict):

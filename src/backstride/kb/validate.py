@@ -162,6 +162,12 @@ def collect_problems(kb: KnowledgeBase) -> list[str]:
         for extra in r.message_if:
             p += _check_condition("red_flags.yaml", r.id, extra.when, kb)
         p += _missing("red_flags.yaml", r.id, "source", r.sources, kb.sources)
+        if (r.triage in ("emergency", "urgent")) != (r.headline is not None):
+            p.append(
+                f"red_flags.yaml: {r.id}: `headline` is required on emergency and urgent rules only"
+            )
+        if r.see_whom is not None and r.triage != "urgent":
+            p.append(f"red_flags.yaml: {r.id}: `see_whom` is for urgent rules only")
         if (r.triage == "urgent") != (r.how_soon is not None):
             p.append(
                 f"red_flags.yaml: {r.id}: `how_soon` is required on urgent rules and only there"

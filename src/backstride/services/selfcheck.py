@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from backstride.assess import assess
-from backstride.assess.engine import triage
+from backstride.assess.engine import banner, triage
 from backstride.assess.restrictions import forbidden_by, self_tests_allowed
 from backstride.assess.triage import TriageLevel
 from backstride.config import Settings
@@ -44,7 +44,7 @@ def emergency_result(kb: KnowledgeBase, answers: dict[str, Any]) -> dict[str, An
     return {
         "triage": {
             "level": "emergency",
-            "message": kb.meta.level_messages["emergency"],
+            "message": banner(TriageLevel.EMERGENCY, reasons, kb),
             "how_soon": "now",
             "reasons": [r.to_json() for r in reasons],
             "also_noted": [],

@@ -159,7 +159,8 @@ def test_an_urgent_result_states_one_time_keeps_gentler_reasons_apart_and_has_a_
     answers = {**BASELINE, "cancer_history": True, "pain_onset": "sudden"}
     done = answer_all(client, answers)
     page = client.get(done.headers["location"])
-    assert "See a doctor within 24 hours" in page.text and "24-48" not in page.text
+    assert "Contact your cancer team (acute oncology) or your doctor within 24 hours" in page.text
+    assert "24-48" not in page.text
     assert "Also tell the clinician" in page.text
     assert "Keep to gentle, pain-free activity" not in page.text  # sudden_onset's advice
     assert "emergency department at once" in page.text
