@@ -203,6 +203,13 @@ class PsfsRules(_Strict):
     sources: list[str] = Field(min_length=1)
 
 
+class DiaryWarning(_Strict):
+    """A warning sign the diary can record: the runner's words and the answers it stands for."""
+
+    text: str
+    answers: dict[str, Any] = Field(min_length=1)
+
+
 class ProgressRulesFile(_Strict):
     """progress_rules.yaml: pain monitoring, the MCID, escalation and schedule defaults."""
 
@@ -212,7 +219,8 @@ class ProgressRulesFile(_Strict):
     escalation: EscalationRules
     schedule: ScheduleRules
     psfs: PsfsRules
-    diary_warnings: dict[str, dict[str, Any]] = Field(min_length=1)
+    diary_warnings: dict[str, DiaryWarning] = Field(min_length=1)
+    diary_warning_aliases: dict[str, str] = Field(default_factory=dict)
 
 
 class FormRule(_Strict):

@@ -57,9 +57,25 @@ def _choice_problems(entry: DiaryEntry, kb: KnowledgeBase) -> list[str]:
     ]
     known = kb.progress_rules.diary_warnings
     problems += [
-        f"warning `{w}` is not one of {', '.join(known)}" for w in entry.warnings if w not in known
+        f"warning `{w}` is not one of {', '.join(known)}"
+        for w in entry.warnings
+        if warning_id(w, kb) is None
     ]
     return problems
+
+
+def warning_id(name: str, kb: KnowledgeBase) -> str | None:
+    """The diary warning id `name` stands for (itself, or an old name's new id); None if unknown."""
+    rules = kb.progress_rules
+    if name in rules.diary_warnings:
+        return name
+    return rules.diary_warning_aliases.get(name)
+
+
+def _canonical(warnings: tuple[str, ...], kb: KnowledgeBase) -> tuple[str, ...]:
+    """The warnings under their question ids, each once, in the order given."""
+    ids = [warning_id(w, kb) for w in warnings]
+    return tuple(dict.fromkeys(i for i in ids if i is not None))
 
 
 def _run_of_the_day(conn: Connection, day: date) -> int | None:
@@ -89,8 +105,8 @@ class DiaryResult:
 def warning_answers(warnings: tuple[str, ...], kb: KnowledgeBase) -> dict[str, Any]:
     """The safety-screen answers the reported warning signs stand for."""
     out: dict[str, Any] = {}
-    for w in warnings:
-        out = _more_severe(out, kb.progress_rules.diary_warnings[w], kb)
+    for w in _canonical(warnings, kb):
+        out = _more_severe(out, kb.progress_rules.diary_warnings[w].answers, kb)
     return out
 
 
@@ -137,6 +153,7 @@ def add_entry(
     new check (source "diary"), so an emergency or urgent result withdraws the plan.
     """
     validate_entry(entry, kb=kb, today=today)
+    entry = replace(entry, warnings=_canonical(entry.warnings, kb))
     if entry.kind == "run" and entry.activity_id is None:
         entry = replace(entry, activity_id=_run_of_the_day(conn, entry.entry_date))
     saved = diary.add(conn, entry=entry)
