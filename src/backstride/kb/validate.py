@@ -232,6 +232,7 @@ def _check_progress_rules(kb: KnowledgeBase) -> list[str]:
         "improvement",
         "escalation",
         "schedule",
+        "return_after_break",
     ):
         section = getattr(rules, name)
         p += _missing("progress_rules.yaml", name, "source", section.sources, kb.sources)
