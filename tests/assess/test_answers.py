@@ -22,7 +22,11 @@ def test_missing_safety_answers_are_an_error_naming_every_id(
 @pytest.mark.parametrize(
     ("key", "value", "expected"),
     [
-        ("trauma", "no", "answer `trauma`: 'no' is not allowed; expected true or false"),
+        (
+            "trauma",
+            "no",
+            "answer `trauma`: 'no' is not allowed; expected true, false or \"unsure\"",
+        ),
         ("age", 38.5, "answer `age`: 38.5 is not allowed; expected a whole number (>= 0, <= 120)"),
         ("age", True, "answer `age`: True is not allowed; expected a whole number"),
         (

@@ -30,6 +30,7 @@ SAFE: dict[str, Any] = {
     "age": 38,
     "osteoporosis_or_steroids": False,
     "immunosuppressed_or_iv_drugs": False,
+    "recent_spinal_procedure_or_infection": False,
     "pain_radiates": "none",
     "numbness_tingling": False,
     "pain_onset": "gradual",

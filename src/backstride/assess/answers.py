@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,6 +12,8 @@ from backstride.kb.schema import Question
 
 
 def _describe(q: Question) -> str:
+    if q.accepts_unsure:
+        return 'true, false or "unsure"'
     if q.type in ("choice", "choices"):
         what = "one of" if q.type == "choice" else "a list drawn from"
         return f"{what}: {', '.join(q.values or [])}"
@@ -23,19 +26,50 @@ def _describe(q: Question) -> str:
     return kind + (f" ({', '.join(bounds)})" if bounds else "")
 
 
+#: The answer a runner who cannot tell gives to a yes/no warning sign; it counts as yes.
+UNSURE = "unsure"
+
+#: YAML 1.1 reads a bare `no`/`yes` as a bool; a choice whose values are those words means them.
+_YAML_BOOL_WORDS = {False: "no", True: "yes"}
+
+
+def _show(value: Any) -> str:
+    """A short form of a rejected value: a 5,000-digit number or a huge list stays one line."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int past Python's digit limit for str()
+        return "a number too large to show"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _choice(q: Question, value: Any) -> str | None:
+    """The canonical value matching `value` case-insensitively, or None."""
+    if isinstance(value, bool):
+        value = _YAML_BOOL_WORDS[value]
+    if not isinstance(value, str):
+        return None
+    wanted = value.strip().casefold()
+    return next((v for v in q.values or [] if v.casefold() == wanted), None)
+
+
 def check_answer(q: Question, value: Any) -> Any:
     """The value in canonical form, or raise InvalidAnswer naming the id and what is allowed.
 
     Every shell (answers file, interview, web form) ends here, so a range or a list of
-    allowed values is checked in one place.
+    allowed values is checked in one place. Choices match case-insensitively; an entry that
+    matches nothing is an error, never silently dropped (answers.yaml v2).
     """
-    bad = InvalidAnswer(f"answer `{q.id}`: {value!r} is not allowed; expected {_describe(q)}")
+    bad = InvalidAnswer(f"answer `{q.id}`: {_show(value)} is not allowed; expected {_describe(q)}")
     if q.type == "bool":
+        if isinstance(value, str) and q.accepts_unsure and value.strip().casefold() == UNSURE:
+            return UNSURE
         if not isinstance(value, bool):
             raise bad
         return value
     if q.type in ("int", "number"):
         if isinstance(value, bool) or not isinstance(value, int | float):
+            raise bad
+        if isinstance(value, float) and not math.isfinite(value):
             raise bad
         if q.type == "int":
             if isinstance(value, float) and not value.is_integer():
@@ -44,14 +78,17 @@ def check_answer(q: Question, value: Any) -> Any:
         if (q.min is not None and value < q.min) or (q.max is not None and value > q.max):
             raise bad
         return value
-    allowed = q.values or []
     if q.type == "choice":
-        if not isinstance(value, str) or value not in allowed:
+        match = _choice(q, value)
+        if match is None:
             raise bad
-        return value
-    if not isinstance(value, list) or not all(isinstance(v, str) and v in allowed for v in value):
+        return match
+    if not isinstance(value, list):
         raise bad
-    return list(dict.fromkeys(value))
+    matches = [_choice(q, v) for v in value]
+    if any(m is None for m in matches):
+        raise bad
+    return list(dict.fromkeys(m for m in matches if m is not None))
 
 
 def validate_answers(

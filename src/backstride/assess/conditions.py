@@ -42,6 +42,8 @@ def evaluate(cond: Any, answers: Answers) -> bool:
         return any(evaluate(c, answers) for c in cond["any"])
     if "not" in cond:
         return not evaluate(cond["not"], answers)
+    if "at_least" in cond:
+        return sum(evaluate(c, answers) for c in cond["of"]) >= int(cond["at_least"])
     raise ValueError(f"malformed condition: {cond!r}")
 
 
@@ -51,5 +53,5 @@ def questions_in(cond: Any) -> set[str]:
         return {cond}
     if "q" in cond:
         return {str(cond["q"])}
-    inner = cond.get("all") or cond.get("any") or [cond["not"]]
+    inner = cond.get("all") or cond.get("any") or cond.get("of") or [cond["not"]]
     return set().union(*(questions_in(c) for c in inner))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from backstride.assess.answers import validate_answers
+from backstride.assess.answers import UNSURE, check_answer, validate_answers
 from backstride.assess.conditions import evaluate, questions_in
 from backstride.assess.plan_summary import summarise_plan
 from backstride.assess.triage import TriageLevel
+from backstride.errors import InvalidAnswer
 from backstride.kb import KnowledgeBase
+from backstride.kb.schema import HOW_SOON_ORDER
 from backstride.models import TrainingEvidence
 
 #: Causes scoring below this are not named as likely.
@@ -28,6 +30,10 @@ class TriageReason:
     running: str
     evidence: str
     sources: list[str]
+    #: safety questions answered "unsure" that this rule counted as yes
+    unsure: list[str] = field(default_factory=list)
+    #: urgent rules: how soon to be seen ("today", "within 24 hours", "within 48 hours")
+    how_soon: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The reason as the check's JSON contract shows it (CLI, web, saved checks)."""
@@ -39,6 +45,8 @@ class TriageReason:
             "running": self.running,
             "evidence": self.evidence,
             "sources": self.sources,
+            "unsure": self.unsure,
+            "how_soon": self.how_soon,
         }
 
 
@@ -56,7 +64,12 @@ class CauseScore:
 
 @dataclass(frozen=True)
 class Assessment:
-    """Everything a check concludes; `to_json()` is the CLI's public `--json` shape."""
+    """Everything a check concludes; `to_json()` is the CLI's public `--json` shape.
+
+    `reasons` are the rules at the result's level; `also_noted` keeps lower-level rules of an
+    emergency or urgent result for the record, so their gentler advice ("keep to gentle
+    activity") is never shown under a banner that says go now.
+    """
 
     level: TriageLevel
     reasons: list[TriageReason]
@@ -67,13 +80,23 @@ class Assessment:
     kb_version: str
     answers: dict[str, Any]
     filled_from_training: dict[str, Any] = field(default_factory=dict)
+    also_noted: list[TriageReason] = field(default_factory=list)
+    #: "now" at emergency; the most pressing rule's time at urgent; None below
+    how_soon: str | None = None
+    #: the emergency safety-net every non-emergency result carries
+    safety_net: str | None = None
+    #: training or video evidence that could not be read; the triage never depends on it
+    evidence_problems: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "triage": {
                 "level": self.level.value,
                 "message": self.message,
+                "how_soon": self.how_soon,
                 "reasons": [r.to_json() for r in self.reasons],
+                "also_noted": [r.to_json() for r in self.also_noted],
+                "safety_net": self.safety_net,
             },
             "causes": [
                 {
@@ -90,6 +113,7 @@ class Assessment:
             "disclaimer": self.disclaimer,
             "kb_version": self.kb_version,
             "filled_from_training": self.filled_from_training,
+            "evidence_problems": self.evidence_problems,
         }
 
 
@@ -101,27 +125,63 @@ def _derive(answers: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _unsure_in(cond: Any, answers: Mapping[str, Any]) -> list[str]:
+    """The questions of `cond` answered "unsure" (each counted as yes by the rule)."""
+    return sorted(q for q in questions_in(cond) if answers.get(q) == UNSURE)
+
+
+def _unsure_note(qids: list[str], kb: KnowledgeBase) -> str:
+    return " ".join(
+        kb.meta.unsure_note.format(
+            question=kb.questions[q].text, how_to_check=kb.questions[q].how_to_check or ""
+        ).strip()
+        for q in qids
+    )
+
+
 def triage(answers: Mapping[str, Any], kb: KnowledgeBase) -> list[TriageReason]:
-    """Every triggered rule, most severe first (file order within a level)."""
+    """Every triggered rule, most severe first (file order within a level).
+
+    "unsure" on a safety question counts as yes (the condition language reads it as truthy),
+    and the reason then says which question was unsure and how to check it.
+    """
     found: list[TriageReason] = []
     for rule in kb.red_flags:
         if not evaluate(rule.when, answers):
             continue
-        text = " ".join(
-            [rule.message] + [m.text for m in rule.message_if if evaluate(m.when, answers)]
-        )
+        unsure = _unsure_in(rule.when, answers)
+        parts = [rule.message] + [m.text for m in rule.message_if if evaluate(m.when, answers)]
+        if unsure:
+            parts.append(_unsure_note(unsure, kb))
         found.append(
             TriageReason(
                 rule=rule.id,
                 level=TriageLevel(rule.triage),
-                text=text,
+                text=" ".join(parts),
                 advice=rule.advice,
                 running=rule.running,
                 evidence=rule.evidence,
                 sources=kb.cite(rule.sources),
+                unsure=unsure,
+                how_soon=rule.how_soon,
             )
         )
     return sorted(found, key=lambda r: -r.level.severity)
+
+
+def how_soon(level: TriageLevel, reasons: list[TriageReason]) -> str | None:
+    """The most pressing time among the reasons: what the banner must say (triage.md v2)."""
+    if level is TriageLevel.EMERGENCY:
+        return "now"
+    if level is not TriageLevel.URGENT:
+        return None
+    times = [r.how_soon for r in reasons if r.how_soon in HOW_SOON_ORDER]
+    return min(times, key=HOW_SOON_ORDER.index, default=HOW_SOON_ORDER[-1])
+
+
+def banner(level: TriageLevel, when: str | None, kb: KnowledgeBase) -> str:
+    """The level's message; an urgent one states the same time as its most pressing reason."""
+    return kb.meta.level_messages[level.value].format(how_soon=when or "")
 
 
 def rank_causes(
@@ -155,6 +215,7 @@ def assess(
     kb: KnowledgeBase,
     *,
     training: TrainingEvidence | None = None,
+    evidence_problems: Sequence[str] = (),
 ) -> Assessment:
     """Assess one self-check.
 
@@ -163,26 +224,34 @@ def assess(
     """
     answers = validate_answers(raw_answers, kb)
     filled: dict[str, Any] = {}
+    problems = list(evidence_problems)
     if training:
-        usable = validate_answers(
-            {k: v for k, v in training.answers.items() if k in kb.questions},
-            kb,
-            require_all=False,
-            where="training history",
-        )
-        filled = {k: v for k, v in usable.items() if k not in answers}
+        for key, value in training.answers.items():
+            if key in answers or key not in kb.questions:
+                continue
+            try:  # one unreadable figure is named and left out, never fatal
+                filled[key] = check_answer(kb.questions[key], value)
+            except InvalidAnswer as exc:
+                problems.append(f"from your training history: {exc}")
     facts = _derive({**filled, **answers})
-    reasons = triage(facts, kb)
-    level = TriageLevel.most_severe([r.level for r in reasons])
+    found = triage(_derive(answers), kb)  # the level never depends on training data
+    level = TriageLevel.most_severe([r.level for r in found])
+    reasons = [r for r in found if r.level is level]
+    also = [r for r in found if r.level is not level]
     causes = rank_causes(facts, kb, training if filled else None)
+    when = how_soon(level, reasons)
     return Assessment(
         level=level,
         reasons=reasons,
         causes=causes,
         plan=summarise_plan(level, reasons, causes, kb, min_score=MIN_LIKELY_SCORE),
-        message=kb.meta.level_messages[level.value],
+        message=banner(level, when, kb),
         disclaimer=kb.meta.disclaimer,
         kb_version=kb.version,
         answers=answers,
         filled_from_training=filled,
+        also_noted=also,
+        how_soon=when,
+        safety_net=None if level is TriageLevel.EMERGENCY else kb.meta.safety_net,
+        evidence_problems=problems,
     )

@@ -6,6 +6,8 @@ A condition is one of:
   {q: id, includes: v}               v in the (list) answer
   {q: id, gte|gt|lte|lt: n}          numeric comparison
   {all: [cond, ...]}, {any: [...]}, {not: cond}
+  {at_least: n, of: [cond, ...]}     n or more of the conditions hold (a count of features,
+                                     as NICE NG65 counts features of spondyloarthritis)
 A leaf on an unanswered question is false (and its `not` true): optional answers
 never count as evidence either way.
 """
@@ -43,6 +45,16 @@ def leaves(cond: Any, path: str = "when") -> Iterator[Leaf]:
                 f"{path}: a leaf needs `q` and exactly one of {', '.join(COMPARISONS)}"
             )
         yield Leaf(str(cond["q"]), ops[0], cond[ops[0]])
+        return
+    if "at_least" in cond:
+        inner = cond.get("of")
+        n = cond["at_least"]
+        if set(cond) != {"at_least", "of"} or not isinstance(n, int) or isinstance(n, bool):
+            raise ValueError(f"{path}: a count needs `at_least: <whole number>` and `of: [...]`")
+        if not isinstance(inner, list) or not 0 < n <= len(inner):
+            raise ValueError(f"{path}.of: needs a list of at least {n} conditions")
+        for i, sub in enumerate(inner):
+            yield from leaves(sub, f"{path}.of[{i}]")
         return
     if len(cond) != 1 or next(iter(cond)) not in COMBINATORS:
         raise ValueError(f"{path}: expected one of {', '.join(COMBINATORS)} or a leaf with `q`")

@@ -12,6 +12,9 @@ QuestionGroup = Literal[
     "safety_screen", "see_clinician_screen", "spotting", "self_tests", "derived"
 ]
 TriageName = Literal["emergency", "urgent", "see_clinician", "self_care"]
+#: How soon an urgent result must be seen, most pressing first (shared/spec/triage.md v2).
+HowSoon = Literal["today", "within 24 hours", "within 48 hours"]
+HOW_SOON_ORDER: tuple[HowSoon, ...] = ("today", "within 24 hours", "within 48 hours")
 
 #: A condition: a bare question id, a leaf mapping ({q: id, equals|includes|gte|gt|lte|lt: v}),
 #: or {all: [...]}, {any: [...]}, {not: cond}. Validated structurally by assess.conditions.
@@ -29,6 +32,10 @@ class Meta(_Strict):
     disclaimer: str
     level_messages: dict[TriageName, str]
     warning_signs_reminder: str
+    #: the emergency safety-net every non-emergency result carries
+    safety_net: str
+    #: how an "unsure" answer is reported; {question} and {how_to_check} are filled in
+    unsure_note: str
 
 
 class Source(_Strict):
@@ -49,8 +56,15 @@ class Question(_Strict):
     max: float | None = None
     required: bool = False
     help: str | None = None
+    #: how a runner who answers "unsure" to a safety question can find out (triage.md v2)
+    how_to_check: str | None = None
     sources: list[str] = Field(default_factory=list)
     evidence: EvidenceLevel | None = None
+
+    @property
+    def accepts_unsure(self) -> bool:
+        """Every yes/no warning sign accepts "unsure", which counts as yes (answers.yaml v2)."""
+        return self.group == "safety_screen" and self.type == "bool"
 
 
 class ConditionalText(_Strict):
@@ -68,6 +82,8 @@ class RedFlag(_Strict):
     evidence: EvidenceLevel
     sources: list[str] = Field(min_length=1)
     message_if: list[ConditionalText] = Field(default_factory=list)
+    #: urgent rules only: how soon to be seen; the result's banner takes the most pressing
+    how_soon: HowSoon | None = None
 
 
 class EvidenceItem(_Strict):

@@ -41,6 +41,7 @@ SPEC_SAFETY_SCREEN: dict[str, str] = {
     "age": "int",
     "osteoporosis_or_steroids": "bool",
     "immunosuppressed_or_iv_drugs": "bool",
+    "recent_spinal_procedure_or_infection": "bool",
 }
 
 CAUSE_IDS = (
@@ -146,6 +147,10 @@ def collect_problems(kb: KnowledgeBase) -> list[str]:
         elif q.type != qtype or not q.required:
             p.append(f"questions.yaml: {qid}: must be required and of type {qtype}")
     for q in kb.questions.values():
+        if q.accepts_unsure and not q.how_to_check:
+            p.append(
+                f"questions.yaml: {q.id}: a safety question accepts 'unsure' and needs `how_to_check`"
+            )
         if q.type in ("choice", "choices") and not q.values:
             p.append(f"questions.yaml: {q.id}: {q.type} question needs `values`")
         p += _missing("questions.yaml", q.id, "source", q.sources, kb.sources)
@@ -154,6 +159,10 @@ def collect_problems(kb: KnowledgeBase) -> list[str]:
         for extra in r.message_if:
             p += _check_condition("red_flags.yaml", r.id, extra.when, kb)
         p += _missing("red_flags.yaml", r.id, "source", r.sources, kb.sources)
+        if (r.triage == "urgent") != (r.how_soon is not None):
+            p.append(
+                f"red_flags.yaml: {r.id}: `how_soon` is required on urgent rules and only there"
+            )
     p += [
         f"causes.yaml: {c}: cause of the spec is missing" for c in CAUSE_IDS if c not in kb.causes
     ]

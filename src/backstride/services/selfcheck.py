@@ -6,6 +6,7 @@ live here once, so every shell interrupts, assesses and stores a check the same 
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 
@@ -18,6 +19,8 @@ from backstride.config import Settings
 from backstride.kb import KnowledgeBase
 from backstride.models import TrainingEvidence
 from backstride.store import checks
+
+logger = logging.getLogger(__name__)
 
 #: The question groups in the order every flow asks them; the safety screen always first.
 GROUPS: tuple[tuple[str, str], ...] = (
@@ -40,7 +43,10 @@ def emergency_result(kb: KnowledgeBase, answers: dict[str, Any]) -> dict[str, An
         "triage": {
             "level": "emergency",
             "message": kb.meta.level_messages["emergency"],
+            "how_soon": "now",
             "reasons": [r.to_json() for r in reasons],
+            "also_noted": [],
+            "safety_net": None,
         },
         "causes": [],
         "plan": None,
@@ -52,14 +58,24 @@ def emergency_result(kb: KnowledgeBase, answers: dict[str, Any]) -> dict[str, An
 
 def training_evidence(
     engine: Engine, *, today: date, settings: Settings
-) -> TrainingEvidence | None:
-    """What imported training says, if the runner has any (filled answers are overridable)."""
+) -> tuple[TrainingEvidence | None, list[str]]:
+    """What imported training says, if the runner has any, and what could not be read.
+
+    The triage never depends on this: a history or form check that cannot be read is named
+    in the result and the check goes on from the answers alone (triage.md v2).
+    """
     from backstride.services.training import training_evidence_from_store
 
-    with engine.connect() as conn:
-        found = training_evidence_from_store(conn, today=today, settings=settings)
-        found = _with_form_evidence(conn, found)
-    return found if found.answers else None
+    try:
+        with engine.connect() as conn:
+            found = training_evidence_from_store(conn, today=today, settings=settings)
+            found = _with_form_evidence(conn, found)
+    except Exception as exc:  # noqa: BLE001 - any failure here must not cost the runner the triage
+        logger.warning("training evidence unreadable", exc_info=True)
+        return None, [
+            f"your training history and form checks could not be read ({type(exc).__name__}: {exc})"
+        ]
+    return (found if found.answers else None), []
 
 
 def _with_form_evidence(conn: Connection, found: TrainingEvidence) -> TrainingEvidence:
@@ -75,10 +91,16 @@ def _with_form_evidence(conn: Connection, found: TrainingEvidence) -> TrainingEv
 
 
 def run_check(
-    answers: dict[str, Any], kb: KnowledgeBase, *, training: TrainingEvidence | None
+    answers: dict[str, Any],
+    kb: KnowledgeBase,
+    *,
+    training: TrainingEvidence | None,
+    evidence_problems: list[str] | None = None,
 ) -> dict[str, Any]:
     """Assess complete answers; InvalidAnswer or MissingRequiredAnswers name what is wrong."""
-    return assess(answers, kb, training=training).to_json()
+    return assess(
+        answers, kb, training=training, evidence_problems=evidence_problems or []
+    ).to_json()
 
 
 def save_check(

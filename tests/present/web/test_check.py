@@ -138,3 +138,41 @@ def test_back_returns_to_the_previous_step_keeping_the_answers(client: TestClien
     )
     assert back.status_code == 200 and "Step 1 of" in back.text
     assert 'value="no" checked' in back.text
+
+
+def test_unsure_is_offered_on_warning_signs_and_counts_as_yes(client: TestClient) -> None:
+    page = client.get("/check")
+    assert 'value="unsure"' in page.text and "How to check" in page.text
+    data = {"csrf_token": token(client, "/check"), "step": 0, "answers": "{}"}
+    data["saddle_numbness"] = "unsure"
+    response = client.post("/check", data=data, follow_redirects=False)
+    assert response.status_code == 303
+    saved = _saved(client)
+    assert saved.triage_level == "emergency" and saved.answers == {"saddle_numbness": "unsure"}
+    page = client.get(response.headers["location"])
+    assert "How to check" in page.text
+
+
+def test_an_urgent_result_states_one_time_keeps_gentler_reasons_apart_and_has_a_safety_net(
+    client: TestClient,
+) -> None:
+    answers = {**BASELINE, "cancer_history": True, "pain_onset": "sudden"}
+    done = answer_all(client, answers)
+    page = client.get(done.headers["location"])
+    assert "See a doctor within 24 hours" in page.text and "24-48" not in page.text
+    assert "Also tell the clinician" in page.text
+    assert "Keep to gentle, pain-free activity" not in page.text  # sudden_onset's advice
+    assert "emergency department at once" in page.text
+    assert "Your plan" not in page.text
+
+
+def test_the_new_optional_questions_are_asked(client: TestClient) -> None:
+    kb = load_kb()
+    ids = {q.id for s in steps(kb) for q in s.questions}
+    assert {
+        "recent_spinal_procedure_or_infection",
+        "pregnancy_status",
+        "nsaid_relief_within_48h",
+        "family_history_spondyloarthritis",
+        "arthritis_enthesitis_or_psoriasis",
+    } <= ids

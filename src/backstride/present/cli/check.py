@@ -40,11 +40,15 @@ def read_answers_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def training_evidence(app: AppContext) -> TrainingEvidence | None:
-    """What imported training says, if the runner has any (filled answers are overridable)."""
+def training_evidence(app: AppContext) -> tuple[TrainingEvidence | None, list[str]]:
+    """What imported training says, if the runner has any, and what could not be read."""
     from datetime import date
 
-    return selfcheck.training_evidence(app.engine, today=date.today(), settings=app.settings)
+    try:
+        engine = app.engine
+    except Exception as exc:  # noqa: BLE001 - an unreadable store must not cost the triage
+        return None, [f"the store could not be opened ({type(exc).__name__}: {exc})"]
+    return selfcheck.training_evidence(engine, today=date.today(), settings=app.settings)
 
 
 @click.command("check")
@@ -67,16 +71,22 @@ def check_cmd(app: AppContext, answers_file: Path | None, as_json: bool, no_save
         run_interview(app, kb, save=not no_save)
         return
     raw = read_answers_file(answers_file)
-    result = selfcheck.run_check(raw, kb, training=training_evidence(app))
+    training, problems = training_evidence(app)
+    result = selfcheck.run_check(raw, kb, training=training, evidence_problems=problems)
     if not no_save:
-        with app.engine.begin() as conn:
-            result["check_id"] = selfcheck.save_check(
-                conn, kb=kb, answers=raw, result=result, source="cli"
-            )
+        try:
+            with app.engine.begin() as conn:
+                result["check_id"] = selfcheck.save_check(
+                    conn, kb=kb, answers=raw, result=result, source="cli"
+                )
+        except Exception as exc:  # noqa: BLE001 - the triage is printed whatever the store does
+            result["not_saved"] = f"the check could not be saved ({type(exc).__name__}: {exc})"
     if as_json:
         click.echo(json.dumps(result, indent=2))
     else:
         render_result(app.console, result)
+        if "not_saved" in result:
+            app.console.print(f"[yellow]Not saved: {result['not_saved']}[/]")
 
 
 def register(cli: click.Group) -> None:

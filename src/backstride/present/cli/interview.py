@@ -7,8 +7,9 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.panel import Panel
-from rich.prompt import Confirm, FloatPrompt, IntPrompt, Prompt
+from rich.prompt import Prompt
 
+from backstride.assess.answers import check_answer
 from backstride.errors import InvalidAnswer
 from backstride.kb import KnowledgeBase
 from backstride.kb.schema import Question
@@ -16,61 +17,81 @@ from backstride.present.cli.context import AppContext
 from backstride.present.report.terminal import render_result
 from backstride.services import selfcheck
 
+_YES = {"y", "yes", "true"}
+_NO = {"n", "no", "false"}
 
-def _ask_choices(console: Console, q: Question) -> list[str] | None:
-    values = q.values or []
-    console.print("  " + ", ".join(f"[bold]{i + 1}[/] {v}" for i, v in enumerate(values)))
-    while True:
-        raw = Prompt.ask(
-            "  numbers or names, comma-separated (blank to skip)", default="", console=console
-        )
-        if not raw.strip():
-            return None if not q.required else []
-        picked = [p.strip() for p in raw.split(",") if p.strip()]
+
+def _options(console: Console, q: Question) -> list[str]:
+    """Print the numbered values (with their plain labels) and return them."""
+    values = list(q.values or [])
+    labels = q.value_labels or {}
+    for i, v in enumerate(values):
+        label = labels.get(v)
+        console.print(f"  [bold]{i + 1}[/] {v}" + (f" [dim]({label})[/]" if label else ""))
+    return values
+
+
+def _pick(values: list[str], entry: str) -> str:
+    """A typed number picks by position; anything else is matched by check_answer."""
+    entry = entry.strip()
+    if entry.isdigit() and 1 <= int(entry) <= len(values):
+        return values[int(entry) - 1]
+    return entry
+
+
+def _parse(q: Question, raw: str, values: list[str]) -> Any:
+    """The typed text as a canonical answer; raises InvalidAnswer naming what is allowed."""
+    text = raw.strip()
+    if q.type == "bool":
+        low = text.casefold()
+        value: Any = True if low in _YES else False if low in _NO else text
+    elif q.type == "choice":
+        value = _pick(values, text)
+    elif q.type == "choices":
+        value = [_pick(values, p) for p in text.split(",") if p.strip()]
+    else:
         try:
-            return [
-                values[int(p) - 1] if p.isdigit() else p
-                for p in picked
-                if p in values or p.isdigit()
-            ]
-        except IndexError:
-            console.print("  [red]Pick numbers from the list.[/]")
+            value = int(text) if q.type == "int" else float(text)
+        except ValueError:
+            value = text
+    return check_answer(q, value)
+
+
+def _hint(q: Question) -> str:
+    if q.type == "bool":
+        return "y/n/unsure" if q.accepts_unsure else "y/n"
+    if q.type == "choices":
+        return "numbers or names, comma-separated"
+    if q.type == "choice":
+        return "a number or a name"
+    return "a number"
 
 
 def ask(console: Console, q: Question) -> Any:
-    """One question, re-asked until the answer fits; optional ones may be skipped."""
+    """One question, re-asked until the answer fits; optional ones may be skipped.
+
+    Every answer goes through the same check_answer as answers files and the web form, so a
+    typed "Sharp" is matched, "Sharp pain" is refused with what is allowed, and "unsure" is
+    accepted on the warning signs (it counts as yes).
+    """
     if q.help:
         console.print(Panel(q.help, title="How to do this test", border_style="dim"))
-    label = f"[bold]{q.text}[/]"
-    if q.type == "bool":
-        if q.required:
-            return Confirm.ask(label, console=console)
-        raw = Prompt.ask(label, choices=["y", "n", "skip"], default="skip", console=console)
-        return None if raw == "skip" else raw == "y"
-    if q.type == "choice":
-        choices = list(q.values or [])
-        if q.required:
-            return Prompt.ask(label, choices=choices, console=console)
-        return Prompt.ask(label, choices=[*choices, ""], default="", console=console) or None
-    if q.type == "choices":
-        console.print(label)
-        return _ask_choices(console, q)
-    prompt = IntPrompt if q.type == "int" else FloatPrompt
+    console.print(f"[bold]{q.text}[/]")
+    values = _options(console, q) if q.type in ("choice", "choices") else []
+    skip = "" if q.required else ", blank to skip"
     while True:
-        if not q.required:
-            raw = Prompt.ask(label + " (blank to skip)", default="", console=console)
-            if not raw.strip():
+        raw = Prompt.ask(f"  ({_hint(q)}{skip})", default="", show_default=False, console=console)
+        if not raw.strip() or raw.strip().casefold() == "skip":
+            if not q.required:
                 return None
-            try:
-                value: Any = int(raw) if q.type == "int" else float(raw)
-            except ValueError:
-                console.print("  [red]Please enter a number.[/]")
-                continue
-        else:
-            value = prompt.ask(label, console=console)
-        if (q.min is None or value >= q.min) and (q.max is None or value <= q.max):
-            return value
-        console.print(f"  [red]Please enter a value between {q.min:g} and {q.max or 'any'}.[/]")
+            console.print(
+                "  [red]This question needs an answer (it is part of the safety screen).[/]"
+            )
+            continue
+        try:
+            return _parse(q, raw, values)
+        except InvalidAnswer as exc:
+            console.print(f"  [red]{exc}[/]")
 
 
 def _save(

@@ -24,6 +24,13 @@ def _triage_panel(triage: dict[str, Any]) -> Panel:
         body.append(Text(f"\n• {r['text']}"))
         body.append(Text(f"  What to do: {r['advice']}", style="italic"))
         body.append(Text(f"  Evidence: {r['evidence'].replace('_', ' ')}", style="dim"))
+    noted = triage.get("also_noted") or []
+    if noted:
+        # lower-level reasons: for the clinician, never their gentler advice under this banner
+        body.append(Text("\nAlso tell the clinician:", style="bold"))
+        body += [Text(f"• {r['text']}") for r in noted]
+    if triage.get("safety_net"):
+        body.append(Text(f"\n{triage['safety_net']}", style="bold yellow"))
     return Panel(Group(*body), title=f"[{style}] {label} [/]", border_style=style.split()[-1])
 
 
@@ -76,6 +83,8 @@ def _plan_panel(plan: dict[str, Any]) -> Panel:
 def render_result(console: Console, result: dict[str, Any]) -> None:
     """Triage first, then causes, then the plan, then the disclaimer."""
     console.print(_triage_panel(result["triage"]))
+    for problem in result.get("evidence_problems") or []:
+        console.print(Text(f"Not used: {problem}", style="yellow"))
     if result["triage"]["level"] in ("self_care", "see_clinician"):
         console.print(_causes_table(result["causes"]))
     if result.get("plan"):

@@ -64,8 +64,12 @@ def parse_answer(q: Question, form: FormData) -> Any:
             raise AnswersError(f"please answer: {q.text}")
         return None
     if q.type == "bool":
+        if q.accepts_unsure and raw == "unsure":
+            return check_answer(q, raw)  # counts as yes; the result says how to check
         if raw not in ("yes", "no"):
-            raise AnswersError(f"{q.text}: answer yes or no")
+            raise AnswersError(
+                f"{q.text}: answer yes, no" + (" or unsure" if q.accepts_unsure else "")
+            )
         return raw == "yes"
     if q.type in ("int", "number"):
         try:
@@ -138,11 +142,13 @@ async def check_step(request: Request) -> Any:
             return _save_and_show(state, answers, emergency)
     if n + 1 < len(all_steps):
         return _step_page(request, n + 1, answers)
-    training = selfcheck.training_evidence(
+    training, problems = selfcheck.training_evidence(
         state.engine, today=state.today(), settings=state.settings
     )
     try:
-        result = selfcheck.run_check(answers, state.kb, training=training)
+        result = selfcheck.run_check(
+            answers, state.kb, training=training, evidence_problems=problems
+        )
     except AnswersError as exc:
         return _step_page(request, n, answers, str(exc))
     return _save_and_show(state, answers, result)
