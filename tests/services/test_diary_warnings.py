@@ -22,10 +22,11 @@ def _questions(cond: Any) -> set[str]:
     return {leaf.question for leaf in leaves(cond)}
 
 
-def test_every_emergency_and_urgent_symptom_can_be_reported_in_the_diary() -> None:
+def test_every_emergency_and_urgent_safety_question_can_be_reported_in_the_diary() -> None:
     kb = load_kb()
     severe = {TriageLevel.EMERGENCY.value, TriageLevel.URGENT.value}
     asked = set().union(*(_questions(r.when) for r in kb.red_flags if r.triage in severe))
+    asked = {q for q in asked if kb.questions[q].group == "safety_screen"}
     covered = {q for w in kb.progress_rules.diary_warnings.values() for q in w.answers}
     assert asked - HISTORY - covered == set()
 
@@ -39,6 +40,7 @@ def test_every_emergency_and_urgent_symptom_can_be_reported_in_the_diary() -> No
         ("bony_tenderness", "see_clinician"),
         ("saddle_numbness", "emergency"),
         ("leg_weakness_worsening", "emergency"),
+        ("recent_spinal_procedure_or_infection", "see_clinician"),
     ],
 )
 def test_a_new_sign_triages_with_the_self_checks_own_rules(sign: str, level: str) -> None:
@@ -64,3 +66,10 @@ def test_kb_check_refuses_a_diary_sign_not_named_after_its_answer(tmp_path: Path
         "progress_rules.yaml: diary warning `fall`: name it after the answer it stands for (trauma)"
         in problems
     )
+
+
+def test_a_new_infection_with_fever_in_the_diary_is_urgent() -> None:
+    kb = load_kb()
+    signs = ("recent_spinal_procedure_or_infection", "fever_or_unwell")
+    reasons = triage(warning_answers(signs, kb), kb)
+    assert "infection_risk" in {r.rule for r in reasons}
