@@ -47,6 +47,7 @@ def test_new_warning_sign_reruns_the_safety_screen(
     assert plan["level"] == level
     runs = [i for w in plan["weeks"] for d in w["days"] for i in d["items"] if i["kind"] == "run"]
     assert runs == []  # no plan at all, or (bone stress) no running
+    assert (plan["weeks"] == []) is withdrawn
     listed = json.loads(_run(runner, checked, "diary", "list", "--json").output)
     assert listed[0]["warnings"] == [sign]
 
@@ -68,3 +69,11 @@ def test_warning_help_lists_every_sign_of_the_knowledge_base(runner: CliRunner) 
     help_text = " ".join(runner.invoke(cli, ["diary", "add", "--help"]).output.split())
     missing = [w for w in load_kb().progress_rules.diary_warnings if w not in help_text]
     assert missing == []
+
+
+def test_a_fall_before_any_check_still_triages_urgent(
+    runner: CliRunner, cli_env: dict[str, str]
+) -> None:
+    result = _run(runner, cli_env, "diary", "add", "--during", "3", "--warning", "trauma")
+    assert result.exit_code == 0, result.output
+    assert "withdrawn" in result.output and "Saved day entry" in result.output

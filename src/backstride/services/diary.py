@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from backstride.assess import assess
-from backstride.assess.engine import triage
+from backstride.assess.engine import banner, how_soon, triage
 from backstride.assess.triage import TriageLevel
 from backstride.errors import InvalidDiaryEntry
 from backstride.kb import KnowledgeBase
@@ -124,17 +124,23 @@ def _more_severe(old: dict[str, Any], new: dict[str, Any], kb: KnowledgeBase) ->
 
 
 def _partial_result(answers: dict[str, Any], kb: KnowledgeBase) -> dict[str, Any]:
-    """Triage on the warning signs alone, when no full check exists to overlay them on."""
-    reasons = triage(answers, kb)
-    level = TriageLevel.most_severe([r.level for r in reasons])
+    """Triage on the warning signs alone, when no full check exists to overlay them on.
+
+    Shaped as `Assessment.to_json()` is (reasons, banner time, also-noted, safety-net), so
+    every renderer of a check shows it; without a full check there are no causes or plan.
+    """
+    found = triage(answers, kb)
+    level = TriageLevel.most_severe([r.level for r in found])
+    reasons = [r for r in found if r.level is level]
+    when = how_soon(level, reasons)
     return {
         "triage": {
             "level": level.value,
-            "message": kb.meta.level_messages[level.value],
-            "reasons": [
-                {"rule": r.rule, "level": r.level.value, "text": r.text, "advice": r.advice}
-                for r in reasons
-            ],
+            "message": banner(level, when, kb),
+            "how_soon": when,
+            "reasons": [r.to_json() for r in reasons],
+            "also_noted": [r.to_json() for r in found if r.level is not level],
+            "safety_net": None if level is TriageLevel.EMERGENCY else kb.meta.safety_net,
         },
         "causes": [],
         "plan": None,

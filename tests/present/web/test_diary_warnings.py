@@ -53,3 +53,14 @@ def test_new_warning_sign_from_the_form_reruns_the_safety_screen(
     assert shown in checked.get(response.headers["location"]).text
     if level in ("emergency", "urgent"):
         assert "This week" not in checked.get("/plan").text  # the plan is withdrawn
+
+
+def test_a_fall_before_any_check_shows_the_urgent_result_on_the_diary_page(
+    client: TestClient,
+) -> None:
+    data = {"kind": "day", "pain_during": "3", "warning": "trauma"}
+    response = post(client, "/diary", data)
+    assert response.status_code == 200
+    assert "Urgent" in response.text and "fall, collision or accident" in response.text
+    with _engine(client).connect() as conn:
+        assert [e.warnings for e in diary.between(conn)] == [("trauma",)]
