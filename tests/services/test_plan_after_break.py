@@ -35,3 +35,22 @@ def test_plan_after_5_months_off_restarts_with_walk_run_and_no_hard_run(engine: 
 def test_no_runs_at_all_reads_as_no_last_known_running(engine: Engine) -> None:
     with engine.begin() as conn:
         assert last_known_running(conn, before=TODAY, window_days=30) == []
+
+
+def test_runs_since_the_check_do_not_hide_the_break_before_it(engine: Engine) -> None:
+    from datetime import UTC, datetime, time
+
+    kb = load_kb()
+    start = TODAY - timedelta(days=10)
+    last = start - timedelta(days=150)
+    with engine.begin() as conn:
+        for w in range(6):
+            activities.add(conn, activity=run(last - timedelta(days=7 * w), 10, 60))
+        activities.add(conn, activity=run(TODAY - timedelta(days=4), 3, 18))  # one walk-run back
+        checks.add(conn, answers=dict(SAFE), result={}, kb_version=kb.version,
+                   triage_level="self_care", created_at=datetime.combine(start, time(8), UTC))  # fmt: skip
+    with engine.begin() as conn:
+        view = plan_view(conn, kb=kb, today=TODAY, save=False)
+    runs = [i.run for _, i in view.plan.items if i.run]
+    assert runs and all(r.duration_s < 30 * 60 for r in runs[:3])  # not the default hour
+    assert any(r.walk_run for r in runs)

@@ -160,11 +160,11 @@ def plan_view(
     assessment = assessment_of(saved, kb)
     entries = diary.between(conn, end=today)
     history = training_history(conn, today=today)
-    if not history:  # a break longer than the history read: restart below the running before it
+    if not any(h.activity.started_at.date() < start for h in history):
+        # a break longer than the history read: the plan restarts below the running before it
         window = int(kb.habits["longest_run_guard"].params["window_days"])
-        history = last_known_running(
-            conn, before=today - timedelta(days=HISTORY_DAYS), window_days=window
-        )
+        before = today - timedelta(days=HISTORY_DAYS)
+        history = last_known_running(conn, before=before, window_days=window) + history
     plan = build_plan(
         assessment, history, preferences, kb=kb, today=today, plan_start=start, diary=entries
     )
