@@ -28,6 +28,8 @@ def test_every_rule_and_recommendation_carries_evidence_and_sources() -> None:
     assert all(e.sources and e.evidence for e in kb.exercises.values())
     assert all(h.sources and h.evidence for h in kb.habits.values())
     assert all(c.sources and c.evidence for c in kb.cues.values())
+    assert all(i.sources and i.evidence for c in kb.causes.values() for i in c.evidence)
+    assert kb.warm_up.sources and all(r.sources and r.evidence for r in kb.form_rules)
 
 
 def test_article_exercises_are_all_present() -> None:
@@ -44,6 +46,29 @@ def test_weak_claims_are_labelled_weak() -> None:
     assert kb.causes["tight_hip_flexors"].link_evidence == "weak"
     assert kb.warm_up.evidence == "weak"
     assert kb.causes["monotonous_terrain"].link_evidence == "expert_opinion"
+
+
+def test_levels_rate_the_link_to_back_pain_not_to_performance_or_other_injuries() -> None:
+    kb = load_kb()
+    # exercise helps back pain, but no study shows a weak core causes it
+    core = kb.causes["core_weakness"]
+    assert core.link_evidence == "weak"
+    assert {item.evidence for item in core.evidence} <= {"weak", "expert_opinion"}
+    # cadence lowers knee and hip load; it was never tested for backs
+    assert kb.cues["land_under_centre_of_mass"].evidence == "weak"
+    # carbohydrate helps performance; protecting the back is untested
+    assert kb.habits["fuel_long_runs"].evidence == "expert_opinion"
+    # load spikes and shoe rotation were studied for running injuries of any kind
+    assert kb.causes["training_load_spike"].link_evidence == "weak"
+    assert kb.habits["longest_run_guard"].evidence == "weak"
+    assert kb.habits["replace_worn_shoes"].evidence == "expert_opinion"
+
+
+def test_shoe_rotation_has_one_level_in_every_file() -> None:
+    from backstride.analyse.rules import load_rules
+
+    assert load_kb().habits["rotate_shoes"].evidence == "weak"
+    assert load_rules()["shoe_rotation"].evidence == "weak"
 
 
 def test_no_supplement_or_brand_is_recommended() -> None:
@@ -71,6 +96,10 @@ def _set(items: str, index: int, key: str, value: Any) -> Callable[[Any], None]:
     return mutate
 
 
+def _rule(data: Any, rule_id: str) -> Any:
+    return next(r for r in data["rules"] if r["id"] == rule_id)
+
+
 def _red_flag_index(rule_id: str) -> int:
     rules = yaml.safe_load((DATA_DIR / "red_flags.yaml").read_text())["red_flags"]
     return next(i for i, r in enumerate(rules) if r["id"] == rule_id)
@@ -96,6 +125,37 @@ BROKEN = [
     ("causes", lambda d: d["causes"].pop(), "causes.yaml: prolonged_sitting: cause of the spec is missing"),
     ("red_flags", lambda d: d["red_flags"].append(dict(d["red_flags"][0])),
      "red_flags.yaml: cauda_equina_saddle: duplicate id"),
+    # every recommendation carries an evidence level and at least one known source
+    ("exercises", lambda d: d["exercises"][0].pop("evidence"),
+     "exercises.yaml: glute_bridge: exercises.0.evidence: Field required"),
+    ("exercises", lambda d: d["warm_up"].update(sources=[]),
+     "exercises.yaml: runner_warm_up: warm_up.sources: List should have at least 1 item after validation, not 0"),
+    ("habits", _set("habits", 0, "sources", []),
+     "habits.yaml: strength_twice_weekly: habits.0.sources: List should have at least 1 item after validation, not 0"),
+    ("cues", lambda d: d["cues"][0].pop("evidence"),
+     "cues.yaml: lean_from_ankles: cues.0.evidence: Field required"),
+    ("causes", lambda d: d["causes"][0].pop("link_evidence"),
+     "causes.yaml: weak_glutes: causes.0.link_evidence: Field required"),
+    ("causes", lambda d: d["causes"][0]["evidence"][0].pop("sources"),
+     "causes.yaml: weak_glutes: causes.0.evidence.0.sources: Field required"),
+    ("causes", lambda d: d["causes"][0]["evidence"][0].update(sources=["nowhere"]),
+     "causes.yaml: weak_glutes: 'Worse running uphill, where the glutes work hardest': unknown source `nowhere`"),
+    ("questions", lambda d: next(q for q in d["questions"] if q["id"] == "side_plank_seconds").pop("evidence"),
+     "questions.yaml: side_plank_seconds: a self-test needs `evidence` and `sources`"),
+    ("form_rules", _set("rules", 0, "sources", []),
+     "form_rules.yaml: trunk_lean_forward: rules.0.sources: List should have at least 1 item after validation, not 0"),
+    ("progress_rules", lambda d: d["psfs"].update(sources=["nowhere"]),
+     "progress_rules.yaml: psfs: unknown source `nowhere`"),
+    ("progress_rules", lambda d: d["escalation"].pop("evidence"),
+     "progress_rules.yaml: -: escalation.evidence: Field required"),
+    ("load_rules", lambda d: _rule(d, "long_run_share").update(sources=[]),
+     "load_rules.yaml: long_run_share: needs at least one source"),
+    ("load_rules", lambda d: _rule(d, "acwr").pop("evidence"),
+     "load_rules.yaml: acwr: needs an evidence level"),
+    ("load_rules", lambda d: _rule(d, "acwr").update(sources=["lolli_2018"]),
+     "load_rules.yaml: acwr: unknown source `lolli_2018`"),
+    ("load_rules", lambda d: d["sources"][1].update(citation="Frandsen JSB et al. BJSM 2025."),
+     "load_rules.yaml: frandsen_2025: citation differs from sources.yaml"),
 ]  # fmt: skip
 
 
@@ -135,3 +195,58 @@ def test_kb_check_cli_also_validates_the_load_rules(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "load_rules.yaml" in result.output
     assert "unknown sources ['nowhere']" in result.output
+
+
+@pytest.mark.parametrize(
+    ("file", "mutate", "named"),
+    [
+        ("exercises", lambda d: d["exercises"][2].pop("evidence"), "exercises.yaml: step_up:"),
+        ("causes", lambda d: d["causes"][3]["evidence"][0].pop("sources"), "causes.yaml: core_weakness:"),
+        ("load_rules", lambda d: _rule(d, "flatness").update(sources=[]), "load_rules.yaml: flatness:"),
+    ],
+    ids=["exercise-without-evidence", "cause-item-without-sources", "load-rule-without-sources"],
+)  # fmt: skip
+def test_kb_check_cli_fails_on_a_recommendation_without_evidence_or_source(
+    tmp_path: Path, file: str, mutate: Callable[[Any], None], named: str
+) -> None:
+    folder = _broken(tmp_path, file, mutate)
+    result = CliRunner().invoke(cli, ["kb", "check", "--path", str(folder)])
+    assert result.exit_code == 1
+    assert named in result.output
+    assert "problem(s) in the knowledge base" in result.output
+
+
+def test_shared_sources_have_one_wording_in_sources_and_load_rules() -> None:
+    from backstride.analyse.rules import load_rules
+
+    kb = load_kb()
+    for src in load_rules().sources:
+        assert src.citation == kb.sources[src.id].citation, src.id
+
+
+def test_citations_name_the_primary_paper_and_say_what_it_is_evidence_for() -> None:
+    from backstride.analyse.rules import load_rules
+
+    kb, rules = load_kb(), load_rules()
+    micheli = kb.sources["micheli_1995"].citation
+    assert micheli.startswith("Micheli LJ, Wood R. Back pain in young athletes")
+    assert "Arch Pediatr Adolesc Med 1995;149(1):15-18" in micheli and "Aspetar" not in micheli
+    # a definition of injury is not evidence for a training rule
+    assert all("yamato_2015" not in r.sources for r in rules.rules)
+    assert "not evidence for any training rule" in (kb.sources["yamato_2015"].note or "")
+    # a football warm-up trial says so wherever it is cited
+    assert "football, not running" in kb.sources["thorborg_2017"].citation
+    for honesty in (kb.warm_up.honesty, kb.habits["warm_up_before_runs"].honesty or ""):
+        assert "footballers, not runners" in honesty
+    for sid in ("lolli_2019", "hunt_sleep_2014", "de_sousa_2019", "silbernagel_2007"):
+        assert any(f"{y};" in kb.sources[sid].citation for y in ("2019", "2014", "2007")), sid
+
+
+def test_pain_monitoring_states_silbernagels_thresholds_and_cites_thomee() -> None:
+    from backstride.analyse.rules import load_rules
+
+    rule = load_rules()["pain_monitoring"]
+    assert rule.thresholds == {"acceptable_max_nprs": 5}  # no unverified "safe" zone
+    assert "next morning" in rule.text and "week to week" in rule.text
+    assert "to be verified" not in rule.text
+    assert load_kb().progress_rules.pain_monitoring.sources == ["silbernagel_2007", "thomee_1997"]

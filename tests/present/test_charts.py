@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from backstride.present.report.charts import guard_chart, shoe_chart, trend_chart, weekly_bars
+from backstride.present.web.routes.training import charts
 
 D = date(2025, 3, 3)
 
@@ -37,10 +39,30 @@ def test_guard_chart_marks_runs_above_the_guard_with_a_triangle_and_words() -> N
 
 def test_trend_chart_leaves_gaps_where_there_is_no_value() -> None:
     points = [(D + timedelta(weeks=i), v) for i, v in enumerate([None, 1.0, 1.2, None, 0.9, 1.1])]
-    svg = trend_chart(points, label="ACWR", marks=(0.8, 1.3))
+    svg = trend_chart(points, label="ACWR")
     assert svg.count("<polyline") == 2  # two runs of values, split by the gap
     assert svg.count('class="dot"') == 4
-    assert trend_chart([(D, None)], label="ACWR", marks=(1.0,)).startswith('<p class="empty">')
+    assert trend_chart([(D, None)], label="ACWR").startswith('<p class="empty">')
+
+
+def test_trend_chart_draws_reference_lines_only_where_asked() -> None:
+    points = [(D + timedelta(weeks=i), v) for i, v in enumerate([1.0, 1.2])]
+    assert 'class="grid"' not in trend_chart(points, label="ACWR")
+    assert trend_chart(points, label="Ratio", marks=(1.0,)).count('class="grid"') == 1
+
+
+def test_training_page_acwr_chart_has_no_sweet_spot_lines() -> None:
+    # ACWR is descriptive only (load_rules.yaml): no 0.8-1.3 "sweet spot" drawn as if it were safe
+    weeks = [
+        SimpleNamespace(week_start_date=D + timedelta(weeks=i), distance_m=20_000.0,
+                        climbing_m=100.0, acwr_rolling=v)
+        for i, v in enumerate([None, 0.7, 1.0, 1.4])
+    ]  # fmt: skip
+    view = SimpleNamespace(load=SimpleNamespace(weeks=weeks), spikes=[], shoes=[], guard_bands=[])
+    acwr = charts(view, "metric")["acwr"]  # type: ignore[arg-type]
+    assert acwr.startswith("<svg") and acwr.count('class="dot"') == 3
+    assert 'class="grid"' not in acwr
+    assert ">0.8</text>" not in acwr and ">1.3</text>" not in acwr
 
 
 def test_shoe_chart_says_over_limit_in_words() -> None:

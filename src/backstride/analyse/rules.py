@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 RULES_PATH = Path(__file__).resolve().parent.parent / "kb" / "data" / "load_rules.yaml"
 
@@ -38,7 +38,7 @@ class Rule(_Strict):
 
     id: str
     evidence: Evidence
-    sources: list[str]
+    sources: list[str] = Field(min_length=1)
     text: str
     thresholds: dict[str, float]
     bands: list[Band] = []
@@ -59,6 +59,7 @@ class Source(_Strict):
     research: str
     citation: str
     url: str | None = None
+    note: str | None = None
 
 
 class LoadRules(_Strict):

@@ -187,7 +187,12 @@ def banner(level: TriageLevel, when: str | None, kb: KnowledgeBase) -> str:
 def rank_causes(
     answers: Mapping[str, Any], kb: KnowledgeBase, training: TrainingEvidence | None = None
 ) -> list[CauseScore]:
-    """Score each cause from its matching evidence; highest first."""
+    """Score each cause from its matching evidence; highest first.
+
+    On equal scores the cause whose link to back pain is better supported ranks first,
+    so an expert-opinion cause never outranks a weak or moderate one on the same answers.
+    """
+    support = {"strong": 0, "moderate": 1, "weak": 2, "expert_opinion": 3}
     from_training = set(training.answers) if training else set()
     ranked: list[CauseScore] = []
     for cause in kb.causes.values():
@@ -207,7 +212,7 @@ def rank_causes(
         ranked.append(
             CauseScore(cause.id, cause.name, score, lines, cause.link_evidence, cause.honesty)
         )
-    return sorted(ranked, key=lambda c: (-c.score, c.id))
+    return sorted(ranked, key=lambda c: (-c.score, support[c.link_evidence], c.id))
 
 
 def assess(

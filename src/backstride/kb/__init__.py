@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from backstride.kb.model import KnowledgeBase
-from backstride.kb.validate import collect_problems, read_files
+from backstride.kb.validate import check_load_rules, collect_problems, read_files
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -19,11 +19,12 @@ __all__ = ["DATA_DIR", "KnowledgeBase", "check_kb", "load_kb"]
 
 def check_kb(path: Path | None = None) -> tuple[KnowledgeBase | None, list[str]]:
     """Load and cross-check the KB at `path`; return it (if it parsed) with every problem found."""
-    files, problems = read_files(path or DATA_DIR)
+    folder = path or DATA_DIR
+    files, problems = read_files(folder)
     if problems:
         return None, problems
     kb = KnowledgeBase.from_files(files)
-    return kb, collect_problems(kb)
+    return kb, collect_problems(kb) + check_load_rules(folder, kb)
 
 
 def load_kb(path: Path | None = None) -> KnowledgeBase:

@@ -43,6 +43,8 @@ class Source(_Strict):
     citation: str
     url: str | None = None
     ref: str | None = None
+    #: what the study is (and is not) evidence for, and any detail not verified
+    note: str | None = None
 
 
 class Question(_Strict):
@@ -91,6 +93,7 @@ class EvidenceItem(_Strict):
     weight: float = Field(ge=-1.0, le=1.0)
     text: str
     evidence: EvidenceLevel
+    sources: list[str] = Field(min_length=1)
 
 
 class Cause(_Strict):

@@ -154,6 +154,8 @@ def collect_problems(kb: KnowledgeBase) -> list[str]:
         if q.type in ("choice", "choices") and not q.values:
             p.append(f"questions.yaml: {q.id}: {q.type} question needs `values`")
         p += _missing("questions.yaml", q.id, "source", q.sources, kb.sources)
+        if q.group == "self_tests" and (q.evidence is None or not q.sources):
+            p.append(f"questions.yaml: {q.id}: a self-test needs `evidence` and `sources`")
     for r in kb.red_flags:
         p += _check_condition("red_flags.yaml", r.id, r.when, kb)
         for extra in r.message_if:
@@ -169,6 +171,9 @@ def collect_problems(kb: KnowledgeBase) -> list[str]:
     for c in kb.causes.values():
         for item in c.evidence:
             p += _check_condition("causes.yaml", c.id, item.when, kb)
+            p += _missing(
+                "causes.yaml", f"{c.id}: {item.text!r}", "source", item.sources, kb.sources
+            )
         p += _missing("causes.yaml", c.id, "exercise", c.exercises, kb.exercises)
         p += _missing("causes.yaml", c.id, "habit", c.habits, kb.habits)
         p += _missing("causes.yaml", c.id, "cue", c.cues, kb.cues)
@@ -188,6 +193,36 @@ def collect_problems(kb: KnowledgeBase) -> list[str]:
         p += _missing("habits.yaml", h.id, "source", h.sources, kb.sources)
     p += _check_progress_rules(kb)
     p += _check_form_rules(kb)
+    return p
+
+
+def check_load_rules(folder: Path, kb: KnowledgeBase) -> list[str]:
+    """load_rules.yaml against sources.yaml: each rule has evidence and known sources, one wording.
+
+    The file's own schema lives in analyse.rules (the CLI runs it too); this adds what needs
+    the rest of the KB, naming the rule or source.
+    """
+    path = folder / "load_rules.yaml"
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return []  # absent or unreadable: analyse.rules reports that
+    if not isinstance(raw, dict):
+        return []
+    f, p = path.name, []
+    for rule in raw.get("rules") or []:
+        rid = rule.get("id", "-")
+        if not rule.get("evidence"):
+            p.append(f"{f}: {rid}: needs an evidence level")
+        if not rule.get("sources"):
+            p.append(f"{f}: {rid}: needs at least one source")
+        p += _missing(f, rid, "source", rule.get("sources") or [], kb.sources)
+    for src in raw.get("sources") or []:
+        known = kb.sources.get(src.get("id"))
+        if known is None:
+            p.append(f"{f}: {src.get('id')}: source is not in sources.yaml")
+        elif src.get("citation") != known.citation:
+            p.append(f"{f}: {known.id}: citation differs from sources.yaml")
     return p
 
 
@@ -242,6 +277,7 @@ def _check_progress_rules(kb: KnowledgeBase) -> list[str]:
         "escalation",
         "schedule",
         "return_after_break",
+        "psfs",
     ):
         section = getattr(rules, name)
         p += _missing("progress_rules.yaml", name, "source", section.sources, kb.sources)

@@ -123,7 +123,7 @@ def test_a_runners_visit(server: str, page: Any) -> None:
     # An emergency answer interrupts the self-check at once.
     page.goto(server + "/check")
     shoot(page, "02-check-first-step")
-    page.get_by_label("Yes").check()
+    page.get_by_label("Yes", exact=True).check()
     page.get_by_role("button", name="Next").click()
     page.wait_for_url("**/check/result/*")
     assert page.get_by_role("alert").filter(has_text="Emergency").is_visible()

@@ -146,9 +146,12 @@ def guard_chart(
 
 
 def trend_chart(
-    points: list[tuple[date, float | None]], *, label: str, marks: tuple[float, ...]
+    points: list[tuple[date, float | None]], *, label: str, marks: tuple[float, ...] = ()
 ) -> str:
-    """A labelled line (e.g. ACWR by week) with reference lines at `marks`; gaps stay gaps."""
+    """A labelled line (e.g. ACWR by week), with reference lines at `marks` if any; gaps stay gaps.
+
+    The ACWR chart passes no marks: a ratio that is descriptive only gets no "sweet spot".
+    """
     values = [v for _, v in points if v is not None]
     if not values:
         return f'<p class="empty">Not enough history for {escape(label)} yet.</p>'

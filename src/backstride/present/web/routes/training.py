@@ -52,7 +52,6 @@ def charts(view: TrainingView, unit_system: Any) -> dict[str, str]:
         "acwr": trend_chart(
             [(w.week_start_date, w.acwr_rolling) for w in weeks],
             label="ACWR (7-day / 28-day distance)",
-            marks=(0.8, 1.3),
         ),
         "shoes": shoe_chart(
             [
