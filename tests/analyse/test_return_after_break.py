@@ -29,8 +29,8 @@ def test_20_km_after_49_days_off_is_a_warning_naming_the_break_and_the_reference
     warning = next(f for f in found if f.rule_id == "return_after_break")
     assert warning.text == (
         "Wed 19 Nov: 20.0 km after 49 days without running (last run Wed 1 Oct); your longest "
-        "run in the 30 days before the break was 16.0 km (Sun 28 Sep), so after 7 weeks off "
-        "about 4.8 km is a safer first run"
+        "run in the 30 days before the break was 16.0 km (Sun 28 Sep), which the return guide "
+        "(expert opinion) cuts to about 4.8 km after 7 weeks off"
     )
     assert warning.recent_change == "returned_after_break"
 

@@ -197,8 +197,8 @@ def _return_flags(h: History) -> list[LoadFlag]:
             f"{format_day(r.run_date)}: {h.fmt(r.distance_m)} after {r.break_days} days without "
             f"running (last run {format_day(r.last_run_date)}); your longest run in the "
             f"{int(t['window_days'])} days before the break was {h.fmt(r.reference_m)} "
-            f"({format_day(r.reference_date)}), so after {r.break_days // 7} weeks off about "
-            f"{h.fmt(r.allowed_m)} is a safer first run"
+            f"({format_day(r.reference_date)}), which the return guide (expert opinion) cuts "
+            f"to about {h.fmt(r.allowed_m)} after {r.break_days // 7} weeks off"
         )
         out.append(
             LoadFlag(
