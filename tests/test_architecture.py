@@ -30,6 +30,7 @@ ALLOWED: dict[str, set[str]] = {
         "models",
         "errors",
         "config",
+        "files",
         "video",
     },
     "present": {"*"},

@@ -21,8 +21,11 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from backstride.errors import ConfigError
+from backstride.files import write_atomic
 
 APP_NAME = "backstride"
+#: The longest shoe life a limit may state [km]; far past any pair's, and a typo's guard.
+MAX_SHOE_LIMIT_KM = 10_000.0
 
 SETTING_HELP: dict[str, str] = {
     "database_url": "SQLAlchemy URL of the store; a plain path means a SQLite file",
@@ -48,7 +51,7 @@ class Settings(BaseModel):
     database_url: str = ""
     units: Literal["metric", "imperial"] = "metric"
     week_start: Literal["monday", "sunday"] = "monday"
-    shoe_limit_km: float = Field(default=800.0, gt=0)
+    shoe_limit_km: float = Field(default=800.0, gt=0, le=MAX_SHOE_LIMIT_KM, allow_inf_nan=False)
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=1, le=65535)
 
@@ -138,7 +141,6 @@ def save_settings_file(updates: dict[str, Any], *, path: Path | None = None) -> 
         Settings(**merged)
     except ValidationError as exc:
         raise ConfigError(f"invalid settings: {exc.errors()[0]['msg']}") from exc
-    path.parent.mkdir(parents=True, exist_ok=True)
     lines = [f"{k} = {_toml_value(v)}" for k, v in sorted(merged.items())]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_atomic(path, "\n".join(lines) + "\n")
     return path

@@ -14,6 +14,7 @@
         SchemaOutOfDate
         NotFound
       ConfigError
+      WriteError
       OptionalDependencyMissing
       VideoError
         NotAVideo
@@ -97,6 +98,11 @@ class NotFound(StoreError):
 
 class ConfigError(BackstrideError):
     """A setting has an unusable value."""
+
+
+class WriteError(BackstrideError):
+    """A file for the runner (backup, report, calendar, settings) could not be written:
+    disk full, read-only or no permission. The old file, if any, is left as it was."""
 
 
 class OptionalDependencyMissing(BackstrideError):

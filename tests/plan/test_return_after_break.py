@@ -48,6 +48,7 @@ def test_after_5_months_off_week_1_has_no_hard_run_no_hour_long_run_and_walk_run
     assert first.title.startswith("Easy walk-run") and "2 min of easy running" in first.detail
     assert "Your last run was" in first.why and "expert opinion" in first.why
     assert any("Mujika" in s for s in first.sources)
+    assert first.evidence == "expert_opinion"
 
 
 def test_a_long_break_keeps_walk_run_and_no_hard_runs_for_four_weeks(

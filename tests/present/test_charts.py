@@ -45,6 +45,11 @@ def test_trend_chart_leaves_gaps_where_there_is_no_value() -> None:
     assert trend_chart([(D, None)], label="ACWR").startswith('<p class="empty">')
 
 
+def test_trend_chart_of_a_single_value_without_marks_draws() -> None:
+    # A runner's first week: one ACWR value, and the ACWR chart passes no marks.
+    assert 'class="dot"' in trend_chart([(D, 1.0)], label="ACWR")
+
+
 def test_trend_chart_draws_reference_lines_only_where_asked() -> None:
     points = [(D + timedelta(weeks=i), v) for i, v in enumerate([1.0, 1.2])]
     assert 'class="grid"' not in trend_chart(points, label="ACWR")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,9 @@ from backstride.models import DiaryEntry
 from backstride.present.cli import cli
 from backstride.services.backup import export_all, import_all
 from backstride.store import checks, diary
+from tests._disk import FullDisk
 from tests.plan.conftest import GLUTES, SAFE
+from tests.services.test_importing import _gpx_run
 
 
 def _run(runner: CliRunner, env: dict[str, str], *args: str) -> Any:
@@ -103,3 +106,55 @@ def test_round_trip_sqlite_to_postgres(
         assert (
             checks.add(conn, answers={}, result={}, kb_version="k", triage_level="self_care") == 2
         )
+
+
+def test_a_full_disk_mid_export_keeps_the_previous_backup_whole(
+    runner: CliRunner, filled: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backup = tmp_path / "b"
+    assert _run(runner, filled, "export", str(backup)).exit_code == 0
+    before = {p.name: p.read_bytes() for p in backup.iterdir()}
+    _run(runner, filled, "diary", "add", "--during", "7", "--notes", "x" * 5000)
+    FullDisk(room=3000).fill(monkeypatch)  # the first few tables fit, then the disk is full
+    result = runner.invoke(cli, ["export", str(backup)], env=filled)
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: cannot write {backup}/"), lines
+    assert "No space left on device — the disk is full: free some space" in lines[0]
+    assert {p.name: p.read_bytes() for p in backup.iterdir()} == before  # no temporaries left
+    other = {**filled, "BACKSTRIDE_DB": f"sqlite:///{tmp_path / 'other.db'}"}
+    restored = runner.invoke(cli, ["import-backup", str(backup)], env=other)
+    assert restored.exit_code == 0, restored.output
+
+
+@pytest.mark.parametrize(
+    ("damage", "fragment"),
+    [
+        (lambda p: p.write_text(p.read_text()[:40]), "activities.json: the backup is damaged"),
+        (lambda p: p.write_text("{}"), "activities.json: the backup is damaged"),
+        (lambda p: p.write_text('[{"no_such_column": 1}]'), "cannot take"),
+        (lambda p: p.with_name("manifest.json").write_text('{"format": "json"}'), "not a backstride backup"),
+        (lambda p: p.with_name("manifest.json").write_text("[" * 100_000), "not a backstride backup"),
+    ],
+    ids=["truncated", "not-a-list", "unknown-column", "manifest-without-tables", "deep-manifest"],
+)  # fmt: skip
+def test_a_damaged_backup_is_refused_with_a_message_and_nothing_imported(
+    runner: CliRunner,
+    filled: dict[str, str],
+    tmp_path: Path,
+    damage: Callable[[Path], Any],
+    fragment: str,
+) -> None:
+    backup = tmp_path / "b"
+    (tmp_path / "run.gpx").write_bytes(_gpx_run(10))
+    assert _run(runner, filled, "import", str(tmp_path / "run.gpx")).exit_code == 0
+    assert _run(runner, filled, "export", str(backup)).exit_code == 0
+    damage(backup / "activities.json")
+    other = {**filled, "BACKSTRIDE_DB": f"sqlite:///{tmp_path / 'other.db'}"}
+    result = runner.invoke(cli, ["import-backup", str(backup)], env=other)
+    assert result.exit_code == 1 and fragment in result.output, result.output
+    assert isinstance(result.exception, SystemExit)  # a message, not a traceback
+    listed = runner.invoke(cli, ["diary", "list", "--json"], env=other)
+    assert json.loads(listed.output) == []  # the checks and diary before it rolled back too

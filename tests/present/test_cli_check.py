@@ -220,3 +220,63 @@ def test_check_and_history_on_postgres(
     assert out["triage"]["level"] == "see_clinician"
     listed = json.loads(_run(runner, env, "history", "--json").output)
     assert [c["id"] for c in listed] == [out["check_id"]]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fragment"),
+    [
+        ("deep.json", '{"age": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+        ("deep.yaml", "age: " + "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("deep-block.yaml", "".join(f"{' ' * i}k{i}:\n" for i in range(1200)), "nested too deeply"),
+        ("digits.yaml", "age: " + "9" * 5001, "not a usable answer"),
+        ("digits.json", '{"age": ' + "9" * 5001 + "}", "not a usable answer"),
+        ("huge.yaml", "notes: " + "x" * (1024 * 1024 + 10), "too large for an answers file"),
+    ],
+    ids=["json-nesting", "yaml-flow-nesting", "yaml-block-nesting", "yaml-5001-digits",
+         "json-5001-digits", "over-1-MB"],
+)  # fmt: skip
+def test_a_hostile_answers_file_exits_2_with_one_message(
+    runner: CliRunner,
+    cli_env: dict[str, str],
+    tmp_path: Path,
+    name: str,
+    content: str,
+    fragment: str,
+) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    result = runner.invoke(cli, ["check", "--answers", str(path)], env=cli_env)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)  # no traceback
+    assert f"{path}: " in result.output and fragment in result.output
+
+
+def test_a_33_mb_answers_file_is_refused_before_it_is_read(
+    runner: CliRunner, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    import resource
+    import time
+
+    path = tmp_path / "big.yaml"
+    with path.open("w") as fh:
+        fh.write("a: [" + "1, " * (11 * 2**20) + "1]\n")  # 33 MB
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    result = runner.invoke(cli, ["check", "--answers", str(path)], env=cli_env)
+    assert result.exit_code == 2 and "33.0 MB is too large" in result.output, result.output
+    assert time.perf_counter() - started < 2
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 20 * 1024  # [KB]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_an_answers_path_that_is_a_pipe_or_device_is_refused_without_reading(
+    runner: CliRunner, cli_env: dict[str, str], tmp_path: Path, kind: str
+) -> None:
+    import os
+
+    path = Path("/dev/zero")
+    if kind == "fifo":
+        path = tmp_path / "answers.yaml"
+        os.mkfifo(path)
+    result = runner.invoke(cli, ["check", "--answers", str(path)], env=cli_env)
+    assert result.exit_code == 2 and "not a regular file" in result.output, result.output

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from backstride.present.cli import cli
+from tests._disk import FullDisk
 from tests.ingest.helpers import corpus
+from tests.services.test_importing import _gpx_run
 
 ACTIVITY_KEYS = {
     "id",
@@ -94,3 +97,40 @@ def test_activities_table_renders(runner: CliRunner, cli_env: dict[str, str]) ->
     runner.invoke(cli, ["import", "-q", str(corpus("tcx", "Runalyze__Dakota.tcx"))], env=cli_env)
     result = runner.invoke(cli, ["activities"], env=cli_env)
     assert result.exit_code == 0 and "cycling" in result.output and "2.34" in result.output
+
+
+def test_a_full_disk_stops_the_import_with_the_json_report_and_one_clear_line(
+    runner: CliRunner, cli_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for minute in range(3):
+        (inbox / f"{minute}.gpx").write_bytes(_gpx_run(10 * minute))
+    size = len(_gpx_run(0))
+    FullDisk(room=size + size // 2).fill(monkeypatch)  # the first original fits, not the second
+    result = runner.invoke(cli, ["import", "--json", str(inbox)], env=cli_env)
+    monkeypatch.undo()
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    report = json.loads(result.stdout)
+    assert report["imported"] == 1 and report["activities_total"] == 1
+    assert report["stopped"].startswith(f"cannot write {cli_env['BACKSTRIDE_DATA_DIR']}/originals/")
+    assert "No space left on device — the disk is full" in report["stopped"]
+    assert report["failed"] == [{"file": str(inbox / "1.gpx"), "error": report["stopped"]}]
+    assert result.stderr.strip() == f"Error: import stopped: {report['stopped']}"
+    again = runner.invoke(cli, ["import", "--json", str(inbox)], env=cli_env)  # room again
+    assert json.loads(again.stdout)["imported"] == 2
+
+
+def test_a_named_pipe_or_device_is_skipped_unread_with_the_reason(
+    runner: CliRunner, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    import os
+
+    pipe = tmp_path / "run.gpx"
+    os.mkfifo(pipe)  # opening it would wait for a writer for ever
+    result = runner.invoke(cli, ["import", "--json", str(pipe), "/dev/zero"], env=cli_env)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["skipped"] == [
+        {"file": str(pipe), "reason": "not a regular file (a named pipe): skipped unread"},
+        {"file": "/dev/zero", "reason": "not a regular file (a device): skipped unread"},
+    ]

@@ -154,7 +154,7 @@ def test_shoes_errors_exit_with_what_to_do(runner: CliRunner, cli_env: dict[str,
     result = runner.invoke(cli, ["shoes", "add", "pegasus"], env=cli_env)
     assert result.exit_code == 1 and "already exists" in result.output
     result = runner.invoke(cli, ["shoes", "add", "X", "--limit-km", "0"], env=cli_env)
-    assert result.exit_code == 1 and "must be above 0" in result.output
+    assert result.exit_code == 2 and "must be a number above 0" in result.output
 
 
 def test_shoes_set_limit(runner: CliRunner, cli_env: dict[str, str]) -> None:
@@ -162,4 +162,17 @@ def test_shoes_set_limit(runner: CliRunner, cli_env: dict[str, str]) -> None:
     result = runner.invoke(cli, ["shoes", "set-limit", "1", "650"], env=cli_env)
     assert (result.exit_code, result.output) == (0, "shoes #1 Pegasus: limit 650 km\n")
     result = runner.invoke(cli, ["shoes", "set-limit", "1", "0"], env=cli_env)
-    assert result.exit_code == 1 and "must be above 0" in result.output
+    assert result.exit_code == 2 and "must be a number above 0" in result.output
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-3", "0", "1e9", "many"])
+def test_a_shoe_limit_that_is_not_a_finite_distance_in_range_exits_2(
+    runner: CliRunner, cli_env: dict[str, str], value: str
+) -> None:
+    added = runner.invoke(cli, ["shoes", "add", "Road pair", "--limit-km", value], env=cli_env)
+    assert added.exit_code == 2 and "Invalid value for '--limit-km'" in added.output
+    assert runner.invoke(cli, ["shoes", "add", "Road pair"], env=cli_env).exit_code == 0
+    changed = runner.invoke(cli, ["shoes", "set-limit", "--", "1", value], env=cli_env)
+    assert changed.exit_code == 2 and "Invalid value for 'LIMIT_KM'" in changed.output
+    listed = json.loads(runner.invoke(cli, ["shoes", "list", "--json"], env=cli_env).output)
+    assert [pair["limit_km"] for pair in listed] == [800]

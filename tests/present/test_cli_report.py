@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from backstride.present.cli import cli
 from backstride.present.report.charts import load_chart, pain_chart
+from tests._disk import FullDisk
 from tests.plan.conftest import GLUTES, LOAD, SAFE
 
 TODAY = date.today()
@@ -85,3 +86,26 @@ def test_charts_scale_by_hand() -> None:
     assert 'points="36.0,36.0 604.0,164.0"' in svg
     bars = load_chart([(date(2026, 11, 2), 20.0), (date(2026, 11, 9), 40.0)])
     assert 'height="128.0"' in bars and 'height="64.0"' in bars
+
+
+@pytest.mark.parametrize("name", ["r.html", "plan.ics"])
+def test_a_full_disk_leaves_the_old_report_or_calendar_and_says_so_in_one_line(
+    runner: CliRunner,
+    filled: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+) -> None:
+    out = tmp_path / name
+    out.write_bytes(b"the report of last week")
+    FullDisk(room=100).fill(monkeypatch)
+    args = ["report", "--out", str(out)] if name.endswith(".html") else ["plan", "--ics", str(out)]
+    result = runner.invoke(cli, args, env=filled)
+    monkeypatch.undo()
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert result.output.strip().splitlines()[-1] == (
+        f"Error: cannot write {out}: No space left on device — the disk is full: free some "
+        "space and try again"
+    )
+    assert out.read_bytes() == b"the report of last week"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

@@ -226,3 +226,47 @@ def test_progress_counts_every_frame_of_both_stages(
     assert [d for _, d, _ in pose] == list(range(1, LEANING.n_frames + 1))
     assert drawing[-1] == ("drawing", LEANING.n_frames, LEANING.n_frames)
     assert seen.index(pose[-1]) < seen.index(drawing[0])
+
+
+class _NoModel:
+    """A pose model that must never be asked: the clip is refused before it runs."""
+
+    name = "none"
+
+    def estimate(self, frame: np.ndarray) -> np.ndarray | None:
+        raise AssertionError("the pose model ran on a clip that should have been refused")
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_clip_over_two_minutes_is_refused_before_the_pose_model_runs(
+    tmp_path: Path, clip_writer: Callable[..., Path], runner: CliRunner, cli_env: dict[str, str]
+) -> None:
+    from backstride.errors import ClipNotAnalysable
+
+    long = clip_writer(tmp_path / "long run.mp4", frames=125, width=16, height=16, fps=1)
+    with pytest.raises(ClipNotAnalysable) as refused:
+        analyse_video(long, "side", tmp_path / "out", estimator=_NoModel())
+    assert str(refused.value) == (
+        "long run.mp4: too long to analyse (125 s; the limit is 120 s): trim it to 10-60 s "
+        "of steady running, or film again"
+    )
+    assert not (tmp_path / "out").exists()
+    result = runner.invoke(cli, ["form", str(long)], env=cli_env)  # the real model's path
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert "too long to analyse (125 s; the limit is 120 s)" in result.output
+
+
+def test_outputs_of_a_clip_named_in_another_script_are_named_clip(
+    leaning_clip: tuple[Path, Path], tmp_path: Path
+) -> None:
+    clip, keys = leaning_clip
+    renamed = clip.rename(clip.with_name("бег.mp4"))
+    report = analyse_video(
+        renamed, "side", tmp_path / "out", estimator=FakePoseEstimator.from_file(keys)
+    )
+    assert Path(report.outputs["annotated_video"]).name == "clip.annotated.mp4"
+    assert {Path(k["path"]).name for k in report.outputs["key_frames"]} == {
+        f"clip.{f.id}.png" for f in report.findings
+    }

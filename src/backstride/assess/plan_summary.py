@@ -1,11 +1,17 @@
-"""What a check's level allows, as a plan summary (shared/spec/triage.md, 'What each level allows')."""
+"""What a check's level allows, as a plan summary (shared/spec/triage.md, 'What each level allows'
+and 'What a stop rule does to the plan').
+
+Every recommendation carries its evidence level and sources, so each shell can show them.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from backstride.assess import restrictions as rx
 from backstride.assess.triage import TriageLevel
 from backstride.kb import KnowledgeBase
+from backstride.kb.schema import Guidance
 
 if TYPE_CHECKING:
     from backstride.assess.engine import CauseScore, TriageReason
@@ -23,7 +29,46 @@ def _exercise_entry(kb: KnowledgeBase, ex_id: str, cause_name: str) -> dict[str,
     if d.reps and d.hold_s:
         entry["hold_s"] = d.hold_s
     entry.update(per_side=d.per_side, why=f"for {cause_name.lower()}", evidence=ex.evidence)
+    entry.update(sources=kb.cite(ex.sources), loads=list(ex.loads))
     return entry
+
+
+def _habit_entry(kb: KnowledgeBase, habit_id: str) -> dict[str, Any]:
+    h = kb.habits[habit_id]
+    return {
+        "id": h.id,
+        "name": h.name,
+        "text": h.text,
+        "evidence": h.evidence,
+        "sources": kb.cite(h.sources),
+        "loads": list(h.loads),
+    }
+
+
+def _cue_entry(kb: KnowledgeBase, cue_id: str) -> dict[str, Any]:
+    c = kb.cues[cue_id]
+    return {"id": c.id, "text": c.text, "evidence": c.evidence, "sources": kb.cite(c.sources)}
+
+
+def _warm_up_entry(kb: KnowledgeBase, forbidden: set[str]) -> dict[str, Any]:
+    w = kb.warm_up
+    return {
+        "id": w.id,
+        "name": w.name,
+        "steps": rx.warm_up_steps(forbidden, kb),
+        "evidence": w.evidence,
+        "sources": kb.cite(w.sources),
+        "loads": sorted(rx.warm_up_loads(kb)),
+    }
+
+
+def _guidance_entry(kb: KnowledgeBase, g: Guidance) -> dict[str, Any]:
+    return {
+        "title": g.title,
+        "text": g.text,
+        "evidence": g.evidence,
+        "sources": kb.cite(g.sources),
+    }
 
 
 def summarise_plan(
@@ -34,37 +79,50 @@ def summarise_plan(
     *,
     min_score: float,
 ) -> dict[str, Any] | None:
-    """None at emergency or urgent; gentle movement only at see_clinician; the full plan otherwise."""
+    """None at emergency or urgent; gentle movement only at see_clinician; the full plan otherwise.
+
+    Whatever the triggered reasons forbid (stop_rules.yaml) is left out, and every reason's
+    advice is carried, stop reasons first.
+    """
     if not level.allows_exercise_plan:
         return None
     focus = [c for c in causes if c.score >= min_score][:MAX_FOCUS_CAUSES]
     gentle = level is TriageLevel.SEE_CLINICIAN
+    forbidden = rx.forbidden_by(reasons, kb, level=level.value)
     exercises: dict[str, dict[str, Any]] = {}
     habits: list[str] = []
     cues: list[str] = []
     for c in focus:
         cause = kb.causes[c.id]
         for ex_id in cause.exercises:
-            if gentle and kb.exercises[ex_id].kind != "mobility":
-                continue  # no new strength work until a clinician has seen the runner
+            if not rx.allowed(kb.exercises[ex_id].loads, forbidden):
+                continue  # e.g. no new strength work until a clinician has seen the runner
             exercises.setdefault(ex_id, _exercise_entry(kb, ex_id, cause.name))
         habits += [h for h in cause.habits if h not in habits]
-        cues += [kb.cues[q].text for q in cause.cues if kb.cues[q].text not in cues]
+        cues += [q for q in cause.cues if q not in cues]
+    stop = rx.running_stopped(forbidden, kb)
     if gentle:
-        stop = any(r.running == "stop" for r in reasons)
         habits = [h for h in habits if kb.habits[h].kind not in ("strength", "fuel")]
         if "temporary_load_reduction" not in habits:
             habits.insert(0, "temporary_load_reduction")
         running = "stop until seen" if stop else "easy and pain-free only"
     else:
         running = "as the plan says; keep each run within 10% of your longest of the last 30 days"
+    running = rx.running_text(reasons, kb) or running
+    habits = [h for h in habits if rx.allowed(kb.habits[h].loads, forbidden)]
+    if stop:
+        cues = []  # running cues need running
+    warm_up = not gentle and rx.allowed(rx.warm_up_loads(kb), forbidden)
     return {
         "kind": "gentle" if gentle else "full",
         "focus_causes": [c.id for c in focus],
+        "advice": rx.advice_in_order(reasons),
+        "guidance": [_guidance_entry(kb, g) for g in rx.guidance_for(reasons, kb)],
+        "left_out": rx.left_out(forbidden, kb) if reasons else [],
         "exercises": list(exercises.values()),
-        "warm_up": None if gentle else kb.warm_up.name,
-        "habits": [{"id": h, "name": kb.habits[h].name, "text": kb.habits[h].text} for h in habits],
-        "cues": cues,
+        "warm_up": _warm_up_entry(kb, forbidden) if warm_up else None,
+        "habits": [_habit_entry(kb, h) for h in habits],
+        "cues": [_cue_entry(kb, q) for q in cues],
         "running": running,
         "recheck_after_days": RECHECK_AFTER_DAYS,
         "warning_signs": kb.meta.warning_signs_reminder,

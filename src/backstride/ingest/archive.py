@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import stat
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
@@ -87,17 +88,25 @@ def read_unit(unit: Unit) -> Iterator[Source]:
     """The sources inside one file: itself, or an archive's members."""
     name = str(unit.path)
     try:
-        size = unit.path.stat().st_size
+        info = unit.path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # Opening a named pipe waits for a writer; a device such as /dev/zero never ends.
+            yield SkippedSource(name, f"not a regular file ({_kind(info.st_mode)}): skipped unread")
+            return
         with unit.path.open("rb") as handle:
             head = handle.read(16)
             if sniff(head) == "zip":
                 with zipfile.ZipFile(handle) as archive:
                     yield from _members(archive, name, unit.index, depth=1)
                 return
-            if size > MAX_FILE_BYTES:
-                yield FailedSource(name, _too_large(size))
+            if info.st_size > MAX_FILE_BYTES:
+                yield FailedSource(name, _too_large(info.st_size))
                 return
-            data = head + handle.read()
+            # The size on disk can be wrong (a growing file, /proc): read one byte past it.
+            data = head + handle.read(MAX_FILE_BYTES + 1 - len(head))
+            if len(data) > MAX_FILE_BYTES:
+                yield FailedSource(name, _too_large(len(data)))
+                return
     except zipfile.BadZipFile as exc:
         yield FailedSource(name, f"not a readable zip archive: {exc}")
         return
@@ -105,6 +114,16 @@ def read_unit(unit: Unit) -> Iterator[Source]:
         yield FailedSource(name, f"cannot read: {exc.strerror or exc}")
         return
     yield from _from_bytes(name, data, unit.index, quiet=unit.in_export, depth=0)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
 
 
 def iter_sources(paths: Iterable[Path]) -> Iterator[Source]:

@@ -54,6 +54,8 @@ _TAGS = (
 )
 _ALIASES = {"heartrate": "hr", "cadence": "cad"}
 _FREE_EVERY = 1024  # drop read points in batches; each drop costs a parent lookup
+_BATCH = 8192  # track points the streaming reader holds as text before making arrays
+_COLUMNS = ("time", "lat", "lon", "ele", "hr", "cad", "seg")
 _POINT_FIELDS = ((b"time",), (b"ele",), (b"hr", b"heartrate"), (b"cad", b"cadence"))
 #: A track point's start tag as devices write it, lat before lon or lon before lat.
 #: (Possessive repeats: each class stops where the next literal begins anyway, and
@@ -150,15 +152,16 @@ def read_gpx(
     if quick is not None:
         columns, labels = quick
         return [_activity(columns, labels, source_file, content_hash)]
-    context = open_events(data, source_file=source_file, tags=_TAGS)
+    context = open_events(body, source_file=source_file, tags=_TAGS)
     try:
-        text_columns, labels, counts = _stream(context)
+        columns, labels, counts = _stream(context, capacity=body.count(b"trkpt"))
     except etree.XMLSyntaxError as exc:
         raise CorruptFile(f"{source_file}: not readable XML: {exc}") from exc
     raise_on_fatal(context, source_file=source_file)
-    times = text_columns["time"]
-    if len(times) < 2 or times[0] == times[-1]:
-        if counts["rtept"] or counts["timeless"] or times:
+    del context  # the parser and what is left of its tree, before the summary's arrays
+    times = columns["time"]
+    if times.size < 2 or times[0] == times[-1]:
+        if counts["rtept"] or counts["timeless"] or times.size:
             raise NotAnActivity(
                 f"{source_file}: route, not a recorded activity (no track with timestamps)"
             )
@@ -166,7 +169,7 @@ def read_gpx(
             f"{source_file}: no track in this GPX (waypoints or metadata only), "
             "not a recorded activity"
         )
-    return [_activity(_arrays(text_columns), labels, source_file, content_hash)]
+    return [_activity(columns, labels, source_file, content_hash)]
 
 
 Columns = dict[str, npt.NDArray[Any]]
@@ -177,6 +180,34 @@ def _arrays(cols: dict[str, list[Any]]) -> Columns:
     out["time"] = _epoch_s(cols["time"])
     out["seg"] = np.asarray(cols["seg"], dtype=np.int64)
     return out
+
+
+class _Filler:
+    """Arrays for up to `capacity` points, filled one batch of point text at a time.
+
+    Allocated once, at an upper bound of the point count: untouched pages cost no memory,
+    and no concatenation at the end copies the columns (and fragments the heap) again.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.columns: Columns = {
+            name: np.empty(capacity, dtype=np.int64 if name == "seg" else np.float64)
+            for name in _COLUMNS
+        }
+        self.size = 0
+
+    def add(self, cols: dict[str, list[Any]]) -> None:
+        batch = _arrays(cols)
+        end = self.size + batch["time"].size
+        for name, values in batch.items():
+            column = self.columns[name]
+            if end > column.size:  # never for a bound from the text; kept safe anyway
+                column = self.columns[name] = np.resize(column, max(end, 2 * column.size))
+            column[self.size : end] = values
+        self.size = end
+
+    def result(self) -> Columns:
+        return {name: column[: self.size] for name, column in self.columns.items()}
 
 
 def _read_fast(body: bytes) -> tuple[Columns, dict[str, str | None]] | None:
@@ -313,14 +344,25 @@ def _head_labels(head: bytes) -> dict[str, str | None]:
         return {"type": kind, "name": name}
     context = open_events(head, source_file="", tags=_TAGS)
     try:
-        _cols, labels, _counts = _stream(context)
+        _cols, labels, _counts = _stream(context, capacity=head.count(b"trkpt"))
     except etree.XMLSyntaxError:
         return {"type": None, "name": None}
     return labels
 
 
-def _stream(context: Any) -> tuple[dict[str, list[Any]], dict[str, str | None], dict[str, int]]:
-    cols: dict[str, list[Any]] = {k: [] for k in ("time", "lat", "lon", "ele", "hr", "cad", "seg")}
+def _stream(
+    context: Any, *, capacity: int = 0
+) -> tuple[Columns, dict[str, str | None], dict[str, int]]:
+    """The track points as arrays, the activity's labels, and counts of what else was seen.
+
+    `capacity`, best at least the number of points (``body.count(b"trkpt")``), sizes the
+    arrays once; they grow where it falls short. Point text is
+    turned into arrays every `_BATCH` points: held as strings to the end, an 825k-point
+    track took ~500 MB (seven Python objects a point); as arrays it takes ~50 MB.
+    """
+    cols: dict[str, list[Any]] = {k: [] for k in _COLUMNS}
+    filler = _Filler(capacity)
+    batch = 0
     add_time, add_lat, add_lon = cols["time"].append, cols["lat"].append, cols["lon"].append
     add_ele, add_hr, add_cad = cols["ele"].append, cols["hr"].append, cols["cad"].append
     add_seg = cols["seg"].append
@@ -347,6 +389,12 @@ def _stream(context: Any) -> tuple[dict[str, list[Any]], dict[str, str | None], 
                 add_hr(hr or "nan")
                 add_cad(cad or "nan")
                 add_seg(segment)
+                batch += 1
+                if batch == _BATCH:
+                    filler.add(cols)
+                    for column in cols.values():
+                        column.clear()  # in place: the bound appends above stay valid
+                    batch = 0
             when = ele = hr = cad = None
             element.clear(keep_tail=False)
             points += 1
@@ -367,7 +415,9 @@ def _stream(context: Any) -> tuple[dict[str, list[Any]], dict[str, str | None], 
         else:  # metadata, wpt, rtept: their time/ele belong to no track point
             counts["rtept"] += name == "rtept"
             when = ele = hr = cad = None
-    return cols, labels, counts
+    if batch:
+        filler.add(cols)
+    return filler.result(), labels, counts
 
 
 def _label(labels: dict[str, str | None], name: str, element: Any) -> None:

@@ -23,6 +23,7 @@ class KnowledgeBase:
     sources: dict[str, s.Source]
     progress_rules: s.ProgressRulesFile
     form_rules: list[s.FormRule]
+    stop_rules: s.StopRulesFile
 
     @property
     def version(self) -> str:
@@ -42,6 +43,7 @@ class KnowledgeBase:
             sources={x.id: x for x in files["sources"].sources},
             progress_rules=files["progress_rules"],
             form_rules=list(files["form_rules"].rules),
+            stop_rules=files["stop_rules"],
         )
 
     def questions_in(self, group: str) -> list[s.Question]:

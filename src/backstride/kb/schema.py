@@ -16,6 +16,11 @@ TriageName = Literal["emergency", "urgent", "see_clinician", "self_care"]
 HowSoon = Literal["today", "within 24 hours", "within 48 hours"]
 HOW_SOON_ORDER: tuple[HowSoon, ...] = ("today", "within 24 hours", "within 48 hours")
 
+#: What an exercise, habit, the warm-up or a self-test loads; stop_rules.yaml declares the
+#: tags and says which triggered rule forbids which (shared/spec/triage.md, "What a stop
+#: rule does to the plan").
+Loads = list[str]
+
 #: A condition: a bare question id, a leaf mapping ({q: id, equals|includes|gte|gt|lte|lt: v}),
 #: or {all: [...]}, {any: [...]}, {not: cond}. Validated structurally by assess.conditions.
 Condition = str | dict[str, Any]
@@ -62,6 +67,8 @@ class Question(_Strict):
     how_to_check: str | None = None
     sources: list[str] = Field(default_factory=list)
     evidence: EvidenceLevel | None = None
+    #: self-tests only: what doing the test loads (not asked where a triggered rule forbids it)
+    loads: Loads = Field(default_factory=list)
 
     @property
     def accepts_unsure(self) -> bool:
@@ -139,6 +146,16 @@ class Exercise(_Strict):
     avoid_if: str
     evidence: EvidenceLevel
     sources: list[str] = Field(min_length=1)
+    #: what the exercise or its progression loads
+    loads: Loads = Field(default_factory=list)
+
+
+class WarmUpStep(_Strict):
+    """A warm-up step that loads something a rule may forbid, with what to do instead."""
+
+    text: str
+    loads: Loads = Field(min_length=1)
+    instead: str | None = None
 
 
 class WarmUp(_Strict):
@@ -148,7 +165,8 @@ class WarmUp(_Strict):
     evidence: EvidenceLevel
     honesty: str
     sources: list[str] = Field(min_length=1)
-    steps: list[str] = Field(min_length=1)
+    steps: list[str | WarmUpStep] = Field(min_length=1)
+    loads: Loads = Field(default_factory=list)
 
 
 class Cue(_Strict):
@@ -169,6 +187,7 @@ class Habit(_Strict):
     evidence: EvidenceLevel
     honesty: str | None = None
     sources: list[str] = Field(min_length=1)
+    loads: Loads = Field(default_factory=list)
 
 
 class PainMonitoringRules(_Strict):
@@ -285,6 +304,45 @@ class FormRulesFile(_Strict):
     """form_rules.yaml: what the video form check reports as a finding, and why."""
 
     rules: list[FormRule]
+
+
+class LoadTag(_Strict):
+    """One thing a plan item or self-test can load, and how the plan names it when left out."""
+
+    id: str
+    left_out: str
+
+
+class Guidance(_Strict):
+    """Text a triggered rule adds to the plan (e.g. the postnatal return to running)."""
+
+    title: str
+    text: str
+    evidence: EvidenceLevel
+    sources: list[str] = Field(min_length=1)
+
+
+class StopRule(_Strict):
+    """What one red-flag rule, while triggered, leaves out of the plan and the self-check."""
+
+    rule: str
+    forbids: Loads = Field(default_factory=list)
+    #: the plan's running line while this rule applies (instead of the level's default)
+    running: str | None = None
+    guidance: Guidance | None = None
+
+
+class StopRulesFile(_Strict):
+    """stop_rules.yaml: the load tags, and which triggered rule or level forbids which."""
+
+    tags: list[LoadTag] = Field(min_length=1)
+    #: what every planned run loads (runs are built by the plan, not listed in a file)
+    planned_runs: Loads = Field(min_length=1)
+    #: forbidden whenever a triggered rule says `running: stop`
+    running_stops: Loads = Field(min_length=1)
+    #: forbidden at a level (the most severe level of the triggered rules, or the plan's)
+    levels: dict[TriageName, Loads] = Field(default_factory=dict)
+    rules: list[StopRule] = Field(default_factory=list)
 
 
 # One model per file, so a problem names the file it is in.

@@ -24,6 +24,7 @@ FILES: dict[str, type[BaseModel]] = {
     "sources": s.SourcesFile,
     "progress_rules": s.ProgressRulesFile,
     "form_rules": s.FormRulesFile,
+    "stop_rules": s.StopRulesFile,
 }
 
 #: The safety screen of shared/spec/answers.yaml: a public contract the KB may not drop.
@@ -193,6 +194,46 @@ def collect_problems(kb: KnowledgeBase) -> list[str]:
         p += _missing("habits.yaml", h.id, "source", h.sources, kb.sources)
     p += _check_progress_rules(kb)
     p += _check_form_rules(kb)
+    p += _check_stop_rules(kb)
+    return p
+
+
+def _check_stop_rules(kb: KnowledgeBase) -> list[str]:
+    """Every tag used is declared, every rule exists, and new strength work is always tagged."""
+    f = "stop_rules.yaml"
+    table = kb.stop_rules
+    tags = {t.id for t in table.tags}
+    p = _duplicates(f, [t.id for t in table.tags])
+    p += _duplicates(f, [r.rule for r in table.rules])
+    p += _missing(f, "planned_runs", "tag", table.planned_runs, tags)
+    p += _missing(f, "running_stops", "tag", table.running_stops, tags)
+    for level, forbids in table.levels.items():
+        p += _missing(f, level, "tag", forbids, tags)
+    rule_ids = {r.id for r in kb.red_flags}
+    for entry in table.rules:
+        if entry.rule not in rule_ids:
+            p.append(f"{f}: {entry.rule}: unknown red_flags.yaml rule `{entry.rule}`")
+        p += _missing(f, entry.rule, "tag", entry.forbids, tags)
+        if entry.guidance is not None:
+            p += _missing(f, entry.rule, "source", entry.guidance.sources, kb.sources)
+    for e in kb.exercises.values():
+        p += _missing("exercises.yaml", e.id, "load tag", e.loads, tags)
+        if e.kind in ("strength", "core") and "strength_progression" not in e.loads:
+            p.append(
+                f"exercises.yaml: {e.id}: a {e.kind} exercise must load `strength_progression`"
+                " (see-clinician plans add no new strength work)"
+            )
+    w = kb.warm_up
+    p += _missing("exercises.yaml", w.id, "load tag", w.loads, tags)
+    for step in w.steps:
+        if isinstance(step, s.WarmUpStep):
+            p += _missing("exercises.yaml", w.id, "load tag", step.loads, tags)
+    for h in kb.habits.values():
+        p += _missing("habits.yaml", h.id, "load tag", h.loads, tags)
+    for q in kb.questions.values():
+        p += _missing("questions.yaml", q.id, "load tag", q.loads, tags)
+        if q.loads and q.group != "self_tests":
+            p.append(f"questions.yaml: {q.id}: only self-tests carry `loads`")
     return p
 
 

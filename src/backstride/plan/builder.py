@@ -8,17 +8,26 @@ progress_rules.yaml), never from literals here.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from backstride.assess import restrictions as rx
 from backstride.assess.engine import Assessment
 from backstride.assess.triage import TriageLevel
 from backstride.kb import KnowledgeBase
 from backstride.models import Activity, DiaryEntry, StoredActivity
 from backstride.plan import items as make
-from backstride.plan.model import Plan, PlanDay, PlanItem, PlannedRun, PlanPreferences, PlanWeek
+from backstride.plan.model import (
+    Plan,
+    PlanDay,
+    PlanGuidance,
+    PlanItem,
+    PlannedRun,
+    PlanPreferences,
+    PlanWeek,
+)
 from backstride.plan.progression import ProgressionState, diary_progress, replay
 from backstride.plan.running import RunBaseline, baseline_from, past_runs, size_runs
 from backstride.plan.schedule import WeekPattern, week_pattern
@@ -46,11 +55,15 @@ class PlanContext:
         plan_start: date,
         gentle: bool,
         today: date,
+        level: TriageLevel | None = None,
     ) -> None:
         self.assessment, self.kb, self.prefs, self.state = assessment, kb, prefs, state
         self.today = today
         self.gentle = gentle
-        self.stop_running = gentle and any(r.running == "stop" for r in assessment.reasons)
+        lv = (level or assessment.level).value
+        #: load tags the triggered reasons (and the plan's level) forbid: stop_rules.yaml
+        self.forbidden = rx.forbidden_by(assessment.reasons, kb, level=lv)
+        self.stop_running = rx.running_stopped(self.forbidden, kb)
         summary = assessment.plan or {}
         self.focus: tuple[str, ...] = tuple(summary.get("focus_causes", ()))
         self.answers = assessment.answers
@@ -87,6 +100,10 @@ class PlanContext:
         good = {(d - end).days // 7 for d in self.state.good_run_dates if d >= end}
         return sum(1 for w in range(done) if w not in good)
 
+    def allows(self, loads: Iterable[str]) -> bool:
+        """True when nothing in `loads` is forbidden by the triggered reasons."""
+        return rx.allowed(loads, self.forbidden)
+
     @property
     def irritated(self) -> bool:
         return self.gentle or self.reduction_start is not None
@@ -105,7 +122,9 @@ def _pattern(ctx: PlanContext) -> WeekPattern:
         hard_days=tuple(sched.default_hard_weekdays)
         if p.hard_weekdays is None
         else p.hard_weekdays,
-        strength_sessions=0 if ctx.gentle else int(strength["sessions_per_week"]),
+        strength_sessions=0
+        if ctx.gentle or not ctx.allows(ctx.kb.habits["strength_twice_weekly"].loads)
+        else int(strength["sessions_per_week"]),
         min_gap_days=math.ceil(float(strength["min_hours_between"]) / 24),
         min_rest=int(rest["while_irritated"] if ctx.irritated else rest["min_per_week"]),
     )
@@ -145,16 +164,28 @@ def _runs(
     }
 
 
+def _first_reason(assessment: Assessment) -> str:
+    """The reason the message names: the most severe, one that stops running first."""
+    ordered = rx.stop_first(assessment.reasons)
+    return ordered[0].text if ordered else ""
+
+
 def _stopped(assessment: Assessment, kb: KnowledgeBase, plan_start: date) -> Plan:
-    first = assessment.reasons[0].text if assessment.reasons else ""
-    message = f"{assessment.message} Why: {first}".strip()
+    message = f"{assessment.message} Why: {_first_reason(assessment)}".strip()
     return Plan(
         level=assessment.level.value,
         message=message,
         weeks=(),
         plan_start=plan_start,
-        advice=tuple(r.advice for r in assessment.reasons),
+        advice=tuple(rx.advice_in_order(assessment.reasons)),
         disclaimer=kb.meta.disclaimer,
+    )
+
+
+def _guidance(assessment: Assessment, kb: KnowledgeBase) -> tuple[PlanGuidance, ...]:
+    return tuple(
+        PlanGuidance(g.title, g.text, g.evidence, tuple(kb.cite(g.sources)))
+        for g in rx.guidance_for(assessment.reasons, kb)
     )
 
 
@@ -184,11 +215,13 @@ def build_plan(
     level = TriageLevel.SEE_CLINICIAN if escalate else assessment.level
     gentle = level is TriageLevel.SEE_CLINICIAN
     state = replay(diary, kb.progress_rules.pain_monitoring, since=start, allow_progress=not gentle)
-    ctx = PlanContext(assessment, kb, prefs, state, start, gentle, today)
+    ctx = PlanContext(assessment, kb, prefs, state, start, gentle, today, level)
     weeks = _weeks(ctx, history, today)
-    advice = list(state.lines)
-    if escalate:
-        advice.insert(0, escalation_text(kb))
+    # every triggered reason's advice, stop reasons first; then the escalation and the diary
+    advice = rx.advice_in_order(assessment.reasons)
+    escalation = escalation_text(kb) if escalate else ""
+    advice += [escalation] if escalate else []
+    advice += list(state.lines)
     return Plan(
         level=level.value,
         message=_message(level, assessment, ctx.focus, kb, escalated=escalate),
@@ -197,6 +230,9 @@ def build_plan(
         focus_causes=ctx.focus,
         advice=tuple(advice),
         disclaimer=kb.meta.disclaimer,
+        escalation=escalation,
+        guidance=_guidance(assessment, kb),
+        left_out=tuple(rx.left_out(ctx.forbidden, kb)),
     )
 
 
@@ -211,7 +247,7 @@ def _message(
     """What the level allows, and why (shared/spec/triage.md, the "message" column)."""
     base = kb.meta.level_messages[level.value]
     if level is TriageLevel.SEE_CLINICIAN:
-        why = assessment.reasons[0].text if assessment.reasons and not escalated else ""
+        why = _first_reason(assessment) if not escalated else ""
         if escalated:
             why = "the pain diary shows no clinically important improvement after two weeks."
         return f"{base} Why: {why}".strip()
@@ -271,11 +307,11 @@ def _day_items(
 ) -> list[PlanItem]:
     out: list[PlanItem] = []
     if run is not None:
-        out.append(make.warm_up(ctx))
+        out += make.warm_up(ctx)
         out.append(make.run_item(ctx, run, ctx.phase(day).label, day, pattern))
         out += make.fuel_items(ctx, run)
     if day.weekday() in pattern.strength_days:
-        out.append(make.strength(ctx))
+        out += make.strength(ctx)
     out += make.mobility(ctx)
     if run is not None:
         out += make.after_run_habits(ctx)
@@ -283,4 +319,5 @@ def _day_items(
         out += weekly.get(week, weekly.get(-1, []))
     if day.weekday() in pattern.rest_days:
         out.append(make.rest(ctx))
-    return out
+    # the last guard: nothing a triggered reason forbids reaches the plan
+    return [item for item in out if ctx.allows(item.loads)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from backstride.assess import restrictions as rx
 from backstride.plan.model import PlanItem, PlannedExercise, PlannedRun
 from backstride.plan.progression import dose_at
 
@@ -36,17 +37,36 @@ def why_cause(ctx: PlanContext, cause_id: str) -> str:
     return f"For {name.lower()}{found}."
 
 
-def warm_up(ctx: PlanContext) -> PlanItem:
+def _loads(*groups: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({tag for g in groups for tag in g}))
+
+
+def weakest(ctx: PlanContext, levels: list[str | None]) -> str | None:
+    """The weakest of some evidence levels (strong > moderate > weak > expert opinion)."""
+    order = list(ctx.kb.meta.evidence_levels)
+    known = [lv for lv in levels if lv in order]
+    return max(known, key=order.index) if known else None
+
+
+def warm_up(ctx: PlanContext) -> list[PlanItem]:
+    """The warm-up before a run, a step a triggered rule forbids swapped for its alternative."""
+    loads = rx.warm_up_loads(ctx.kb)
+    if not ctx.allows(loads):
+        return []
     w = ctx.kb.warm_up
     habit = ctx.kb.habits["warm_up_before_runs"]
-    return PlanItem(
-        kind="warm_up",
-        title=w.name,
-        why=f"{habit.text} {w.honesty}",
-        sources=_cite(ctx, w.sources),
-        detail="; ".join(w.steps),
-        duration_min=float(habit.params["duration_min"]),
-    )
+    return [
+        PlanItem(
+            kind="warm_up",
+            title=w.name,
+            why=f"{habit.text} {w.honesty}",
+            sources=_cite(ctx, w.sources),
+            detail="; ".join(rx.warm_up_steps(ctx.forbidden, ctx.kb)),
+            duration_min=float(habit.params["duration_min"]),
+            evidence=w.evidence,
+            loads=_loads(list(loads)),
+        )
+    ]
 
 
 def _cues(ctx: PlanContext) -> tuple[str, ...]:
@@ -79,14 +99,17 @@ def run_item(
     title = f"{run.intensity.capitalize()} {kind}, {minutes} min{km}"
     sources = list(guard.sources)
     why = f"{guard.text} {guard.honesty}"
+    evidence = guard.evidence
     if run.note:  # a return after a break: why the run is smaller than before
+        restart = ctx.kb.progress_rules.return_after_break
         why = f"{run.note} {why}"
-        restart = ctx.kb.progress_rules.return_after_break.sources
-        sources = [s for s in restart if s not in sources] + sources
+        sources = [s for s in restart.sources if s not in sources] + sources
+        evidence = restart.evidence
     if phase in ("reduction", "return"):
         reduction = ctx.kb.habits["temporary_load_reduction"]
         why = f"{why_cause(ctx, 'training_load_spike')} {reduction.text} {why}"
         sources = reduction.sources + sources
+        evidence = reduction.evidence
     elif phase == "gentle":
         why = f"Until a clinician has seen you, run only easy and pain-free. {why}"
     detail = "Easy effort: you can talk in full sentences." if run.intensity != "hard" else ""
@@ -102,11 +125,22 @@ def run_item(
         cue_sources = [s for c in ctx.kb.cues.values() if c.text in run.cues for s in c.sources]
         sources += cue_sources
         why += " Posture cues for the form faults your check found are attached."
-    return PlanItem("run", title, why, _cite(ctx, sources), detail=detail.strip(), run=run)
+    return PlanItem(
+        "run",
+        title,
+        why,
+        _cite(ctx, sources),
+        detail=detail.strip(),
+        run=run,
+        evidence=evidence,
+        loads=_loads(ctx.kb.stop_rules.planned_runs, guard.loads),
+    )
 
 
 def fuel_items(ctx: PlanContext, run: PlannedRun) -> list[PlanItem]:
     habit = ctx.kb.habits["fuel_long_runs"]
+    if not ctx.allows(habit.loads):
+        return []
     p = habit.params
     minutes = run.duration_s / 60
     if minutes > float(p["min_run_minutes"]):
@@ -130,6 +164,8 @@ def fuel_items(ctx: PlanContext, run: PlannedRun) -> list[PlanItem]:
                 _cite(ctx, habit.sources),
                 detail=detail,
                 fuel_g_per_h=(low, high),
+                evidence=habit.evidence,
+                loads=_loads(habit.loads),
             )
         ]
     if "fueling_fatigue" in ctx.focus and minutes >= float(p["practise_from_minutes"]):
@@ -145,6 +181,8 @@ def fuel_items(ctx: PlanContext, run: PlannedRun) -> list[PlanItem]:
                     "minutes, as you will on longer runs, to train your gut and find what you tolerate."
                 ),
                 fuel_g_per_h=(int(first["low"]), int(first["low"])),
+                evidence=habit.evidence,
+                loads=_loads(habit.loads),
             )
         ]
     return []
@@ -161,16 +199,22 @@ def _strength_exercises(ctx: PlanContext) -> tuple[list[PlannedExercise], list[s
             for e in ctx.kb.causes[cause_id].exercises
             if ctx.kb.exercises[e].kind in ("strength", "core")
             and not ctx.kb.exercises[e].regresses_to
+            and ctx.allows(ctx.kb.exercises[e].loads)
         ]
         for ex in starters[:per_cause]:
-            chosen.append(dose_at(ex, ctx.state.strength_step, ctx.kb))
+            dosed = dose_at(ex, ctx.state.strength_step, ctx.kb)
+            if not ctx.allows(dosed.loads):  # the harder or easier exercise may load more
+                continue
+            chosen.append(dosed)
             sources += ex.sources
     return chosen, causes, sources
 
 
-def strength(ctx: PlanContext) -> PlanItem:
+def strength(ctx: PlanContext) -> list[PlanItem]:
     habit = ctx.kb.habits["strength_twice_weekly"]
     exercises, causes, sources = _strength_exercises(ctx)
+    if not exercises or not ctx.allows(habit.loads):
+        return []
     ranked = [c for c in causes if c in ctx.focus]
     why = " ".join(why_cause(ctx, c) for c in ranked) if ranked else ""
     why = f"{why} {habit.text} {habit.honesty}".strip()
@@ -179,14 +223,18 @@ def strength(ctx: PlanContext) -> PlanItem:
         f"Stop a set if pain passes {rule.acceptable_during_max}/10. Log the session in the "
         "diary (pain during, next morning): the doses move up or down from it."
     )
-    return PlanItem(
-        "strength",
-        "Strength: glutes, hips and core",
-        why,
-        _cite(ctx, habit.sources, sources),
-        exercises=tuple(exercises),
-        detail=detail,
-    )
+    return [
+        PlanItem(
+            "strength",
+            "Strength: glutes, hips and core",
+            why,
+            _cite(ctx, habit.sources, sources),
+            exercises=tuple(exercises),
+            detail=detail,
+            evidence=habit.evidence,
+            loads=_loads(habit.loads, *(e.loads for e in exercises)),
+        )
+    ]
 
 
 def mobility(ctx: PlanContext) -> list[PlanItem]:
@@ -198,9 +246,15 @@ def mobility(ctx: PlanContext) -> list[PlanItem]:
     for cause_id in causes:
         for ex_id in ctx.kb.causes[cause_id].exercises:
             ex = ctx.kb.exercises[ex_id]
-            if ex.kind == "mobility" and ex_id not in [e.id for e in exercises]:
+            if (
+                ex.kind == "mobility"
+                and ctx.allows(ex.loads)
+                and ex_id not in [e.id for e in exercises]
+            ):
                 exercises.append(dose_at(ex, 0, ctx.kb))
                 sources += ex.sources
+    if not exercises:
+        return []
     why = " ".join(why_cause(ctx, c) for c in causes)
     honesty = ctx.kb.causes[causes[0]].honesty
     return [
@@ -210,6 +264,8 @@ def mobility(ctx: PlanContext) -> list[PlanItem]:
             f"{why} {honesty}",
             _cite(ctx, sources),
             exercises=tuple(exercises),
+            evidence=weakest(ctx, [e.evidence for e in exercises]),
+            loads=_loads(*(e.loads for e in exercises)),
         )
     ]
 
@@ -220,7 +276,15 @@ def _habit_item(
     h = ctx.kb.habits[habit_id]
     why = f"{why_cause(ctx, cause_id)} " if cause_id else ""
     why += h.honesty or ""
-    return PlanItem("habit", h.name, why.strip(), _cite(ctx, h.sources), detail=detail or h.text)
+    return PlanItem(
+        "habit",
+        h.name,
+        why.strip(),
+        _cite(ctx, h.sources),
+        detail=detail or h.text,
+        evidence=h.evidence,
+        loads=_loads(h.loads),
+    )
 
 
 def after_run_habits(ctx: PlanContext) -> list[PlanItem]:
@@ -234,7 +298,9 @@ def rest(ctx: PlanContext) -> PlanItem:
     why = "Full rest: no run and no strength session. " + h.text
     if "poor_recovery" in ctx.focus:
         why = f"{why_cause(ctx, 'poor_recovery')} {why}"
-    return PlanItem("rest", "Rest day", why, _cite(ctx, h.sources))
+    return PlanItem(
+        "rest", "Rest day", why, _cite(ctx, h.sources), evidence=h.evidence, loads=_loads(h.loads)
+    )
 
 
 def _shoe_items(ctx: PlanContext) -> list[PlanItem]:

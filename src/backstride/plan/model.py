@@ -24,6 +24,8 @@ class PlannedExercise:
     progression: str
     step: int = 0
     note: str = ""
+    evidence: str | None = None
+    loads: tuple[str, ...] = ()
 
     @property
     def dose_text(self) -> str:
@@ -54,6 +56,9 @@ class PlannedExercise:
         )
         if self.note:
             out["note"] = self.note
+        if self.evidence:
+            out["evidence"] = self.evidence
+        out["loads"] = list(self.loads)
         return out
 
 
@@ -100,6 +105,10 @@ class PlanItem:
     run: PlannedRun | None = None
     duration_min: float | None = None
     fuel_g_per_h: tuple[int, int] | None = None
+    #: the evidence level of the advice the item puts into practice (exercises carry their own)
+    evidence: str | None = None
+    #: what the item loads (stop_rules.yaml tags), its exercises' included
+    loads: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -109,6 +118,8 @@ class PlanItem:
             "why": self.why,
             "sources": list(self.sources),
             "detail": self.detail,
+            "evidence": self.evidence,
+            "loads": list(self.loads),
         }
         if self.run is not None:
             out["run"] = self.run.to_json()
@@ -138,8 +149,31 @@ class PlanWeek:
 
 
 @dataclass(frozen=True)
+class PlanGuidance:
+    """A text a triggered rule adds to the plan (e.g. the postnatal return to running)."""
+
+    title: str
+    text: str
+    evidence: str
+    sources: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "text": self.text,
+            "evidence": self.evidence,
+            "sources": list(self.sources),
+        }
+
+
+@dataclass(frozen=True)
 class Plan:
-    """A week-by-week programme; empty `weeks` and advice in `message` at emergency/urgent."""
+    """A week-by-week programme; empty `weeks` and advice in `message` at emergency/urgent.
+
+    `advice`: every triggered reason's advice (stop reasons first), then the escalation
+    (also in `escalation`) and the diary's lines. `left_out`: what the reasons forbid, in
+    plain words.
+    """
 
     level: str
     message: str
@@ -148,6 +182,9 @@ class Plan:
     focus_causes: tuple[str, ...] = ()
     advice: tuple[str, ...] = ()
     disclaimer: str = ""
+    escalation: str = ""
+    guidance: tuple[PlanGuidance, ...] = ()
+    left_out: tuple[str, ...] = ()
 
     @property
     def items(self) -> list[tuple[date, PlanItem]]:
@@ -162,6 +199,9 @@ class Plan:
             "plan_start": self.plan_start.isoformat(),
             "focus_causes": list(self.focus_causes),
             "advice": list(self.advice),
+            "escalation": self.escalation,
+            "guidance": [g.to_json() for g in self.guidance],
+            "left_out": list(self.left_out),
             "disclaimer": self.disclaimer,
         }
 

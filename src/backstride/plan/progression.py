@@ -123,6 +123,8 @@ def _start_dose(
         progression=f"{ex.progression.name}: {ex.progression.how}",
         step=step,
         note=note,
+        evidence=ex.evidence,
+        loads=tuple(ex.loads),
     )
 
 

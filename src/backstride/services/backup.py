@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import io
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from backstride.errors import StoreError
+from backstride.files import staged_files
 
 Format = Literal["json", "csv"]
 #: Alembic's ledger describes the schema, not the runner's data.
@@ -68,58 +70,89 @@ def _load(value: Any, column: sa.Column[Any]) -> Any:
 
 
 def export_all(conn: Connection, *, directory: Path, fmt: Format) -> BackupSummary:
-    """Write one file per table and a manifest into `directory` (created if missing)."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Write one file per table and a manifest into `directory` (created if missing).
+
+    Every file is written in full before any replaces its old copy, the manifest last, so
+    a full disk or a kill mid-export leaves the previous backup there whole.
+
+    Raises:
+        WriteError: the folder cannot be written (disk full, read-only, no permission).
+    """
     counts: dict[str, int] = {}
-    for table in _tables(conn):
-        names = [c.name for c in table.columns]
-        order = [table.c[n] for n in (table.primary_key.columns.keys() or names)]
-        rows = [
-            {n: _dump(v) for n, v in row._mapping.items()}
-            for row in conn.execute(sa.select(table).order_by(*order))
-        ]
-        counts[table.name] = len(rows)
-        path = directory / f"{table.name}.{fmt}"
-        if fmt == "json":
-            path.write_text(json.dumps(rows, indent=1, sort_keys=True), encoding="utf-8")
-        else:
-            with path.open("w", newline="", encoding="utf-8") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(names)
-                writer.writerows([json.dumps(r[n]) for n in names] for r in rows)
-    manifest = {"format": fmt, "tables": counts, "app": "backstride"}
-    (directory / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    with staged_files() as stage:
+        for table in _tables(conn):
+            names = [c.name for c in table.columns]
+            order = [table.c[n] for n in (table.primary_key.columns.keys() or names)]
+            rows = [
+                {n: _dump(v) for n, v in row._mapping.items()}
+                for row in conn.execute(sa.select(table).order_by(*order))
+            ]
+            counts[table.name] = len(rows)
+            stage.write(directory / f"{table.name}.{fmt}", _render(rows, names, fmt))
+        manifest = {"format": fmt, "tables": counts, "app": "backstride"}
+        stage.write(directory / MANIFEST, json.dumps(manifest, indent=1))
     return BackupSummary(directory, fmt, counts)
 
 
-def _read_rows(path: Path, fmt: str) -> list[dict[str, Any]]:
+def _render(rows: list[dict[str, Any]], names: list[str], fmt: Format) -> str:
     if fmt == "json":
-        data: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
-        return data
-    with path.open(newline="", encoding="utf-8") as fh:
-        reader = csv.reader(fh)
-        header = next(reader)
-        return [dict(zip(header, (json.loads(c) for c in row), strict=True)) for row in reader]
+        return json.dumps(rows, indent=1, sort_keys=True)
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(names)
+    writer.writerows([json.dumps(r[n]) for n in names] for r in rows)
+    return text.getvalue()
 
 
-def import_all(conn: Connection, *, directory: Path) -> BackupSummary:
-    """Load a backup into an empty store; refuses to mix it into existing data."""
+def _read_rows(path: Path, fmt: str) -> list[dict[str, Any]]:
+    """One table's rows; a damaged file raises StoreError naming it, never a traceback."""
+    try:
+        if fmt == "json":
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+                raise ValueError("expected a list of rows")
+            return data
+        with path.open(newline="", encoding="utf-8") as fh:
+            reader = csv.reader(fh)
+            header = next(reader)
+            return [dict(zip(header, (json.loads(c) for c in row), strict=True)) for row in reader]
+    except (OSError, ValueError, StopIteration, RecursionError) as exc:
+        raise StoreError(
+            f"{path}: the backup is damaged or incomplete ({exc or 'empty file'}); "
+            "nothing was imported"
+        ) from exc
+
+
+def _read_manifest(directory: Path) -> tuple[str, dict[str, int]]:
     try:
         manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        fmt, tables = manifest["format"], manifest["tables"]
+        if fmt not in ("json", "csv") or not isinstance(tables, dict):
+            raise ValueError(f"format {fmt!r} with tables {type(tables).__name__}")
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
         raise StoreError(
             f"{directory}: not a backstride backup ({MANIFEST} unreadable: {exc})"
         ) from exc
-    fmt = manifest["format"]
+    return fmt, tables
+
+
+def import_all(conn: Connection, *, directory: Path) -> BackupSummary:
+    """Load a backup into an empty store; refuses to mix it into existing data.
+
+    Raises:
+        StoreError: not a backup, a damaged one, or the store holds data already; the
+            caller's transaction then rolls back, so nothing is half-imported.
+    """
+    fmt, manifest_tables = _read_manifest(directory)
     tables = {t.name: t for t in _tables(conn)}
-    unknown = sorted(set(manifest["tables"]) - set(tables))
+    unknown = sorted(set(manifest_tables) - set(tables))
     if unknown:
         raise StoreError(
             f"{directory}: tables {unknown} are not in this store: run `backstride db upgrade`"
         )
     busy = [
         n
-        for n in manifest["tables"]
+        for n in manifest_tables
         if conn.execute(sa.select(sa.func.count()).select_from(tables[n])).scalar()
     ]
     if busy:
@@ -128,16 +161,22 @@ def import_all(conn: Connection, *, directory: Path) -> BackupSummary:
         )
     counts: dict[str, int] = {}
     for table in tables.values():  # sorted so foreign keys load after their targets
-        if table.name not in manifest["tables"]:
+        if table.name not in manifest_tables:
             continue
-        rows = _read_rows(directory / f"{table.name}.{fmt}", fmt)
+        path = directory / f"{table.name}.{fmt}"
+        rows = _read_rows(path, fmt)
         if rows:
-            conn.execute(
-                table.insert(), [{k: _load(v, table.c[k]) for k, v in r.items()} for r in rows]
-            )
+            try:
+                values = [{k: _load(v, table.c[k]) for k, v in r.items()} for r in rows]
+                conn.execute(table.insert(), values)
+            except (KeyError, ValueError, TypeError, sa.exc.StatementError) as exc:
+                raise StoreError(
+                    f"{path}: the backup holds rows this store cannot take "
+                    f"({getattr(exc, 'orig', None) or exc}); nothing was imported"
+                ) from exc
         counts[table.name] = len(rows)
         _reset_sequence(conn, table)
-    return BackupSummary(directory, fmt, counts)
+    return BackupSummary(directory, "csv" if fmt == "csv" else "json", counts)
 
 
 def _reset_sequence(conn: Connection, table: sa.Table) -> None:

@@ -9,9 +9,12 @@ form_evidence(conn)                  those saved findings as self-check evidence
 from __future__ import annotations
 
 import logging
+import math
 import os
+import re
 import shutil
 import threading
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -41,11 +44,19 @@ ANALYSIS_LONG_SIDE = 1280
 OUTPUT_LONG_SIDE = 720
 #: Shortest clip worth decoding (two strides per foot need ~3 s at running cadence).
 MIN_DURATION_S = 2.0
+#: Longest clip analysed, checked before the pose model starts: 10-60 s of steady running
+#: is what the check needs, and keypoints are held for every frame (~4 KB each), so an
+#: hour of video would take ~1 GB and an hour of CPU for nothing more.
+MAX_DURATION_S = 120.0
 #: Thumbnail width for cut detection.
 _THUMB_W = 32
 
 #: Folder under the data dir holding each web form check's key frames and annotated video.
 FORM_OUTPUT_DIR = "form"
+#: The names `write_outputs` gives its pictures and video, and the only names the web
+#: app's file route serves: one rule for both, so every clip's results can be shown.
+OUTPUT_FILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.(png|mp4)")
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 #: Where saved findings lived before the store had a form_checks table (deleted on sight).
 LEGACY_EVIDENCE_FILE = "form_check.json"
 
@@ -68,6 +79,36 @@ class _Ticker:
         with self._lock:  # reported in order, so the last call is the whole count
             self._done += 1
             self._progress(self._stage, self._done, self._total)
+
+
+def output_stem(clip_name: str) -> str:
+    """The part of the clip's name its outputs are named by: ASCII letters, digits, `_`
+    and `-`, starting with a letter or digit (`clip` when nothing of the name is left).
+
+    "my run.mp4" gives `my_run`, "Café.mov" `Cafe`, "(1) x.mp4" `1_x`, "бег.mp4" `clip`.
+    """
+    stem = Path(clip_name.replace("\\", "/")).stem
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    return _UNSAFE.sub("_", ascii_stem).strip("_-")[:60].rstrip("_-") or "clip"
+
+
+def frame_cap(info: VideoInfo) -> int:
+    """Frames read at most, whatever the container claims: MAX_DURATION_S at its rate."""
+    return math.ceil(MAX_DURATION_S * info.fps) + 1
+
+
+def _check_duration(path: Path, info: VideoInfo) -> None:
+    duration = max(info.duration_s, info.frame_count / info.fps if info.fps else 0.0)
+    if duration < MIN_DURATION_S:
+        raise ClipNotAnalysable(
+            f"{path.name}: too short to analyse ({info.duration_s:.1f} s); two strides per "
+            "foot need about 3 s of running - film 10 s or more"
+        )
+    if duration > MAX_DURATION_S:
+        raise ClipNotAnalysable(
+            f"{path.name}: too long to analyse ({duration:.0f} s; the limit is "
+            f"{MAX_DURATION_S:.0f} s): trim it to 10-60 s of steady running, or film again"
+        )
 
 
 def _thumb(frame: Array) -> Array:
@@ -121,8 +162,10 @@ def estimate_clip(
     bounds = [round(info.frame_count * k / n) for k in range(n + 1)]
     parts: list[tuple[list[Array], list[Array], list[str]]] = []
     tick = _Ticker(progress, "pose", info.frame_count)
+    # A container may understate its length: the last part stops at the cap regardless.
+    cap = frame_cap(info)
     if n == 1:
-        parts.append(_estimate_range(path, info, estimators[0], long_side, 0, None, tick))
+        parts.append(_estimate_range(path, info, estimators[0], long_side, 0, cap, tick))
     else:
         from concurrent.futures import ThreadPoolExecutor
 
@@ -135,7 +178,7 @@ def estimate_clip(
                     est,
                     long_side,
                     bounds[k],
-                    None if k == n - 1 else bounds[k + 1],
+                    cap if k == n - 1 else bounds[k + 1],
                     tick,
                 )
                 for k, est in enumerate(estimators)
@@ -179,11 +222,7 @@ def analyse_video(
         ClipNotAnalysable: readable, but too short, nobody in it, or no steady running.
     """
     info = probe_video(path)
-    if info.duration_s < MIN_DURATION_S:
-        raise ClipNotAnalysable(
-            f"{path.name}: too short to analyse ({info.duration_s:.1f} s); two strides per "
-            "foot need about 3 s of running - film 10 s or more"
-        )
+    _check_duration(path, info)
     kb = kb or load_kb()
     own = estimator is None
     if estimator is not None:
@@ -273,20 +312,21 @@ def write_outputs(
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     keys = _key_frames(analysis, findings)
-    video_path = out_dir / f"{path.stem}.annotated.mp4"
+    stem = output_stem(path.name)
+    video_path = out_dir / f"{stem}.annotated.mp4"
     n = workers or (2 if (os.cpu_count() or 1) >= 2 and info.duration_s >= 6 else 1)
     outputs: dict[str, Any] = {"key_frames": [], "annotated_video": None}
     tick = _Ticker(progress if annotate else None, "drawing", info.frame_count)
     if not annotate or n == 1:
         target = video_path if annotate else None
         outputs["key_frames"] = _annotate_range(
-            path, info, analysis, keys, 0, None, target, out_dir, tick
+            path, info, analysis, keys, 0, frame_cap(info), target, out_dir, tick
         )
     else:
         from concurrent.futures import ThreadPoolExecutor
 
         bounds = [round(info.frame_count * k / n) for k in range(n + 1)]
-        parts = [out_dir / f".{path.stem}.part{k}.mp4" for k in range(n)]
+        parts = [out_dir / f".{stem}.part{k}.mp4" for k in range(n)]
         with ThreadPoolExecutor(max_workers=n, thread_name_prefix="annotate") as pool:
             futures = [
                 pool.submit(
@@ -296,7 +336,7 @@ def write_outputs(
                     analysis,
                     keys,
                     bounds[k],
-                    None if k == n - 1 else bounds[k + 1],
+                    frame_cap(info) if k == n - 1 else bounds[k + 1],
                     parts[k],
                     out_dir,
                     tick,
@@ -310,7 +350,7 @@ def write_outputs(
         for part in parts:
             part.unlink(missing_ok=True)
         if not joined:
-            _annotate_range(path, info, analysis, {}, 0, None, video_path, out_dir, tick)
+            _annotate_range(path, info, analysis, {}, 0, frame_cap(info), video_path, out_dir, tick)
     if annotate:
         outputs["annotated_video"] = str(video_path)
     return outputs
@@ -359,7 +399,7 @@ def _annotate_range(
                     caption=[f.title, f"{f.metric} = {f.value:.1f} {f.unit} ({f.severity})"],
                     contact=True,
                 )
-                png = out_dir / f"{path.stem}.{f.id}.png"
+                png = out_dir / f"{output_stem(path.name)}.{f.id}.png"
                 write_png(png, pic)
                 key_frames.append({"finding": f.id, "frame": i, "path": str(png)})
     finally:

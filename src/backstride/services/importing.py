@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from backstride.errors import IngestError, NotAnActivity, UnsupportedFormat
+from backstride.errors import IngestError, NotAnActivity, UnsupportedFormat, WriteError
+from backstride.files import write_error
 from backstride.ingest import (
     FailedSource,
     SkippedSource,
@@ -50,16 +51,25 @@ class ImportReport:
     skipped: list[dict[str, str]] = field(default_factory=list)
     failed: list[dict[str, str]] = field(default_factory=list)
     activities_total: int = 0
+    #: Why the run stopped before the end (disk full, store unwritable), else None.
+    stopped: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The report as plain JSON-ready values, keys exactly as documented."""
-        return {
+        """The report as plain JSON-ready values, keys exactly as documented.
+
+        ``stopped`` appears only when the run could not go on (the disk is full): what is
+        listed was settled, the files after it were not looked at.
+        """
+        out: dict[str, Any] = {
             "imported": self.imported,
             "duplicates": list(self.duplicates),
             "skipped": list(self.skipped),
             "failed": list(self.failed),
             "activities_total": self.activities_total,
         }
+        if self.stopped is not None:
+            out["stopped"] = self.stopped
+        return out
 
     def to_json(self) -> str:
         """The report as a JSON document."""
@@ -132,17 +142,52 @@ def import_paths(
             if known.paths.get(key, (None, None, None))[:2] == (size, mtime_ns):
                 _report_unchanged(report, unit, known.paths[key][2], known)
             else:
-                seen = _SeenPath(key, size, mtime_ns, new=key not in known.paths)
-                settled, digests = _import_unit(conn, unit, data_dir, known, report, seen)
-                if settled and digests and not seen.recorded:  # all stored, skipped or known
-                    seen.digest = digests[0] if len(digests) == 1 else None
-                    seen.record_alone(conn)
+                try:
+                    _import_new(conn, unit, data_dir, known, report, (key, size, mtime_ns))
+                except (WriteError, OperationalError) as exc:
+                    # A full or read-only disk fails every file after this one as well:
+                    # stop, keep what is stored (each file was its own transaction), say why.
+                    report.stopped = _stop_reason(exc)
+                    report.fail(str(unit.path), report.stopped)
+                    break
             done += size
             if progress is not None:
                 progress(str(unit.path), done, total)
+        _count(conn, report)
+    return report
+
+
+def _import_new(
+    conn: Connection,
+    unit: Unit,
+    data_dir: Path,
+    known: _Known,
+    report: ImportReport,
+    stat: tuple[str, int, int],
+) -> None:
+    key, size, mtime_ns = stat
+    seen = _SeenPath(key, size, mtime_ns, new=key not in known.paths)
+    settled, digests = _import_unit(conn, unit, data_dir, known, report, seen)
+    if settled and digests and not seen.recorded:  # all stored, skipped or known
+        seen.digest = digests[0] if len(digests) == 1 else None
+        seen.record_alone(conn)
+
+
+def _stop_reason(exc: Exception) -> str:
+    if isinstance(exc, OperationalError):
+        return (
+            f"the store cannot be written ({exc.orig}): free some disk space, then run the "
+            "import again (files already imported are kept and not read twice)"
+        )
+    return f"{exc}; files already imported are kept, run the import again afterwards"
+
+
+def _count(conn: Connection, report: ImportReport) -> None:
+    try:
         report.activities_total = store_activities.count(conn)
         conn.rollback()
-    return report
+    except OperationalError as exc:  # the report still goes out, with what is known
+        log.warning("cannot count the stored activities: %s", exc.orig)
 
 
 def _stat(path: Path) -> tuple[int, int]:
@@ -366,18 +411,27 @@ def _save_original(data_dir: Path, source: SourceFile, fmt: str) -> Path:
     if target.exists():
         return target
     try:
+        _write_original(target, source.packed if source.packed is not None else source.data)
+    except OSError as exc:
+        raise write_error(target, exc) from exc
+    return target
+
+
+def _write_original(target: Path, data: bytes) -> None:
+    # Not flushed to disk one by one: an fsync per file would slow an import of
+    # thousands many times over, and the runner still has the file they imported.
+    try:
         handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
     except FileNotFoundError:  # first file in this folder: a mkdir only then, not per file
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(source.packed if source.packed is not None else source.data)
+            out.write(data)
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    return target
 
 
 def _remember(

@@ -41,7 +41,7 @@ def _events(conn: Connection, flags: list[Any], view: PlanView) -> list[str]:
         if e.warnings
     ]
     if view.escalated:
-        out.append(view.plan.advice[0])
+        out.append(view.plan.escalation or view.plan.advice[0])
     return out
 
 

@@ -14,9 +14,11 @@ from sqlalchemy import Connection, Engine
 
 from backstride.assess import assess
 from backstride.assess.engine import triage
+from backstride.assess.restrictions import forbidden_by, self_tests_allowed
 from backstride.assess.triage import TriageLevel
 from backstride.config import Settings
 from backstride.kb import KnowledgeBase
+from backstride.kb.schema import Question
 from backstride.models import TrainingEvidence
 from backstride.store import checks
 
@@ -54,6 +56,31 @@ def emergency_result(kb: KnowledgeBase, answers: dict[str, Any]) -> dict[str, An
         "kb_version": kb.version,
         "interrupted": True,
     }
+
+
+def questions_to_ask(
+    kb: KnowledgeBase, group: str, answers: dict[str, Any]
+) -> tuple[list[Question], list[Question]]:
+    """(ask, left out): a group's questions, less the self-tests the answers so far forbid.
+
+    A self-test that loads what a triggered rule suspects (a single-leg bridge to failure
+    after a possible bone stress injury, say) is not asked (stop_rules.yaml).
+    """
+    questions = kb.questions_in(group)
+    if group != "self_tests":
+        return questions, []
+    return self_tests_allowed(questions, forbidden_by(triage(answers, kb), kb))
+
+
+def left_out_note(left_out: list[Question]) -> str:
+    """Why some self-tests are not asked, in plain words; empty when none is left out."""
+    if not left_out:
+        return ""
+    names = ", ".join(q.text.split(":")[0].strip().lower() for q in left_out)
+    return (
+        f"Not asked: {names}. Your answers so far point to something these tests would load; "
+        "leave them to the clinician who sees you."
+    )
 
 
 def training_evidence(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -11,10 +12,26 @@ from sqlalchemy import Connection
 from backstride.analyse import shoes as shoe_analysis
 from backstride.analyse.report import ShoeStatus
 from backstride.analyse.summaries import local_date, runs_only
-from backstride.config import Settings
+from backstride.config import MAX_SHOE_LIMIT_KM, Settings
 from backstride.errors import StoreError
 from backstride.models import Shoe
 from backstride.store import activities, shoes
+
+
+def checked_limit_km(value: float) -> float:
+    """`value` if it is a usable shoe limit [km]: finite, above 0, at most MAX_SHOE_LIMIT_KM.
+
+    NaN passes every `<=` test and infinity every `> 0`, so both are refused by name.
+
+    Raises:
+        StoreError: naming the value and the range.
+    """
+    if not math.isfinite(value) or not 0 < value <= MAX_SHOE_LIMIT_KM:
+        raise StoreError(
+            f"limit {value:g} km: a shoe limit must be a number above 0 and at most "
+            f"{MAX_SHOE_LIMIT_KM:g} km"
+        )
+    return value
 
 
 def add_shoe(
@@ -27,8 +44,8 @@ def add_shoe(
     start_distance_m: float = 0.0,
 ) -> Shoe:
     """Add a pair; the limit defaults to ``settings.shoe_limit_km``."""
-    if limit_km is not None and limit_km <= 0:
-        raise StoreError(f"limit {limit_km:g} km: a shoe limit must be above 0")
+    if limit_km is not None:
+        checked_limit_km(limit_km)
     shoe_id = shoes.add(
         conn,
         name=name,

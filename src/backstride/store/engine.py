@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
 from backstride.errors import SchemaOutOfDate, StoreError
@@ -31,26 +34,82 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _not_writable(database: Path) -> bool:
+    """A store file we may read but not write: a read-only disk, or a file or folder
+    (WAL mode creates files beside the store) without write permission for us."""
+    return database.is_file() and not (
+        os.access(database, os.W_OK) and os.access(database.parent, os.W_OK)
+    )
+
+
+def _read_only_url(database: Path) -> URL:
+    # With no -wal file beside it there is nothing uncommitted to read, and `immutable`
+    # lets SQLite skip the -shm file it could not create on a read-only folder.
+    wal = Path(f"{database}-wal")
+    immutable = "" if wal.exists() and wal.stat().st_size else "&immutable=1"
+    uri = f"file:{quote(str(database.resolve()))}?mode=ro{immutable}"
+    return make_url("sqlite:///").set(database=uri, query={"uri": "true"})
+
+
+def is_read_only(engine: Engine) -> bool:
+    """Whether `create` opened this store read-only (the file cannot be written)."""
+    return engine.dialect.name == "sqlite" and "mode=ro" in (engine.url.database or "")
+
+
 def create(url: str) -> Engine:
-    """An Engine for `url` with SQLite pragmas set; no schema work."""
+    """An Engine for `url` with SQLite pragmas set; no schema work.
+
+    A SQLite file that exists but cannot be written is opened read-only, so listing and
+    exporting still work; a write then fails with "attempt to write a readonly database".
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         in_memory = database in ("", ":memory:")
-        if not in_memory:
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
         if in_memory:
             # One shared connection, or every checkout would see a fresh empty database.
-            kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+            kwargs["poolclass"] = StaticPool
+        elif _not_writable(Path(database)):
+            engine = create_engine(_read_only_url(Path(database)), **kwargs)
+            event.listen(engine, "connect", _read_only_pragmas)
+            return engine
         else:
-            kwargs = {"connect_args": {"check_same_thread": False}}
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     return create_engine(parsed, pool_pre_ping=True)
+
+
+def describe(engine: Engine) -> str:
+    """Where the store is, as the runner would name it: a file path or the URL sans password."""
+    if engine.dialect.name == "sqlite" and engine.url.database:
+        return engine.url.database.removeprefix("file:").split("?")[0]
+    return engine.url.render_as_string(hide_password=True)
+
+
+def unreachable(engine: Engine, exc: Exception) -> StoreError:
+    """A StoreError saying the store cannot be opened, in one line with what to do."""
+    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    advice = ""
+    if engine.dialect.name == "sqlite":
+        advice = (
+            " — the file is damaged or not a backstride store: restore a backup into a new "
+            "store (`backstride --db NEW.db import-backup FOLDER`) or choose another with --db"
+            if "not a database" in reason or "malformed" in reason
+            else " — check the path and its permissions, or choose another with --db"
+        )
+    return StoreError(f"cannot open the database {describe(engine)}: {reason}{advice}")
 
 
 def _alembic_config(engine: Engine) -> Config:
@@ -60,10 +119,33 @@ def _alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+def refused(engine: Engine, exc: DBAPIError) -> StoreError:
+    """A StoreError for a write the database refused (read-only, disk full, locked)."""
+    reason = str(exc.orig or exc).splitlines()[0]
+    if "readonly" in reason or "read-only" in reason:
+        advice = (
+            "the store or its folder is read-only: make it writable, or choose another with --db"
+        )
+    elif "full" in reason:
+        advice = "the disk is full: free some space and try again (nothing was changed)"
+    elif "locked" in reason:
+        advice = "another backstride is writing to it: try again in a moment"
+    else:
+        advice = "nothing was changed"
+    return StoreError(f"the store {describe(engine)} refused the change: {reason} — {advice}")
+
+
 def current_heads(engine: Engine) -> set[str]:
-    """The revisions the database is at."""
-    with engine.connect() as conn:
-        return set(MigrationContext.configure(conn).get_current_heads())
+    """The revisions the database is at.
+
+    Raises:
+        StoreError: the store cannot be opened or read (damaged file, server down).
+    """
+    try:
+        with engine.connect() as conn:
+            return set(MigrationContext.configure(conn).get_current_heads())
+    except DBAPIError as exc:
+        raise unreachable(engine, exc) from exc
 
 
 def code_heads() -> set[str]:
@@ -73,7 +155,10 @@ def code_heads() -> set[str]:
 
 def upgrade(engine: Engine) -> None:
     """Apply every pending migration (each head of each branch)."""
-    command.upgrade(_alembic_config(engine), "heads")
+    try:
+        command.upgrade(_alembic_config(engine), "heads")
+    except DBAPIError as exc:
+        raise unreachable(engine, exc) from exc
 
 
 def connect(url: str, *, auto_upgrade: bool | None = None) -> Engine:
@@ -88,11 +173,19 @@ def connect(url: str, *, auto_upgrade: bool | None = None) -> Engine:
         auto_upgrade = is_sqlite
     try:
         at = current_heads(engine)
+    except StoreError:
+        raise
     except Exception as exc:  # noqa: BLE001 - any driver error means we cannot reach it
-        raise StoreError(f"cannot open the database {engine.url!r}: {exc}") from exc
+        raise unreachable(engine, exc) from exc
     wanted = code_heads()
     if at == wanted:
         return engine
+    if is_read_only(engine):
+        raise StoreError(
+            f"the store {describe(engine)} is read-only and its schema is at "
+            f"{sorted(at) or 'none'}, the code needs {sorted(wanted)}: make it writable "
+            "(or copy it somewhere writable) so it can be upgraded"
+        )
     if not auto_upgrade:
         raise SchemaOutOfDate(
             f"the database at {engine.url!r} is at {sorted(at) or 'no schema'}, the code "

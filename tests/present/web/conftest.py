@@ -21,6 +21,9 @@ BASELINE: dict[str, Any] = yaml.safe_load(
     (REPO / "tests" / "data" / "answers" / "baseline.yaml").read_text()
 )
 TODAY = date.today()
+#: Where the test client "serves" the app; it sends this as the Origin of every request,
+#: as a browser does for its own forms.
+BASE = "http://127.0.0.1:8765"
 
 
 @pytest.fixture
@@ -31,7 +34,7 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def client(settings: Settings, tmp_path: Path) -> Iterator[TestClient]:
     app = create_app(settings, config_path=tmp_path / "config.toml")
-    with TestClient(app, base_url="http://127.0.0.1:8765") as c:
+    with TestClient(app, base_url=BASE, headers={"origin": BASE}) as c:
         yield c
     app.state.web.engine.dispose()
 

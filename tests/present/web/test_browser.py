@@ -48,12 +48,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import uvicorn
 
     from backstride.present.web import create_app
+    from backstride.present.web.server import uvicorn_config
 
     tmp = tmp_path_factory.mktemp("browser")
     settings = Settings(database_url=f"sqlite:///{tmp / 'e2e.db'}", data_dir=tmp / "data")
     app = create_app(settings, config_path=tmp / "config.toml")
     port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    # `backstride serve`'s own configuration: its Host check, limits and timeouts included.
+    config = uvicorn_config(app, host="127.0.0.1", port=port, configure_logging=False)
+    srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

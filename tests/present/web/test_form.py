@@ -20,7 +20,7 @@ from backstride.present.web import create_app
 from backstride.services.selfcheck import training_evidence
 from backstride.store import form_checks
 from backstride.video.pose import FakePoseEstimator
-from tests.present.web.conftest import TODAY, post, token
+from tests.present.web.conftest import BASE, TODAY, post, token
 from tests.video._runner import LEANING
 from tests.video.conftest import write_clip
 
@@ -191,7 +191,7 @@ def test_a_web_form_check_is_saved_in_postgres(
     app = create_app(settings, engine=postgres_engine, config_path=tmp_path / "c.toml")
     kp = list(LEANING.keypoints())
     app.state.web.form_jobs.estimator_factory = lambda: FakePoseEstimator(kp)
-    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+    with TestClient(app, base_url=BASE, headers={"origin": BASE}) as client:
         job = _upload(client, clip, use_findings="on")
         assert job["state"] == "done"
         assert (
@@ -200,3 +200,54 @@ def test_a_web_form_check_is_saved_in_postgres(
     evidence, problems = training_evidence(postgres_engine, today=TODAY, settings=settings)
     assert evidence is not None and problems == []
     assert evidence.answers["form_observed"] == ["lean_from_waist", "overstride"]
+
+
+@pytest.mark.usefixtures("fake_model")
+@pytest.mark.parametrize(("name", "stem"), [("бег.mp4", "clip"), ("(1) x.mp4", "1_x")])
+def test_a_clip_named_outside_ascii_letters_still_shows_its_video_and_pictures(
+    client: TestClient, clip: Path, name: str, stem: str
+) -> None:
+    job = _upload(client, clip.rename(clip.with_name(name)))
+    assert job["state"] == "done", job
+    page = client.get(f"/form/jobs/{job['id']}").text
+    video = f"/form/files/{job['id']}/{stem}.annotated.mp4"
+    assert f'<source src="{video}" type="video/mp4">' in page
+    assert client.get(video).content[4:8] == b"ftyp"
+    frame = client.get(f"/form/files/{job['id']}/{stem}.trunk_lean_forward.png")
+    assert frame.status_code == 200 and frame.content[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_clip_over_two_minutes_is_refused_with_the_reason(
+    client: TestClient, tmp_path: Path
+) -> None:
+    long = write_clip(tmp_path / "long.mp4", frames=125, width=16, height=16, fps=1)
+    job = _upload(client, long)
+    assert job["state"] == "failed"
+    assert "long.mp4: too long to analyse (125 s; the limit is 120 s)" in job["message"]
+    page = client.get(f"/form/jobs/{job['id']}").text
+    assert "too long to analyse" in page and "trim it to 10-60 s" in page
+
+
+def test_a_full_disk_during_the_upload_is_507_with_the_reason_and_keeps_nothing(
+    client: TestClient, clip: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    real = Path.open
+
+    def full(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if "w" in mode and "uploads" in self.parts:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(self, mode, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", full)
+    response = client.post(
+        "/form",
+        data={"csrf_token": token(client, "/form"), "view": "side"},
+        files={"video": (clip.name, clip.read_bytes(), "video/mp4")},
+        headers={"accept": "application/json"},
+    )
+    assert response.status_code == 507, response.text
+    assert "cannot write my run.mp4: No space left on device — the disk is full" in response.text
+    assert not any((_data_dir(client) / "uploads").iterdir())

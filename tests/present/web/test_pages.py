@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import zipfile
@@ -215,3 +216,34 @@ def test_settings_change_a_pairs_limit(client: TestClient) -> None:
 
     with _engine(client).connect() as conn:
         assert shoes.get(conn, shoe_id=pair.id).limit_km == 500
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "fragment"),
+    [
+        ("pair", "nan", "Trail pair: limit nan km: a shoe limit must be a number above 0"),
+        ("pair", "inf", "Trail pair: limit inf km: a shoe limit must be a number above 0"),
+        ("pair", "1e9", "at most 10000 km"),
+        ("pair", "-5", "Trail pair: limit -5 km"),
+        ("shoe_limit_km", "nan", "shoe_limit_km: Input should be a finite number"),
+        ("shoe_limit_km", "inf", "shoe_limit_km: Input should be a finite number"),
+        ("shoe_limit_km", "20000", "shoe_limit_km: Input should be less than or equal to 10000"),
+    ],
+)
+def test_settings_refuse_a_non_finite_or_out_of_range_limit_and_write_nothing(
+    client: TestClient, tmp_path: Path, field: str, value: str, fragment: str
+) -> None:
+    from backstride.config import Settings
+    from backstride.services.shoes import add_shoe
+    from backstride.store import shoes
+
+    with _engine(client).begin() as conn:
+        pair = add_shoe(conn, name="Trail pair", today=TODAY, settings=Settings())
+    name = f"shoe_limit_{pair.id}" if field == "pair" else field
+    response = post(client, "/settings", {"units": "imperial", name: value})
+    assert response.status_code == 422 and "Settings not saved: " in response.text
+    assert fragment in html.unescape(response.text)
+    assert not (tmp_path / "config.toml").exists()  # the units change was not written either
+    assert client.app.state.web.settings.units == "metric"  # type: ignore[attr-defined]
+    with _engine(client).connect() as conn:
+        assert shoes.get(conn, shoe_id=pair.id).limit_km == 800

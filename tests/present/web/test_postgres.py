@@ -12,7 +12,7 @@ from backstride.config import Settings
 from backstride.present.web import create_app
 from backstride.store import checks, diary
 from tests.plan.conftest import GLUTES
-from tests.present.web.conftest import BASELINE, TODAY, answer_all, post
+from tests.present.web.conftest import BASE, BASELINE, TODAY, answer_all, post
 
 pytestmark = pytest.mark.postgres
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.postgres
 def test_check_diary_and_pages_on_postgres(postgres_engine: Engine, tmp_path: Path) -> None:
     settings = Settings(database_url="postgresql://unused", data_dir=tmp_path / "data")
     app = create_app(settings, engine=postgres_engine, config_path=tmp_path / "c.toml")
-    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+    with TestClient(app, base_url=BASE, headers={"origin": BASE}) as client:
         assert answer_all(client, {**BASELINE, **GLUTES}).status_code == 303
         data = {"kind": "day", "pain_during": "3", "entry_date": TODAY.isoformat()}
         assert post(client, "/diary", data, follow_redirects=False).status_code == 303

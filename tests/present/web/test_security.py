@@ -115,10 +115,10 @@ def test_api_errors_are_json(client: TestClient) -> None:
 def test_serve_prints_the_address_and_runs_the_app_on_loopback(
     runner: CliRunner, cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import uvicorn
-
     seen: dict[str, object] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    monkeypatch.setattr(
+        "backstride.present.web.server.run", lambda app, **kw: seen.update(app=app, **kw)
+    )
     monkeypatch.setattr("backstride.config.config_file", lambda: tmp_path / "config.toml")
     result = runner.invoke(cli, ["serve", "--port", "8123"], env=cli_env)
     assert result.exit_code == 0, result.output

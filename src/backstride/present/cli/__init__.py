@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from backstride import __version__
 from backstride.config import load_settings
@@ -31,6 +32,13 @@ class _Group(click.Group):
             raise click.UsageError(str(exc), ctx) from exc
         except BackstrideError as exc:
             raise click.ClickException(str(exc)) from exc
+        except OperationalError as exc:  # a write the store refused: read-only, disk full
+            from backstride.store.engine import refused
+
+            app = ctx.obj
+            if not isinstance(app, AppContext):
+                raise
+            raise click.ClickException(str(refused(app.engine, exc))) from exc
 
 
 @click.group(cls=_Group)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +17,38 @@ from backstride.present.cli.interview import run_interview
 from backstride.present.report.terminal import render_result
 from backstride.services import selfcheck
 
+#: An answers file larger than this is refused unread [bytes]; a complete one is ~2 KB.
+MAX_ANSWERS_BYTES = 1024 * 1024
 
-def read_answers_file(path: Path) -> dict[str, Any]:
-    """A JSON or YAML mapping of question id -> value; errors name the file and line."""
-    import yaml
 
+def _answers_text(path: Path) -> str:
+    """The file's text, refused before reading when it is no regular file or too large."""
     try:
-        text = path.read_text(encoding="utf-8")
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise InvalidAnswer(
+                f"{path}: not a regular file (a pipe, device or socket): give an answers file"
+            )
+        if info.st_size > MAX_ANSWERS_BYTES:
+            raise InvalidAnswer(
+                f"{path}: {info.st_size / 2**20:.1f} MB is too large for an answers file (the "
+                f"limit is {MAX_ANSWERS_BYTES // 2**20} MB; a complete one is about 2 KB)"
+            )
+        with path.open("rb") as fh:
+            return fh.read(MAX_ANSWERS_BYTES + 1).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidAnswer(f"{path}: cannot read the answers file: {exc}") from exc
+
+
+def read_answers_file(path: Path) -> dict[str, Any]:
+    """A JSON or YAML mapping of question id -> value; errors name the file and line.
+
+    Hostile files give an InvalidAnswer, never a traceback: oversized or special files are
+    refused unread, and nesting too deep or numbers too long to convert are caught.
+    """
+    import yaml
+
+    text = _answers_text(path)
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except json.JSONDecodeError as exc:
@@ -33,6 +57,12 @@ def read_answers_file(path: Path) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark else ""
         raise InvalidAnswer(f"{path}: {where}malformed YAML: {exc}") from exc
+    except RecursionError as exc:
+        raise InvalidAnswer(
+            f"{path}: nested too deeply to be answers (a mapping of question id to answer)"
+        ) from exc
+    except ValueError as exc:  # e.g. an integer past Python's 4300-digit conversion limit
+        raise InvalidAnswer(f"{path}: a value that is not a usable answer: {exc}") from exc
     if not isinstance(data, dict):
         raise InvalidAnswer(
             f"{path}: expected a mapping of question id to answer, got {type(data).__name__}"

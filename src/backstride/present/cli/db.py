@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import click
+from sqlalchemy.engine import make_url
 
 from backstride import store
 from backstride.present.cli.context import AppContext, pass_app
-from backstride.store.engine import code_heads, create, current_heads
+from backstride.store.engine import code_heads, create, current_heads, describe, is_read_only
 
 
 @click.group("db")
@@ -28,8 +29,12 @@ def upgrade_cmd(app: AppContext) -> None:
 def info_cmd(app: AppContext) -> None:
     """Print the database URL and its schema revision."""
     engine = create(app.settings.resolved_database_url)
-    click.echo(f"url: {engine.url.render_as_string(hide_password=True)}")
-    click.echo(f"schema: {sorted(current_heads(engine)) or 'empty'}; code: {sorted(code_heads())}")
+    at = sorted(current_heads(engine)) or "empty"
+    url = make_url(app.settings.resolved_database_url)
+    click.echo(f"url: {url.render_as_string(hide_password=True)}")
+    if is_read_only(engine):
+        click.echo(f"read-only: {describe(engine)} cannot be written (listing and export work)")
+    click.echo(f"schema: {at}; code: {sorted(code_heads())}")
 
 
 def register(cli: click.Group) -> None:

@@ -68,6 +68,8 @@ def import_cmd(
         click.echo(report.to_json())
     elif not quiet:
         _render(app, report)
+    if report.stopped:
+        raise click.ClickException(f"import stopped: {report.stopped}")
     if strict and report.failed:
         raise click.ClickException(f"{len(report.failed)} file(s) failed to import (--strict)")
 

@@ -108,7 +108,10 @@ def run_interview(app: AppContext, kb: KnowledgeBase, *, save: bool) -> None:
     answers: dict[str, Any] = {}
     for group, title in selfcheck.GROUPS:
         console.rule(title)
-        for q in kb.questions_in(group):
+        questions, left_out = selfcheck.questions_to_ask(kb, group, answers)
+        if left_out:
+            console.print(selfcheck.left_out_note(left_out), style="yellow", highlight=False)
+        for q in questions:
             value = ask(console, q)
             if value is not None:
                 answers[q.id] = value

@@ -47,9 +47,10 @@ def plan_group(
         prefs = preferences_from_store(conn, settings=app.settings, weeks=weeks)
         view = plan_view(conn, kb=load_kb(), today=day, preferences=prefs)
     if ics_file is not None:
+        from backstride.files import write_atomic
         from backstride.present.report.ics import plan_to_ics
 
-        ics_file.write_bytes(plan_to_ics(view.plan))
+        write_atomic(ics_file, plan_to_ics(view.plan))
     if as_json:
         click.echo(json.dumps(view.to_json(), indent=2))
     else:

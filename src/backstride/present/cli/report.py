@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from backstride.files import write_atomic
 from backstride.kb import load_kb
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.services.report import report_data
@@ -33,11 +34,11 @@ def report_cmd(app: AppContext, out: Path, today: datetime | None) -> None:
     if suffix == ".pdf":
         from backstride.present.report.pdf import render_pdf
 
-        out.write_bytes(render_pdf(data))
+        write_atomic(out, render_pdf(data))
     else:
         from backstride.present.report.html import render_html
 
-        out.write_text(render_html(data), encoding="utf-8")
+        write_atomic(out, render_html(data))
     click.echo(f"Report written to {out}.")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 
 import click
 
@@ -20,16 +21,50 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?\.?")
+
+
+def _valid_names(
+    ctx: click.Context, param: click.Parameter, names: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Bare host names or addresses: no scheme, port or path (the port is --port's)."""
+    for name in names:
+        try:
+            ipaddress.ip_address(name.strip("[]"))
+        except ValueError:
+            if not _NAME.fullmatch(name):
+                raise click.BadParameter(
+                    f"{name!r}: give a bare host name or address, without scheme, port or path"
+                ) from None
+    return names
+
+
 @click.command("serve")
 @click.option("--host", help="Address to listen on (default 127.0.0.1, setting `host`).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default 8765, setting `port`).")
 @click.option(
     "--allow-remote",
     is_flag=True,
-    help="Allow a non-loopback --host (others could reach your data).",
+    help="Allow a non-loopback --host (others could reach your data); every page then "
+    "asks for the access token printed at start-up.",
+)
+@click.option(
+    "--host-name",
+    "host_names",
+    multiple=True,
+    callback=_valid_names,
+    help="Another name or address browsers use to reach the app (repeatable). The app "
+    "answers only to loopback names, the --host address and these; any other Host header "
+    "(a site pointing its name at your machine) is refused.",
 )
 @pass_app
-def serve_cmd(app: AppContext, host: str | None, port: int | None, allow_remote: bool) -> None:
+def serve_cmd(
+    app: AppContext,
+    host: str | None,
+    port: int | None,
+    allow_remote: bool,
+    host_names: tuple[str, ...],
+) -> None:
     """Start the local web app and print its address. Example: backstride serve --port 8000"""
     host = host or app.settings.host
     port = port or app.settings.port
@@ -39,17 +74,40 @@ def serve_cmd(app: AppContext, host: str | None, port: int | None, allow_remote:
             "add --allow-remote if you really mean it"
         )
     try:
-        import uvicorn
-
         from backstride.present.web import create_app
+        from backstride.present.web.security import Exposure, is_wildcard
+        from backstride.present.web.server import run
     except ImportError as exc:
         raise OptionalDependencyMissing("the web app", "web") from exc
     from backstride.config import config_file
 
-    web_app = create_app(app.settings, engine=app.engine, config_path=config_file())
+    exposure = Exposure.serving(host, extra_names=host_names, allow_remote=allow_remote)
+    web_app = create_app(
+        app.settings, engine=app.engine, config_path=config_file(), exposure=exposure
+    )
     shown = f"[{host}]" if ":" in host else host
+    if is_wildcard(host):
+        shown = host_names[0] if host_names else "<this machine's address>"
     click.echo(f"backstride is running at http://{shown}:{port}/  (Ctrl+C stops it)")
-    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+    if exposure.access_token is not None:
+        click.echo(
+            "Other machines can reach it (--allow-remote), so every page asks for a login.\n"
+            "Access token (shown only now; a new one at every start):\n"
+            f"  {exposure.access_token}\n"
+            f"Log in by opening http://{shown}:{port}/login?token={exposure.access_token}\n"
+            "The connection is not encrypted: use it only on a network you trust."
+        )
+    click.echo(
+        "It answers to the host names "
+        + ", ".join(sorted(exposure.host_names))
+        + " on this port (add one with --host-name)."
+    )
+    if is_wildcard(host) and not host_names:
+        click.echo(
+            f"--host {host} listens on every interface, but browsers must use a name it "
+            "answers to: give the address or name other machines type with --host-name."
+        )
+    run(web_app, host=host, port=port)
 
 
 def register(cli: click.Group) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import Any
 
 import click
 from rich.table import Table
 
 from backstride import units
 from backstride.analyse.report import ShoeStatus
+from backstride.errors import StoreError
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.services import shoes as shoe_service
 from backstride.store import shoes as shoe_store
@@ -26,11 +28,27 @@ def shoes_group() -> None:
     """Running shoes: distance per pair, limits, retirement, rotation."""
 
 
+class _LimitKm(click.ParamType[float]):
+    """A shoe limit [km]: refused at the command line (exit 2) when NaN, infinite or out of range."""
+
+    name = "km"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            return shoe_service.checked_limit_km(float(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a number", param, ctx)
+        except StoreError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 @shoes_group.command("add")
 @click.argument("name")
 @click.option(
     "--limit-km",
-    type=float,
+    type=_LimitKm(),
     default=None,
     help="Distance after which the pair is due (default: the shoe_limit_km setting).",
 )
@@ -112,7 +130,7 @@ def retire_cmd(app: AppContext, shoe_id: int, on: datetime | None) -> None:
 
 @shoes_group.command("set-limit")
 @click.argument("shoe_id", type=int)
-@click.argument("limit_km", type=float)
+@click.argument("limit_km", type=_LimitKm())
 @pass_app
 def set_limit_cmd(app: AppContext, shoe_id: int, limit_km: float) -> None:
     """Set the distance [km] after which a pair is due. Example: backstride shoes set-limit 1 650"""

@@ -157,7 +157,7 @@ def trend_chart(
         return f'<p class="empty">Not enough history for {escape(label)} yet.</p>'
     first, last = points[0][0], points[-1][0]
     span = max((last - first).days, 1)
-    top = max(*values, *marks) * 1.1
+    top = max([*values, *marks]) * 1.1  # one value and no marks is max() of one number
     inner_w, inner_h = WIDTH - 2 * PAD, HEIGHT - 2 * PAD
 
     def xy(d: date, v: float) -> tuple[float, float]:

@@ -17,12 +17,15 @@ def _description(item: dict[str, Any]) -> str:
             f"{ex['sets']} x {ex['reps']}" if "reps" in ex else f"{ex['sets']} x {ex['hold_s']} s"
         )
         side = " each side" if ex.get("per_side") else ""
-        lines.append(f"- {ex['name']}: {dose}{side}, rest {ex['rest_s']} s")
+        evidence = f" (evidence: {ex['evidence'].replace('_', ' ')})" if ex.get("evidence") else ""
+        lines.append(f"- {ex['name']}: {dose}{side}, rest {ex['rest_s']} s{evidence}")
         lines.append(f"  easier: {ex['regression']}")
         lines.append(f"  harder: {ex['progression']}")
     for cue in (item.get("run") or {}).get("cues", []):
         lines.append(f"Cue: {cue}")
     lines.append(f"Why: {item['why']}")
+    if item.get("evidence"):
+        lines.append(f"Evidence: {item['evidence'].replace('_', ' ')}")
     lines += [f"Source: {s}" for s in item["sources"]]
     return "\n".join(lines)
 

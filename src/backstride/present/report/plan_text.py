@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.panel import Panel
+from rich.text import Text
 
 if TYPE_CHECKING:
+    from backstride.plan import Plan
     from backstride.services.plan import PlanView
 
 
@@ -19,9 +21,25 @@ def render_advice(console: Console, view: PlanView) -> None:
             Panel(plan.message, title=f"[bold red]{plan.level.upper()}", border_style="red")
         )
     elif view.escalated:
-        console.print(
-            Panel(plan.advice[0], title="[bold yellow]See a clinician", border_style="yellow")
-        )
+        text = plan.escalation or plan.advice[0]
+        console.print(Panel(text, title="[bold yellow]See a clinician", border_style="yellow"))
+
+
+def _evidence(level: str | None) -> str:
+    return f" (evidence: {level.replace('_', ' ')})" if level else ""
+
+
+def _first(console: Console, plan: Plan) -> None:
+    """Every triggered reason's advice (stop reasons first), what is left out, guidance."""
+    advice = [a for a in plan.advice if a != plan.escalation]
+    if advice or plan.left_out:
+        lines = [Text(f"- {a}") for a in advice]
+        if plan.left_out:
+            lines.append(Text(f"Left out until you are seen: {'; '.join(plan.left_out)}."))
+        console.print(Panel(Group(*lines), title="Advice", border_style="yellow"))
+    for g in plan.guidance:
+        note = Text(f"{_evidence(g.evidence).strip()} {'; '.join(g.sources)}", style="dim")
+        console.print(Panel(Group(Text(g.text), note), title=g.title))
 
 
 def render_plan(console: Console, view: PlanView) -> None:
@@ -33,14 +51,17 @@ def render_plan(console: Console, view: PlanView) -> None:
         console.print(plan.disclaimer)
         return
     console.print(f"[bold]{plan.message}")
+    _first(console, plan)
     for week in plan.weeks:
         console.rule(f"Week of {week.start_date:%a %d %b}")
         for day in week.days:
-            titles = "; ".join(i.title for i in day.items)
-            console.print(f"[bold]{day.date:%a %d %b}[/]  {titles}")
+            titles = "; ".join(f"{i.title}{_evidence(i.evidence)}" for i in day.items)
+            console.print(f"[bold]{day.date:%a %d %b}[/]  {titles}", highlight=False)
             for item in day.items:
                 for ex in item.exercises:
-                    console.print(f"    {ex.name}: {ex.dose_text}", highlight=False)
+                    console.print(
+                        f"    {ex.name}: {ex.dose_text}{_evidence(ex.evidence)}", highlight=False
+                    )
                 if item.kind == "fuel" or (item.run and item.run.terrain):
                     console.print(f"    {item.detail}", highlight=False)
                 for cue in item.run.cues if item.run else ():

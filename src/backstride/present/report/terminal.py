@@ -48,8 +48,29 @@ def _causes_table(causes: list[dict[str, Any]], limit: int = 5) -> Table:
     return table
 
 
+def evidence_note(level: str | None) -> str:
+    """E.g. " (evidence: expert opinion)"; empty where an entry has no level."""
+    return f" (evidence: {level.replace('_', ' ')})" if level else ""
+
+
+def _warm_up_line(warm: Any) -> Text:
+    if isinstance(warm, str):  # a check saved before the warm-up carried its evidence
+        return Text(f"• {warm}")
+    return Text(f"• {warm['name']}{evidence_note(warm.get('evidence'))}")
+
+
+def _cue_line(cue: Any) -> Text:
+    if isinstance(cue, str):  # a check saved before cues carried their evidence
+        return Text(f"→ {cue}", style="cyan")
+    return Text(f"→ {cue['text']}{evidence_note(cue.get('evidence'))}", style="cyan")
+
+
 def _plan_panel(plan: dict[str, Any]) -> Panel:
+    # each reason's advice is in the triage panel above; the plan adds what it changes
     lines = [Text(f"Running: {plan['running']}", style="bold")]
+    for g in plan.get("guidance", []):
+        lines.append(Text(f"\n{g['title']}{evidence_note(g.get('evidence'))}", style="bold"))
+        lines.append(Text(g["text"]))
     for ex in plan["exercises"]:
         dose = (
             f"{ex['sets']} x {ex['reps']} reps"
@@ -58,14 +79,19 @@ def _plan_panel(plan: dict[str, Any]) -> Panel:
         )
         side = " each side" if ex.get("per_side") else ""
         lines.append(
-            Text(
-                f"• {ex['name']}: {dose}{side} ({ex['why']}; evidence {ex['evidence'].replace('_', ' ')})"
-            )
+            Text(f"• {ex['name']}: {dose}{side} ({ex['why']}){evidence_note(ex['evidence'])}")
         )
     if plan.get("warm_up"):
-        lines.append(Text(f"• {plan['warm_up']}"))
-    lines += [Text(f"• {h['name']}: {h['text']}") for h in plan["habits"]]
-    lines += [Text(f"→ {cue}", style="cyan") for cue in plan["cues"]]
+        lines.append(_warm_up_line(plan["warm_up"]))
+    lines += [
+        Text(f"• {h['name']}: {h['text']}{evidence_note(h.get('evidence'))}")
+        for h in plan["habits"]
+    ]
+    lines += [_cue_line(cue) for cue in plan["cues"]]
+    if plan.get("left_out"):
+        lines.append(
+            Text(f"Left out until you are seen: {'; '.join(plan['left_out'])}.", style="dim")
+        )
     lines.append(
         Text(
             f"\nRe-check in {plan['recheck_after_days']} days. {plan['warning_signs']}",

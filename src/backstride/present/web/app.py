@@ -19,7 +19,12 @@ from backstride.present.web import errors
 from backstride.present.web.cache import ViewCache
 from backstride.present.web.form_jobs import FormJobs
 from backstride.present.web.jobs import ImportJobs
-from backstride.present.web.security import CsrfCookieMiddleware
+from backstride.present.web.security import (
+    BodyGuardMiddleware,
+    CsrfCookieMiddleware,
+    Exposure,
+    GuardMiddleware,
+)
 from backstride.present.web.state import WebState
 from backstride.services.dashboard import home_view, store_state, training_view
 from backstride.services.shoes import shoe_statuses
@@ -43,10 +48,13 @@ def create_app(
     engine: Engine | None = None,
     config_path: Path | None = None,
     today: date | None = None,
+    exposure: Exposure | None = None,
 ) -> FastAPI:
     """The app over `settings`' store (or `engine`); `config_path` is where settings are saved.
 
     `today` pins the date for tests and screenshots; by default every request uses the real date.
+    `exposure` says which Host names it answers to and whether a login is needed; by
+    default loopback names only, no login (`Exposure.serving` builds `serve`'s).
     """
     engine = engine or store.connect(settings.resolved_database_url)
     kb = load_kb()
@@ -104,7 +112,11 @@ def create_app(
 
     app = FastAPI(title="backstride", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.web = state
+    app.state.exposure = exposure = exposure or Exposure()
+    # Added innermost first: Host and login, then the token cookie, then the body checks.
+    app.add_middleware(BodyGuardMiddleware)
     app.add_middleware(CsrfCookieMiddleware)
+    app.add_middleware(GuardMiddleware, exposure=exposure)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     from backstride.present.web.routes import ALL

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -15,6 +16,7 @@ from backstride.errors import (
     IngestError,
     NotFound,
     OptionalDependencyMissing,
+    WriteError,
 )
 
 log = logging.getLogger(__name__)
@@ -26,6 +28,7 @@ STATUS: tuple[tuple[type[BackstrideError], int], ...] = (
     (DiaryError, 422),
     (IngestError, 422),
     (OptionalDependencyMissing, 501),
+    (WriteError, 507),  # Insufficient Storage: the disk is full or read-only
     (BackstrideError, 500),
 )
 
@@ -40,14 +43,19 @@ def _wants_json(request: Request) -> bool:
     )
 
 
-def _respond(request: Request, status: int, message: str) -> Response:
+def respond(
+    request: Request, status: int, message: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    """The error as JSON (API, or asked for) or as the error page, with `headers` added."""
+    response: Response
     if _wants_json(request):
-        return JSONResponse({"error": message, "status": status}, status_code=status)
-    from backstride.present.web.state import render
+        response = JSONResponse({"error": message, "status": status}, status_code=status)
+    else:
+        from backstride.present.web.state import render
 
-    response: Response = render(
-        request, "error.html", status_code=status, message=message, status=status
-    )
+        response = render(request, "error.html", status_code=status, message=message, status=status)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
     return response
 
 
@@ -57,11 +65,12 @@ def install(app: FastAPI) -> None:
         status = status_for(exc)
         if status >= 500:
             log.error("%s on %s: %s", type(exc).__name__, request.url.path, exc)
-        return _respond(request, status, str(exc))
+        return respond(request, status, str(exc))
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        return _respond(request, exc.status_code, str(exc.detail))
+        # Retry-After (503) and Connection: close (413 mid-body) must reach the client.
+        return respond(request, exc.status_code, str(exc.detail), exc.headers)
 
     app.add_exception_handler(BackstrideError, library_error)
     app.add_exception_handler(StarletteHTTPException, http_error)

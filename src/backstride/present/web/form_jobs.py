@@ -22,14 +22,18 @@ from sqlalchemy import Engine
 from backstride.analyse.form import View
 from backstride.errors import OptionalDependencyMissing, VideoError
 from backstride.present.web.jobs import new_upload_dir, safe_base
-from backstride.services.form import FORM_OUTPUT_DIR, analyse_video, save_form_evidence
+from backstride.services.form import (
+    FORM_OUTPUT_DIR,
+    OUTPUT_FILE,
+    analyse_video,
+    save_form_evidence,
+)
 from backstride.store import form_checks
 from backstride.video.pose import PoseEstimator
 
 log = logging.getLogger(__name__)
 
 _KEY = re.compile(r"[0-9a-f]{32}")
-_FILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.(png|mp4)")
 #: Share of the progress bar for reading the clip through the pose model; drawing the rest.
 _POSE_SHARE = 80
 
@@ -169,7 +173,7 @@ class FormJobs:
         Both parts must match a strict pattern, and the file must be a regular file directly
         inside that job's output folder.
         """
-        if not _KEY.fullmatch(key) or not _FILE.fullmatch(name):
+        if not _KEY.fullmatch(key) or not OUTPUT_FILE.fullmatch(name):
             return None
         folder = self.output_root / key
         path = folder / name

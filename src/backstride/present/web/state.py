@@ -15,6 +15,7 @@ from backstride.config import Settings
 from backstride.kb import KnowledgeBase
 from backstride.present.web.cache import ViewCache
 from backstride.present.web.form_jobs import FormJobs
+from backstride.present.web.heavy import HeavyWork
 from backstride.present.web.jobs import ImportJobs
 
 #: Largest request body the app reads: a year of FIT files or a Strava export fits.
@@ -38,6 +39,8 @@ class WebState:
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     today_override: date | None = None
     rendered: dict[tuple[str, int, Any], tuple[object, str]] = field(default_factory=dict)
+    #: The bounded worker of the report and export routes.
+    heavy: HeavyWork = field(default_factory=HeavyWork)
 
     def today(self) -> date:
         return self.today_override or date.today()

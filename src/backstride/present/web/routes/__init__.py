@@ -7,6 +7,7 @@ from backstride.present.web.routes import (
     diary,
     form,
     home,
+    login,
     plan,
     report,
     settings,
@@ -15,6 +16,7 @@ from backstride.present.web.routes import (
 
 ALL: tuple[APIRouter, ...] = (
     home.router,
+    login.router,
     check.router,
     training.router,
     form.router,

@@ -32,17 +32,25 @@ class Step:
     group: str
     title: str
     questions: list[Question]
+    #: why some questions of the group are not asked (self-tests the answers forbid)
+    note: str = ""
 
 
-def steps(kb: KnowledgeBase) -> list[Step]:
-    """Each safety question alone, then each other group as one page."""
+def steps(kb: KnowledgeBase, answers: dict[str, Any] | None = None) -> list[Step]:
+    """Each safety question alone, then each other group as one page.
+
+    The self-test page leaves out the tests the answers so far forbid (stop_rules.yaml);
+    the page itself stays, so the number of steps never changes under the runner.
+    """
     out: list[Step] = []
     for group, title in selfcheck.GROUPS:
-        questions = kb.questions_in(group)
+        if not kb.questions_in(group):
+            continue
+        questions, left_out = selfcheck.questions_to_ask(kb, group, answers or {})
         if group == "safety_screen":
             out += [Step(group, title, [q]) for q in questions]
-        elif questions:
-            out.append(Step(group, title, questions))
+        else:
+            out.append(Step(group, title, questions, selfcheck.left_out_note(left_out)))
     return out
 
 
@@ -96,7 +104,7 @@ def _previous(form: FormData) -> dict[str, Any]:
 
 
 def _step_page(request: Request, n: int, answers: dict[str, Any], error: str | None = None) -> Any:
-    all_steps = steps(web(request).kb)
+    all_steps = steps(web(request).kb, answers)
     return render(
         request,
         "check_step.html",
@@ -119,8 +127,8 @@ def check_start(request: Request) -> Any:
 async def check_step(request: Request) -> Any:
     state = web(request)
     form = await checked_form(request, max_bytes=MAX_FORM_BYTES)
-    all_steps = steps(state.kb)
     answers = _previous(form)
+    all_steps = steps(state.kb, answers)
     try:
         n = min(max(int(str(form.get("step") or 0)), 0), len(all_steps) - 1)
     except ValueError:
@@ -128,6 +136,10 @@ async def check_step(request: Request) -> Any:
     step = all_steps[n]
     if form.get("back") and n > 0:  # answers so far are kept; this step is not checked
         return _step_page(request, n - 1, answers)
+    asked = {q.id for q in step.questions}
+    for q in state.kb.questions_in(step.group):
+        if q.id not in asked and step.group != "safety_screen":
+            answers.pop(q.id, None)  # a self-test the answers now forbid (after going back)
     try:
         for q in step.questions:
             value = parse_answer(q, form)

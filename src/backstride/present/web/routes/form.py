@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from starlette.datastructures import UploadFile
 
+from backstride.files import write_error
 from backstride.present.web.form_jobs import FormJob
 from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, render, web
@@ -93,10 +94,12 @@ async def start_check(request: Request) -> Any:
                 if written > state.max_upload_bytes:
                     raise HTTPException(413, "upload too large")
                 out.write(chunk)
-    except BaseException:
+    except BaseException as exc:
         import shutil
 
         shutil.rmtree(target.parent, ignore_errors=True)
+        if isinstance(exc, OSError):  # a full disk: say so, and keep nothing half-written
+            raise write_error(Path(clip_name), exc) from exc
         raise
     use = str(form.get("use_findings") or "") in ("on", "yes", "1")
     state.form_jobs.start(job_id, target, view=view, clip_name=clip_name, use=use)

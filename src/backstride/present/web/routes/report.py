@@ -6,13 +6,13 @@ import io
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from backstride.present.web.security import checked_form
-from backstride.present.web.state import MAX_FORM_BYTES, render, web
+from backstride.present.web.state import MAX_FORM_BYTES, WebState, render, web
 from backstride.services.backup import delete_all, export_all
 from backstride.services.form import remove_form_files
 from backstride.services.report import ReportData, report_data
@@ -23,8 +23,7 @@ router = APIRouter()
 CONFIRM_WORD = "DELETE"
 
 
-def _data(request: Request) -> ReportData:
-    state = web(request)
+def _data(state: WebState) -> ReportData:
     with state.engine.connect() as conn:
         return report_data(conn, kb=state.kb, today=state.today(), settings=state.settings)
 
@@ -39,22 +38,29 @@ def report_page(request: Request) -> Any:
     )
 
 
+# The heavy routes are async: they wait for the bounded worker (web/heavy.py) without
+# taking a thread of the server's general pool, which the light pages need.
+
+
 @router.get("/report.html")
-def report_html(request: Request) -> HTMLResponse:
+async def report_html(request: Request) -> HTMLResponse:
     from backstride.present.report.html import render_html
 
+    state = web(request)
+    html = await state.heavy.run(lambda: render_html(_data(state)))
     return HTMLResponse(
-        render_html(_data(request)),
-        headers={"content-disposition": 'attachment; filename="backstride-report.html"'},
+        html, headers={"content-disposition": 'attachment; filename="backstride-report.html"'}
     )
 
 
 @router.get("/report.pdf")
-def report_pdf(request: Request) -> Response:
+async def report_pdf(request: Request) -> Response:
     from backstride.present.report.pdf import render_pdf
 
+    state = web(request)
+    pdf = await state.heavy.run(lambda: render_pdf(_data(state)))
     return Response(
-        render_pdf(_data(request)),
+        pdf,
         media_type="application/pdf",
         headers={"content-disposition": 'attachment; filename="backstride-report.pdf"'},
     )
@@ -67,18 +73,23 @@ async def export(request: Request) -> Response:
     fmt = str(form.get("format") or "json")
     if fmt not in ("json", "csv"):
         raise HTTPException(422, "format must be json or csv")
-    buffer = io.BytesIO()
-    with tempfile.TemporaryDirectory(dir=_scratch(state.settings.data_dir)) as tmp:
-        with state.engine.connect() as conn:
-            export_all(conn, directory=Path(tmp), fmt="json" if fmt == "json" else "csv")
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(Path(tmp).iterdir()):
-                archive.write(path, f"backstride-export/{path.name}")
+    archive = await state.heavy.run(lambda: _export_zip(state, "json" if fmt == "json" else "csv"))
     return Response(
-        buffer.getvalue(),
+        archive,
         media_type="application/zip",
         headers={"content-disposition": f'attachment; filename="backstride-export-{fmt}.zip"'},
     )
+
+
+def _export_zip(state: WebState, fmt: Literal["json", "csv"]) -> bytes:
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory(dir=_scratch(state.settings.data_dir)) as tmp:
+        with state.engine.connect() as conn:
+            export_all(conn, directory=Path(tmp), fmt=fmt)
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(Path(tmp).iterdir()):
+                archive.write(path, f"backstride-export/{path.name}")
+    return buffer.getvalue()
 
 
 def _scratch(data_dir: Path) -> Path:
