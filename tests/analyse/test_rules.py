@@ -15,6 +15,7 @@ EXPECTED_IDS = {
     "hard_session",
     "hill_block",
     "returned_after_break",
+    "return_after_break",
     "long_run_share",
     "cadence_trend",
     "shoe_life",

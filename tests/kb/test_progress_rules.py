@@ -27,3 +27,12 @@ def test_plan_guard_matches_the_load_analysis_spike_rule() -> None:
 def test_mcid_is_two_points_or_thirty_percent() -> None:
     imp = load_kb().progress_rules.improvement
     assert (imp.mcid_points, imp.mcid_fraction) == (2, 0.30)
+
+
+def test_plan_restart_after_a_break_matches_the_load_analysis_rule() -> None:
+    restart = load_kb().progress_rules.return_after_break
+    rule = load_rules()["return_after_break"].thresholds
+    assert restart.reduction_per_week == rule["reduction_per_week"]
+    assert restart.min_reference_share == rule["min_reference_share"]
+    guard = load_kb().habits["longest_run_guard"].params
+    assert rule["window_days"] == guard["window_days"]

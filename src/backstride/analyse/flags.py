@@ -175,12 +175,54 @@ def _monotony_flags(h: History, weeks: Sequence[summaries.WeekSummary]) -> list[
     return out
 
 
+def _return_flags(h: History) -> list[LoadFlag]:
+    """A first run after a break longer than the 30-day window, against the running before it.
+
+    The 30-day rule has no reference then, so the longest run before the break, reduced
+    for the time off, stands in; a run over it is a warning, as a large spike is.
+    """
+    rule = h.rules["return_after_break"]
+    t = rule.thresholds
+    out = []
+    for r in load.return_runs(
+        h.runs,
+        window_days=int(t["window_days"]),
+        reduction_per_week=t["reduction_per_week"],
+        min_share=t["min_reference_share"],
+    ):
+        band = rule.band_for(r.ratio)
+        if band.severity == "none":
+            continue
+        text = (
+            f"{format_day(r.run_date)}: {h.fmt(r.distance_m)} after {r.break_days} days without "
+            f"running (last run {format_day(r.last_run_date)}); your longest run in the "
+            f"{int(t['window_days'])} days before the break was {h.fmt(r.reference_m)} "
+            f"({format_day(r.reference_date)}), which the return guide (expert opinion) cuts "
+            f"to about {h.fmt(r.allowed_m)} after {r.break_days // 7} weeks off"
+        )
+        out.append(
+            LoadFlag(
+                rule.id,
+                band.severity,
+                text,
+                r.run_date,
+                None,
+                r.activity_id,
+                "returned_after_break",
+            )
+        )
+    return out
+
+
 def _break_flags(h: History) -> list[LoadFlag]:
     rule = h.rules["returned_after_break"]
     days = [summaries.local_date(r.activity) for r in h.runs]
     ids = {summaries.local_date(r.activity): r.id for r in reversed(h.runs)}
-    out = []
+    warned = {f.flag_date: f for f in _return_flags(h)}
+    out = list(warned.values())
     for before, after in load.breaks(days, min_gap_days=int(rule.thresholds["min_gap_days"])):
+        if after in warned:
+            continue  # the warning names the break already
         text = (
             f"{format_day(after)}: first run after {(after - before).days} days without "
             f"running (last run {format_day(before)})"

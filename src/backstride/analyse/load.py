@@ -1,4 +1,5 @@
-"""Training-load models: the 30-day longest-run rule, weekly change, ACWR, monotony, strain.
+"""Training-load models: the 30-day longest-run rule (and its return-after-a-break form),
+weekly change, ACWR, monotony, strain.
 
 Pure numeric functions (pvlib style): loads in, numbers out. Thresholds come from
 ``kb/data/load_rules.yaml`` through the callers; the defaults here match that file.
@@ -219,3 +220,84 @@ def breaks(run_dates: Sequence[date], *, min_gap_days: int = 14) -> list[tuple[d
     return [
         (a, b) for a, b in zip(ordered, ordered[1:], strict=False) if (b - a).days >= min_gap_days
     ]
+
+
+def return_fraction(
+    break_days: int, *, reduction_per_week: float = 0.1, min_share: float = 0.3
+) -> float:
+    """The share of the last known running a return run is held to after `break_days` off.
+
+    ``max(min_share, 1 - reduction_per_week * break_days / 7)``: the longer the
+    break, the lower the reference, never below `min_share`. Training adaptations fade
+    within weeks of stopping (Mujika & Padilla 2000); how much a return run should be cut
+    has not been studied, so the defaults (from load_rules.yaml) are expert opinion.
+
+    References:
+        Mujika I, Padilla S. Detraining: loss of training-induced physiological and
+        performance adaptations. Part I/II. Sports Med 2000;30(2):79-87, 30(3):145-154.
+    """
+    return max(min_share, 1.0 - reduction_per_week * break_days / 7.0)
+
+
+@dataclass(frozen=True)
+class ReturnRun:
+    """The first run after a break that left the 30-day window empty, against the running
+    before the break: ``reference_m`` is the longest run of the `window_days` up to the last
+    run before the break, ``allowed_m`` that reduced for the break (`return_fraction`)."""
+
+    activity_id: int
+    run_date: date
+    distance_m: float
+    break_days: int
+    last_run_date: date
+    reference_m: float
+    reference_id: int
+    reference_date: date
+    allowed_m: float
+    ratio: float
+
+
+def return_runs(
+    activities: Sequence[StoredActivity],
+    *,
+    window_days: int = 30,
+    reduction_per_week: float = 0.1,
+    min_share: float = 0.3,
+) -> list[ReturnRun]:
+    """Each run with no run in the `window_days` before it but running earlier, compared
+    with the last known running reduced for the break (`return_fraction`).
+
+    Without this, such a run has nothing to compare with in the 30-day rule, however long
+    it is. Runs without a distance are skipped.
+    """
+    runs = [r for r in runs_only(activities) if r.activity.distance_m]
+    window = timedelta(days=window_days)
+    out = []
+    for i, run in enumerate(runs[1:], start=1):
+        start, last = run.activity.started_at, runs[i - 1]
+        if last.activity.started_at >= start - window:
+            continue
+        before = [r for r in runs[:i] if r.activity.started_at >= last.activity.started_at - window]
+        ref = max(reversed(before), key=lambda r: r.activity.distance_m or 0.0)
+        ref_m = ref.activity.distance_m or 0.0
+        run_day, last_day = local_date(run.activity), local_date(last.activity)
+        gap = (run_day - last_day).days
+        allowed = ref_m * return_fraction(
+            gap, reduction_per_week=reduction_per_week, min_share=min_share
+        )
+        dist = run.activity.distance_m or 0.0
+        out.append(
+            ReturnRun(
+                run.id,
+                run_day,
+                dist,
+                gap,
+                last_day,
+                ref_m,
+                ref.id,
+                local_date(ref.activity),
+                allowed,
+                dist / allowed,
+            )  # fmt: skip
+        )
+    return out

@@ -239,12 +239,35 @@ class ScheduleRules(_Strict):
     sources: list[str] = Field(min_length=1)
 
 
+class ReturnAfterBreakRules(_Strict):
+    """How the plan restarts when the guard's 30 days hold no run but earlier running exists."""
+
+    reduction_per_week: float = Field(ge=0, le=1)
+    min_reference_share: float = Field(gt=0, le=1)
+    no_hard_days: int = Field(ge=0)
+    walk_run_min_break_days: int = Field(ge=1)
+    walk_run_days: int = Field(ge=0)
+    long_break_days: int = Field(ge=1)
+    long_break_walk_run_days: int = Field(ge=0)
+    walk_run_run_minutes: int = Field(ge=1)
+    walk_run_walk_minutes: int = Field(ge=1)
+    evidence: EvidenceLevel
+    sources: list[str] = Field(min_length=1)
+
+
 class PsfsRules(_Strict):
     attribution: str
     min_score: int = Field(ge=0)
     max_score: int = Field(ge=1)
     evidence: EvidenceLevel
     sources: list[str] = Field(min_length=1)
+
+
+class DiaryWarning(_Strict):
+    """A warning sign the diary can record: the runner's words and the answers it stands for."""
+
+    text: str
+    answers: dict[str, Any] = Field(min_length=1)
 
 
 class ProgressRulesFile(_Strict):
@@ -255,8 +278,10 @@ class ProgressRulesFile(_Strict):
     improvement: ImprovementRules
     escalation: EscalationRules
     schedule: ScheduleRules
+    return_after_break: ReturnAfterBreakRules
     psfs: PsfsRules
-    diary_warnings: dict[str, dict[str, Any]] = Field(min_length=1)
+    diary_warnings: dict[str, DiaryWarning] = Field(min_length=1)
+    diary_warning_aliases: dict[str, str] = Field(default_factory=dict)
 
 
 class FormRule(_Strict):

@@ -323,6 +323,7 @@ def _check_progress_rules(kb: KnowledgeBase) -> list[str]:
         "improvement",
         "escalation",
         "schedule",
+        "return_after_break",
         "psfs",
     ):
         section = getattr(rules, name)
@@ -335,8 +336,15 @@ def _check_progress_rules(kb: KnowledgeBase) -> list[str]:
         p.append("progress_rules.yaml: schedule: the long-run weekday must be a run weekday")
     if any(not 0 < f <= 1 for f in sched.return_fractions):
         p.append("progress_rules.yaml: schedule: return_fractions must lie in (0, 1]")
-    for warning, answers in rules.diary_warnings.items():
-        for qid, value in answers.items():
+    return p + _diary_warning_problems(kb)
+
+
+def _diary_warning_problems(kb: KnowledgeBase) -> list[str]:
+    """Each diary sign answers real questions, and its id names what it answers."""
+    rules = kb.progress_rules
+    p: list[str] = []
+    for warning, sign in rules.diary_warnings.items():
+        for qid, value in sign.answers.items():
             q = kb.questions.get(qid)
             if q is None:
                 p.append(f"progress_rules.yaml: {warning}: unknown question `{qid}`")
@@ -344,4 +352,18 @@ def _check_progress_rules(kb: KnowledgeBase) -> list[str]:
             msg = _check_leaf_value(q, "truthy" if value is True else "equals", value)
             if msg:
                 p.append(f"progress_rules.yaml: {warning}: {msg}")
+        # the id is the question id (a yes) or question id + value, so the diary and the
+        # self-check speak of a sign by the same name
+        named = {qid if value is True else f"{qid}_{value}" for qid, value in sign.answers.items()}
+        if warning not in named:
+            p.append(
+                f"progress_rules.yaml: diary warning `{warning}`: name it after the answer it "
+                f"stands for ({', '.join(sorted(named))})"
+            )
+    for alias, target in rules.diary_warning_aliases.items():
+        if target not in rules.diary_warnings or alias in rules.diary_warnings:
+            p.append(
+                f"progress_rules.yaml: diary_warning_aliases: `{alias}` must name a diary "
+                f"warning (got `{target}`) and not be one itself"
+            )
     return p

@@ -143,7 +143,7 @@ def _runs(
         intensity: Intensity = "easy"
         if wd == pattern.long_day:
             intensity = "long"
-        elif wd in pattern.hard_days and phase.hard_allowed:
+        elif wd in pattern.hard_days and phase.hard_allowed and baseline.hard_allowed(day):
             intensity = "hard"
         slots.append((day, intensity, phase.fraction))
     sizes = size_runs(
@@ -153,7 +153,13 @@ def _runs(
         window_days=int(guard["window_days"]),
     )
     return {
-        day: PlannedRun(intensity, baseline.duration_s(size), baseline.distance_m(size))
+        day: PlannedRun(
+            intensity,
+            baseline.duration_s(size),
+            baseline.distance_m(size),
+            walk_run=baseline.walk_run(day),
+            note=baseline.restart_note(day),
+        )
         for (day, intensity, _), size in zip(slots, sizes, strict=True)
     }
 
@@ -275,6 +281,7 @@ def _weeks(
         window_days=int(guard["window_days"]),
         default_long_minutes=sched.default_longest_run_minutes,
         easy_fraction=sched.easy_fraction_of_long,
+        restart_rules=ctx.kb.progress_rules.return_after_break,
     )
     runs = _runs(ctx, pattern, days, baseline)
     weekly = make.weekly_items(ctx, today)

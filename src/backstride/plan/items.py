@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from backstride.assess import restrictions as rx
@@ -91,15 +92,19 @@ def run_item(
     ctx: PlanContext, run: PlannedRun, phase: str, day: date, pattern: WeekPattern
 ) -> PlanItem:
     guard = ctx.kb.habits["longest_run_guard"]
-    run = PlannedRun(
-        run.intensity, run.duration_s, run.distance_m, _terrain(ctx, run, day, pattern), _cues(ctx)
-    )
+    run = replace(run, terrain=_terrain(ctx, run, day, pattern), cues=_cues(ctx))
     minutes = round(run.duration_s / 60)
     km = f", about {run.distance_m / 1000:.1f} km" if run.distance_m else ""
-    title = f"{run.intensity.capitalize()} run, {minutes} min{km}"
+    kind = "walk-run" if run.walk_run else "run"
+    title = f"{run.intensity.capitalize()} {kind}, {minutes} min{km}"
     sources = list(guard.sources)
     why = f"{guard.text} {guard.honesty}"
     evidence = guard.evidence
+    if run.note:  # a return after a break: why the run is smaller than before
+        restart = ctx.kb.progress_rules.return_after_break
+        why = f"{run.note} {why}"
+        sources = [s for s in restart.sources if s not in sources] + sources
+        evidence = restart.evidence
     if phase in ("reduction", "return"):
         reduction = ctx.kb.habits["temporary_load_reduction"]
         why = f"{why_cause(ctx, 'training_load_spike')} {reduction.text} {why}"
@@ -108,6 +113,11 @@ def run_item(
     elif phase == "gentle":
         why = f"Until a clinician has seen you, run only easy and pain-free. {why}"
     detail = "Easy effort: you can talk in full sentences." if run.intensity != "hard" else ""
+    if run.walk_run:
+        detail += (
+            f" Alternate {run.walk_run[0]} min of easy running with {run.walk_run[1]} min of "
+            "brisk walking for the whole time."
+        )
     if run.terrain:
         detail += f" Run it on {run.terrain}."
         sources += ctx.kb.habits["vary_terrain"].sources

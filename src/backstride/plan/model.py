@@ -64,22 +64,32 @@ class PlannedExercise:
 
 @dataclass(frozen=True)
 class PlannedRun:
-    """A run's size: always a duration, a distance where the history gives a pace."""
+    """A run's size: always a duration, a distance where the history gives a pace.
+
+    `walk_run` is (minutes running, minutes walking) when the run is done as walk-run
+    intervals (the first weeks after a long break); `note` says why a run after a break
+    is smaller than the runner's usual running.
+    """
 
     intensity: Literal["easy", "hard", "long"]
     duration_s: float
     distance_m: float | None = None
     terrain: str | None = None
     cues: tuple[str, ...] = ()
+    walk_run: tuple[int, int] | None = None
+    note: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "intensity": self.intensity,
             "duration_s": round(self.duration_s),
             "distance_m": None if self.distance_m is None else round(self.distance_m),
             "terrain": self.terrain,
             "cues": list(self.cues),
         }
+        if self.walk_run is not None:
+            out["walk_run"] = {"run_min": self.walk_run[0], "walk_min": self.walk_run[1]}
+        return out
 
 
 @dataclass(frozen=True)

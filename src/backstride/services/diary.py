@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from backstride.assess import assess
-from backstride.assess.engine import triage
+from backstride.assess.engine import banner, how_soon, triage
 from backstride.assess.triage import TriageLevel
 from backstride.errors import InvalidDiaryEntry
 from backstride.kb import KnowledgeBase
@@ -57,9 +57,25 @@ def _choice_problems(entry: DiaryEntry, kb: KnowledgeBase) -> list[str]:
     ]
     known = kb.progress_rules.diary_warnings
     problems += [
-        f"warning `{w}` is not one of {', '.join(known)}" for w in entry.warnings if w not in known
+        f"warning `{w}` is not one of {', '.join(known)}"
+        for w in entry.warnings
+        if warning_id(w, kb) is None
     ]
     return problems
+
+
+def warning_id(name: str, kb: KnowledgeBase) -> str | None:
+    """The diary warning id `name` stands for (itself, or an old name's new id); None if unknown."""
+    rules = kb.progress_rules
+    if name in rules.diary_warnings:
+        return name
+    return rules.diary_warning_aliases.get(name)
+
+
+def _canonical(warnings: tuple[str, ...], kb: KnowledgeBase) -> tuple[str, ...]:
+    """The warnings under their question ids, each once, in the order given."""
+    ids = [warning_id(w, kb) for w in warnings]
+    return tuple(dict.fromkeys(i for i in ids if i is not None))
 
 
 def _run_of_the_day(conn: Connection, day: date) -> int | None:
@@ -89,8 +105,8 @@ class DiaryResult:
 def warning_answers(warnings: tuple[str, ...], kb: KnowledgeBase) -> dict[str, Any]:
     """The safety-screen answers the reported warning signs stand for."""
     out: dict[str, Any] = {}
-    for w in warnings:
-        out = _more_severe(out, kb.progress_rules.diary_warnings[w], kb)
+    for w in _canonical(warnings, kb):
+        out = _more_severe(out, kb.progress_rules.diary_warnings[w].answers, kb)
     return out
 
 
@@ -108,17 +124,23 @@ def _more_severe(old: dict[str, Any], new: dict[str, Any], kb: KnowledgeBase) ->
 
 
 def _partial_result(answers: dict[str, Any], kb: KnowledgeBase) -> dict[str, Any]:
-    """Triage on the warning signs alone, when no full check exists to overlay them on."""
-    reasons = triage(answers, kb)
-    level = TriageLevel.most_severe([r.level for r in reasons])
+    """Triage on the warning signs alone, when no full check exists to overlay them on.
+
+    Shaped as `Assessment.to_json()` is (reasons, banner time, also-noted, safety-net), so
+    every renderer of a check shows it; without a full check there are no causes or plan.
+    """
+    found = triage(answers, kb)
+    level = TriageLevel.most_severe([r.level for r in found])
+    reasons = [r for r in found if r.level is level]
+    when = how_soon(level, reasons)
     return {
         "triage": {
             "level": level.value,
-            "message": kb.meta.level_messages[level.value],
-            "reasons": [
-                {"rule": r.rule, "level": r.level.value, "text": r.text, "advice": r.advice}
-                for r in reasons
-            ],
+            "message": banner(level, when, kb),
+            "how_soon": when,
+            "reasons": [r.to_json() for r in reasons],
+            "also_noted": [r.to_json() for r in found if r.level is not level],
+            "safety_net": None if level is TriageLevel.EMERGENCY else kb.meta.safety_net,
         },
         "causes": [],
         "plan": None,
@@ -137,6 +159,7 @@ def add_entry(
     new check (source "diary"), so an emergency or urgent result withdraws the plan.
     """
     validate_entry(entry, kb=kb, today=today)
+    entry = replace(entry, warnings=_canonical(entry.warnings, kb))
     if entry.kind == "run" and entry.activity_id is None:
         entry = replace(entry, activity_id=_run_of_the_day(conn, entry.entry_date))
     saved = diary.add(conn, entry=entry)

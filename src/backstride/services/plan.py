@@ -78,6 +78,20 @@ def training_history(
     return activities.between(conn, start=start, end=end, sport="run")
 
 
+def last_known_running(conn: Connection, *, before: date, window_days: int) -> list[StoredActivity]:
+    """The runs of the `window_days` up to the last run before `before` (none: empty).
+
+    After a break longer than the history the plan reads, this is what it restarts
+    below; routes are not read (the plan needs times and distances only).
+    """
+    end = datetime.combine(before, time(), UTC)
+    earlier = activities.between(conn, end=end, sport="run", with_route=False)
+    if not earlier:
+        return []
+    since = earlier[-1].activity.started_at - timedelta(days=window_days + 1)
+    return [r for r in earlier if r.activity.started_at >= since]
+
+
 def preferences_from_store(
     conn: Connection,
     *,
@@ -146,6 +160,11 @@ def plan_view(
     assessment = assessment_of(saved, kb)
     entries = diary.between(conn, end=today)
     history = training_history(conn, today=today)
+    if not any(h.activity.started_at.date() < start for h in history):
+        # a break longer than the history read: the plan restarts below the running before it
+        window = int(kb.habits["longest_run_guard"].params["window_days"])
+        before = today - timedelta(days=HISTORY_DAYS)
+        history = last_known_running(conn, before=before, window_days=window) + history
     plan = build_plan(
         assessment, history, preferences, kb=kb, today=today, plan_start=start, diary=entries
     )

@@ -60,7 +60,14 @@ def diary_group() -> None:
     "--warning",
     "warnings",
     multiple=True,
-    help="A warning sign: numbness, leg_pain, bladder, saddle, both_legs, weakness, weakness_worsening, fever, night_pain.",
+    help=(
+        "A warning sign, by the self-check question it answers (repeat for several): "
+        "saddle_numbness, bladder_bowel_change, sexual_function_change, both_legs_symptoms, "
+        "leg_weakness_stable, leg_weakness_worsening, trauma (a fall or blow), fever_or_unwell, "
+        "unexplained_weight_loss, constant_night_pain, numbness_tingling, pain_radiates_leg, "
+        "bony_tenderness (new pinpoint bone pain or pain on hopping), "
+        "recent_spinal_procedure_or_infection."
+    ),
 )
 @click.option(
     "--psfs",

@@ -70,7 +70,7 @@ def _page(request: Request, *, error: str | None = None, recheck: Any = None) ->
         kinds=KINDS,
         onsets=state.kb.questions["pain_timing"].values or [],
         characters=state.kb.questions["pain_character"].values or [],
-        warnings=list(state.kb.progress_rules.diary_warnings),
+        warnings=[(w, sign.text) for w, sign in state.kb.progress_rules.diary_warnings.items()],
         entries=list(reversed(entries))[:30],
         pain_svg=pain_chart(daily_worst(entries)),
         adherence=adherence,
