@@ -136,7 +136,7 @@ def _partial_result(answers: dict[str, Any], kb: KnowledgeBase) -> dict[str, Any
     return {
         "triage": {
             "level": level.value,
-            "message": banner(level, when, kb),
+            "message": banner(level, reasons, kb),
             "how_soon": when,
             "reasons": [r.to_json() for r in reasons],
             "also_noted": [r.to_json() for r in found if r.level is not level],
