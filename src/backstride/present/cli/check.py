@@ -5,17 +5,15 @@ from __future__ import annotations
 import json
 import stat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from backstride.errors import InvalidAnswer
-from backstride.kb import load_kb
-from backstride.models import TrainingEvidence
 from backstride.present.cli.context import AppContext, pass_app
-from backstride.present.cli.interview import run_interview
-from backstride.present.report.terminal import render_result
-from backstride.services import selfcheck
+
+if TYPE_CHECKING:
+    from backstride.models import TrainingEvidence
 
 #: An answers file larger than this is refused unread [bytes]; a complete one is ~2 KB.
 MAX_ANSWERS_BYTES = 1024 * 1024
@@ -74,6 +72,8 @@ def training_evidence(app: AppContext) -> tuple[TrainingEvidence | None, list[st
     """What imported training says, if the runner has any, and what could not be read."""
     from datetime import date
 
+    from backstride.services import selfcheck
+
     try:
         engine = app.engine
     except Exception as exc:  # noqa: BLE001 - an unreadable store must not cost the triage
@@ -96,6 +96,12 @@ def check_cmd(app: AppContext, answers_file: Path | None, as_json: bool, no_save
 
     Example: backstride check --answers my-answers.yaml --json
     """
+    # Imported here so `check --help` needs none of them (the knowledge base, the store).
+    from backstride.kb import load_kb
+    from backstride.present.cli.interview import run_interview
+    from backstride.present.report.terminal import render_result
+    from backstride.services import selfcheck
+
     kb = load_kb()
     if answers_file is None:
         run_interview(app, kb, save=not no_save)

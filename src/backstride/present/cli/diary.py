@@ -9,12 +9,8 @@ from datetime import date, datetime
 import click
 
 from backstride.errors import InvalidDiaryEntry
-from backstride.kb import load_kb
 from backstride.models import DiaryEntry
 from backstride.present.cli.context import AppContext, pass_app
-from backstride.present.report.terminal import render_result
-from backstride.services.diary import add_entry
-from backstride.store import diary
 
 _PAIN = click.IntRange(0, 10)
 
@@ -96,6 +92,11 @@ def add_cmd(
     today: datetime | None,
 ) -> None:
     """Add an entry. Example: backstride diary add --kind run --during 3 --next-morning 2"""
+    # Imported here so `diary --help` and `diary add --help` need neither the KB nor the store.
+    from backstride.kb import load_kb
+    from backstride.present.report.terminal import render_result
+    from backstride.services.diary import add_entry
+
     day = today.date() if today else date.today()
     entry = DiaryEntry(
         on.date() if on else day, kind, during, after, next_morning, onset, character,
@@ -115,6 +116,9 @@ def add_cmd(
 @pass_app
 def list_cmd(app: AppContext, as_json: bool) -> None:
     """List diary entries, oldest first."""
+    from backstride.kb import load_kb
+    from backstride.store import diary
+
     with app.engine.connect() as conn:
         entries = diary.between(conn)
     if as_json:
