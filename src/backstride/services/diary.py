@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
@@ -14,7 +14,7 @@ from backstride.assess.triage import TriageLevel
 from backstride.errors import InvalidDiaryEntry
 from backstride.kb import KnowledgeBase
 from backstride.models import DiaryEntry
-from backstride.store import checks, diary
+from backstride.store import activities, checks, diary
 
 KINDS = ("day", "run", "strength")
 
@@ -80,10 +80,14 @@ def _canonical(warnings: tuple[str, ...], kb: KnowledgeBase) -> tuple[str, ...]:
 
 def _run_of_the_day(conn: Connection, day: date) -> int | None:
     """The id of the one imported run on `day`, if there is exactly one."""
-    from backstride.services.plan import training_history
-
+    # The store directly rather than services.plan.training_history, whose module brings
+    # numpy and the plan builder: `diary add --kind run` needs neither.
+    start = datetime.combine(day - timedelta(days=1), time(), UTC)
+    end = datetime.combine(day + timedelta(days=1), time(), UTC)
     runs = [
-        r for r in training_history(conn, today=day, days=1) if r.activity.started_at.date() == day
+        r
+        for r in activities.between(conn, start=start, end=end, sport="run")
+        if r.activity.started_at.date() == day
     ]
     return runs[0].id if len(runs) == 1 else None
 

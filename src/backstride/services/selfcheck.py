@@ -20,7 +20,7 @@ from backstride.config import Settings
 from backstride.kb import KnowledgeBase
 from backstride.kb.schema import Question
 from backstride.models import TrainingEvidence
-from backstride.store import checks
+from backstride.store import checks, form_checks
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +107,9 @@ def training_evidence(
 
 def _with_form_evidence(conn: Connection, found: TrainingEvidence) -> TrainingEvidence:
     """Add what the latest saved form check of each view showed (prefills form_observed)."""
+    # services.form brings numpy and the video stack: a store without form checks needs neither.
+    if not form_checks.latest_per_view(conn):
+        return found
     from backstride.services.form import form_evidence
 
     video = form_evidence(conn)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
-from backstride.analyse.evidence import training_evidence
-from backstride.analyse.report import LoadReport, build_load_report
 from backstride.analyse.rules import load_rules
 from backstride.analyse.summaries import local_date, runs_only
 from backstride.config import Settings
 from backstride.models import StoredActivity, TrainingEvidence
 from backstride.store import activities, shoes
 from backstride.units import distance_formatter
+
+if TYPE_CHECKING:
+    from backstride.analyse.report import LoadReport
 
 #: History read before the first day analysed: the 30-day spike window, the 56-day
 #: intensity reference and the 28-day ACWR lead-in all need earlier runs.
@@ -29,6 +31,9 @@ def _history(conn: Connection, *, first_date: date, today: date) -> list[StoredA
 
 def load_report(conn: Connection, *, weeks: int, today: date, settings: Settings) -> LoadReport:
     """The weekly table and flags for the last `weeks` weeks up to `today`."""
+    # Imported on use, as in training_evidence_from_store: the analysis brings numpy.
+    from backstride.analyse.report import build_load_report
+
     first = today - timedelta(weeks=weeks)
     return build_load_report(
         _history(conn, first_date=first, today=today),
@@ -53,8 +58,13 @@ def training_evidence_from_store(
 ) -> TrainingEvidence:
     """Answers the history can give the self-check; empty when there is no recent running."""
     first = today - timedelta(days=load_rules().recent_window_days)
+    history = _history(conn, first_date=first, today=today)
+    if not history:  # a first check on an empty store: no need to import numpy and the analysis
+        return TrainingEvidence()
+    from backstride.analyse.evidence import training_evidence
+
     return training_evidence(
-        _history(conn, first_date=first, today=today),
+        history,
         shoes.list_all(conn),
         today=today,
         assignments=shoes.assignments(conn),

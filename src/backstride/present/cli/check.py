@@ -98,12 +98,13 @@ def check_cmd(app: AppContext, answers_file: Path | None, as_json: bool, no_save
     """
     # Imported here so `check --help` needs none of them (the knowledge base, the store).
     from backstride.kb import load_kb
-    from backstride.present.cli.interview import run_interview
     from backstride.present.report.terminal import render_result
     from backstride.services import selfcheck
 
     kb = load_kb()
     if answers_file is None:
+        from backstride.present.cli.interview import run_interview
+
         run_interview(app, kb, save=not no_save)
         return
     raw = read_answers_file(answers_file)
