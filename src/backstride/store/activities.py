@@ -26,7 +26,8 @@ DURATION_TOLERANCE = 0.05
 DISTANCE_TOLERANCE_M = 150.0
 DISTANCE_TOLERANCE = 0.03
 
-_ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity))
+#: What is stored of an Activity: all but the import's own notes.
+_ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity) if f.name != "dropped")
 
 
 def _utc(moment: datetime) -> datetime:
