@@ -12,7 +12,14 @@ from dataclasses import replace
 from backstride.errors import CorruptFile, UnsupportedFormat
 from backstride.ingest.archive import Unit, iter_sources, iter_units, read_unit
 from backstride.ingest.bounds import check_activity
-from backstride.ingest.source import FailedSource, SkippedSource, SourceFile, sniff, suffixes
+from backstride.ingest.source import (
+    FailedSource,
+    SkippedSource,
+    SourceFile,
+    display_name,
+    sniff,
+    suffixes,
+)
 from backstride.models import Activity, sport_family
 
 __all__ = [
@@ -21,6 +28,7 @@ __all__ = [
     "SourceFile",
     "Unit",
     "detect_format",
+    "display_name",
     "iter_sources",
     "iter_units",
     "read_activities",

@@ -17,15 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from backstride.errors import IngestError, NotAnActivity, UnsupportedFormat
+from backstride.errors import IngestError, NotAnActivity, StoreError, UnsupportedFormat
 from backstride.ingest import (
     FailedSource,
     SkippedSource,
     SourceFile,
     Unit,
     detect_format,
+    display_name,
     iter_units,
     read_activities,
     read_unit,
@@ -49,6 +50,9 @@ class ImportReport:
     duplicates: list[dict[str, str]] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)
     failed: list[dict[str, str]] = field(default_factory=list)
+    #: Files stored without some values out of physical bounds: {"file", "values"},
+    #: values being {field: how many} (ingest/bounds.py).
+    dropped: list[dict[str, Any]] = field(default_factory=list)
     activities_total: int = 0
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,6 +62,7 @@ class ImportReport:
             "duplicates": list(self.duplicates),
             "skipped": list(self.skipped),
             "failed": list(self.failed),
+            "dropped": list(self.dropped),
             "activities_total": self.activities_total,
         }
 
@@ -73,6 +78,22 @@ class ImportReport:
 
     def fail(self, file: str, error: str) -> None:
         self.failed.append({"file": file, "error": error})
+
+    def drop(self, file: str, activities: list[Activity]) -> None:
+        counts: dict[str, int] = {}
+        for activity in activities:
+            for name, count in activity.dropped:
+                counts[name] = counts.get(name, 0) + count
+        if counts:
+            self.dropped.append({"file": file, "values": counts})
+
+    def merge(self, part: ImportReport) -> None:
+        """Add what one file's transaction did, once it has committed."""
+        self.imported += part.imported
+        self.duplicates += part.duplicates
+        self.skipped += part.skipped
+        self.failed += part.failed
+        self.dropped += part.dropped
 
 
 @dataclass
@@ -128,7 +149,7 @@ def import_paths(
         total = sum(size for size, _ in sizes)
         done = 0
         for unit, (size, mtime_ns) in zip(units, sizes, strict=True):
-            key = str(unit.path.resolve())
+            key = display_name(str(unit.path.resolve()))
             if known.paths.get(key, (None, None, None))[:2] == (size, mtime_ns):
                 _report_unchanged(report, unit, known.paths[key][2], known)
             else:
@@ -139,7 +160,7 @@ def import_paths(
                     seen.record_alone(conn)
             done += size
             if progress is not None:
-                progress(str(unit.path), done, total)
+                progress(display_name(str(unit.path)), done, total)
         report.activities_total = store_activities.count(conn)
         conn.rollback()
     return report
@@ -155,7 +176,7 @@ def _stat(path: Path) -> tuple[int, int]:
 
 def _report_unchanged(report: ImportReport, unit: Unit, digest: str | None, known: _Known) -> None:
     record = known.sources.get(digest) if digest else None
-    name = str(unit.path)
+    name = display_name(str(unit.path))
     if record is not None and record.status == "skipped":
         report.skip(name, record.reason or "not an activity")
     elif record is not None and record.status == "duplicate":
@@ -270,27 +291,69 @@ def _import_source(
     except (NotAnActivity, UnsupportedFormat) as exc:
         reason = _message(exc, source.name)
         report.skip(source.name, reason)
-        _remember(conn, known, source, None, status="skipped", reason=reason, seen=seen)
-        return True
+        return _remember_or_fail(conn, known, source, report, "skipped", reason, seen)
     except IngestError as exc:
         error = _message(exc, source.name)
         report.fail(source.name, error)
-        _remember(conn, known, source, None, status="failed", reason=error)
+        _remember_or_fail(conn, known, source, report, "failed", error)
         return False
     except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the batch
         log.exception("%s: unexpected error while reading", source.name)
         report.fail(source.name, f"internal error while reading ({exc!r}); please report it")
         return False
     fmt = detect_format(source)
-    stored = _save_original(data_dir, source, fmt)
+    stored, created = _save_original(data_dir, source, fmt)
+    part = ImportReport()
     try:
         with conn.begin():
-            status, duplicate_of = _store(conn, source, found, report, known.starts)
+            status, duplicate_of = _store(conn, source, found, part, known.starts)
             _remember_in(conn, known, source, stored, status=status, duplicate_of=duplicate_of)
             if seen is not None:
                 seen.record(conn)
     except IntegrityError:  # the same content stored meanwhile by another import
         report.duplicate(source.name, source.name)
+    except (SQLAlchemyError, StoreError) as exc:
+        # Rolled back: the file is one failure in the report, and the import goes on.
+        known.sources.pop(source.content_hash, None)
+        if created:
+            stored.unlink(missing_ok=True)
+        log.warning("%s: not stored: %s", source.name, exc)
+        report.fail(source.name, _store_error(exc))
+        return False
+    else:
+        if status == "imported":
+            part.drop(source.name, found)
+        report.merge(part)
+    return True
+
+
+def _store_error(exc: Exception) -> str:
+    """What the database refused, in one line, for the report."""
+    cause = getattr(exc, "orig", None) or exc
+    detail = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+    return (
+        f"not stored: the database refused it ({type(cause).__name__}: {detail[:300]}); "
+        "nothing of this file was kept, and the other files were imported"
+    )
+
+
+def _remember_or_fail(
+    conn: Connection,
+    known: _Known,
+    source: SourceFile,
+    report: ImportReport,
+    status: str,
+    reason: str,
+    seen: _SeenPath | None = None,
+) -> bool:
+    """Record a skipped or failed file in the ledger; a database error there is
+    logged, not raised: the report already names the file."""
+    try:
+        _remember(conn, known, source, None, status=status, reason=reason, seen=seen)
+    except (SQLAlchemyError, StoreError) as exc:
+        known.sources.pop(source.content_hash, None)
+        log.warning("%s: not recorded in the ledger: %s", source.name, exc)
+        return False
     return True
 
 
@@ -358,13 +421,16 @@ def _store(
     return "duplicate", duplicate_of
 
 
-def _save_original(data_dir: Path, source: SourceFile, fmt: str) -> Path:
-    """Keep the file as it arrived, named by content hash; written atomically."""
+def _save_original(data_dir: Path, source: SourceFile, fmt: str) -> tuple[Path, bool]:
+    """Keep the file as it arrived, named by content hash; written atomically.
+
+    Returns the path and whether this call wrote it (so a failed store can remove it).
+    """
     digest = source.content_hash
     packed = source.packed is not None
     target = data_dir / "originals" / digest[:2] / f"{digest}.{fmt}{'.gz' if packed else ''}"
     if target.exists():
-        return target
+        return target, False
     try:
         handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
     except FileNotFoundError:  # first file in this folder: a mkdir only then, not per file
@@ -377,7 +443,7 @@ def _save_original(data_dir: Path, source: SourceFile, fmt: str) -> Path:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    return target
+    return target, True
 
 
 def _remember(

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 
 from backstride.errors import NotFound
 from backstride.models import Activity, StoredActivity, sport_family
+from backstride.store import _bounded
 from backstride.store.schema import activities
 
 #: Two records of one session start within this of each other [s].
@@ -46,10 +47,15 @@ def fingerprint(activity: Activity) -> str:
 def _values(activity: Activity) -> dict[str, Any]:
     values = {name: getattr(activity, name) for name in _ACTIVITY_FIELDS}
     values["started_at"] = _utc(activity.started_at)
-    values["route"] = [[round(lat, 6), round(lon, 6)] for lat, lon in activity.route]
+    # Points off the globe (inf, NaN, 999) never reach the JSON: PostgreSQL refuses them.
+    values["route"] = [
+        [round(lat, 6), round(lon, 6)]
+        for lat, lon in activity.route
+        if -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0
+    ]
     values["fingerprint"] = fingerprint(activity)
     values["imported_at"] = datetime.now(UTC)
-    return values
+    return _bounded.row(activities, values)
 
 
 def _to_model(row: Any) -> StoredActivity:
