@@ -122,3 +122,14 @@ def mark_path_seen(
             "seen_at": datetime.now(UTC),
         },
     )
+
+
+def forget(conn: Connection, *, content_hash: str) -> str | None:
+    """Drop a content's ledger entry and the paths recorded with it, so that importing
+    the file again reads it afresh; the stored original's path, if it had one."""
+    row = conn.execute(
+        select(source_files.c.stored_path).where(source_files.c.content_hash == content_hash)
+    ).first()
+    conn.execute(_DELETE_SOURCE, {"digest": content_hash})
+    conn.execute(delete(seen_paths).where(seen_paths.c.content_hash == content_hash))
+    return None if row is None else row.stored_path
