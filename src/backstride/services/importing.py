@@ -291,11 +291,11 @@ def _import_source(
     except (NotAnActivity, UnsupportedFormat) as exc:
         reason = _message(exc, source.name)
         report.skip(source.name, reason)
-        return _remember_or_fail(conn, known, source, report, "skipped", reason, seen)
+        return _remember_or_fail(conn, known, source, "skipped", reason, seen)
     except IngestError as exc:
         error = _message(exc, source.name)
         report.fail(source.name, error)
-        _remember_or_fail(conn, known, source, report, "failed", error)
+        _remember_or_fail(conn, known, source, "failed", error)
         return False
     except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the batch
         log.exception("%s: unexpected error while reading", source.name)
@@ -333,7 +333,7 @@ def _store_error(exc: Exception) -> str:
     detail = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
     return (
         f"not stored: the database refused it ({type(cause).__name__}: {detail[:300]}); "
-        "nothing of this file was kept, and the other files were imported"
+        "nothing of this file was kept, and the import went on with the next file"
     )
 
 
@@ -341,7 +341,6 @@ def _remember_or_fail(
     conn: Connection,
     known: _Known,
     source: SourceFile,
-    report: ImportReport,
     status: str,
     reason: str,
     seen: _SeenPath | None = None,
