@@ -44,6 +44,7 @@ other        100 m/s     sports not known here: only a flight would exceed it
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -101,14 +102,30 @@ def latest_start() -> datetime:
 
 def time_bound_s() -> Bound:
     """The time bounds as seconds since 1970 (UTC), for sample columns."""
-    return Bound(EARLIEST_START.timestamp(), latest_start().timestamp())
+    return Bound(_EARLIEST_S, time.time() + FUTURE_SLACK.total_seconds())
+
+
+_EARLIEST_S = EARLIEST_START.timestamp()
+
+
+def _within(values: Floats, bound: Bound) -> bool:
+    """Whether no value lies outside `bound` (NaN is "not recorded", never outside).
+
+    Runs once per column of every file read, so it first tries the two cheapest
+    reductions: min and max are NaN where any value is, and only then do the NaN-aware
+    ones (fmin/fmax skip NaN) decide. No mask is built unless a value is outside.
+    """
+    if not values.size:
+        return True
+    if bound.low <= values.min() and values.max() <= bound.high:
+        return True
+    low, high = np.fmin.reduce(values), np.fmax.reduce(values)
+    return not (low < bound.low or high > bound.high)  # all-NaN: both NaN, so True
 
 
 def _outside(values: Floats, bound: Bound) -> npt.NDArray[np.bool_]:
-    # NaN is "not recorded", not out of bounds: only a number on the wrong side, or
-    # an infinity, counts (`~(v >= low)` would count NaN too).
-    with np.errstate(invalid="ignore"):
-        return (values < bound.low) | (values > bound.high)
+    # NaN compares False both ways: it is not counted as outside.
+    return (values < bound.low) | (values > bound.high)
 
 
 @dataclass
@@ -131,9 +148,9 @@ class Dropped:
 
 def drop_outside(values: Floats, bound: Bound, name: str, dropped: Dropped) -> Floats:
     """`values` with those outside `bound` set to NaN (a copy only where one is)."""
-    bad = _outside(values, bound)
-    if not bad.any():
+    if _within(values, bound):
         return values
+    bad = _outside(values, bound)
     dropped.add(name, int(bad.sum()))
     out = values.copy()
     out[bad] = np.nan
@@ -142,9 +159,9 @@ def drop_outside(values: Floats, bound: Bound, name: str, dropped: Dropped) -> F
 
 def clean_positions(lat: Floats, lon: Floats, dropped: Dropped) -> tuple[Floats, Floats]:
     """Positions with either coordinate off the globe dropped, both together."""
-    bad = _outside(lat, LATITUDE_DEG) | _outside(lon, LONGITUDE_DEG)
-    if not bad.any():
+    if _within(lat, LATITUDE_DEG) and _within(lon, LONGITUDE_DEG):
         return lat, lon
+    bad = _outside(lat, LATITUDE_DEG) | _outside(lon, LONGITUDE_DEG)
     dropped.add("position", int(bad.sum()))
     lat, lon = lat.copy(), lon.copy()
     lat[bad] = np.nan
@@ -155,10 +172,9 @@ def clean_positions(lat: Floats, lon: Floats, dropped: Dropped) -> tuple[Floats,
 def timed_within(time_s: Floats, dropped: Dropped) -> npt.NDArray[np.bool_] | None:
     """A mask of the samples dated within the time bounds, or None when all are."""
     bounds = time_bound_s()
-    with np.errstate(invalid="ignore"):
-        good = (time_s >= bounds.low) & (time_s <= bounds.high)
-    if good.all():
+    if not time_s.size or (bounds.low <= time_s.min() and time_s.max() <= bounds.high):
         return None
+    good = (time_s >= bounds.low) & (time_s <= bounds.high)
     dropped.add("time", int((~good).sum()))
     return good
 
