@@ -11,11 +11,13 @@ from dataclasses import fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, Float, bindparam, delete, func, insert, or_, select, update
 
 from backstride.errors import NotFound
 from backstride.models import Activity, StoredActivity, sport_family
-from backstride.store.schema import activities
+from backstride.store import _bounded
+from backstride.store.schema import activities, activity_shoes
+from backstride.store.schema_diary import diary_entries
 
 #: Two records of one session start within this of each other [s].
 START_TOLERANCE_S = 120.0
@@ -26,7 +28,8 @@ DURATION_TOLERANCE = 0.05
 DISTANCE_TOLERANCE_M = 150.0
 DISTANCE_TOLERANCE = 0.03
 
-_ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity))
+#: What is stored of an Activity: all but the import's own notes.
+_ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity) if f.name != "dropped")
 
 
 def _utc(moment: datetime) -> datetime:
@@ -45,10 +48,21 @@ def fingerprint(activity: Activity) -> str:
 def _values(activity: Activity) -> dict[str, Any]:
     values = {name: getattr(activity, name) for name in _ACTIVITY_FIELDS}
     values["started_at"] = _utc(activity.started_at)
-    values["route"] = [[round(lat, 6), round(lon, 6)] for lat, lon in activity.route]
+    # Points off the globe (inf, NaN, 999) never reach the JSON: PostgreSQL refuses them.
+    values["route"] = [
+        [round(lat, 6), round(lon, 6)]
+        for lat, lon in activity.route
+        if -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0
+    ]
     values["fingerprint"] = fingerprint(activity)
     values["imported_at"] = datetime.now(UTC)
-    return values
+    return _bounded.row(activities, values)
+
+
+#: Float columns an older version may have filled with inf or NaN (SQLite took them).
+_FLOAT_FIELDS = tuple(
+    c.name for c in activities.c if isinstance(c.type, Float) and c.name in _ACTIVITY_FIELDS
+)
 
 
 def _to_model(row: Any) -> StoredActivity:
@@ -57,9 +71,21 @@ def _to_model(row: Any) -> StoredActivity:
     found = row._asdict()
     data = {name: found.get(name) for name in _ACTIVITY_FIELDS}
     data["started_at"] = _utc(row.started_at)
+    # Rows stored before imports checked bounds may hold inf, NaN or off-globe points:
+    # read as unknown and left out, so no analysis meets them.
+    for name in _FLOAT_FIELDS:
+        value = data[name]
+        if value is not None and not -_HUGE < value < _HUGE:
+            data[name] = 0.0 if name == "elapsed_s" else None
     route = found.get("route") or ()
-    data["route"] = tuple((float(p[0]), float(p[1])) for p in route)
+    data["route"] = tuple(
+        (float(p[0]), float(p[1])) for p in route if -90 <= p[0] <= 90 and -180 <= p[1] <= 180
+    )
     return StoredActivity(id=row.id, activity=Activity(**data))
+
+
+#: Beyond this no stored number is real (and inf and NaN fail the test too).
+_HUGE = 1e15
 
 
 #: Statements built once: passing values as parameters, not baked into a new statement
@@ -88,6 +114,13 @@ def get(conn: Connection, *, activity_id: int) -> StoredActivity:
     return _to_model(row)
 
 
+#: Starts outside [PLAUSIBLE_FROM, PLAUSIBLE_UNTIL) are left out of `between` unless
+#: asked for: older versions stored year-0001 tracks, and date arithmetic near the
+#: calendar's ends overflows in every analysis (imports now refuse them: ingest/bounds).
+PLAUSIBLE_FROM = datetime(1990, 1, 1, tzinfo=UTC)
+PLAUSIBLE_UNTIL = datetime(2200, 1, 1, tzinfo=UTC)
+
+
 def between(
     conn: Connection,
     *,
@@ -95,12 +128,18 @@ def between(
     end: datetime | None = None,
     sport: str | None = None,
     with_route: bool = True,
+    implausible: bool = False,
 ) -> list[StoredActivity]:
     """Activities starting in [start, end), oldest first; `sport` matches name or family.
 
     ``with_route=False`` leaves each route empty: totals over a whole history (shoe
-    distances) need no tracks, and decoding them is most of the cost.
+    distances) need no tracks, and decoding them is most of the cost. Activities dated
+    outside PLAUSIBLE_FROM..PLAUSIBLE_UNTIL are listed only with ``implausible=True``
+    (a list the runner may delete them from, never an analysis).
     """
+    if not implausible:
+        start = PLAUSIBLE_FROM if start is None else max(_utc(start), PLAUSIBLE_FROM)
+        end = PLAUSIBLE_UNTIL if end is None else min(_utc(end), PLAUSIBLE_UNTIL)
     columns = activities.c if with_route else [c for c in activities.c if c.name != "route"]
     query = select(*columns).order_by(activities.c.started_at, activities.c.id)
     if start is not None:
@@ -201,3 +240,23 @@ def replace_source(conn: Connection, *, activity_id: int, activity: Activity) ->
     )
     values = _values(merged)
     conn.execute(update(activities).where(activities.c.id == activity_id).values(**values))
+
+
+def remove(conn: Connection, *, activity_id: int) -> StoredActivity:
+    """Delete one activity, its shoe link, and diary entries' links to it (the entries stay).
+
+    The shoe link would go by its foreign key's cascade; it is deleted here as well, so
+    that a SQLite connection without `foreign_keys=ON` leaves no orphan either.
+
+    Raises:
+        NotFound: no activity has that id.
+    """
+    found = get(conn, activity_id=activity_id)
+    conn.execute(delete(activity_shoes).where(activity_shoes.c.activity_id == activity_id))
+    conn.execute(
+        update(diary_entries)
+        .where(diary_entries.c.activity_id == activity_id)
+        .values(activity_id=None)
+    )
+    conn.execute(delete(activities).where(activities.c.id == activity_id))
+    return found

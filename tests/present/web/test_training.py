@@ -122,3 +122,18 @@ def test_without_javascript_the_upload_redirects_to_a_self_refreshing_status_pag
     page = client.get(location).text
     assert "Import finished" in page and 'http-equiv="refresh"' not in page
     assert "Imported 1 new activities" in page
+
+
+def test_values_left_out_are_listed_by_the_uploaded_name(
+    client: TestClient, tmp_path: Path
+) -> None:
+    from tests.ingest._hostile import gpx
+
+    path = tmp_path / "private.gpx"
+    path.write_bytes(gpx(bad={30: {"lat": "999"}, 31: {"hr": "1e20"}}))
+    job = _upload(client, [path], ["Morning/run.gpx"])
+    assert job["report"]["dropped"] == [
+        {"file": "Morning/run.gpx", "values": {"heart rate": 1, "position": 1}}
+    ]
+    page = client.get(f"/training/import/{job['id']}").text
+    assert "Values left out" in page and "1 heart rate, 1 position out of physical bounds" in page

@@ -133,7 +133,7 @@ class ImportJobs:
             shown = self._names_get(head)
             return f"{shown}!{rest}" if rest else shown
 
-        for key in ("duplicates", "skipped", "failed"):
+        for key in ("duplicates", "skipped", "failed", "dropped"):
             for entry in report[key]:
                 entry["file"] = name(entry["file"])
         return report

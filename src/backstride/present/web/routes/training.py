@@ -10,10 +10,12 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.datastructures import UploadFile
 
 from backstride import units
+from backstride.errors import NotFound
 from backstride.present.report.charts import guard_chart, shoe_chart, trend_chart, weekly_bars
 from backstride.present.web.jobs import ImportJob, safe_name
 from backstride.present.web.security import checked_form
-from backstride.present.web.state import render, render_cached, web
+from backstride.present.web.state import MAX_FORM_BYTES, render, render_cached, web
+from backstride.services.activities import delete_activity
 from backstride.services.dashboard import TrainingView
 
 router = APIRouter()
@@ -78,6 +80,18 @@ def training_page(request: Request) -> Any:
         charts=drawn,
         max_mb=state.max_upload_bytes // 2**20,
     )
+
+
+@router.post("/training/activities/{activity_id}/delete")
+async def delete_activity_post(request: Request, activity_id: int) -> Any:
+    """Delete one activity from the list (the form's token checked as for every POST)."""
+    state = web(request)
+    await checked_form(request, max_bytes=MAX_FORM_BYTES)
+    try:
+        delete_activity(state.engine, activity_id=activity_id, data_dir=state.settings.data_dir)
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+    return RedirectResponse("/training#h-acts", status_code=303)
 
 
 @router.post("/training/import")
