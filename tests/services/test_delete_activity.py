@@ -119,7 +119,8 @@ def web(tmp_path: Path) -> Any:
         database_url=f"sqlite:///{tmp_path / 'test.db'}", data_dir=tmp_path / "data"
     )
     app = create_app(settings, config_path=tmp_path / "config.toml")
-    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+    origin = "http://127.0.0.1:8765"
+    with TestClient(app, base_url=origin, headers={"origin": origin}) as client:
         yield client, app.state.web.engine
     app.state.web.engine.dispose()
 
