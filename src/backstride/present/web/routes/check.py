@@ -98,7 +98,7 @@ def _checked(q: Question, value: Any, hint: str) -> Any:
 def _previous(form: FormData) -> dict[str, Any]:
     try:
         data = json.loads(str(form.get("answers") or "{}"))
-    except ValueError:
+    except (ValueError, RecursionError):  # a crafted, deeply nested field starts afresh
         data = {}
     return data if isinstance(data, dict) else {}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -11,6 +12,7 @@ from starlette.datastructures import UploadFile
 
 from backstride import units
 from backstride.errors import NotFound
+from backstride.files import write_error
 from backstride.present.report.charts import guard_chart, shoe_chart, trend_chart, weekly_bars
 from backstride.present.web.jobs import ImportJob, safe_name
 from backstride.present.web.security import checked_form
@@ -108,12 +110,16 @@ async def start_import(request: Request) -> Any:
         for i, upload in enumerate(uploads):
             stored = safe_name(upload.filename or "", i)
             names[stored] = upload.filename or stored
-            with (folder / stored).open("wb") as out:
-                while chunk := await upload.read(2**20):
-                    written += len(chunk)
-                    if written > state.max_upload_bytes:
-                        raise HTTPException(413, "upload too large")
-                    out.write(chunk)
+            target = folder / stored
+            try:
+                with target.open("wb") as out:
+                    while chunk := await upload.read(2**20):
+                        written += len(chunk)
+                        if written > state.max_upload_bytes:
+                            raise HTTPException(413, "upload too large")
+                        out.write(chunk)
+            except OSError as exc:  # a full disk is one clear 507, not a 500 traceback
+                raise write_error(Path(names[stored]), exc) from exc
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
