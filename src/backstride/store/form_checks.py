@@ -58,14 +58,11 @@ def add(
 
 
 def _to_model(row: Any) -> SavedFormCheck:
-    created = row.created_at
-    if created.tzinfo is None:  # SQLite drops the zone; stored values are always UTC
-        created = created.replace(tzinfo=UTC)
     report: dict[str, object] = dict(row.details or {})
     report.update({k: getattr(row, k) for k in _COLUMNS})
     return SavedFormCheck(
         id=row.id,
-        created_at=created,
+        created_at=row.created_at,
         source=row.source,
         clip_name=row.clip_name,
         report=report,

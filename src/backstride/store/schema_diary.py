@@ -7,9 +7,9 @@ belongs to another migration branch).
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Date, DateTime, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Date, Integer, String, Table, Text, UniqueConstraint
 
-from backstride.store.schema import metadata
+from backstride.store.schema import UTCDateTime, metadata
 
 diary_entries = Table(
     "diary_entries",
@@ -27,7 +27,7 @@ diary_entries = Table(
     Column("warnings", JSON, nullable=False),
     Column("psfs", JSON, nullable=False),
     Column("activity_id", Integer, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
     UniqueConstraint("entry_date", "kind", name="uq_diary_entries_date_kind"),
 )
 
@@ -37,7 +37,7 @@ plan_ticks = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("item_date", Date, nullable=False, index=True),
     Column("kind", String(12), nullable=False),
-    Column("done_at", DateTime(timezone=True), nullable=False),
+    Column("done_at", UTCDateTime(), nullable=False),
     UniqueConstraint("item_date", "kind", name="uq_plan_ticks_date_kind"),
 )
 
@@ -45,7 +45,7 @@ plan_snapshots = Table(
     "plan_snapshots",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("created_at", UTCDateTime(), nullable=False, index=True),
     Column("check_id", Integer, nullable=True),
     Column("plan_start", Date, nullable=False),
     Column("level", String(20), nullable=False),

@@ -5,15 +5,15 @@ Kept apart from schema.py, as schema_diary.py is, so parallel branches each add 
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, Float, Integer, String, Table, Text
+from sqlalchemy import JSON, Column, Float, Integer, String, Table, Text
 
-from backstride.store.schema import metadata
+from backstride.store.schema import UTCDateTime, metadata
 
 form_checks = Table(
     "form_checks",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("created_at", UTCDateTime(), nullable=False, index=True),
     # "cli" or "web": which shell saved it
     Column("source", String(20), nullable=False),
     # "side" or "rear": the latest check per view feeds the self-check
