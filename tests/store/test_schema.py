@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, DateTime, Engine, select, text
 
 from backstride.store import checks
@@ -16,7 +18,13 @@ CEST = timezone(timedelta(hours=2))
 
 def test_every_instant_column_is_stored_as_utc() -> None:
     instants = [c for t in metadata.tables.values() for c in t.c if c.name.endswith("_at")]
-    assert {c.table.name for c in instants} >= {"checks", "activities"}
+    assert {c.table.name for c in instants} >= {
+        "checks",
+        "activities",
+        "form_checks",
+        "diary_entries",
+        "plan_ticks",
+    }
     for column in instants:
         assert isinstance(column.type, UTCDateTime), f"{column.table.name}.{column.name}"
     plain = [
@@ -78,3 +86,20 @@ def test_postgres_session_zone_does_not_leak_into_results(postgres_engine: Engin
         created = checks.get(conn, check_id=check_id).created_at
     assert created == datetime(2026, 1, 15, 7, 0, tzinfo=UTC)
     assert created.tzinfo is UTC
+
+
+def _drift(eng: Engine) -> list[object]:
+    with eng.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return list(compare_metadata(context, metadata))
+
+
+def test_migrations_build_exactly_the_tables_schema_describes_sqlite(engine: Engine) -> None:
+    assert _drift(engine) == []
+
+
+@pytest.mark.postgres
+def test_migrations_build_exactly_the_tables_schema_describes_postgres(
+    postgres_engine: Engine,
+) -> None:
+    assert _drift(postgres_engine) == []

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, func, insert, select
 
 from backstride.errors import NotFound
 from backstride.models import SavedFormCheck
-from backstride.store.schema_form import form_checks
+from backstride.store.schema import form_checks
 
 #: Report keys with a column of their own; everything else goes to `details`.
 _COLUMNS = (

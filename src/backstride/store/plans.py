@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from backstride.store.schema_diary import plan_snapshots, plan_ticks
+from backstride.store.schema import plan_snapshots, plan_ticks
 
 
 @dataclass(frozen=True)

@@ -152,3 +152,76 @@ activity_shoes = Table(
         "shoe_id", Integer, ForeignKey("shoes.id", ondelete="CASCADE"), nullable=False, index=True
     ),
 )
+
+# The pain diary and the plan (migration 0004). An entry links to an imported run by
+# `activity_id` without a foreign key: 0004 branches from 0001_checks beside the branch
+# that adds activities, so it cannot name that table.
+diary_entries = Table(
+    "diary_entries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entry_date", Date, nullable=False, index=True),
+    Column("kind", String(12), nullable=False),
+    Column("pain_during", Integer, nullable=True),
+    Column("pain_after", Integer, nullable=True),
+    Column("pain_next_morning", Integer, nullable=True),
+    Column("onset", String(20), nullable=True),
+    Column("character", JSON, nullable=False),
+    Column("helped", Text, nullable=True),
+    Column("notes", Text, nullable=False, default=""),
+    Column("warnings", JSON, nullable=False),
+    Column("psfs", JSON, nullable=False),
+    Column("activity_id", Integer, nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("entry_date", "kind", name="uq_diary_entries_date_kind"),
+)
+
+plan_ticks = Table(
+    "plan_ticks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_date", Date, nullable=False, index=True),
+    Column("kind", String(12), nullable=False),
+    Column("done_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("item_date", "kind", name="uq_plan_ticks_date_kind"),
+)
+
+plan_snapshots = Table(
+    "plan_snapshots",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", UTCDateTime(), nullable=False, index=True),
+    Column("check_id", Integer, nullable=True),
+    Column("plan_start", Date, nullable=False),
+    Column("level", String(20), nullable=False),
+    Column("plan", JSON, nullable=False),
+)
+
+# Saved video form checks (migration 0005, another branch from 0001_checks).
+form_checks = Table(
+    "form_checks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", UTCDateTime(), nullable=False, index=True),
+    # "cli" or "web": which shell saved it
+    Column("source", String(20), nullable=False),
+    # "side" or "rear": the latest check per view feeds the self-check
+    Column("view", String(8), nullable=False),
+    # the file name as the runner knows it, never a path
+    Column("clip_name", Text, nullable=False),
+    Column("fps", Float, nullable=False),
+    Column("duration_s", Float, nullable=False),
+    Column("frames_analysed", Integer, nullable=False),
+    Column("strides_used", Integer, nullable=False),
+    Column("cadence_spm", Float, nullable=True),
+    Column("form_observed", JSON, nullable=False),
+    Column("findings", JSON, nullable=False),
+    Column("metrics", JSON, nullable=False),
+    Column("warnings", JSON, nullable=False),
+    # the rest of the report (frames detected, the clip's codec and size, report version)
+    Column("details", JSON, nullable=False),
+    Column("estimator", String(80), nullable=False),
+    Column("kb_version", String(32), nullable=False),
+    # the web app's folder of key frames and annotated video (data_dir/form/<key>), if any
+    Column("output_key", String(32), nullable=True),
+)
