@@ -27,10 +27,9 @@ from backstride.services.shoes import shoe_statuses
 from backstride.services.training import load_report
 from backstride.store import activities, checks, diary
 from backstride.store.schema import activities as activities_table
-from backstride.store.schema import activity_shoes
+from backstride.store.schema import activity_shoes, diary_entries, plan_ticks
 from backstride.store.schema import checks as checks_table
 from backstride.store.schema import shoes as shoes_table
-from backstride.store.schema_diary import diary_entries, plan_ticks
 
 #: Weeks of history on the training page's charts.
 TRAINING_WEEKS = 26

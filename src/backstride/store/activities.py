@@ -16,8 +16,7 @@ from sqlalchemy import Connection, Float, bindparam, delete, func, insert, or_, 
 from backstride.errors import NotFound
 from backstride.models import Activity, StoredActivity, sport_family
 from backstride.store import _bounded
-from backstride.store.schema import activities, activity_shoes
-from backstride.store.schema_diary import diary_entries
+from backstride.store.schema import activities, activity_shoes, as_utc, diary_entries
 
 #: Two records of one session start within this of each other [s].
 START_TOLERANCE_S = 120.0
@@ -32,22 +31,14 @@ DISTANCE_TOLERANCE = 0.03
 _ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity) if f.name != "dropped")
 
 
-def _utc(moment: datetime) -> datetime:
-    # SQLite drops the zone, so everything goes in as UTC and comes back marked UTC.
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
 def fingerprint(activity: Activity) -> str:
     """A coarse identity of the session: sport family and start minute (UTC)."""
-    start = _utc(activity.started_at).strftime("%Y-%m-%dT%H:%M")
+    start = as_utc(activity.started_at).strftime("%Y-%m-%dT%H:%M")
     return f"{sport_family(activity.sport)}@{start}"
 
 
 def _values(activity: Activity) -> dict[str, Any]:
     values = {name: getattr(activity, name) for name in _ACTIVITY_FIELDS}
-    values["started_at"] = _utc(activity.started_at)
     # Points off the globe (inf, NaN, 999) never reach the JSON: PostgreSQL refuses them.
     values["route"] = [
         [round(lat, 6), round(lon, 6)]
@@ -70,7 +61,6 @@ def _to_model(row: Any) -> StoredActivity:
     # exception for each absent column), which dominated reading a whole history.
     found = row._asdict()
     data = {name: found.get(name) for name in _ACTIVITY_FIELDS}
-    data["started_at"] = _utc(row.started_at)
     # Rows stored before imports checked bounds may hold inf, NaN or off-globe points:
     # read as unknown and left out, so no analysis meets them.
     for name in _FLOAT_FIELDS:
@@ -138,14 +128,14 @@ def between(
     (a list the runner may delete them from, never an analysis).
     """
     if not implausible:
-        start = PLAUSIBLE_FROM if start is None else max(_utc(start), PLAUSIBLE_FROM)
-        end = PLAUSIBLE_UNTIL if end is None else min(_utc(end), PLAUSIBLE_UNTIL)
+        start = PLAUSIBLE_FROM if start is None else max(as_utc(start), PLAUSIBLE_FROM)
+        end = PLAUSIBLE_UNTIL if end is None else min(as_utc(end), PLAUSIBLE_UNTIL)
     columns = activities.c if with_route else [c for c in activities.c if c.name != "route"]
     query = select(*columns).order_by(activities.c.started_at, activities.c.id)
     if start is not None:
-        query = query.where(activities.c.started_at >= _utc(start))
+        query = query.where(activities.c.started_at >= start)
     if end is not None:
-        query = query.where(activities.c.started_at < _utc(end))
+        query = query.where(activities.c.started_at < end)
     if sport is not None:
         query = query.where(
             or_(
@@ -182,7 +172,7 @@ def is_same_session(a: Activity, b: Activity) -> bool:
     families = {sport_family(a.sport), sport_family(b.sport)}
     if len(families - {"other"}) > 1:
         return False
-    if abs((_utc(a.started_at) - _utc(b.started_at)).total_seconds()) > START_TOLERANCE_S:
+    if abs((as_utc(a.started_at) - as_utc(b.started_at)).total_seconds()) > START_TOLERANCE_S:
         return False
     if not _close(
         a.elapsed_s, b.elapsed_s, absolute=DURATION_TOLERANCE_S, fraction=DURATION_TOLERANCE
@@ -195,7 +185,7 @@ def is_same_session(a: Activity, b: Activity) -> bool:
 
 def find_duplicate(conn: Connection, *, activity: Activity) -> StoredActivity | None:
     """The stored activity that records the same session from another source, if any."""
-    start = _utc(activity.started_at)
+    start = activity.started_at
     window = timedelta(seconds=START_TOLERANCE_S)
     for row in conn.execute(_NEAR, {"earliest": start - window, "latest": start + window}):
         stored = _to_model(row)
@@ -210,12 +200,12 @@ def start_times(conn: Connection) -> list[float]:
     """Every stored start, in seconds since 1970 (UTC), sorted: lets an import rule
     out a duplicate without a query for each new run (see `find_duplicate`)."""
     rows = conn.execute(select(activities.c.started_at))
-    return sorted(_utc(r.started_at).timestamp() for r in rows)
+    return sorted(r.started_at.timestamp() for r in rows)
 
 
 def start_seconds(activity: Activity) -> float:
     """The activity's start in seconds since 1970, a zone-less time taken as UTC."""
-    return _utc(activity.started_at).timestamp()
+    return as_utc(activity.started_at).timestamp()
 
 
 def may_have_duplicate(starts: list[float], activity: Activity) -> bool:

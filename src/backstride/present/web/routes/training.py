@@ -14,7 +14,7 @@ from backstride import units
 from backstride.errors import NotFound
 from backstride.files import write_error
 from backstride.present.report.charts import guard_chart, shoe_chart, trend_chart, weekly_bars
-from backstride.present.web.jobs import ImportJob, safe_name
+from backstride.present.web.jobs import KEEP_FINISHED, ImportJob, safe_name
 from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, render, render_cached, web
 from backstride.services.activities import delete_activity
@@ -132,7 +132,11 @@ async def start_import(request: Request) -> Any:
 def _job(request: Request, job_id: str) -> ImportJob:
     job = web(request).jobs.get(job_id)
     if job is None:
-        raise HTTPException(404, "no such import (they are forgotten when the app restarts)")
+        raise HTTPException(
+            404,
+            "no such import (imports are forgotten when the app restarts, and once "
+            f"{KEEP_FINISHED} newer ones have finished)",
+        )
     return job
 
 
