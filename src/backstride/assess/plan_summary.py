@@ -38,6 +38,8 @@ def _exercise_entry(kb: KnowledgeBase, ex_id: str, cause_name: str) -> dict[str,
         entry["hold_s"] = d.hold_s
     entry.update(per_side=d.per_side, why=f"for {cause_name.lower()}", evidence=ex.evidence)
     entry.update(sources=kb.cite(ex.sources), loads=list(ex.loads))
+    entry.update(instructions=ex.instructions, key_cue=ex.key_cue, avoid_if=ex.avoid_if)
+    entry["muscles"] = list(ex.muscles)
     return entry
 
 
