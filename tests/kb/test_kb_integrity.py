@@ -145,6 +145,8 @@ BROKEN = [
      "form_rules.yaml: trunk_lean_forward: rules.0.sources: List should have at least 1 item after validation, not 0"),
     ("progress_rules", lambda d: d["psfs"].update(sources=["nowhere"]),
      "progress_rules.yaml: psfs: unknown source `nowhere`"),
+    ("progress_rules", lambda d: d["schedule"].update(strength_causes=["weak_glute"]),
+     "progress_rules.yaml: schedule.strength_causes: unknown cause `weak_glute`"),
     ("progress_rules", lambda d: d["escalation"].pop("evidence"),
      "progress_rules.yaml: -: escalation.evidence: Field required"),
     ("load_rules", lambda d: _rule(d, "long_run_share").update(sources=[]),

@@ -232,6 +232,9 @@ class ScheduleRules(_Strict):
     default_hard_weekdays: list[int]
     default_weeks: int = Field(ge=1)
     exercises_per_cause: int = Field(ge=1)
+    #: the causes the strength session and the mobility item answer (cause ids)
+    strength_causes: list[str] = Field(min_length=1)
+    mobility_causes: list[str] = Field(min_length=1)
     default_longest_run_minutes: int = Field(ge=1)
     easy_fraction_of_long: float = Field(gt=0, le=1)
     return_fractions: list[float] = Field(min_length=1)

@@ -312,6 +312,10 @@ def _check_progress_rules(kb: KnowledgeBase) -> list[str]:
         section = getattr(rules, name)
         p += _missing("progress_rules.yaml", name, "source", section.sources, kb.sources)
     sched = rules.schedule
+    for name in ("strength_causes", "mobility_causes"):
+        p += _missing(
+            "progress_rules.yaml", f"schedule.{name}", "cause", getattr(sched, name), kb.causes
+        )
     days = [*sched.default_run_weekdays, *sched.default_hard_weekdays]
     if any(not 0 <= d <= 6 for d in days):
         p.append("progress_rules.yaml: schedule: weekdays run 0 (Monday) to 6 (Sunday)")
