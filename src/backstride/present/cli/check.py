@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from backstride.errors import InvalidAnswer
-from backstride.kb import load_kb
+from backstride.kb import KnowledgeBase, load_kb
 from backstride.models import TrainingEvidence
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.present.cli.interview import run_interview
@@ -70,7 +70,9 @@ def read_answers_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def training_evidence(app: AppContext) -> tuple[TrainingEvidence | None, list[str]]:
+def training_evidence(
+    app: AppContext, kb: KnowledgeBase
+) -> tuple[TrainingEvidence | None, list[str]]:
     """What imported training says, if the runner has any, and what could not be read."""
     from datetime import date
 
@@ -78,7 +80,9 @@ def training_evidence(app: AppContext) -> tuple[TrainingEvidence | None, list[st
         engine = app.engine
     except Exception as exc:  # noqa: BLE001 - an unreadable store must not cost the triage
         return None, [f"the store could not be opened ({type(exc).__name__}: {exc})"]
-    return selfcheck.training_evidence(engine, today=date.today(), settings=app.settings)
+    return selfcheck.training_evidence(
+        engine, today=date.today(), settings=app.settings, rules=kb.load_rules
+    )
 
 
 @click.command("check")
@@ -101,7 +105,7 @@ def check_cmd(app: AppContext, answers_file: Path | None, as_json: bool, no_save
         run_interview(app, kb, save=not no_save)
         return
     raw = read_answers_file(answers_file)
-    training, problems = training_evidence(app)
+    training, problems = training_evidence(app, kb)
     result = selfcheck.run_check(raw, kb, training=training, evidence_problems=problems)
     if not no_save:
         try:

@@ -155,7 +155,7 @@ async def check_step(request: Request) -> Any:
     if n + 1 < len(all_steps):
         return _step_page(request, n + 1, answers)
     training, problems = selfcheck.training_evidence(
-        state.engine, today=state.today(), settings=state.settings
+        state.engine, today=state.today(), settings=state.settings, rules=state.kb.load_rules
     )
     try:
         result = selfcheck.run_check(
