@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from backstride.analyse.evidence import flags, training_evidence
+from backstride.kb import load_kb
 from backstride.models import Shoe, StoredActivity
 from tests.analyse._factory import run
 from tests.analyse.test_terrain import ELSEWHERE, LOOP
+
+RULES = load_kb().load_rules
 
 TODAY = date(2025, 11, 10)
 
@@ -37,7 +40,7 @@ def _history() -> list[StoredActivity]:
 
 
 def test_spike_and_weekly_change_name_the_run_and_the_week() -> None:
-    found = flags(_history(), today=TODAY, since=date(2025, 10, 13))
+    found = flags(_history(), today=TODAY, rules=RULES, since=date(2025, 10, 13))
     assert [
         (f.rule_id, f.severity, f.activity_id, f.flag_date, f.week_start_date) for f in found
     ] == [
@@ -52,7 +55,7 @@ def test_spike_and_weekly_change_name_the_run_and_the_week() -> None:
 
 
 def test_evidence_cites_the_runs_behind_each_answer() -> None:
-    ev = training_evidence(_history(), today=TODAY)
+    ev = training_evidence(_history(), today=TODAY, rules=RULES)
     assert ev.answers == {
         "recent_changes": ["mileage_increase", "long_run_longer"],
         "longest_run_minutes": 169,
@@ -66,7 +69,7 @@ def test_evidence_cites_the_runs_behind_each_answer() -> None:
 
 def test_distance_text_follows_the_formatter() -> None:
     ev = training_evidence(
-        _history(), today=TODAY, format_distance=lambda m: f"{m / 1609.344:.1f} mi"
+        _history(), today=TODAY, rules=RULES, format_distance=lambda m: f"{m / 1609.344:.1f} mi"
     )
     assert ev.lines["longest_run_minutes"][0].endswith(
         "(17.5 mi), your longest run in the last 28 days"
@@ -74,14 +77,14 @@ def test_distance_text_follows_the_formatter() -> None:
 
 
 def test_no_history_or_only_old_history_gives_empty_evidence() -> None:
-    assert training_evidence([], today=TODAY).answers == {}
+    assert training_evidence([], today=TODAY, rules=RULES).answers == {}
     old = [_km(1, date(2025, 9, 1), 10.0)]
-    assert training_evidence(old, today=TODAY).answers == {}
+    assert training_evidence(old, today=TODAY, rules=RULES).answers == {}
 
 
 def test_steady_running_answers_none() -> None:
     acts = [_km(i, TODAY - timedelta(days=2 * i), 8.0) for i in range(1, 30)]
-    ev = training_evidence(acts, today=TODAY)
+    ev = training_evidence(acts, today=TODAY, rules=RULES)
     assert ev.answers["recent_changes"] == ["none"]
     assert ev.lines["recent_changes"][0].startswith("No change found in the last 28 days")
 
@@ -92,11 +95,16 @@ def test_return_after_a_break() -> None:
         _km(2, date(2025, 10, 12), 8.0),
         _km(3, date(2025, 11, 1), 6.0),
     ]
-    found = [f for f in flags(acts, today=TODAY) if f.rule_id == "returned_after_break"]
+    found = [
+        f for f in flags(acts, today=TODAY, rules=RULES) if f.rule_id == "returned_after_break"
+    ]
     assert [(f.activity_id, f.text) for f in found] == [
         (3, "Sat 1 Nov: first run after 20 days without running (last run Sun 12 Oct)")
     ]
-    assert "returned_after_break" in training_evidence(acts, today=TODAY).answers["recent_changes"]
+    assert (
+        "returned_after_break"
+        in training_evidence(acts, today=TODAY, rules=RULES).answers["recent_changes"]
+    )
 
 
 def test_hard_days_in_a_row_and_more_hard_sessions() -> None:
@@ -108,7 +116,7 @@ def test_hard_days_in_a_row_and_more_hard_sessions() -> None:
         run(102, date(2025, 11, 8), 8.0, avg_hr_bpm=160),
         run(103, date(2025, 10, 20), 8.0, avg_hr_bpm=160),
     ]
-    found = {f.rule_id: f for f in flags(easy + hard, today=TODAY)}
+    found = {f.rule_id: f for f in flags(easy + hard, today=TODAY, rules=RULES)}
     streak = found["consecutive_hard_days"]
     assert (streak.activity_id, streak.flag_date) == (101, date(2025, 11, 5))
     assert streak.text == "Tue 4 Nov to Wed 5 Nov: hard runs on 2 days in a row"
@@ -135,7 +143,7 @@ def test_shoes_over_limit_new_pair_single_pair_and_shoe_km() -> None:
     assignments = {1: 1, 2: 1, 3: 2, 4: 2}
     found = [
         f
-        for f in flags(acts, [old, new], today=TODAY, assignments=assignments)
+        for f in flags(acts, [old, new], today=TODAY, rules=RULES, assignments=assignments)
         if f.rule_id.startswith("shoe")
     ]
     assert [(f.rule_id, f.text, f.recent_change) for f in found] == [
@@ -148,7 +156,7 @@ def test_shoes_over_limit_new_pair_single_pair_and_shoe_km() -> None:
             None,
         ),
     ]
-    ev = training_evidence(acts, [old, new], today=TODAY, assignments=assignments)
+    ev = training_evidence(acts, [old, new], today=TODAY, rules=RULES, assignments=assignments)
     assert ev.answers["shoe_km"] == 34.0
     assert ev.lines["shoe_km"] == [
         "Pegasus 41: 34.0 km in total, the pair you ran in most in the last 28 days (3 runs)"
@@ -159,7 +167,7 @@ def test_shoes_over_limit_new_pair_single_pair_and_shoe_km() -> None:
 def test_same_route_most_days() -> None:
     acts = [_km(i, TODAY - timedelta(days=2 * i), 5.0, route=LOOP) for i in range(1, 5)]
     acts.append(_km(9, TODAY - timedelta(days=1), 5.0, route=ELSEWHERE))
-    ev = training_evidence(acts, today=TODAY)
+    ev = training_evidence(acts, today=TODAY, rules=RULES)
     assert ev.answers["same_route_most_days"] is True
     assert ev.lines["same_route_most_days"] == [
         "Last 28 days: 4 of 5 runs with a track followed the same route (most recently Sat 8 Nov)"
@@ -173,14 +181,14 @@ def test_same_route_most_days() -> None:
         )
         for i in range(3)
     ]
-    ev = training_evidence(varied, today=TODAY)
+    ev = training_evidence(varied, today=TODAY, rules=RULES)
     assert ev.answers["same_route_most_days"] is False
     assert ev.lines["same_route_most_days"][0].startswith("Last 28 days: at most 2 of 5 runs")
 
 
 def test_too_few_tracks_leave_same_route_unanswered() -> None:
     acts = [_km(i, TODAY - timedelta(days=2 * i), 5.0, route=LOOP) for i in range(1, 4)]
-    assert "same_route_most_days" not in training_evidence(acts, today=TODAY).answers
+    assert "same_route_most_days" not in training_evidence(acts, today=TODAY, rules=RULES).answers
 
 
 def test_hill_block_week() -> None:
@@ -193,14 +201,16 @@ def test_hill_block_week() -> None:
             _km(10 * w + k, day + timedelta(days=2 * k), 8.0, elevation_gain_m=climb / 3)
             for k in range(3)
         ]
-    found = [f for f in flags(acts, today=TODAY) if f.rule_id == "hill_block"]
+    found = [f for f in flags(acts, today=TODAY, rules=RULES) if f.rule_id == "hill_block"]
     assert [(f.week_start_date, f.text) for f in found] == [
         (
             date(2025, 11, 3),
             "Week of Mon 3 Nov: 600 m of climbing, 6.0x your average of the 4 weeks before (100 m)",
         )
     ]
-    assert "hills_added" in training_evidence(acts, today=TODAY).answers["recent_changes"]
+    assert (
+        "hills_added" in training_evidence(acts, today=TODAY, rules=RULES).answers["recent_changes"]
+    )
 
 
 def test_surface_change_to_trail() -> None:
@@ -211,7 +221,9 @@ def test_surface_change_to_trail() -> None:
         _km(100 + i, date(2025, 10, 20) + timedelta(days=3 * i), 8.0, sub_sport="trail")
         for i in range(6)
     ]
-    found = [f for f in flags(road + trail, today=TODAY) if f.rule_id == "surface_change"]
+    found = [
+        f for f in flags(road + trail, today=TODAY, rules=RULES) if f.rule_id == "surface_change"
+    ]
     assert [f.text for f in found] == [
         "Last 28 days: 100% of distance on trail, up from 0% in the 56 days before"
     ]
@@ -219,7 +231,7 @@ def test_surface_change_to_trail() -> None:
 
 def test_same_load_every_day_is_flagged_as_monotonous() -> None:
     acts = [_km(i, date(2025, 11, 3) + timedelta(days=i), 5.0) for i in range(7)]
-    found = [f for f in flags(acts, today=TODAY) if f.rule_id == "monotony_strain"]
+    found = [f for f in flags(acts, today=TODAY, rules=RULES) if f.rule_id == "monotony_strain"]
     assert [(f.week_start_date, f.text) for f in found] == [
         (
             date(2025, 11, 3),
@@ -231,4 +243,4 @@ def test_same_load_every_day_is_flagged_as_monotonous() -> None:
 
 def test_partial_week_is_not_judged_for_monotony() -> None:
     acts = [_km(i, date(2025, 11, 10) - timedelta(days=i), 5.0) for i in range(3)]
-    assert not [f for f in flags(acts, today=TODAY) if f.rule_id == "monotony_strain"]
+    assert not [f for f in flags(acts, today=TODAY, rules=RULES) if f.rule_id == "monotony_strain"]

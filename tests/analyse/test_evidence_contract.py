@@ -5,8 +5,8 @@ from __future__ import annotations
 import yaml
 
 from backstride.analyse.evidence import RECENT_CHANGES
-from backstride.analyse.rules import load_rules
 from backstride.config import Settings
+from backstride.kb import load_kb
 from tests.conftest import shared_path
 
 
@@ -36,4 +36,6 @@ def test_recent_changes_vocabulary_matches_the_answers_spec() -> None:
 
 
 def test_default_shoe_limit_setting_matches_the_rule() -> None:
-    assert Settings().shoe_limit_km == load_rules().threshold("shoe_life", "default_limit_km")
+    assert Settings().shoe_limit_km == load_kb().load_rules.threshold(
+        "shoe_life", "default_limit_km"
+    )

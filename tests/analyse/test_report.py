@@ -8,7 +8,10 @@ import pytest
 
 from backstride.analyse.evidence import flags
 from backstride.analyse.report import WeekRow, build_load_report, cadence_trend
+from backstride.kb import load_kb
 from tests.analyse.test_evidence import TODAY, _history, _km
+
+RULES = load_kb().load_rules
 
 
 def _row(cadence: float | None) -> WeekRow:
@@ -41,7 +44,7 @@ def test_cadence_trend_is_the_least_squares_slope() -> None:
 
 
 def test_week_rows_by_hand() -> None:
-    report = build_load_report(_history(), today=TODAY, weeks=2)
+    report = build_load_report(_history(), today=TODAY, rules=RULES, weeks=2)
     nov3, nov10 = report.weeks
     assert (nov3.week_start_date, nov3.partial, nov10.partial) == (date(2025, 11, 3), False, True)
     assert nov3.distance_change_ratio == pytest.approx(44.1 / 32.0)
@@ -57,19 +60,19 @@ def test_week_rows_by_hand() -> None:
 
 def test_report_json_has_no_infinities() -> None:
     acts = [_km(i, date(2025, 11, 3) + timedelta(days=i), 5.0) for i in range(7)]
-    report = build_load_report(acts, today=TODAY, weeks=2)
+    report = build_load_report(acts, today=TODAY, rules=RULES, weeks=2)
     assert report.weeks[0].monotony is None  # inf (no variation) shown as not defined
     text = json.dumps(report.to_dict(), allow_nan=False)
     assert '"monotony": null' in text
 
 
 def test_since_keeps_weeks_that_end_after_it() -> None:
-    found = flags(_history(), today=TODAY, since=date(2025, 11, 9))
+    found = flags(_history(), today=TODAY, rules=RULES, since=date(2025, 11, 9))
     assert [f.rule_id for f in found] == ["weekly_distance_change", "single_run_spike"]
-    assert flags(_history(), today=TODAY, since=date(2025, 11, 10)) == []
+    assert flags(_history(), today=TODAY, rules=RULES, since=date(2025, 11, 10)) == []
 
 
 def test_empty_history_report() -> None:
-    report = build_load_report([], today=TODAY)
+    report = build_load_report([], today=TODAY, rules=RULES)
     assert (report.weeks, report.flags, report.same_route_share) == ([], [], None)
     assert not math.isnan(report.pairs_in_rotation)

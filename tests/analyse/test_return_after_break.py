@@ -8,8 +8,11 @@ import pytest
 
 from backstride.analyse import load
 from backstride.analyse.evidence import flags
+from backstride.kb import load_kb
 from backstride.models import StoredActivity
 from tests.analyse._factory import run
+
+RULES = load_kb().load_rules
 
 LAST = date(2025, 10, 1)  # a Wednesday: the last run before the break
 
@@ -22,7 +25,7 @@ def _before_break() -> list[StoredActivity]:
 
 def test_20_km_after_49_days_off_is_a_warning_naming_the_break_and_the_reference() -> None:
     back = LAST + timedelta(days=49)
-    found = flags([*_before_break(), run(40, back, 20.0)], today=back)
+    found = flags([*_before_break(), run(40, back, 20.0)], today=back, rules=RULES)
     assert [(f.rule_id, f.severity, f.activity_id) for f in found if f.flag_date == back] == [
         ("return_after_break", "warning", 40)
     ]
@@ -37,7 +40,7 @@ def test_20_km_after_49_days_off_is_a_warning_naming_the_break_and_the_reference
 
 def test_a_gentle_return_run_keeps_only_the_break_note() -> None:
     back = LAST + timedelta(days=49)
-    found = flags([*_before_break(), run(40, back, 4.0)], today=back)
+    found = flags([*_before_break(), run(40, back, 4.0)], today=back, rules=RULES)
     assert [(f.rule_id, f.severity) for f in found if f.flag_date == back] == [
         ("returned_after_break", "info")
     ]
@@ -45,7 +48,7 @@ def test_a_gentle_return_run_keeps_only_the_break_note() -> None:
 
 def test_a_break_inside_the_30_days_is_left_to_the_30_day_rule() -> None:
     back = LAST + timedelta(days=20)
-    found = flags([*_before_break(), run(40, back, 20.0)], today=back)
+    found = flags([*_before_break(), run(40, back, 20.0)], today=back, rules=RULES)
     assert {f.rule_id for f in found if f.flag_date == back} == {
         "single_run_spike",
         "returned_after_break",
@@ -53,7 +56,7 @@ def test_a_break_inside_the_30_days_is_left_to_the_30_day_rule() -> None:
 
 
 def test_steady_running_raises_no_return_flag() -> None:
-    found = flags(_before_break(), today=LAST)
+    found = flags(_before_break(), today=LAST, rules=RULES)
     assert not [f for f in found if f.rule_id == "return_after_break"]
 
 

@@ -124,3 +124,23 @@ def test_yaml_no_means_the_word_for_pregnancy_status(
 ) -> None:
     # `pregnancy_status: no` in a YAML answers file arrives as False (YAML 1.1)
     assert assess({**baseline, "pregnancy_status": False}, kb).answers["pregnancy_status"] == "no"
+
+
+def test_sudden_severe_pain_at_50_with_movement_unanswered_is_not_assumed_mechanical(
+    kb: KnowledgeBase, baseline: dict[str, Any]
+) -> None:
+    severe = {**baseline, "age": 60, "pain_onset": "sudden", "pain_worst": 9}
+    result = assess(severe, kb)
+    assert result.level is TriageLevel.EMERGENCY
+    assert result.reasons[0].rule == "vascular_age50_sudden_severe"
+    assert "did not say whether moving changes the pain" in result.reasons[0].text
+    eases = assess({**severe, "movement_effect": "eases"}, kb)
+    assert eases.level is TriageLevel.SEE_CLINICIAN  # movement changes it: mechanical
+
+
+def test_fever_with_long_term_steroids_is_seen_today(
+    kb: KnowledgeBase, baseline: dict[str, Any]
+) -> None:
+    result = assess({**baseline, "fever_or_unwell": True, "osteoporosis_or_steroids": True}, kb)
+    assert result.how_soon == "today"
+    assert "infection_risk" in [r.rule for r in result.reasons]

@@ -65,10 +65,9 @@ def test_levels_rate_the_link_to_back_pain_not_to_performance_or_other_injuries(
 
 
 def test_shoe_rotation_has_one_level_in_every_file() -> None:
-    from backstride.analyse.rules import load_rules
 
     assert load_kb().habits["rotate_shoes"].evidence == "weak"
-    assert load_rules()["shoe_rotation"].evidence == "weak"
+    assert load_kb().load_rules["shoe_rotation"].evidence == "weak"
 
 
 def test_no_supplement_or_brand_is_recommended() -> None:
@@ -146,16 +145,16 @@ BROKEN = [
      "form_rules.yaml: trunk_lean_forward: rules.0.sources: List should have at least 1 item after validation, not 0"),
     ("progress_rules", lambda d: d["psfs"].update(sources=["nowhere"]),
      "progress_rules.yaml: psfs: unknown source `nowhere`"),
+    ("progress_rules", lambda d: d["schedule"].update(strength_causes=["weak_glute"]),
+     "progress_rules.yaml: schedule.strength_causes: unknown cause `weak_glute`"),
     ("progress_rules", lambda d: d["escalation"].pop("evidence"),
      "progress_rules.yaml: -: escalation.evidence: Field required"),
     ("load_rules", lambda d: _rule(d, "long_run_share").update(sources=[]),
-     "load_rules.yaml: long_run_share: needs at least one source"),
+     "load_rules.yaml: long_run_share: rules.9.sources: List should have at least 1 item after validation, not 0"),
     ("load_rules", lambda d: _rule(d, "acwr").pop("evidence"),
-     "load_rules.yaml: acwr: needs an evidence level"),
+     "load_rules.yaml: acwr: rules.2.evidence: Field required"),
     ("load_rules", lambda d: _rule(d, "acwr").update(sources=["lolli_2018"]),
      "load_rules.yaml: acwr: unknown source `lolli_2018`"),
-    ("load_rules", lambda d: d["sources"][1].update(citation="Frandsen JSB et al. BJSM 2025."),
-     "load_rules.yaml: frandsen_2025: citation differs from sources.yaml"),
 ]  # fmt: skip
 
 
@@ -193,8 +192,7 @@ def test_kb_check_cli_also_validates_the_load_rules(tmp_path: Path) -> None:
     folder = _broken(tmp_path, "load_rules", unknown_source)
     result = CliRunner().invoke(cli, ["kb", "check", "--path", str(folder)])
     assert result.exit_code == 1
-    assert "load_rules.yaml" in result.output
-    assert "unknown sources ['nowhere']" in result.output
+    assert "load_rules.yaml: single_run_spike: unknown source `nowhere`" in result.output
 
 
 @pytest.mark.parametrize(
@@ -216,18 +214,9 @@ def test_kb_check_cli_fails_on_a_recommendation_without_evidence_or_source(
     assert "problem(s) in the knowledge base" in result.output
 
 
-def test_shared_sources_have_one_wording_in_sources_and_load_rules() -> None:
-    from backstride.analyse.rules import load_rules
-
-    kb = load_kb()
-    for src in load_rules().sources:
-        assert src.citation == kb.sources[src.id].citation, src.id
-
-
 def test_citations_name_the_primary_paper_and_say_what_it_is_evidence_for() -> None:
-    from backstride.analyse.rules import load_rules
 
-    kb, rules = load_kb(), load_rules()
+    kb, rules = load_kb(), load_kb().load_rules
     micheli = kb.sources["micheli_1995"].citation
     assert micheli.startswith("Micheli LJ, Wood R. Back pain in young athletes")
     assert "Arch Pediatr Adolesc Med 1995;149(1):15-18" in micheli and "Aspetar" not in micheli
@@ -243,9 +232,8 @@ def test_citations_name_the_primary_paper_and_say_what_it_is_evidence_for() -> N
 
 
 def test_pain_monitoring_states_silbernagels_thresholds_and_cites_thomee() -> None:
-    from backstride.analyse.rules import load_rules
 
-    rule = load_rules()["pain_monitoring"]
+    rule = load_kb().load_rules["pain_monitoring"]
     assert rule.thresholds == {"acceptable_max_nprs": 5}  # no unverified "safe" zone
     assert "next morning" in rule.text and "week to week" in rule.text
     assert "to be verified" not in rule.text

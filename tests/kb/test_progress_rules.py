@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from backstride.analyse.rules import load_rules
 from backstride.kb import load_kb
 
 
 def test_pain_band_matches_the_load_rules_copy() -> None:
     kb = load_kb()
-    rule = load_rules()["pain_monitoring"]
+    rule = load_kb().load_rules["pain_monitoring"]
     assert (
         kb.progress_rules.pain_monitoring.acceptable_during_max
         == rule.thresholds["acceptable_max_nprs"]
@@ -18,7 +17,7 @@ def test_pain_band_matches_the_load_rules_copy() -> None:
 def test_plan_guard_matches_the_load_analysis_spike_rule() -> None:
     kb = load_kb()
     guard = kb.habits["longest_run_guard"].params
-    spike = load_rules()["single_run_spike"]
+    spike = load_kb().load_rules["single_run_spike"]
     assert guard["window_days"] == spike.thresholds["window_days"]
     reference = next(b for b in spike.bands if b.label == "reference")
     assert guard["max_ratio_to_30_day_longest"] == reference.max_ratio
@@ -31,7 +30,7 @@ def test_mcid_is_two_points_or_thirty_percent() -> None:
 
 def test_plan_restart_after_a_break_matches_the_load_analysis_rule() -> None:
     restart = load_kb().progress_rules.return_after_break
-    rule = load_rules()["return_after_break"].thresholds
+    rule = load_kb().load_rules["return_after_break"].thresholds
     assert restart.reduction_per_week == rule["reduction_per_week"]
     assert restart.min_reference_share == rule["min_reference_share"]
     guard = load_kb().habits["longest_run_guard"].params

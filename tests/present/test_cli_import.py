@@ -36,7 +36,14 @@ def test_import_json_has_exactly_the_documented_keys_and_exits_0_despite_failure
     result = runner.invoke(cli, ["import", "--json", *paths], env=cli_env)
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert list(report) == ["imported", "duplicates", "skipped", "failed", "activities_total"]
+    assert list(report) == [
+        "imported",
+        "duplicates",
+        "skipped",
+        "failed",
+        "dropped",
+        "activities_total",
+    ]
     assert report["imported"] == 1 and report["activities_total"] == 1
     assert report["failed"] == [
         {"file": str(tmp_path / "empty.gpx"), "error": "empty file (0 bytes)"}

@@ -178,3 +178,28 @@ def test_progress_shows_improvement_and_adherence(
     a = data["adherence"]
     assert a["planned"] > 0 and 0 < a["done"] <= a["planned"]
     assert 4 <= a["by_kind"]["strength"]["planned"] <= 5  # two a week over 15 days
+
+
+def test_plan_text_shows_each_exercise_how_to_once(
+    runner: CliRunner, checked: dict[str, str]
+) -> None:
+    from backstride.kb import load_kb
+
+    result = _run(runner, {**checked, "COLUMNS": "400"}, "plan", "--weeks", "2")
+    assert result.exit_code == 0, result.output
+    bridge = load_kb().exercises["glute_bridge"]
+    assert result.output.count(f"Key cue: {bridge.key_cue}") == 1
+    assert f"How: {bridge.instructions}" in result.output
+    assert f"Stop if: {bridge.avoid_if}" in result.output
+    assert f"Muscles: {', '.join(bridge.muscles)}" in result.output
+
+
+def test_plan_json_carries_each_exercise_how_to(runner: CliRunner, checked: dict[str, str]) -> None:
+    out = json.loads(_run(runner, checked, "plan", "--json", "--weeks", "1").output)
+    exercises = [
+        e for w in out["weeks"] for d in w["days"] for i in d["items"] for e in i["exercises"]
+    ]
+    assert exercises and all(
+        e["instructions"] and e["key_cue"] and e["avoid_if"] for e in exercises
+    )
+    assert all(e["muscles"] for e in exercises)

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from sqlalchemy import Engine
 
 from backstride.config import Settings
+from backstride.kb import load_kb
 from backstride.present.cli import cli
 from backstride.services import training
 from backstride.services.importing import import_paths
@@ -61,7 +62,7 @@ def test_load_report_flags_the_real_spike(
 def test_evidence_from_real_files(engine: Engine, imported: dict[date, tuple[int, float]]) -> None:
     with engine.connect() as conn:
         ev = training.training_evidence_from_store(
-            conn, today=date(2018, 1, 31), settings=Settings()
+            conn, today=date(2018, 1, 31), settings=Settings(), rules=load_kb().load_rules
         )
     # 26 days without running before 21 Jan, and that run 53% past the 26 Dec one
     assert ev.answers["recent_changes"] == ["long_run_longer", "returned_after_break"]

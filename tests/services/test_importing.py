@@ -14,7 +14,7 @@ from backstride.store.schema import activities as activities_table
 from backstride.store.schema import seen_paths, source_files
 from tests.ingest.helpers import corpus, strava_export, write_zip
 
-KEYS = {"imported", "duplicates", "skipped", "failed", "activities_total"}
+KEYS = {"imported", "duplicates", "skipped", "failed", "dropped", "activities_total"}
 
 
 def _run(engine: Engine, paths: list[Path], tmp_path: Path) -> dict:  # type: ignore[type-arg]

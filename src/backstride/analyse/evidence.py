@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from backstride.analyse import shoes, summaries
 from backstride.analyse.flags import (
@@ -19,9 +20,11 @@ from backstride.analyse.flags import (
     history_flags,
     prepare,
 )
-from backstride.analyse.rules import LoadRules
 from backstride.analyse.state_flags import route_flag, state_flags
 from backstride.models import Shoe, StoredActivity, TrainingEvidence
+
+if TYPE_CHECKING:  # a type only: the caller hands the rules in (kb.load_rules)
+    from backstride.kb.schema import LoadRulesFile
 
 #: The answers spec's order of recent_changes values.
 RECENT_CHANGES = (
@@ -50,7 +53,7 @@ def flags(
     *,
     today: date,
     since: date | None = None,
-    rules: LoadRules | None = None,
+    rules: LoadRulesFile,
     assignments: Mapping[int, int] | None = None,
     week_start: summaries.WeekStart = "monday",
     format_distance: DistanceFormat = format_km,
@@ -124,7 +127,7 @@ def training_evidence(
     shoe_list: Sequence[Shoe] = (),
     *,
     today: date,
-    rules: LoadRules | None = None,
+    rules: LoadRulesFile,
     assignments: Mapping[int, int] | None = None,
     week_start: summaries.WeekStart = "monday",
     format_distance: DistanceFormat = format_km,

@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from backstride.analyse import intensity, load, shoes, summaries
-from backstride.analyse.rules import LoadRules, load_rules
 from backstride.models import Shoe, StoredActivity
+
+if TYPE_CHECKING:  # a type only: the caller hands the rules in (kb.load_rules)
+    from backstride.kb.schema import LoadRulesFile
 
 DistanceFormat = Callable[[float], str]
 
@@ -48,7 +51,7 @@ class History:
     shoes: list[Shoe]
     shoe_of: dict[int, int]
     today: date
-    rules: LoadRules
+    rules: LoadRulesFile
     week_start: summaries.WeekStart
     fmt: DistanceFormat
 
@@ -58,7 +61,7 @@ def prepare(
     shoe_list: Sequence[Shoe] = (),
     *,
     today: date,
-    rules: LoadRules | None = None,
+    rules: LoadRulesFile,
     assignments: Mapping[int, int] | None = None,
     week_start: summaries.WeekStart = "monday",
     format_distance: DistanceFormat = format_km,
@@ -66,9 +69,7 @@ def prepare(
     """Keep the runs up to `today` and resolve which shoe each was run in."""
     runs = [r for r in summaries.runs_only(activities) if summaries.local_date(r.activity) <= today]
     shoe_of = shoes.shoe_of_runs(runs, shoe_list, assignments or {})
-    return History(
-        runs, list(shoe_list), shoe_of, today, rules or load_rules(), week_start, format_distance
-    )
+    return History(runs, list(shoe_list), shoe_of, today, rules, week_start, format_distance)
 
 
 def _spike_flags(h: History) -> list[LoadFlag]:

@@ -6,15 +6,17 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from backstride.analyse import intensity, load, shoes, summaries, terrain
 from backstride.analyse.evidence import flags as all_flags
 from backstride.analyse.flags import DistanceFormat, LoadFlag, format_km, prepare
-from backstride.analyse.rules import LoadRules
 from backstride.models import Shoe, StoredActivity
+
+if TYPE_CHECKING:  # a type only: the caller hands the rules in (kb.load_rules)
+    from backstride.kb.schema import LoadRulesFile
 
 ACWR_NOTE = (
     "ACWR (7-day vs 28-day running distance) is shown as a descriptive trend only: its use "
@@ -107,7 +109,7 @@ def _rows(
     first: date,
     weeks_n: int,
     week_start: summaries.WeekStart,
-    rules: LoadRules,
+    rules: LoadRulesFile,
 ) -> list[WeekRow]:
     all_weeks = summaries.weekly_summaries(
         runs, first_date=first, last_date=today, week_start=week_start
@@ -163,7 +165,7 @@ def build_load_report(
     *,
     today: date,
     weeks: int = 8,
-    rules: LoadRules | None = None,
+    rules: LoadRulesFile,
     assignments: Mapping[int, int] | None = None,
     week_start: summaries.WeekStart = "monday",
     format_distance: DistanceFormat = format_km,

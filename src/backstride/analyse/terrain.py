@@ -24,13 +24,15 @@ def route_cells(route: Route, *, cell_m: float = 100.0) -> frozenset[tuple[int, 
     Longitude cells are scaled by cos(latitude rounded to whole degrees), so routes in
     the same area share one grid.
     """
+    # A route stored by an older version may hold inf or NaN: those points are skipped.
+    route = [p for p in route if math.isfinite(p[0]) and math.isfinite(p[1])]
     if not route:
         return frozenset()
     cos_lat = max(math.cos(math.radians(round(route[0][0]))), 1e-6)
     dlat = cell_m / _M_PER_DEG_LAT
     dlon = cell_m / (_M_PER_DEG_LAT * cos_lat)
     cells = set()
-    points = list(route)
+    points = route
     for (lat0, lon0), (lat1, lon1) in zip(points, points[1:] + points[-1:], strict=True):
         gap_m = math.hypot((lat1 - lat0) / dlat, (lon1 - lon0) / dlon) * cell_m
         steps = max(1, math.ceil(gap_m / (cell_m / 2)))

@@ -21,6 +21,14 @@ MAX_FOCUS_CAUSES = 3
 RECHECK_AFTER_DAYS = 14
 
 
+def _guard_words(kb: KnowledgeBase) -> str:
+    """The longest-run guard in words, from its params (habits.yaml longest_run_guard)."""
+    params = kb.habits["longest_run_guard"].params
+    over = round((float(params["max_ratio_to_30_day_longest"]) - 1) * 100)
+    days = int(params["window_days"])
+    return f"keep each run within {over}% of your longest of the last {days} days"
+
+
 def _exercise_entry(kb: KnowledgeBase, ex_id: str, cause_name: str) -> dict[str, Any]:
     ex = kb.exercises[ex_id]
     d = ex.dosage
@@ -30,6 +38,8 @@ def _exercise_entry(kb: KnowledgeBase, ex_id: str, cause_name: str) -> dict[str,
         entry["hold_s"] = d.hold_s
     entry.update(per_side=d.per_side, why=f"for {cause_name.lower()}", evidence=ex.evidence)
     entry.update(sources=kb.cite(ex.sources), loads=list(ex.loads))
+    entry.update(instructions=ex.instructions, key_cue=ex.key_cue, avoid_if=ex.avoid_if)
+    entry["muscles"] = list(ex.muscles)
     return entry
 
 
@@ -107,7 +117,7 @@ def summarise_plan(
             habits.insert(0, "temporary_load_reduction")
         running = "stop until seen" if stop else "easy and pain-free only"
     else:
-        running = "as the plan says; keep each run within 10% of your longest of the last 30 days"
+        running = f"as the plan says; {_guard_words(kb)}"
     running = rx.running_text(reasons, kb) or running
     habits = [h for h in habits if rx.allowed(kb.habits[h].loads, forbidden)]
     if stop:

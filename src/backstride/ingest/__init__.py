@@ -11,7 +11,15 @@ from dataclasses import replace
 
 from backstride.errors import CorruptFile, UnsupportedFormat
 from backstride.ingest.archive import Unit, iter_sources, iter_units, read_unit
-from backstride.ingest.source import FailedSource, SkippedSource, SourceFile, sniff, suffixes
+from backstride.ingest.bounds import check_activity
+from backstride.ingest.source import (
+    FailedSource,
+    SkippedSource,
+    SourceFile,
+    display_name,
+    sniff,
+    suffixes,
+)
 from backstride.models import Activity, sport_family
 
 __all__ = [
@@ -20,6 +28,7 @@ __all__ = [
     "SourceFile",
     "Unit",
     "detect_format",
+    "display_name",
     "iter_sources",
     "iter_units",
     "read_activities",
@@ -51,11 +60,12 @@ def detect_format(source: SourceFile) -> str:
 
 
 def read_activities(source: SourceFile) -> list[Activity]:
-    """The activities in one source, with an export's name, gear and sport applied.
+    """The activities in one source, with an export's name, gear and sport applied,
+    each checked against the physical bounds (`bounds.check_activity`).
 
     Raises:
         IngestError: CorruptFile, NotAnActivity, UnsafeInput or UnsupportedFormat,
-            each naming the file.
+            each naming the file; CorruptFile also for an impossible total.
     """
     kind = detect_format(source)
     if kind == "fit":
@@ -66,9 +76,9 @@ def read_activities(source: SourceFile) -> list[Activity]:
         from backstride.ingest.tcx import read_tcx as reader
     found = reader(source.data, source_file=source.name, content_hash=source.content_hash)
     meta = source.metadata
-    if not meta:
-        return found
-    return [_with_metadata(activity, meta) for activity in found]
+    if meta:
+        found = [_with_metadata(activity, meta) for activity in found]
+    return [check_activity(activity) for activity in found]
 
 
 def _with_metadata(activity: Activity, meta: Mapping[str, str]) -> Activity:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from backstride.errors import CorruptFile, NotAnActivity
+from backstride.ingest import bounds
 from backstride.ingest._fit_profile import FIT_DATETIME_MIN, FIT_EPOCH_S, FitMember, Record
 from backstride.ingest._track import elevation_gain_loss_m, simplify_route
 from backstride.models import Activity
@@ -17,6 +18,10 @@ from backstride.models import Activity
 log = logging.getLogger(__name__)
 
 _SEMICIRCLE_DEG = 180 / 2**31
+#: Latitude bounds in FIT semicircles (longitude's are the int32 range itself).
+_LAT_SEMICIRCLES = bounds.Bound(
+    bounds.LATITUDE_DEG.low / _SEMICIRCLE_DEG, bounds.LATITUDE_DEG.high / _SEMICIRCLE_DEG
+)
 #: Sports whose FIT cadence counts one leg's strides; doubled to steps per minute.
 _FOOT_SPORTS = frozenset({"running", "walking", "hiking"})
 _FOOT_SUB_SPORTS = frozenset({"treadmill", "indoor_running", "indoor_walking", "trail", "track"})
@@ -127,7 +132,8 @@ def _activity(
             start = timed[0] if timed else session.get("timestamp")
         if elapsed is None:
             elapsed = float(timed[-1] - timed[0]) if timed else 0.0
-    gain, loss = _elevation(session, records)
+    dropped = bounds.Dropped.none()
+    gain, loss = _elevation(session, records, dropped)
     utc_offset_s = _utc_offset_s(member.activity)
     if start is not None and start < FIT_DATETIME_MIN:
         start, utc_offset_s = _anchor_relative_time(start, member.activity, source_file), None
@@ -138,19 +144,20 @@ def _activity(
         utc_offset_s=utc_offset_s,
         elapsed_s=float(elapsed),
         moving_s=session.get("total_timer_time"),
-        distance_m=session.get("total_distance", _record_distance_m(records)),
+        distance_m=session.get("total_distance", _record_distance_m(records, dropped)),
         elevation_gain_m=gain,
         elevation_loss_m=loss,
-        avg_hr_bpm=_avg_hr(session, records),
-        max_hr_bpm=_max_hr(session, records),
-        avg_cadence_spm=_cadence_spm(sport, sub_sport, session, records),
+        avg_hr_bpm=_avg_hr(session, records, dropped),
+        max_hr_bpm=_max_hr(session, records, dropped),
+        avg_cadence_spm=_cadence_spm(sport, sub_sport, session, records, dropped),
         device=_device(member),
         surface=_SURFACES.get(sub_sport or ""),
-        route=_route(records),
+        route=_route(records, dropped),
         source_file=source_file,
         content_hash=content_hash,
         source_format="fit",
         session_index=index,
+        dropped=dropped.as_tuple(),
     )
 
 
@@ -205,15 +212,32 @@ def _utc_offset_s(activity: dict[str, Any] | None) -> int | None:
     return int(round(offset / 900) * 900)
 
 
-def _record_distance_m(records: list[Record]) -> float | None:
-    dists = [r[6] for r in records if r[6] is not None]
+def _within(
+    values: list[Any], bound: bounds.Bound, name: str, dropped: bounds.Dropped
+) -> list[Any]:
+    """`values` without those outside `bound`; min and max first, as nearly all are in."""
+    if not values or (bound.low <= min(values) and max(values) <= bound.high):
+        return values
+    kept = [v for v in values if bound.low <= v <= bound.high]
+    dropped.add(name, len(values) - len(kept))
+    return kept
+
+
+def _record_distance_m(records: list[Record], dropped: bounds.Dropped) -> float | None:
+    dists = _within(
+        [r[6] for r in records if r[6] is not None], bounds.DISTANCE_M, "distance", dropped
+    )
     return max(dists) - min(dists) if dists else None
 
 
-def _elevation(session: dict[str, Any], records: list[Record]) -> tuple[float | None, float | None]:
+def _elevation(
+    session: dict[str, Any], records: list[Record], dropped: bounds.Dropped
+) -> tuple[float | None, float | None]:
     if "total_ascent" in session:
         return float(session["total_ascent"]), _float(session.get("total_descent"))
-    altitudes = [r[3] for r in records if r[3] is not None]
+    altitudes = _within(
+        [r[3] for r in records if r[3] is not None], bounds.ALTITUDE_M, "altitude", dropped
+    )
     if len(altitudes) < 2:
         return None, None
     return elevation_gain_loss_m(altitudes)
@@ -223,22 +247,34 @@ def _float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def _avg_hr(session: dict[str, Any], records: list[Record]) -> float | None:
+def _heart_rates(records: list[Record], dropped: bounds.Dropped) -> list[Any]:
+    return _within([r[4] for r in records if r[4]], bounds.HEART_RATE_BPM, "heart rate", dropped)
+
+
+def _avg_hr(
+    session: dict[str, Any], records: list[Record], dropped: bounds.Dropped
+) -> float | None:
     if "avg_heart_rate" in session:
         return float(session["avg_heart_rate"])
-    rates = [r[4] for r in records if r[4]]
+    rates = _heart_rates(records, dropped)
     return sum(rates) / len(rates) if rates else None
 
 
-def _max_hr(session: dict[str, Any], records: list[Record]) -> float | None:
+def _max_hr(
+    session: dict[str, Any], records: list[Record], dropped: bounds.Dropped
+) -> float | None:
     if "max_heart_rate" in session:
         return float(session["max_heart_rate"])
-    rates = [r[4] for r in records if r[4]]
+    rates = _heart_rates(records, bounds.Dropped.none())  # counted once, by _avg_hr
     return float(max(rates)) if rates else None
 
 
 def _cadence_spm(
-    sport: str, sub_sport: str | None, session: dict[str, Any], records: list[Record]
+    sport: str,
+    sub_sport: str | None,
+    session: dict[str, Any],
+    records: list[Record],
+    dropped: bounds.Dropped,
 ) -> float | None:
     """Steps per minute for on-foot sports; None for others (cycling rpm, swim strokes).
 
@@ -249,7 +285,7 @@ def _cadence_spm(
     if "avg_cadence" in session:
         fraction = float(session.get("avg_fractional_cadence", 0.0))
         return 2 * (float(session["avg_cadence"]) + fraction)
-    cadences = [r[5] for r in records if r[5]]
+    cadences = _within([r[5] for r in records if r[5]], bounds.CADENCE_PER_MIN, "cadence", dropped)
     return 2 * sum(cadences) / len(cadences) if cadences else None
 
 
@@ -260,6 +296,11 @@ def _device(member: FitMember) -> str | None:
     return " ".join(parts) or None
 
 
-def _route(records: list[Record]) -> tuple[tuple[float, float], ...]:
+def _route(records: list[Record], dropped: bounds.Dropped) -> tuple[tuple[float, float], ...]:
     points = [(r[1], r[2]) for r in records if r[1] is not None and r[2] is not None]
+    lats = [p[0] for p in points]
+    if lats and not (_LAT_SEMICIRCLES.low <= min(lats) and max(lats) <= _LAT_SEMICIRCLES.high):
+        kept = [p for p in points if _LAT_SEMICIRCLES.holds(p[0])]
+        dropped.add("position", len(points) - len(kept))
+        points = kept
     return simplify_route(points, unit_deg=_SEMICIRCLE_DEG)

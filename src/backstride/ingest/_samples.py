@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from backstride.ingest import bounds
+
 Floats = npt.NDArray[np.float64]
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -45,6 +47,10 @@ class TrackSummary:
     max_hr_bpm: float | None
     avg_cadence_spm: float | None
     route: tuple[tuple[float, float], ...]
+    #: Values dropped as out of bounds, per field (bounds.py), as Activity.dropped.
+    dropped: tuple[tuple[str, int], ...] = ()
+    #: The first sample's time within the bounds [s since 1970]; None if none is.
+    start_s: float | None = None
 
 
 def haversine_m(lat: Floats, lon: Floats) -> Floats:
@@ -269,8 +275,22 @@ def summarise(
     """Summarise one session's samples (NaN where a sample lacks a value).
 
     Distance is the file's own cumulative distance where it has one (treadmills,
-    foot pods, devices that smooth GPS), else the sum of haversine steps.
+    foot pods, devices that smooth GPS), else the sum of haversine steps. Values out
+    of their physical bounds (bounds.py) are dropped first, and samples dated out of
+    them altogether.
     """
+    dropped = bounds.Dropped.none()
+    keep = bounds.timed_within(time_s, dropped)
+    if keep is not None:
+        time_s, lat, lon, ele, hr, cad = (a[keep] for a in (time_s, lat, lon, ele, hr, cad))
+        recorded_distance_m, segment = recorded_distance_m[keep], segment[keep]
+    lat, lon = bounds.clean_positions(lat, lon, dropped)
+    ele = bounds.drop_outside(ele, bounds.ALTITUDE_M, "altitude", dropped)
+    hr = bounds.drop_outside(hr, bounds.HEART_RATE_BPM, "heart rate", dropped)
+    cad = bounds.drop_outside(cad, bounds.CADENCE_PER_MIN, "cadence", dropped)
+    recorded_distance_m = bounds.drop_outside(
+        recorded_distance_m, bounds.DISTANCE_M, "distance", dropped
+    )
     steps = step_distances_m(lat, lon, segment)
     recorded = recorded_distance_m[~np.isnan(recorded_distance_m)]
     distance: float | None
@@ -298,4 +318,6 @@ def summarise(
         max_hr_bpm=max_hr,
         avg_cadence_spm=_cadence_spm(cad, family),
         route=simplify_route(lat, lon),
+        dropped=dropped.as_tuple(),
+        start_s=float(time_s[0]) if time_s.size else None,
     )

@@ -9,6 +9,8 @@ import io
 import os
 import re
 import stat
+import struct
+import time
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
@@ -18,13 +20,16 @@ from pathlib import Path, PurePosixPath
 from backstride.ingest.source import (
     EXPORT_NOISE,
     MAX_ARCHIVE_DEPTH,
+    MAX_ARCHIVE_ENTRIES,
     MAX_ARCHIVE_EXPANDED_BYTES,
+    MAX_ARCHIVE_UNPACK_S,
     MAX_COMPRESSION_RATIO,
     MAX_FILE_BYTES,
     MIN_RATIO_CHECK_BYTES,
     FailedSource,
     SkippedSource,
     SourceFile,
+    display_name,
     sniff,
     suffixes,
 )
@@ -38,6 +43,73 @@ _ACTIVITY_SUFFIXES = frozenset(f".{f}" for f in _ACTIVITY_FORMATS)
 _STRAVA_INDEX = "activities.csv"
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _MB = 1024 * 1024
+#: What opening or reading a hostile zip can raise besides BadZipFile: a member name
+#: flagged UTF-8 that is not (UnicodeDecodeError is a ValueError), sizes or offsets
+#: past the end, truncated structures, unknown compression or encryption.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    OverflowError,
+    struct.error,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
+@dataclass
+class _Budget:
+    """What one upload may still expand to, across all its nesting levels together.
+
+    A budget per archive would start afresh in each nested zip: 865 KB of zips in
+    zips expanded to 12 GiB that way. Bytes, entries and unpacking time are all
+    counted once per file on disk.
+    """
+
+    bytes_left: int
+    entries_left: int
+    seconds_left: float
+    spent: bool = False  # refused once: every level stops, the refusal said once
+
+    @classmethod
+    def for_upload(cls, size: int) -> _Budget:
+        # Never more than the ratio allows of the upload as a whole (nor less than one
+        # file's worth): a legitimate export expands a few times, a bomb thousands.
+        allowed = min(MAX_ARCHIVE_EXPANDED_BYTES, max(MAX_FILE_BYTES, MAX_COMPRESSION_RATIO * size))
+        return cls(int(allowed), MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_UNPACK_S)
+
+    def refuse(self, prefix: str, what: str) -> FailedSource:
+        self.spent = True
+        return FailedSource(
+            prefix,
+            f"refused: {what}; a zip bomb, not an activity export (members read so far were kept)",
+        )
+
+    def spend_bytes(self, prefix: str, size: int) -> FailedSource | None:
+        self.bytes_left -= size
+        if self.bytes_left < 0:
+            return self.refuse(
+                prefix, "the upload expands beyond its limit in total, nested archives included"
+            )
+        return None
+
+    def spend_entries(self, prefix: str, count: int) -> FailedSource | None:
+        self.entries_left -= count
+        if self.entries_left < 0:
+            return self.refuse(
+                prefix, f"the upload holds more than {MAX_ARCHIVE_ENTRIES} archive entries"
+            )
+        return None
+
+    def spend_time(self, prefix: str, started: float) -> FailedSource | None:
+        self.seconds_left -= time.monotonic() - started
+        if self.seconds_left < 0:
+            return self.refuse(
+                prefix, f"unpacking took longer than {MAX_ARCHIVE_UNPACK_S:.0f} s in total"
+            )
+        return None
 
 
 @dataclass(frozen=True)
@@ -86,7 +158,7 @@ def _read_index(path: Path) -> dict[str, dict[str, str]]:
 
 def read_unit(unit: Unit) -> Iterator[Source]:
     """The sources inside one file: itself, or an archive's members."""
-    name = str(unit.path)
+    name = display_name(str(unit.path))
     try:
         info = unit.path.stat()
         if not stat.S_ISREG(info.st_mode):
@@ -96,8 +168,13 @@ def read_unit(unit: Unit) -> Iterator[Source]:
         with unit.path.open("rb") as handle:
             head = handle.read(16)
             if sniff(head) == "zip":
+                budget = _Budget.for_upload(info.st_size)
+                started = time.monotonic()
                 with zipfile.ZipFile(handle) as archive:
-                    yield from _members(archive, name, unit.index, depth=1)
+                    if (refused := budget.spend_time(name, started)) is not None:
+                        yield refused
+                        return
+                    yield from _members(archive, name, unit.index, depth=1, budget=budget)
                 return
             if info.st_size > MAX_FILE_BYTES:
                 yield FailedSource(name, _too_large(info.st_size))
@@ -107,11 +184,11 @@ def read_unit(unit: Unit) -> Iterator[Source]:
             if len(data) > MAX_FILE_BYTES:
                 yield FailedSource(name, _too_large(len(data)))
                 return
-    except zipfile.BadZipFile as exc:
-        yield FailedSource(name, f"not a readable zip archive: {exc}")
-        return
     except OSError as exc:
         yield FailedSource(name, f"cannot read: {exc.strerror or exc}")
+        return
+    except _ZIP_ERRORS as exc:
+        yield FailedSource(name, f"not a readable zip archive: {exc}")
         return
     yield from _from_bytes(name, data, unit.index, quiet=unit.in_export, depth=0)
 
@@ -140,13 +217,21 @@ def _too_large(size: int) -> str:
 
 
 def _from_bytes(
-    name: str, data: bytes, index: Index, *, quiet: bool, depth: int
+    name: str,
+    data: bytes,
+    index: Index,
+    *,
+    quiet: bool,
+    depth: int,
+    budget: _Budget | None = None,
 ) -> Iterator[Source]:
     kind = sniff(data)
     if kind == "gzip":
         inner = _gunzip(name, data)
         if isinstance(inner, FailedSource):
             yield inner
+        elif budget is not None and (refused := budget.spend_bytes(name, len(inner))):
+            yield refused
         else:
             yield SourceFile.from_bytes(name, inner, index.get(file_key(name)), packed=data)
         return
@@ -154,10 +239,15 @@ def _from_bytes(
         if depth >= MAX_ARCHIVE_DEPTH:
             yield FailedSource(name, f"archives nested more than {MAX_ARCHIVE_DEPTH} deep: refused")
             return
+        budget = budget or _Budget.for_upload(len(data))
         try:
+            started = time.monotonic()
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                yield from _members(archive, name, index, depth=depth + 1)
-        except zipfile.BadZipFile as exc:
+                if (refused := budget.spend_time(name, started)) is not None:
+                    yield refused
+                    return
+                yield from _members(archive, name, index, depth=depth + 1, budget=budget)
+        except _ZIP_ERRORS as exc:
             yield FailedSource(name, f"not a readable zip archive: {exc}")
         return
     suffix = suffixes(name)
@@ -192,13 +282,6 @@ def _bomb(expanded: int, packed: int) -> str:
     )
 
 
-def _over_budget() -> str:
-    return (
-        f"refused: the archive expands beyond {MAX_ARCHIVE_EXPANDED_BYTES / _MB:.0f} MB in "
-        "total; a zip bomb, not an activity export (members read so far were kept)"
-    )
-
-
 def _unsafe_member(member: str) -> bool:
     parts = PurePosixPath(member.replace("\\", "/")).parts
     return member.startswith(("/", "\\")) or bool(_DRIVE.match(member)) or ".." in parts
@@ -209,14 +292,18 @@ def _junk(member: str) -> bool:
 
 
 def _members(
-    archive: zipfile.ZipFile, prefix: str, index: Index, *, depth: int
+    archive: zipfile.ZipFile, prefix: str, index: Index, *, depth: int, budget: _Budget
 ) -> Iterator[Source]:
-    infos = [i for i in archive.infolist() if not i.is_dir() and not _junk(i.filename)]
+    every = archive.infolist()
+    refused = budget.spend_entries(prefix, len(every)) or _overlapping(every, prefix, budget)
+    if refused is not None:
+        yield refused
+        return
+    infos = [i for i in every if not i.is_dir() and not _junk(i.filename)]
     index = {**index, **_zip_index(archive, infos)}
     quiet = bool(index) or depth > 1 or any(i.filename.endswith(".zip") for i in infos)
-    budget = MAX_ARCHIVE_EXPANDED_BYTES
     for info in infos:
-        name = f"{prefix}!{info.filename}"
+        name = f"{prefix}!{display_name(info.filename)}"
         if _unsafe_member(info.filename):
             yield FailedSource(
                 name, "refused: member name is absolute or contains '..' (path traversal)"
@@ -224,15 +311,30 @@ def _members(
             continue
         if PurePosixPath(info.filename).name == _STRAVA_INDEX and index:
             continue
+        started = time.monotonic()
         data = _read_member(archive, info, name)
+        refused = budget.spend_time(prefix, started)
+        if refused is None and not isinstance(data, FailedSource):
+            refused = budget.spend_bytes(prefix, len(data))
+        if refused is not None:
+            yield refused
+            return
         if isinstance(data, FailedSource):
             yield data
             continue
-        budget -= len(data)
-        if budget < 0:
-            yield FailedSource(prefix, _over_budget())
+        yield from _from_bytes(name, data, index, quiet=quiet, depth=depth, budget=budget)
+        if budget.spent:
             return
-        yield from _from_bytes(name, data, index, quiet=quiet, depth=depth)
+
+
+def _overlapping(infos: list[zipfile.ZipInfo], prefix: str, budget: _Budget) -> FailedSource | None:
+    """A refusal where two entries share bytes: a valid zip never does, and a bomb
+    that points many entries at one payload expands it once per entry."""
+    spans = sorted((i.header_offset, i.header_offset + i.compress_size) for i in infos)
+    for (start, end), (after, _) in zip(spans, spans[1:], strict=False):
+        if after < end or after == start:
+            return budget.refuse(prefix, "archive entries overlap (one payload read many times)")
+    return None
 
 
 def _zip_index(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> dict[str, dict[str, str]]:
@@ -241,7 +343,7 @@ def _zip_index(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> dict[s
         if parts[-1] == _STRAVA_INDEX and len(parts) <= 2 and info.file_size <= MAX_FILE_BYTES:
             try:
                 return parse_activities_csv(archive.read(info))
-            except (zipfile.BadZipFile, zlib.error, OSError):
+            except _ZIP_ERRORS:
                 return {}
     return {}
 
@@ -258,10 +360,10 @@ def _read_member(
         with archive.open(info) as member:
             # Never trust the header's size: read at most one byte past the limits.
             data = member.read(int(min(MAX_FILE_BYTES, ratio_limit)) + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        return FailedSource(name, f"corrupt archive member: {exc}")
     except (NotImplementedError, RuntimeError) as exc:  # encrypted, unknown compression
         return FailedSource(name, f"cannot unpack archive member: {exc}")
+    except _ZIP_ERRORS as exc:
+        return FailedSource(name, f"corrupt archive member: {exc}")
     if len(data) > ratio_limit:
         return FailedSource(name, _bomb(len(data), info.compress_size))
     if len(data) > MAX_FILE_BYTES:

@@ -444,12 +444,27 @@ def _activity(
         recorded_distance_m=np.full(time_s.size, np.nan),
         segment=cols["seg"],
     )
+    values = dict(vars(summary))
+    start = values.pop("start_s")
+    if start is None:
+        raise CorruptFile(
+            f"{source_file}: no track point is dated between 1990 and tomorrow (the first "
+            f"says {_iso(float(time_s[0]))}); the device clock was unset or the file is damaged"
+        )
     return Activity(
         sport=sport,
-        started_at=datetime.fromtimestamp(float(time_s[0]), tz=UTC),
+        started_at=datetime.fromtimestamp(start, tz=UTC),
         source_file=source_file,
         content_hash=content_hash,
         source_format="gpx",
         name=labels["name"],
-        **vars(summary),
+        **values,
     )
+
+
+def _iso(seconds: float) -> str:
+    """A time [s since 1970] as an ISO date, or the number where no date can hold it."""
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC).date().isoformat()
+    except (OverflowError, OSError, ValueError):
+        return f"{seconds:g} s since 1970"

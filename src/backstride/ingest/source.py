@@ -7,6 +7,7 @@ keep hostile archives from exhausting memory.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -14,8 +15,14 @@ from pathlib import PurePosixPath
 #: One file or archive member larger than this is refused, unread [bytes]. 64 MB of GPX
 #: is a ~70-hour 1 s recording; parsing it stays within the 300 MB memory budget.
 MAX_FILE_BYTES = 64 * 1024 * 1024
-#: All members of one archive (nested ones included) may expand to at most this [bytes].
+#: All members of one upload (nested archives included) may expand to at most this
+#: [bytes], and to at most MAX_COMPRESSION_RATIO times the upload's own size (but always
+#: to MAX_FILE_BYTES): one budget per file on disk, never one per nested archive.
 MAX_ARCHIVE_EXPANDED_BYTES = 4 * 1024 * 1024 * 1024
+#: Entries of one upload, all nesting levels together (a Garmin export holds thousands).
+MAX_ARCHIVE_ENTRIES = 200_000
+#: Time one upload may spend unpacking [s]; 4 GiB inflates in well under a minute.
+MAX_ARCHIVE_UNPACK_S = 300.0
 #: A member bigger than MIN_RATIO_CHECK_BYTES may be at most this many times its packed size.
 MAX_COMPRESSION_RATIO = 100.0
 MIN_RATIO_CHECK_BYTES = 1024 * 1024
@@ -76,6 +83,36 @@ class FailedSource:
 
     name: str
     error: str
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def display_name(name: str) -> str:
+    """A file name as reports and the store show it: valid UTF-8, no control characters.
+
+    POSIX file names are bytes; one that is not UTF-8 reaches Python with its odd bytes
+    as lone surrogates (surrogateescape), which no database, JSON reply or terminal
+    takes. Each such byte is shown as `\\xNN` (`m_caf\\xe9.fit`), a control character
+    as its escape, so the name stays readable and distinct.
+    """
+    if not name.isascii():
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            raw = name.encode("utf-8", "surrogateescape" if _escapable(name) else "replace")
+            name = raw.decode("utf-8", "backslashreplace")
+    if _CONTROL.search(name):
+        name = _CONTROL.sub(lambda m: repr(m.group())[1:-1], name)
+    return name
+
+
+def _escapable(name: str) -> bool:
+    try:
+        name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def suffixes(name: str) -> str:

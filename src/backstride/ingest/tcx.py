@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from backstride.errors import CorruptFile, NotAnActivity
-from backstride.ingest import _xml_fast
+from backstride.ingest import _xml_fast, bounds
 from backstride.ingest._samples import summarise
 from backstride.ingest._xml import iter_elements, localname, prepare
 from backstride.models import Activity, sport_family
@@ -93,6 +93,18 @@ class _Session:
         self.lap_starts: list[float] = []
         self.start: float | None = None
         self.device: str | None = None
+        self.dropped = 0  # lap totals out of bounds
+
+    def lap_total(self, text: str | None, bound: bounds.Bound) -> float:
+        """A lap's distance or time; an out-of-bounds one (inf, 1e20, -1) is dropped and
+        counted, and the points' own figure stands in for it."""
+        value = _number(text)
+        if math.isnan(value):
+            return 0.0
+        if not bound.holds(value):
+            self.dropped += 1
+            return 0.0
+        return value
 
     def point(self, current: dict[str, str | None]) -> bool:
         when = _seconds(current.get("Time"))
@@ -131,7 +143,7 @@ class _Reader:
         parent = element.getparent()
         owner = localname(parent.tag) if parent is not None else ""
         if owner == "Lap" and name == "DistanceMeters":
-            self.session.lap_distance_m += _number(element.text) or 0.0
+            self.session.lap_distance_m += self.session.lap_total(element.text, bounds.DISTANCE_M)
         elif owner in ("Trackpoint", "TPX"):
             self.current[name] = element.text
 
@@ -140,7 +152,7 @@ class _Reader:
         if name == "HeartRateBpm":
             self.current[name] = element[0].text if len(element) else None
         elif name == "TotalTimeSeconds":
-            session.lap_time_s += _number(element.text) or 0.0
+            session.lap_time_s += session.lap_total(element.text, bounds.ELAPSED_S)
         elif name == "Lap":
             start = _seconds(element.get("StartTime"))
             if start is not None:
@@ -316,19 +328,32 @@ def _activity(
         recorded_distance_m=col["dist"],
         segment=np.asarray(session.segment, dtype=np.int64),
     )
-    starts = [t for t in (session.start, *session.lap_starts[:1]) if t is not None]
-    if col["time"].size:
-        starts.append(float(col["time"][0]))
+    dated = bounds.time_bound_s()
+    lap_start = [t for t in session.lap_starts[:1] if dated.holds(t)]
+    starts = [t for t in (session.start, *lap_start) if t is not None and dated.holds(t)]
+    ends = []
+    if summary.start_s is not None:
+        starts.append(summary.start_s)
+        ends.append(summary.start_s + summary.elapsed_s)
+    if not starts:
+        raise CorruptFile(
+            f"{source_file}: activity {index} is dated outside 1990 to tomorrow; the device "
+            "clock was unset or the file is damaged"
+        )
     start = min(starts)
-    ends = [float(col["time"][-1])] if col["time"].size else []
-    if session.lap_starts:
-        ends.append(session.lap_starts[0] + session.lap_time_s)
+    if lap_start:
+        ends.append(lap_start[0] + session.lap_time_s)
     elapsed = max(max(ends, default=start) - start, summary.elapsed_s)
-    values = vars(summary) | {"elapsed_s": elapsed}
-    # The device's own lap totals beat anything recomputed from samples.
-    if session.lap_distance_m > 0:
+    values = dict(vars(summary)) | {"elapsed_s": elapsed}
+    del values["start_s"]
+    dropped = bounds.Dropped(dict(summary.dropped))
+    dropped.add("lap total", session.dropped)
+    values["dropped"] = dropped.as_tuple()
+    # The device's own lap totals beat anything recomputed from samples, unless one
+    # of them was dropped: the others then add up to less than the session.
+    if session.lap_distance_m > 0 and not session.dropped:
         values["distance_m"] = session.lap_distance_m
-    if session.lap_time_s > 0:
+    if session.lap_time_s > 0 and not session.dropped:
         values["moving_s"] = min(session.lap_time_s, elapsed)
     return Activity(
         sport=sport,

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from backstride.kb.model import KnowledgeBase
-from backstride.kb.validate import check_load_rules, collect_problems, read_files
+from backstride.kb.validate import collect_problems, read_files
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -24,7 +24,7 @@ def check_kb(path: Path | None = None) -> tuple[KnowledgeBase | None, list[str]]
     if problems:
         return None, problems
     kb = KnowledgeBase.from_files(files)
-    return kb, collect_problems(kb) + check_load_rules(folder, kb)
+    return kb, collect_problems(kb)
 
 
 def load_kb(path: Path | None = None) -> KnowledgeBase:

@@ -24,6 +24,7 @@ class KnowledgeBase:
     progress_rules: s.ProgressRulesFile
     form_rules: list[s.FormRule]
     stop_rules: s.StopRulesFile
+    load_rules: s.LoadRulesFile
 
     @property
     def version(self) -> str:
@@ -44,6 +45,7 @@ class KnowledgeBase:
             progress_rules=files["progress_rules"],
             form_rules=list(files["form_rules"].rules),
             stop_rules=files["stop_rules"],
+            load_rules=files["load_rules"],
         )
 
     def questions_in(self, group: str) -> list[s.Question]:

@@ -232,6 +232,9 @@ class ScheduleRules(_Strict):
     default_hard_weekdays: list[int]
     default_weeks: int = Field(ge=1)
     exercises_per_cause: int = Field(ge=1)
+    #: the causes the strength session and the mobility item answer (cause ids)
+    strength_causes: list[str] = Field(min_length=1)
+    mobility_causes: list[str] = Field(min_length=1)
     default_longest_run_minutes: int = Field(ge=1)
     easy_fraction_of_long: float = Field(gt=0, le=1)
     return_fractions: list[float] = Field(min_length=1)
@@ -352,6 +355,60 @@ class StopRulesFile(_Strict):
 
 
 # One model per file, so a problem names the file it is in.
+LoadSeverity = Literal["none", "info", "caution", "warning"]
+
+
+class LoadBand(_Strict):
+    """One band of a ratio rule: applies while ``ratio <= max_ratio`` (None = no upper end)."""
+
+    label: str
+    max_ratio: float | None
+    severity: LoadSeverity
+    hazard_ratio: float | None = None
+
+
+class LoadRule(_Strict):
+    """One training-load rule: thresholds (units in the key names), evidence and sources."""
+
+    id: str
+    evidence: EvidenceLevel
+    sources: list[str] = Field(min_length=1)
+    text: str
+    thresholds: dict[str, float]
+    bands: list[LoadBand] = Field(default_factory=list)
+    severity: LoadSeverity = "info"
+
+    def band_for(self, ratio: float) -> LoadBand:
+        """The first band whose ``max_ratio`` is not exceeded by ``ratio``."""
+        for band in self.bands:
+            if band.max_ratio is None or ratio <= band.max_ratio:
+                return band
+        raise ValueError(
+            f"rule {self.id}: no band covers ratio {ratio}; add a max_ratio: null band"
+        )
+
+
+class LoadRulesFile(_Strict):
+    """load_rules.yaml, looked up by id: ``rules["single_run_spike"].thresholds["window_days"]``.
+
+    The parameter set `backstride.analyse` is handed (it never reads the file itself).
+    """
+
+    #: "recent" for the self-check's recent_changes and the home page's warnings
+    recent_window_days: int = Field(ge=1)
+    rules: list[LoadRule]
+
+    def __getitem__(self, rule_id: str) -> LoadRule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(f"no load rule {rule_id!r}; the ids are listed in load_rules.yaml")
+
+    def threshold(self, rule_id: str, name: str) -> float:
+        """One threshold value, e.g. ``threshold("single_run_spike", "window_days")``."""
+        return self[rule_id].thresholds[name]
+
+
 class QuestionsFile(_Strict):
     questions: list[Question]
 

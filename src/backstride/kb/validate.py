@@ -25,6 +25,7 @@ FILES: dict[str, type[BaseModel]] = {
     "progress_rules": s.ProgressRulesFile,
     "form_rules": s.FormRulesFile,
     "stop_rules": s.StopRulesFile,
+    "load_rules": s.LoadRulesFile,
 }
 
 #: The safety screen of shared/spec/answers.yaml: a public contract the KB may not drop.
@@ -201,6 +202,7 @@ def collect_problems(kb: KnowledgeBase) -> list[str]:
     p += _check_progress_rules(kb)
     p += _check_form_rules(kb)
     p += _check_stop_rules(kb)
+    p += _check_load_rules(kb)
     return p
 
 
@@ -243,33 +245,14 @@ def _check_stop_rules(kb: KnowledgeBase) -> list[str]:
     return p
 
 
-def check_load_rules(folder: Path, kb: KnowledgeBase) -> list[str]:
-    """load_rules.yaml against sources.yaml: each rule has evidence and known sources, one wording.
-
-    The file's own schema lives in analyse.rules (the CLI runs it too); this adds what needs
-    the rest of the KB, naming the rule or source.
-    """
-    path = folder / "load_rules.yaml"
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return []  # absent or unreadable: analyse.rules reports that
-    if not isinstance(raw, dict):
-        return []
-    f, p = path.name, []
-    for rule in raw.get("rules") or []:
-        rid = rule.get("id", "-")
-        if not rule.get("evidence"):
-            p.append(f"{f}: {rid}: needs an evidence level")
-        if not rule.get("sources"):
-            p.append(f"{f}: {rid}: needs at least one source")
-        p += _missing(f, rid, "source", rule.get("sources") or [], kb.sources)
-    for src in raw.get("sources") or []:
-        known = kb.sources.get(src.get("id"))
-        if known is None:
-            p.append(f"{f}: {src.get('id')}: source is not in sources.yaml")
-        elif src.get("citation") != known.citation:
-            p.append(f"{f}: {known.id}: citation differs from sources.yaml")
+def _check_load_rules(kb: KnowledgeBase) -> list[str]:
+    """Each load rule has a unique id and known sources, and its bands end open."""
+    f = "load_rules.yaml"
+    p = _duplicates(f, [r.id for r in kb.load_rules.rules])
+    for rule in kb.load_rules.rules:
+        p += _missing(f, rule.id, "source", rule.sources, kb.sources)
+        if rule.bands and rule.bands[-1].max_ratio is not None:
+            p.append(f"{f}: {rule.id}: the last band needs max_ratio: null")
     return p
 
 
@@ -329,6 +312,10 @@ def _check_progress_rules(kb: KnowledgeBase) -> list[str]:
         section = getattr(rules, name)
         p += _missing("progress_rules.yaml", name, "source", section.sources, kb.sources)
     sched = rules.schedule
+    for name in ("strength_causes", "mobility_causes"):
+        p += _missing(
+            "progress_rules.yaml", f"schedule.{name}", "cause", getattr(sched, name), kb.causes
+        )
     days = [*sched.default_run_weekdays, *sched.default_hard_weekdays]
     if any(not 0 <= d <= 6 for d in days):
         p.append("progress_rules.yaml: schedule: weekdays run 0 (Monday) to 6 (Sunday)")

@@ -15,9 +15,6 @@ if TYPE_CHECKING:
     from backstride.plan.builder import PlanContext
     from backstride.plan.schedule import WeekPattern
 
-STRENGTH_CAUSES = ("weak_glutes", "core_weakness")
-MOBILITY_CAUSES = ("tight_hip_flexors", "prolonged_sitting")
-
 
 def _cite(ctx: PlanContext, *source_lists: list[str]) -> tuple[str, ...]:
     ids: list[str] = []
@@ -189,7 +186,8 @@ def fuel_items(ctx: PlanContext, run: PlannedRun) -> list[PlanItem]:
 
 
 def _strength_exercises(ctx: PlanContext) -> tuple[list[PlannedExercise], list[str], list[str]]:
-    causes = [c for c in ctx.focus if c in STRENGTH_CAUSES] or list(STRENGTH_CAUSES)
+    strength_causes = ctx.kb.progress_rules.schedule.strength_causes
+    causes = [c for c in ctx.focus if c in strength_causes] or list(strength_causes)
     per_cause = ctx.kb.progress_rules.schedule.exercises_per_cause
     chosen: list[PlannedExercise] = []
     sources: list[str] = []
@@ -238,7 +236,7 @@ def strength(ctx: PlanContext) -> list[PlanItem]:
 
 
 def mobility(ctx: PlanContext) -> list[PlanItem]:
-    causes = [c for c in ctx.focus if c in MOBILITY_CAUSES]
+    causes = [c for c in ctx.focus if c in ctx.kb.progress_rules.schedule.mobility_causes]
     if not causes:
         return []
     exercises: list[PlannedExercise] = []

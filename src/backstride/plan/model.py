@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
 ItemKind = Literal["strength", "mobility", "warm_up", "run", "rest", "habit", "fuel"]
+
+
+def how_lines(instructions: str, key_cue: str, avoid_if: str, muscles: Sequence[str]) -> list[str]:
+    """An exercise's how-to as labelled lines, leaving out what is empty."""
+    pairs = [
+        ("How", instructions),
+        ("Key cue", key_cue),
+        ("Stop if", avoid_if),
+        ("Muscles", ", ".join(muscles)),
+    ]
+    return [f"{label}: {text}" for label, text in pairs if text]
 
 
 @dataclass(frozen=True)
@@ -26,6 +38,16 @@ class PlannedExercise:
     note: str = ""
     evidence: str | None = None
     loads: tuple[str, ...] = ()
+    #: how to do it, what to think of, when to stop and what it works (exercises.yaml)
+    instructions: str = ""
+    key_cue: str = ""
+    avoid_if: str = ""
+    muscles: tuple[str, ...] = ()
+
+    @property
+    def how_lines(self) -> list[str]:
+        """The compact how-to: "How: …", "Key cue: …", "Stop if: …", "Muscles: …"."""
+        return how_lines(self.instructions, self.key_cue, self.avoid_if, self.muscles)
 
     @property
     def dose_text(self) -> str:
@@ -59,6 +81,13 @@ class PlannedExercise:
         if self.evidence:
             out["evidence"] = self.evidence
         out["loads"] = list(self.loads)
+        if self.instructions:
+            out.update(
+                instructions=self.instructions,
+                key_cue=self.key_cue,
+                avoid_if=self.avoid_if,
+                muscles=list(self.muscles),
+            )
         return out
 
 

@@ -125,6 +125,10 @@ def _start_dose(
         note=note,
         evidence=ex.evidence,
         loads=tuple(ex.loads),
+        instructions=ex.instructions,
+        key_cue=ex.key_cue,
+        avoid_if=ex.avoid_if,
+        muscles=tuple(ex.muscles),
     )
 
 

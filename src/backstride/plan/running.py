@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from backstride.analyse.load import return_fraction
 from backstride.kb.schema import ReturnAfterBreakRules
 from backstride.models import Activity, StoredActivity, sport_family
 
@@ -214,6 +213,10 @@ def _after_break(
     metric, long_pre, easy_pre, pace, _ = _measure(
         window, window, since=since, easy_fraction=easy_fraction
     )
+    # Imported here: analyse.load brings numpy, and every `import backstride.plan` (the
+    # check's result panel reads plan.model) would pay for it otherwise.
+    from backstride.analyse.load import return_fraction
+
     gap = (plan_start - last).days
     share = return_fraction(
         gap, reduction_per_week=rules.reduction_per_week, min_share=rules.min_reference_share

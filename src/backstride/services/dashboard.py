@@ -17,7 +17,6 @@ from sqlalchemy import Connection
 from backstride.analyse.load import RunSpike, longest_run_ratios
 from backstride.analyse.pain import daily_worst
 from backstride.analyse.report import LoadReport, ShoeStatus
-from backstride.analyse.rules import load_rules
 from backstride.config import Settings
 from backstride.errors import NotFound
 from backstride.kb import KnowledgeBase
@@ -27,10 +26,9 @@ from backstride.services.shoes import shoe_statuses
 from backstride.services.training import load_report
 from backstride.store import activities, checks, diary
 from backstride.store.schema import activities as activities_table
-from backstride.store.schema import activity_shoes
+from backstride.store.schema import activity_shoes, diary_entries, plan_ticks
 from backstride.store.schema import checks as checks_table
 from backstride.store.schema import shoes as shoes_table
-from backstride.store.schema_diary import diary_entries, plan_ticks
 
 #: Weeks of history on the training page's charts.
 TRAINING_WEEKS = 26
@@ -110,8 +108,8 @@ def home_view(
     """
     check = _latest_check(conn)
     causes = [c for c in (check or {}).get("result", {}).get("causes", []) if c["score"] > 0][:3]
-    load = load_report(conn, weeks=4, today=today, settings=settings)
-    recent = today - timedelta(days=load_rules().recent_window_days)
+    load = load_report(conn, weeks=4, today=today, settings=settings, rules=kb.load_rules)
+    recent = today - timedelta(days=kb.load_rules.recent_window_days)
     warnings = [f.text for f in load.flags if (f.flag_date or f.week_start_date or today) >= recent]
     statuses = shoe_statuses(conn) if statuses is None else statuses
     near = [
@@ -159,6 +157,7 @@ def _recent_activities(conn: Connection, today: date) -> list[StoredActivity]:
 def training_view(
     conn: Connection,
     *,
+    kb: KnowledgeBase,
     today: date,
     settings: Settings,
     statuses: list[ShoeStatus] | None = None,
@@ -174,8 +173,10 @@ def training_view(
         latest = recent[0].activity.started_at.date()
         if latest < today - timedelta(weeks=TRAINING_WEEKS):
             until = latest
-    load = load_report(conn, weeks=TRAINING_WEEKS, today=until, settings=settings)
-    rule = load_rules()["single_run_spike"]
+    load = load_report(
+        conn, weeks=TRAINING_WEEKS, today=until, settings=settings, rules=kb.load_rules
+    )
+    rule = kb.load_rules["single_run_spike"]
     window = int(rule.thresholds["window_days"])
     start = datetime.combine(until - timedelta(days=GUARD_DAYS + window + 1), time(), UTC)
     end = datetime.combine(until + timedelta(days=2), time(), UTC)

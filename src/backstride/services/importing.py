@@ -17,9 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
-from backstride.errors import IngestError, NotAnActivity, UnsupportedFormat, WriteError
+from backstride.errors import (
+    IngestError,
+    NotAnActivity,
+    StoreError,
+    UnsupportedFormat,
+    WriteError,
+)
 from backstride.files import write_error
 from backstride.ingest import (
     FailedSource,
@@ -27,6 +33,7 @@ from backstride.ingest import (
     SourceFile,
     Unit,
     detect_format,
+    display_name,
     iter_units,
     read_activities,
     read_unit,
@@ -50,6 +57,9 @@ class ImportReport:
     duplicates: list[dict[str, str]] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)
     failed: list[dict[str, str]] = field(default_factory=list)
+    #: Files stored without some values out of physical bounds: {"file", "values"},
+    #: values being {field: how many} (ingest/bounds.py).
+    dropped: list[dict[str, Any]] = field(default_factory=list)
     activities_total: int = 0
     #: Why the run stopped before the end (disk full, store unwritable), else None.
     stopped: str | None = None
@@ -65,6 +75,7 @@ class ImportReport:
             "duplicates": list(self.duplicates),
             "skipped": list(self.skipped),
             "failed": list(self.failed),
+            "dropped": list(self.dropped),
             "activities_total": self.activities_total,
         }
         if self.stopped is not None:
@@ -83,6 +94,22 @@ class ImportReport:
 
     def fail(self, file: str, error: str) -> None:
         self.failed.append({"file": file, "error": error})
+
+    def drop(self, file: str, activities: list[Activity]) -> None:
+        counts: dict[str, int] = {}
+        for activity in activities:
+            for name, count in activity.dropped:
+                counts[name] = counts.get(name, 0) + count
+        if counts:
+            self.dropped.append({"file": file, "values": counts})
+
+    def merge(self, part: ImportReport) -> None:
+        """Add what one file's transaction did, once it has committed."""
+        self.imported += part.imported
+        self.duplicates += part.duplicates
+        self.skipped += part.skipped
+        self.failed += part.failed
+        self.dropped += part.dropped
 
 
 @dataclass
@@ -138,7 +165,7 @@ def import_paths(
         total = sum(size for size, _ in sizes)
         done = 0
         for unit, (size, mtime_ns) in zip(units, sizes, strict=True):
-            key = str(unit.path.resolve())
+            key = display_name(str(unit.path.resolve()))
             if known.paths.get(key, (None, None, None))[:2] == (size, mtime_ns):
                 _report_unchanged(report, unit, known.paths[key][2], known)
             else:
@@ -152,7 +179,7 @@ def import_paths(
                     break
             done += size
             if progress is not None:
-                progress(str(unit.path), done, total)
+                progress(display_name(str(unit.path)), done, total)
         _count(conn, report)
     return report
 
@@ -200,7 +227,7 @@ def _stat(path: Path) -> tuple[int, int]:
 
 def _report_unchanged(report: ImportReport, unit: Unit, digest: str | None, known: _Known) -> None:
     record = known.sources.get(digest) if digest else None
-    name = str(unit.path)
+    name = display_name(str(unit.path))
     if record is not None and record.status == "skipped":
         report.skip(name, record.reason or "not an activity")
     elif record is not None and record.status == "duplicate":
@@ -315,27 +342,68 @@ def _import_source(
     except (NotAnActivity, UnsupportedFormat) as exc:
         reason = _message(exc, source.name)
         report.skip(source.name, reason)
-        _remember(conn, known, source, None, status="skipped", reason=reason, seen=seen)
-        return True
+        return _remember_or_fail(conn, known, source, "skipped", reason, seen)
     except IngestError as exc:
         error = _message(exc, source.name)
         report.fail(source.name, error)
-        _remember(conn, known, source, None, status="failed", reason=error)
+        _remember_or_fail(conn, known, source, "failed", error)
         return False
     except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the batch
         log.exception("%s: unexpected error while reading", source.name)
         report.fail(source.name, f"internal error while reading ({exc!r}); please report it")
         return False
     fmt = detect_format(source)
-    stored = _save_original(data_dir, source, fmt)
+    stored, created = _save_original(data_dir, source, fmt)
+    part = ImportReport()
     try:
         with conn.begin():
-            status, duplicate_of = _store(conn, source, found, report, known.starts)
+            status, duplicate_of = _store(conn, source, found, part, known.starts)
             _remember_in(conn, known, source, stored, status=status, duplicate_of=duplicate_of)
             if seen is not None:
                 seen.record(conn)
     except IntegrityError:  # the same content stored meanwhile by another import
         report.duplicate(source.name, source.name)
+    except (SQLAlchemyError, StoreError) as exc:
+        # Rolled back: the file is one failure in the report, and the import goes on.
+        known.sources.pop(source.content_hash, None)
+        if created:
+            stored.unlink(missing_ok=True)
+        log.warning("%s: not stored: %s", source.name, exc)
+        report.fail(source.name, _store_error(exc))
+        return False
+    else:
+        if status == "imported":
+            part.drop(source.name, found)
+        report.merge(part)
+    return True
+
+
+def _store_error(exc: Exception) -> str:
+    """What the database refused, in one line, for the report."""
+    cause = getattr(exc, "orig", None) or exc
+    detail = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+    return (
+        f"not stored: the database refused it ({type(cause).__name__}: {detail[:300]}); "
+        "nothing of this file was kept, and the import went on with the next file"
+    )
+
+
+def _remember_or_fail(
+    conn: Connection,
+    known: _Known,
+    source: SourceFile,
+    status: str,
+    reason: str,
+    seen: _SeenPath | None = None,
+) -> bool:
+    """Record a skipped or failed file in the ledger; a database error there is
+    logged, not raised: the report already names the file."""
+    try:
+        _remember(conn, known, source, None, status=status, reason=reason, seen=seen)
+    except (SQLAlchemyError, StoreError) as exc:
+        known.sources.pop(source.content_hash, None)
+        log.warning("%s: not recorded in the ledger: %s", source.name, exc)
+        return False
     return True
 
 
@@ -403,18 +471,21 @@ def _store(
     return "duplicate", duplicate_of
 
 
-def _save_original(data_dir: Path, source: SourceFile, fmt: str) -> Path:
-    """Keep the file as it arrived, named by content hash; written atomically."""
+def _save_original(data_dir: Path, source: SourceFile, fmt: str) -> tuple[Path, bool]:
+    """Keep the file as it arrived, named by content hash; written atomically.
+
+    Returns the path and whether this call wrote it (so a failed store can remove it).
+    """
     digest = source.content_hash
     packed = source.packed is not None
     target = data_dir / "originals" / digest[:2] / f"{digest}.{fmt}{'.gz' if packed else ''}"
     if target.exists():
-        return target
+        return target, False
     try:
         _write_original(target, source.packed if source.packed is not None else source.data)
     except OSError as exc:
         raise write_error(target, exc) from exc
-    return target
+    return target, True
 
 
 def _write_original(target: Path, data: bytes) -> None:

@@ -51,7 +51,7 @@ def report_data(
     """The latest check, pain and load, the plan with its adherence, and notable events."""
     saved = latest_check(conn)
     view = plan_view(conn, kb=kb, today=today, save=False)
-    load = load_report(conn, weeks=LOAD_WEEKS, today=today, settings=settings)
+    load = load_report(conn, weeks=LOAD_WEEKS, today=today, settings=settings, rules=kb.load_rules)
     weekly_km = [(w.week_start_date, w.distance_m / 1000) for w in load.weeks]
     check = {
         "id": saved.id,

@@ -18,7 +18,7 @@ from backstride.assess.restrictions import forbidden_by, self_tests_allowed
 from backstride.assess.triage import TriageLevel
 from backstride.config import Settings
 from backstride.kb import KnowledgeBase
-from backstride.kb.schema import Question
+from backstride.kb.schema import LoadRulesFile, Question
 from backstride.models import TrainingEvidence
 from backstride.store import checks, form_checks
 
@@ -84,7 +84,7 @@ def left_out_note(left_out: list[Question]) -> str:
 
 
 def training_evidence(
-    engine: Engine, *, today: date, settings: Settings
+    engine: Engine, *, today: date, settings: Settings, rules: LoadRulesFile
 ) -> tuple[TrainingEvidence | None, list[str]]:
     """What imported training says, if the runner has any, and what could not be read.
 
@@ -95,7 +95,7 @@ def training_evidence(
 
     try:
         with engine.connect() as conn:
-            found = training_evidence_from_store(conn, today=today, settings=settings)
+            found = training_evidence_from_store(conn, today=today, settings=settings, rules=rules)
             found = _with_form_evidence(conn, found)
     except Exception as exc:  # noqa: BLE001 - any failure here must not cost the runner the triage
         logger.warning("training evidence unreadable", exc_info=True)

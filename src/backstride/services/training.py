@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
-from backstride.analyse.rules import load_rules
 from backstride.analyse.summaries import local_date, runs_only
 from backstride.config import Settings
+from backstride.kb.schema import LoadRulesFile
 from backstride.models import StoredActivity, TrainingEvidence
 from backstride.store import activities, shoes
 from backstride.units import distance_formatter
@@ -29,7 +29,9 @@ def _history(conn: Connection, *, first_date: date, today: date) -> list[StoredA
     return activities.between(conn, start=start, end=end)
 
 
-def load_report(conn: Connection, *, weeks: int, today: date, settings: Settings) -> LoadReport:
+def load_report(
+    conn: Connection, *, weeks: int, today: date, settings: Settings, rules: LoadRulesFile
+) -> LoadReport:
     """The weekly table and flags for the last `weeks` weeks up to `today`."""
     # Imported on use, as in training_evidence_from_store: the analysis brings numpy.
     from backstride.analyse.report import build_load_report
@@ -40,6 +42,7 @@ def load_report(conn: Connection, *, weeks: int, today: date, settings: Settings
         shoes.list_all(conn),
         today=today,
         weeks=weeks,
+        rules=rules,
         assignments=shoes.assignments(conn),
         week_start=settings.week_start,
         format_distance=distance_formatter(settings.units),
@@ -54,10 +57,10 @@ def latest_run_date(conn: Connection) -> date | None:
 
 
 def training_evidence_from_store(
-    conn: Connection, *, today: date, settings: Settings
+    conn: Connection, *, today: date, settings: Settings, rules: LoadRulesFile
 ) -> TrainingEvidence:
     """Answers the history can give the self-check; empty when there is no recent running."""
-    first = today - timedelta(days=load_rules().recent_window_days)
+    first = today - timedelta(days=rules.recent_window_days)
     history = _history(conn, first_date=first, today=today)
     if not history:  # a first check on an empty store: no need to import numpy and the analysis
         return TrainingEvidence()
@@ -67,6 +70,7 @@ def training_evidence_from_store(
         history,
         shoes.list_all(conn),
         today=today,
+        rules=rules,
         assignments=shoes.assignments(conn),
         week_start=settings.week_start,
         format_distance=distance_formatter(settings.units),

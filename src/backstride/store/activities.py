@@ -11,11 +11,12 @@ from dataclasses import fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, Float, bindparam, delete, func, insert, or_, select, update
 
 from backstride.errors import NotFound
 from backstride.models import Activity, StoredActivity, sport_family
-from backstride.store.schema import activities
+from backstride.store import _bounded
+from backstride.store.schema import activities, activity_shoes, as_utc, diary_entries
 
 #: Two records of one session start within this of each other [s].
 START_TOLERANCE_S = 120.0
@@ -26,29 +27,33 @@ DURATION_TOLERANCE = 0.05
 DISTANCE_TOLERANCE_M = 150.0
 DISTANCE_TOLERANCE = 0.03
 
-_ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity))
-
-
-def _utc(moment: datetime) -> datetime:
-    # SQLite drops the zone, so everything goes in as UTC and comes back marked UTC.
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+#: What is stored of an Activity: all but the import's own notes.
+_ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity) if f.name != "dropped")
 
 
 def fingerprint(activity: Activity) -> str:
     """A coarse identity of the session: sport family and start minute (UTC)."""
-    start = _utc(activity.started_at).strftime("%Y-%m-%dT%H:%M")
+    start = as_utc(activity.started_at).strftime("%Y-%m-%dT%H:%M")
     return f"{sport_family(activity.sport)}@{start}"
 
 
 def _values(activity: Activity) -> dict[str, Any]:
     values = {name: getattr(activity, name) for name in _ACTIVITY_FIELDS}
-    values["started_at"] = _utc(activity.started_at)
-    values["route"] = [[round(lat, 6), round(lon, 6)] for lat, lon in activity.route]
+    # Points off the globe (inf, NaN, 999) never reach the JSON: PostgreSQL refuses them.
+    values["route"] = [
+        [round(lat, 6), round(lon, 6)]
+        for lat, lon in activity.route
+        if -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0
+    ]
     values["fingerprint"] = fingerprint(activity)
     values["imported_at"] = datetime.now(UTC)
-    return values
+    return _bounded.row(activities, values)
+
+
+#: Float columns an older version may have filled with inf or NaN (SQLite took them).
+_FLOAT_FIELDS = tuple(
+    c.name for c in activities.c if isinstance(c.type, Float) and c.name in _ACTIVITY_FIELDS
+)
 
 
 def _to_model(row: Any) -> StoredActivity:
@@ -56,10 +61,21 @@ def _to_model(row: Any) -> StoredActivity:
     # exception for each absent column), which dominated reading a whole history.
     found = row._asdict()
     data = {name: found.get(name) for name in _ACTIVITY_FIELDS}
-    data["started_at"] = _utc(row.started_at)
+    # Rows stored before imports checked bounds may hold inf, NaN or off-globe points:
+    # read as unknown and left out, so no analysis meets them.
+    for name in _FLOAT_FIELDS:
+        value = data[name]
+        if value is not None and not -_HUGE < value < _HUGE:
+            data[name] = 0.0 if name == "elapsed_s" else None
     route = found.get("route") or ()
-    data["route"] = tuple((float(p[0]), float(p[1])) for p in route)
+    data["route"] = tuple(
+        (float(p[0]), float(p[1])) for p in route if -90 <= p[0] <= 90 and -180 <= p[1] <= 180
+    )
     return StoredActivity(id=row.id, activity=Activity(**data))
+
+
+#: Beyond this no stored number is real (and inf and NaN fail the test too).
+_HUGE = 1e15
 
 
 #: Statements built once: passing values as parameters, not baked into a new statement
@@ -88,6 +104,13 @@ def get(conn: Connection, *, activity_id: int) -> StoredActivity:
     return _to_model(row)
 
 
+#: Starts outside [PLAUSIBLE_FROM, PLAUSIBLE_UNTIL) are left out of `between` unless
+#: asked for: older versions stored year-0001 tracks, and date arithmetic near the
+#: calendar's ends overflows in every analysis (imports now refuse them: ingest/bounds).
+PLAUSIBLE_FROM = datetime(1990, 1, 1, tzinfo=UTC)
+PLAUSIBLE_UNTIL = datetime(2200, 1, 1, tzinfo=UTC)
+
+
 def between(
     conn: Connection,
     *,
@@ -95,18 +118,24 @@ def between(
     end: datetime | None = None,
     sport: str | None = None,
     with_route: bool = True,
+    implausible: bool = False,
 ) -> list[StoredActivity]:
     """Activities starting in [start, end), oldest first; `sport` matches name or family.
 
     ``with_route=False`` leaves each route empty: totals over a whole history (shoe
-    distances) need no tracks, and decoding them is most of the cost.
+    distances) need no tracks, and decoding them is most of the cost. Activities dated
+    outside PLAUSIBLE_FROM..PLAUSIBLE_UNTIL are listed only with ``implausible=True``
+    (a list the runner may delete them from, never an analysis).
     """
+    if not implausible:
+        start = PLAUSIBLE_FROM if start is None else max(as_utc(start), PLAUSIBLE_FROM)
+        end = PLAUSIBLE_UNTIL if end is None else min(as_utc(end), PLAUSIBLE_UNTIL)
     columns = activities.c if with_route else [c for c in activities.c if c.name != "route"]
     query = select(*columns).order_by(activities.c.started_at, activities.c.id)
     if start is not None:
-        query = query.where(activities.c.started_at >= _utc(start))
+        query = query.where(activities.c.started_at >= start)
     if end is not None:
-        query = query.where(activities.c.started_at < _utc(end))
+        query = query.where(activities.c.started_at < end)
     if sport is not None:
         query = query.where(
             or_(
@@ -143,7 +172,7 @@ def is_same_session(a: Activity, b: Activity) -> bool:
     families = {sport_family(a.sport), sport_family(b.sport)}
     if len(families - {"other"}) > 1:
         return False
-    if abs((_utc(a.started_at) - _utc(b.started_at)).total_seconds()) > START_TOLERANCE_S:
+    if abs((as_utc(a.started_at) - as_utc(b.started_at)).total_seconds()) > START_TOLERANCE_S:
         return False
     if not _close(
         a.elapsed_s, b.elapsed_s, absolute=DURATION_TOLERANCE_S, fraction=DURATION_TOLERANCE
@@ -156,7 +185,7 @@ def is_same_session(a: Activity, b: Activity) -> bool:
 
 def find_duplicate(conn: Connection, *, activity: Activity) -> StoredActivity | None:
     """The stored activity that records the same session from another source, if any."""
-    start = _utc(activity.started_at)
+    start = activity.started_at
     window = timedelta(seconds=START_TOLERANCE_S)
     for row in conn.execute(_NEAR, {"earliest": start - window, "latest": start + window}):
         stored = _to_model(row)
@@ -171,12 +200,12 @@ def start_times(conn: Connection) -> list[float]:
     """Every stored start, in seconds since 1970 (UTC), sorted: lets an import rule
     out a duplicate without a query for each new run (see `find_duplicate`)."""
     rows = conn.execute(select(activities.c.started_at))
-    return sorted(_utc(r.started_at).timestamp() for r in rows)
+    return sorted(r.started_at.timestamp() for r in rows)
 
 
 def start_seconds(activity: Activity) -> float:
     """The activity's start in seconds since 1970, a zone-less time taken as UTC."""
-    return _utc(activity.started_at).timestamp()
+    return as_utc(activity.started_at).timestamp()
 
 
 def may_have_duplicate(starts: list[float], activity: Activity) -> bool:
@@ -201,3 +230,23 @@ def replace_source(conn: Connection, *, activity_id: int, activity: Activity) ->
     )
     values = _values(merged)
     conn.execute(update(activities).where(activities.c.id == activity_id).values(**values))
+
+
+def remove(conn: Connection, *, activity_id: int) -> StoredActivity:
+    """Delete one activity, its shoe link, and diary entries' links to it (the entries stay).
+
+    The shoe link would go by its foreign key's cascade; it is deleted here as well, so
+    that a SQLite connection without `foreign_keys=ON` leaves no orphan either.
+
+    Raises:
+        NotFound: no activity has that id.
+    """
+    found = get(conn, activity_id=activity_id)
+    conn.execute(delete(activity_shoes).where(activity_shoes.c.activity_id == activity_id))
+    conn.execute(
+        update(diary_entries)
+        .where(diary_entries.c.activity_id == activity_id)
+        .values(activity_id=None)
+    )
+    conn.execute(delete(activities).where(activities.c.id == activity_id))
+    return found

@@ -39,12 +39,9 @@ def add(
 
 
 def _to_model(row: Any) -> SavedCheck:
-    created = row.created_at
-    if created.tzinfo is None:  # SQLite drops the zone; stored values are always UTC
-        created = created.replace(tzinfo=UTC)
     return SavedCheck(
         id=row.id,
-        created_at=created,
+        created_at=row.created_at,
         kb_version=row.kb_version,
         answers=dict(row.answers),
         result=dict(row.result),

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from backstride.errors import DuplicateDiaryEntry, NotFound
 from backstride.models import DiaryEntry
-from backstride.store.schema_diary import diary_entries
+from backstride.store.schema import diary_entries
 
 
 def _exists(conn: Connection, entry_date: date, kind: str) -> bool:

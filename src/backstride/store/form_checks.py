@@ -9,7 +9,7 @@ from sqlalchemy import Connection, func, insert, select
 
 from backstride.errors import NotFound
 from backstride.models import SavedFormCheck
-from backstride.store.schema_form import form_checks
+from backstride.store.schema import form_checks
 
 #: Report keys with a column of their own; everything else goes to `details`.
 _COLUMNS = (
@@ -58,14 +58,11 @@ def add(
 
 
 def _to_model(row: Any) -> SavedFormCheck:
-    created = row.created_at
-    if created.tzinfo is None:  # SQLite drops the zone; stored values are always UTC
-        created = created.replace(tzinfo=UTC)
     report: dict[str, object] = dict(row.details or {})
     report.update({k: getattr(row, k) for k in _COLUMNS})
     return SavedFormCheck(
         id=row.id,
-        created_at=created,
+        created_at=row.created_at,
         source=row.source,
         clip_name=row.clip_name,
         report=report,

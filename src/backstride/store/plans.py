@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from backstride.store.schema_diary import plan_snapshots, plan_ticks
+from backstride.store.schema import plan_snapshots, plan_ticks
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,9 @@ def latest_snapshot(conn: Connection) -> PlanSnapshot | None:
     ).first()
     if row is None:
         return None
-    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
-    return PlanSnapshot(row.id, created, row.check_id, row.plan_start, row.level, dict(row.plan))
+    return PlanSnapshot(
+        row.id, row.created_at, row.check_id, row.plan_start, row.level, dict(row.plan)
+    )
 
 
 def tick(conn: Connection, *, item_date: date, kind: str, done_at: datetime | None = None) -> bool:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -17,6 +20,35 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An instant: stored in UTC, always read back as an aware UTC datetime.
+
+    SQLite keeps no zone (its DATETIME is text), PostgreSQL's ``timestamptz`` answers in
+    the session's zone; both come back here as UTC. An aware value in another zone is
+    converted before it is stored; a naive one is taken as UTC, the rule the readers use
+    for a file time without a zone (see ``ingest.tcx``, ``ingest.gpx``).
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+    def process_result_value(self, value: Any | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """`moment` as an aware UTC datetime; a naive one is taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
 
 metadata = MetaData()
 
@@ -24,7 +56,7 @@ checks = Table(
     "checks",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("created_at", UTCDateTime(), nullable=False, index=True),
     Column("kb_version", String(32), nullable=False),
     Column("triage_level", String(20), nullable=False),
     Column("answers", JSON, nullable=False),
@@ -39,7 +71,7 @@ activities = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("sport", String(40), nullable=False),
     Column("sub_sport", String(40), nullable=True),
-    Column("started_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("started_at", UTCDateTime(), nullable=False, index=True),
     Column("utc_offset_s", Integer, nullable=True),
     Column("elapsed_s", Float, nullable=False),
     Column("moving_s", Float, nullable=True),
@@ -61,7 +93,7 @@ activities = Table(
     # "<sport family>@<start, UTC, to the minute>": a coarse, indexed key; the tolerant
     # comparison (neighbouring minutes, duration and distance within ~2 %) is in Python.
     Column("fingerprint", String(64), nullable=False, index=True),
-    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("imported_at", UTCDateTime(), nullable=False),
     UniqueConstraint("content_hash", "session_index", name="uq_activities_content_session"),
 )
 
@@ -78,7 +110,7 @@ source_files = Table(
     Column("reason", Text, nullable=True),
     # for duplicates: the source file kept for the same run
     Column("duplicate_of", Text, nullable=True),
-    Column("seen_at", DateTime(timezone=True), nullable=False),
+    Column("seen_at", UTCDateTime(), nullable=False),
 )
 
 # The no-op re-import fast path: a path whose size and mtime are unchanged since it was
@@ -91,7 +123,7 @@ seen_paths = Table(
     Column("mtime_ns", BigInteger, nullable=False),
     # the file's own hash; NULL for an archive, whose members are in source_files
     Column("content_hash", String(64), nullable=True),
-    Column("seen_at", DateTime(timezone=True), nullable=False),
+    Column("seen_at", UTCDateTime(), nullable=False),
 )
 
 # A pair of shoes; its distance is start_distance_m plus the runs linked in activity_shoes.
@@ -119,4 +151,77 @@ activity_shoes = Table(
     Column(
         "shoe_id", Integer, ForeignKey("shoes.id", ondelete="CASCADE"), nullable=False, index=True
     ),
+)
+
+# The pain diary and the plan (migration 0004). An entry links to an imported run by
+# `activity_id` without a foreign key: 0004 branches from 0001_checks beside the branch
+# that adds activities, so it cannot name that table.
+diary_entries = Table(
+    "diary_entries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entry_date", Date, nullable=False, index=True),
+    Column("kind", String(12), nullable=False),
+    Column("pain_during", Integer, nullable=True),
+    Column("pain_after", Integer, nullable=True),
+    Column("pain_next_morning", Integer, nullable=True),
+    Column("onset", String(20), nullable=True),
+    Column("character", JSON, nullable=False),
+    Column("helped", Text, nullable=True),
+    Column("notes", Text, nullable=False, default=""),
+    Column("warnings", JSON, nullable=False),
+    Column("psfs", JSON, nullable=False),
+    Column("activity_id", Integer, nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("entry_date", "kind", name="uq_diary_entries_date_kind"),
+)
+
+plan_ticks = Table(
+    "plan_ticks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_date", Date, nullable=False, index=True),
+    Column("kind", String(12), nullable=False),
+    Column("done_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("item_date", "kind", name="uq_plan_ticks_date_kind"),
+)
+
+plan_snapshots = Table(
+    "plan_snapshots",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", UTCDateTime(), nullable=False, index=True),
+    Column("check_id", Integer, nullable=True),
+    Column("plan_start", Date, nullable=False),
+    Column("level", String(20), nullable=False),
+    Column("plan", JSON, nullable=False),
+)
+
+# Saved video form checks (migration 0005, another branch from 0001_checks).
+form_checks = Table(
+    "form_checks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", UTCDateTime(), nullable=False, index=True),
+    # "cli" or "web": which shell saved it
+    Column("source", String(20), nullable=False),
+    # "side" or "rear": the latest check per view feeds the self-check
+    Column("view", String(8), nullable=False),
+    # the file name as the runner knows it, never a path
+    Column("clip_name", Text, nullable=False),
+    Column("fps", Float, nullable=False),
+    Column("duration_s", Float, nullable=False),
+    Column("frames_analysed", Integer, nullable=False),
+    Column("strides_used", Integer, nullable=False),
+    Column("cadence_spm", Float, nullable=True),
+    Column("form_observed", JSON, nullable=False),
+    Column("findings", JSON, nullable=False),
+    Column("metrics", JSON, nullable=False),
+    Column("warnings", JSON, nullable=False),
+    # the rest of the report (frames detected, the clip's codec and size, report version)
+    Column("details", JSON, nullable=False),
+    Column("estimator", String(80), nullable=False),
+    Column("kb_version", String(32), nullable=False),
+    # the web app's folder of key frames and annotated video (data_dir/form/<key>), if any
+    Column("output_key", String(32), nullable=True),
 )

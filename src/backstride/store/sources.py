@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
+from backstride.store import _bounded
 from backstride.store.schema import seen_paths, source_files
 
 # Built once: one import writes these for every file (see store.activities._INSERT).
@@ -68,6 +69,7 @@ def record(conn: Connection, *, source: SourceRecord, new: bool = False) -> None
         "duplicate_of": source.duplicate_of,
         "seen_at": datetime.now(UTC),
     }
+    values = _bounded.row(source_files, values)
     if not new:
         conn.execute(_DELETE_SOURCE, {"digest": source.content_hash})
     conn.execute(_INSERT_SOURCE, values)
@@ -78,7 +80,7 @@ def mark_duplicate(conn: Connection, *, content_hash: str, duplicate_of: str) ->
     conn.execute(
         update(source_files)
         .where(source_files.c.content_hash == content_hash)
-        .values(status="duplicate", duplicate_of=duplicate_of)
+        .values(status="duplicate", duplicate_of=_bounded.text(duplicate_of))
     )
 
 
@@ -107,6 +109,7 @@ def mark_path_seen(
 ) -> None:
     """Remember that `path`, at this size and mtime, has been imported completely
     (`new`: the caller knows the path is not in the ledger yet, so no delete first)."""
+    path = _bounded.text(path)
     if not new:
         conn.execute(_DELETE_SEEN, {"seen_path": path})
     conn.execute(
@@ -119,3 +122,14 @@ def mark_path_seen(
             "seen_at": datetime.now(UTC),
         },
     )
+
+
+def forget(conn: Connection, *, content_hash: str) -> str | None:
+    """Drop a content's ledger entry and the paths recorded with it, so that importing
+    the file again reads it afresh; the stored original's path, if it had one."""
+    row = conn.execute(
+        select(source_files.c.stored_path).where(source_files.c.content_hash == content_hash)
+    ).first()
+    conn.execute(_DELETE_SOURCE, {"digest": content_hash})
+    conn.execute(delete(seen_paths).where(seen_paths.c.content_hash == content_hash))
+    return None if row is None else row.stored_path

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from backstride.config import Settings
+from backstride.kb import load_kb
 from backstride.present.web import create_app
 from backstride.services.selfcheck import training_evidence
 from backstride.store import form_checks
@@ -82,7 +83,9 @@ def test_upload_runs_in_the_background_and_shows_the_result(
     assert frame.content[:8] == b"\x89PNG\r\n\x1a\n"
     assert not any((_data_dir(client) / "uploads").iterdir())  # the clip itself is gone
     engine = client.app.state.web.engine  # type: ignore[attr-defined]
-    evidence, problems = training_evidence(engine, today=TODAY, settings=settings)
+    evidence, problems = training_evidence(
+        engine, today=TODAY, settings=settings, rules=load_kb().load_rules
+    )
     assert evidence is not None and problems == []
     assert evidence.answers["form_observed"] == ["lean_from_waist", "overstride"]
     assert "my run.mp4" in client.get("/form").text  # listed under saved checks
@@ -197,7 +200,9 @@ def test_a_web_form_check_is_saved_in_postgres(
         assert (
             "Leaning forward from the waist" in client.get(f"/form/checks/{job['saved_id']}").text
         )
-    evidence, problems = training_evidence(postgres_engine, today=TODAY, settings=settings)
+    evidence, problems = training_evidence(
+        postgres_engine, today=TODAY, settings=settings, rules=load_kb().load_rules
+    )
     assert evidence is not None and problems == []
     assert evidence.answers["form_observed"] == ["lean_from_waist", "overstride"]
 

@@ -247,3 +247,14 @@ def test_settings_refuse_a_non_finite_or_out_of_range_limit_and_write_nothing(
     assert client.app.state.web.settings.units == "metric"  # type: ignore[attr-defined]
     with _engine(client).connect() as conn:
         assert shoes.get(conn, shoe_id=pair.id).limit_km == 800
+
+
+def test_plan_page_shows_how_to_do_each_exercise(checked: TestClient) -> None:
+    from backstride.kb import load_kb
+
+    page = html.unescape(checked.get("/plan").text)
+    bridge = load_kb().exercises["glute_bridge"]
+    assert f"How: {bridge.instructions}" in page
+    assert f"Key cue: {bridge.key_cue}" in page
+    assert f"Stop if: {bridge.avoid_if}" in page
+    assert f"Muscles: {', '.join(bridge.muscles)}" in page

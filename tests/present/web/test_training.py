@@ -122,3 +122,51 @@ def test_without_javascript_the_upload_redirects_to_a_self_refreshing_status_pag
     page = client.get(location).text
     assert "Import finished" in page and 'http-equiv="refresh"' not in page
     assert "Imported 1 new activities" in page
+
+
+def test_values_left_out_are_listed_by_the_uploaded_name(
+    client: TestClient, tmp_path: Path
+) -> None:
+    from tests.ingest._hostile import gpx
+
+    path = tmp_path / "private.gpx"
+    path.write_bytes(gpx(bad={30: {"lat": "999"}, 31: {"hr": "1e20"}}))
+    job = _upload(client, [path], ["Morning/run.gpx"])
+    assert job["report"]["dropped"] == [
+        {"file": "Morning/run.gpx", "values": {"heart rate": 1, "position": 1}}
+    ]
+    page = client.get(f"/training/import/{job['id']}").text
+    assert "Values left out" in page and "1 heart rate, 1 position out of physical bounds" in page
+
+
+def test_a_full_disk_during_an_upload_is_507_naming_the_file_and_keeps_nothing(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    real = Path.open
+
+    def full(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if "w" in mode and "uploads" in self.parts:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(self, mode, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", full)
+    response = client.post(
+        "/training/import",
+        data={"csrf_token": token(client, "/training")},
+        files=[("files", ("long run.gpx", b"<gpx/>", "application/gpx+xml"))],
+        headers={"accept": "application/json"},
+    )
+    assert response.status_code == 507, response.text
+    assert "cannot write long run.gpx: No space left on device" in response.text
+    uploads = Path(client.app.state.web.settings.data_dir) / "uploads"  # type: ignore[attr-defined]
+    assert not uploads.exists() or not any(uploads.iterdir())
+
+
+def test_a_deeply_nested_answers_field_starts_the_check_afresh(client: TestClient) -> None:
+    data = {"csrf_token": token(client, "/check"), "step": 0, "answers": "[" * 60_000}
+    data["saddle_numbness"] = "no"
+    response = client.post("/check", data=data)
+    assert response.status_code == 200  # the next step, not a 500

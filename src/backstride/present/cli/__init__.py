@@ -36,7 +36,9 @@ class LazyCommand(NamedTuple):
 #: Every top-level command. tests/present/test_cli_startup.py checks each short help against
 #: the command's docstring and that each module registers exactly the commands listed here.
 COMMANDS: dict[str, LazyCommand] = {
-    "activities": LazyCommand("activities", "List imported activities, oldest first."),
+    "activities": LazyCommand(
+        "activities", "List imported activities, oldest first; `activities delete ID` removes one."
+    ),
     "check": LazyCommand(
         "check", "Run the self-check: warning signs first, then likely causes, then a plan."
     ),

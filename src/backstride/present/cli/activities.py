@@ -11,6 +11,7 @@ from rich.table import Table
 
 from backstride.models import Activity, StoredActivity
 from backstride.present.cli.context import AppContext, pass_app
+from backstride.services.activities import delete_activity
 from backstride.store import activities as store_activities
 
 _M_PER_MILE = 1609.344
@@ -86,25 +87,49 @@ def _table(found: list[StoredActivity], units: str) -> Table:
     return table
 
 
-@click.command("activities")
+@click.group("activities", invoke_without_command=True)
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="From this date (UTC).")
 @click.option("--sport", help="A sport or family: run, ride, swim, walk, ...")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object each.")
-@pass_app
+@click.pass_context
 def activities_cmd(
-    app: AppContext, since: datetime | None, sport: str | None, as_json: bool
+    ctx: click.Context, since: datetime | None, sport: str | None, as_json: bool
 ) -> None:
-    """List imported activities, oldest first.
+    """List imported activities, oldest first; `activities delete ID` removes one.
 
     Example: backstride activities --since 2025-01-01 --sport run
     """
+    if ctx.invoked_subcommand is not None:
+        return
+    app = ctx.find_object(AppContext)
+    assert app is not None
     start = since.replace(tzinfo=UTC) if since else None
     with app.engine.connect() as conn:
-        found = store_activities.between(conn, start=start, sport=sport)
+        # Every row, impossible dates included: this is where the runner finds and
+        # deletes them, though no analysis reads them.
+        found = store_activities.between(conn, start=start, sport=sport, implausible=True)
     if as_json:
         click.echo(json.dumps([to_json(s) for s in found], ensure_ascii=False, indent=2))
     else:
         app.console.print(_table(found, app.settings.units))
+
+
+@activities_cmd.command("delete")
+@click.argument("activity_id", type=int, metavar="ID")
+@click.option("--yes", is_flag=True, help="Delete without asking.")
+@pass_app
+def delete_cmd(app: AppContext, activity_id: int, yes: bool) -> None:
+    """Delete one activity (its shoe link, and its kept original file once unused).
+
+    Importing the same file again brings it back. Example: backstride activities delete 42
+    """
+    with app.engine.connect() as conn:
+        found = store_activities.get(conn, activity_id=activity_id)
+    if not yes:
+        app.console.print(_table([found], app.settings.units))
+        click.confirm(f"Delete activity {activity_id}?", abort=True)
+    delete_activity(app.engine, activity_id=activity_id, data_dir=app.settings.data_dir)
+    click.echo(f"Deleted activity {activity_id} ({found.activity.source_file}).")
 
 
 def register(cli: click.Group) -> None:

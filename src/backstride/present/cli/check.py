@@ -13,6 +13,7 @@ from backstride.errors import InvalidAnswer
 from backstride.present.cli.context import AppContext, pass_app
 
 if TYPE_CHECKING:
+    from backstride.kb import KnowledgeBase
     from backstride.models import TrainingEvidence
 
 #: An answers file larger than this is refused unread [bytes]; a complete one is ~2 KB.
@@ -68,7 +69,9 @@ def read_answers_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def training_evidence(app: AppContext) -> tuple[TrainingEvidence | None, list[str]]:
+def training_evidence(
+    app: AppContext, kb: KnowledgeBase
+) -> tuple[TrainingEvidence | None, list[str]]:
     """What imported training says, if the runner has any, and what could not be read."""
     from datetime import date
 
@@ -78,7 +81,9 @@ def training_evidence(app: AppContext) -> tuple[TrainingEvidence | None, list[st
         engine = app.engine
     except Exception as exc:  # noqa: BLE001 - an unreadable store must not cost the triage
         return None, [f"the store could not be opened ({type(exc).__name__}: {exc})"]
-    return selfcheck.training_evidence(engine, today=date.today(), settings=app.settings)
+    return selfcheck.training_evidence(
+        engine, today=date.today(), settings=app.settings, rules=kb.load_rules
+    )
 
 
 @click.command("check")
@@ -108,7 +113,7 @@ def check_cmd(app: AppContext, answers_file: Path | None, as_json: bool, no_save
         run_interview(app, kb, save=not no_save)
         return
     raw = read_answers_file(answers_file)
-    training, problems = training_evidence(app)
+    training, problems = training_evidence(app, kb)
     result = selfcheck.run_check(raw, kb, training=training, evidence_problems=problems)
     if not no_save:
         try:

@@ -43,6 +43,9 @@ def _render(app: AppContext, report: ImportReport) -> None:
         click.echo(f"  failed  {entry['file']}: {entry['error']}")
     for entry in report.skipped:
         click.echo(f"  skipped {entry['file']}: {entry['reason']}")
+    for cleaned in report.dropped:
+        values = ", ".join(f"{n} {name}" for name, n in sorted(cleaned["values"].items()))
+        click.echo(f"  dropped {cleaned['file']}: out-of-bounds values left out ({values})")
 
 
 @click.command("import")

@@ -5,10 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import yaml
 from rich.table import Table
 
-from backstride.analyse.rules import RULES_PATH, parse_rules
 from backstride.kb import check_kb
 from backstride.present.cli.context import AppContext, pass_app
 
@@ -27,7 +25,6 @@ def kb_group() -> None:
 def check_cmd(path: Path | None) -> None:
     """Validate every KB file; print file, id and problem for each error (exit 1 if any)."""
     kb, problems = check_kb(path)
-    problems += _load_rule_problems(path)
     for problem in problems:
         click.echo(problem)
     if problems:
@@ -36,20 +33,9 @@ def check_cmd(path: Path | None) -> None:
     click.echo(
         f"knowledge base {kb.version} is valid: {len(kb.questions)} questions, "
         f"{len(kb.red_flags)} triage rules, {len(kb.causes)} causes, "
-        f"{len(kb.exercises)} exercises, {len(kb.sources)} sources"
+        f"{len(kb.exercises)} exercises, {len(kb.load_rules.rules)} load rules, "
+        f"{len(kb.sources)} sources"
     )
-
-
-def _load_rule_problems(path: Path | None) -> list[str]:
-    """The training-load rules live beside the KB but have their own schema (analyse.rules)."""
-    rules_file = (path / RULES_PATH.name) if path is not None else RULES_PATH
-    if not rules_file.exists():
-        return [] if path is not None else [f"{rules_file}: missing"]
-    try:
-        parse_rules(rules_file.read_text(encoding="utf-8"), where=str(rules_file))
-    except (ValueError, yaml.YAMLError) as exc:
-        return [str(exc)]
-    return []
 
 
 @kb_group.command("questions")

@@ -118,9 +118,14 @@ def load_cmd(app: AppContext, weeks: int, today: datetime | None, as_json: bool)
 
     Example: backstride load --weeks 12
     """
+    from backstride.kb import load_kb
+
     day = today.date() if today is not None else date.today()
+    rules = load_kb().load_rules
     with app.engine.begin() as conn:
-        report = training.load_report(conn, weeks=weeks, today=day, settings=app.settings)
+        report = training.load_report(
+            conn, weeks=weeks, today=day, settings=app.settings, rules=rules
+        )
         latest = None if report.weeks else training.latest_run_date(conn)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))

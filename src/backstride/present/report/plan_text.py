@@ -52,6 +52,7 @@ def render_plan(console: Console, view: PlanView) -> None:
         return
     console.print(f"[bold]{plan.message}")
     _first(console, plan)
+    shown: set[str] = set()
     for week in plan.weeks:
         console.rule(f"Week of {week.start_date:%a %d %b}")
         for day in week.days:
@@ -62,6 +63,10 @@ def render_plan(console: Console, view: PlanView) -> None:
                     console.print(
                         f"    {ex.name}: {ex.dose_text}{_evidence(ex.evidence)}", highlight=False
                     )
+                    if ex.name not in shown:  # the how-to once, where the exercise first appears
+                        shown.add(ex.name)
+                        for line in ex.how_lines:
+                            console.print(f"      {line}", highlight=False)
                 if item.kind == "fuel" or (item.run and item.run.terrain):
                     console.print(f"    {item.detail}", highlight=False)
                 for cue in item.run.cues if item.run else ():

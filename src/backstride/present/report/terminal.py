@@ -66,6 +66,8 @@ def _cue_line(cue: Any) -> Text:
 
 
 def _plan_panel(plan: dict[str, Any]) -> Panel:
+    from backstride.plan.model import how_lines  # the check has loaded the stages already
+
     # each reason's advice is in the triage panel above; the plan adds what it changes
     lines = [Text(f"Running: {plan['running']}", style="bold")]
     for g in plan.get("guidance", []):
@@ -81,6 +83,13 @@ def _plan_panel(plan: dict[str, Any]) -> Panel:
         lines.append(
             Text(f"• {ex['name']}: {dose}{side} ({ex['why']}){evidence_note(ex['evidence'])}")
         )
+        how = how_lines(
+            ex.get("instructions", ""),
+            ex.get("key_cue", ""),
+            ex.get("avoid_if", ""),
+            ex.get("muscles", []),
+        )
+        lines += [Text(f"    {line}", style="dim") for line in how]
     if plan.get("warm_up"):
         lines.append(_warm_up_line(plan["warm_up"]))
     lines += [

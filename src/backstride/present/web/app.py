@@ -90,7 +90,7 @@ def create_app(
 
         state = holder["state"]
         view = training_view(
-            conn, today=state.today(), settings=state.settings, statuses=statuses(conn)
+            conn, kb=kb, today=state.today(), settings=state.settings, statuses=statuses(conn)
         )
         return view, charts(view, state.settings.units)
 

@@ -8,6 +8,7 @@ import re
 import shutil
 import threading
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,10 @@ from backstride.services.importing import import_paths
 log = logging.getLogger(__name__)
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+#: Finished imports whose status pages stay available; older ones are forgotten (a
+#: running import never is), so a long-lived server keeps no more than this many reports.
+KEEP_FINISHED = 20
 
 
 def safe_base(filename: str) -> str:
@@ -78,13 +83,18 @@ class ImportJob:
 
 
 class ImportJobs:
-    """Runs one thread per import; a store write lock keeps SQLite to one writer at a time."""
+    """Runs one thread per import; a store write lock keeps SQLite to one writer at a time.
+
+    Each import is kept until `KEEP_FINISHED` newer ones have finished after it.
+    """
 
     def __init__(self, engine: Engine, data_dir: Path, on_done: Callable[[], Any]) -> None:
         self._engine = engine
         self._data_dir = data_dir
         self._on_done = on_done
         self._jobs: dict[str, ImportJob] = {}
+        self._finished: deque[str] = deque()  # ids, the oldest finished first
+        self._lock = threading.Lock()  # guards both, which request and job threads change
         self._writer = threading.Lock()
 
     def new_upload_dir(self) -> tuple[str, Path]:
@@ -95,7 +105,8 @@ class ImportJobs:
 
     def start(self, job_id: str, folder: Path, names: dict[str, str]) -> ImportJob:
         job = ImportJob(job_id, files=len(names), names=names)
-        self._jobs[job_id] = job
+        with self._lock:
+            self._jobs[job_id] = job
         thread = threading.Thread(
             target=self._run, args=(job, folder), name=f"import-{job_id[:8]}", daemon=True
         )
@@ -112,7 +123,7 @@ class ImportJobs:
                 report = import_paths(
                     self._engine, [folder], data_dir=self._data_dir, progress=progress
                 )
-            job.report = self._readable(report.to_dict(), folder)
+            job.report = _readable(report.to_dict(), folder, job.names)
             state = "done"
         except Exception as exc:  # shown on the page; the server keeps running
             log.exception("import %s failed", job.id)
@@ -123,23 +134,29 @@ class ImportJobs:
             # finds it running and is served at once with an "updating" notice.
             self._on_done()
         job.state = state
+        self._forget_old(job.id)
 
-    def _readable(self, report: dict[str, Any], folder: Path) -> dict[str, Any]:
-        """Report entries name the file as uploaded, not the private copy."""
+    def _forget_old(self, finished_id: str) -> None:
+        with self._lock:
+            self._finished.append(finished_id)
+            while len(self._finished) > KEEP_FINISHED:
+                self._jobs.pop(self._finished.popleft(), None)
 
-        def name(path: str) -> str:
-            text = path.replace(str(folder) + "/", "")
-            head, _, rest = text.partition("!")  # members of an archive: "zip!member"
-            shown = self._names_get(head)
-            return f"{shown}!{rest}" if rest else shown
 
-        for key in ("duplicates", "skipped", "failed"):
-            for entry in report[key]:
-                entry["file"] = name(entry["file"])
-        return report
+def _readable(report: dict[str, Any], folder: Path, names: dict[str, str]) -> dict[str, Any]:
+    """Report entries name the file as uploaded, not the private copy.
 
-    def _names_get(self, stored: str) -> str:
-        for job in self._jobs.values():
-            if stored in job.names:
-                return job.names[stored]
-        return stored
+    `names` is this import's own map: every upload numbers its files from 00000, so a
+    stored name such as ``00000_run.fit`` recurs across imports.
+    """
+
+    def name(path: str) -> str:
+        text = path.replace(str(folder) + "/", "")
+        head, _, rest = text.partition("!")  # members of an archive: "zip!member"
+        shown = names.get(head, head)
+        return f"{shown}!{rest}" if rest else shown
+
+    for key in ("duplicates", "skipped", "failed", "dropped"):
+        for entry in report[key]:
+            entry["file"] = name(entry["file"])
+    return report

@@ -98,7 +98,7 @@ def _checked(q: Question, value: Any, hint: str) -> Any:
 def _previous(form: FormData) -> dict[str, Any]:
     try:
         data = json.loads(str(form.get("answers") or "{}"))
-    except ValueError:
+    except (ValueError, RecursionError):  # a crafted, deeply nested field starts afresh
         data = {}
     return data if isinstance(data, dict) else {}
 
@@ -155,7 +155,7 @@ async def check_step(request: Request) -> Any:
     if n + 1 < len(all_steps):
         return _step_page(request, n + 1, answers)
     training, problems = selfcheck.training_evidence(
-        state.engine, today=state.today(), settings=state.settings
+        state.engine, today=state.today(), settings=state.settings, rules=state.kb.load_rules
     )
     try:
         result = selfcheck.run_check(

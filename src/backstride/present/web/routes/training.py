@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -10,10 +11,13 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.datastructures import UploadFile
 
 from backstride import units
+from backstride.errors import NotFound
+from backstride.files import write_error
 from backstride.present.report.charts import guard_chart, shoe_chart, trend_chart, weekly_bars
-from backstride.present.web.jobs import ImportJob, safe_name
+from backstride.present.web.jobs import KEEP_FINISHED, ImportJob, safe_name
 from backstride.present.web.security import checked_form
-from backstride.present.web.state import render, render_cached, web
+from backstride.present.web.state import MAX_FORM_BYTES, render, render_cached, web
+from backstride.services.activities import delete_activity
 from backstride.services.dashboard import TrainingView
 
 router = APIRouter()
@@ -80,6 +84,18 @@ def training_page(request: Request) -> Any:
     )
 
 
+@router.post("/training/activities/{activity_id}/delete")
+async def delete_activity_post(request: Request, activity_id: int) -> Any:
+    """Delete one activity from the list (the form's token checked as for every POST)."""
+    state = web(request)
+    await checked_form(request, max_bytes=MAX_FORM_BYTES)
+    try:
+        delete_activity(state.engine, activity_id=activity_id, data_dir=state.settings.data_dir)
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+    return RedirectResponse("/training#h-acts", status_code=303)
+
+
 @router.post("/training/import")
 async def start_import(request: Request) -> Any:
     state = web(request)
@@ -94,12 +110,16 @@ async def start_import(request: Request) -> Any:
         for i, upload in enumerate(uploads):
             stored = safe_name(upload.filename or "", i)
             names[stored] = upload.filename or stored
-            with (folder / stored).open("wb") as out:
-                while chunk := await upload.read(2**20):
-                    written += len(chunk)
-                    if written > state.max_upload_bytes:
-                        raise HTTPException(413, "upload too large")
-                    out.write(chunk)
+            target = folder / stored
+            try:
+                with target.open("wb") as out:
+                    while chunk := await upload.read(2**20):
+                        written += len(chunk)
+                        if written > state.max_upload_bytes:
+                            raise HTTPException(413, "upload too large")
+                        out.write(chunk)
+            except OSError as exc:  # a full disk is one clear 507, not a 500 traceback
+                raise write_error(Path(names[stored]), exc) from exc
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -112,7 +132,11 @@ async def start_import(request: Request) -> Any:
 def _job(request: Request, job_id: str) -> ImportJob:
     job = web(request).jobs.get(job_id)
     if job is None:
-        raise HTTPException(404, "no such import (they are forgotten when the app restarts)")
+        raise HTTPException(
+            404,
+            "no such import (imports are forgotten when the app restarts, and once "
+            f"{KEEP_FINISHED} newer ones have finished)",
+        )
     return job
 
 

@@ -9,6 +9,13 @@
     show();
   });
 
+  // Ask before a form that deletes something is sent (without JS it is sent at once).
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+    });
+  });
+
   // Poll a background job (import or form check) until it stops running.
   // `describe(job)` gives the status line; `done(job)` runs once it has finished.
   function poll(url, bar, text, describe, done) {

@@ -1,10 +1,21 @@
+"""load_rules.yaml: part of the one knowledge base, loaded and checked by load_kb()."""
+
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
-from backstride.analyse.rules import RULES_PATH, load_rules, parse_rules
+from backstride.kb import DATA_DIR, check_kb, load_kb
+from backstride.kb.schema import LoadRulesFile
+
+
+def load_rules() -> LoadRulesFile:
+    return load_kb().load_rules
+
 
 EXPECTED_IDS = {
     "single_run_spike",
@@ -75,16 +86,46 @@ def test_threshold_names_carry_a_unit_or_are_unitless_counts() -> None:
             assert unit.search(name), f"{rule.id}.{name} has no unit suffix"
 
 
-def test_unknown_key_is_rejected_with_the_file_name() -> None:
-    text = RULES_PATH.read_text().replace("version: 1", "version: 1\nversoin: 2")
-    with pytest.raises(ValueError, match=r"(?s)load_rules.yaml.*versoin"):
-        parse_rules(text)
+def _broken(tmp_path: Path, text: str) -> Path:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    for path in DATA_DIR.glob("*.yaml"):
+        (folder / path.name).write_text(path.read_text())
+    (folder / "load_rules.yaml").write_text(text)
+    return folder
 
 
-def test_rule_citing_an_unknown_source_is_rejected() -> None:
-    text = RULES_PATH.read_text().replace("sources: [frandsen_2025]", "sources: [nobody_2030]")
-    with pytest.raises(ValueError, match="unknown sources"):
-        parse_rules(text)
+def test_unknown_key_is_rejected_with_the_file_name(tmp_path: Path) -> None:
+    text = (DATA_DIR / "load_rules.yaml").read_text()
+    text = text.replace("recent_window_days: 28", "recent_window_days: 28\nrecent_windw_days: 2")
+    _, problems = check_kb(_broken(tmp_path, text))
+    assert problems == ["load_rules.yaml: -: recent_windw_days: Extra inputs are not permitted"]
+
+
+def test_rule_citing_an_unknown_source_is_rejected(tmp_path: Path) -> None:
+    text = (DATA_DIR / "load_rules.yaml").read_text()
+    text = text.replace("sources: [frandsen_2025]", "sources: [nobody_2030]", 1)
+    _, problems = check_kb(_broken(tmp_path, text))
+    assert problems == ["load_rules.yaml: single_run_spike: unknown source `nobody_2030`"]
+
+
+def test_bands_must_end_open_and_ids_be_unique(tmp_path: Path) -> None:
+    data: Any = yaml.safe_load((DATA_DIR / "load_rules.yaml").read_text())
+    data["rules"][0]["bands"].pop()
+    data["rules"].append(data["rules"][1])
+    _, problems = check_kb(_broken(tmp_path, yaml.safe_dump(data, sort_keys=False)))
+    assert sorted(problems) == [
+        "load_rules.yaml: single_run_spike: the last band needs max_ratio: null",
+        "load_rules.yaml: weekly_distance_change: duplicate id",
+    ]
+
+
+def test_load_rules_keep_no_source_table_of_their_own() -> None:
+    """One source table: every load rule's sources resolve in sources.yaml."""
+    raw = yaml.safe_load((DATA_DIR / "load_rules.yaml").read_text())
+    assert "sources" not in raw
+    kb = load_kb()
+    assert all(s in kb.sources for r in kb.load_rules.rules for s in r.sources)
 
 
 def test_unknown_rule_id_says_where_ids_are_listed() -> None:
