@@ -83,3 +83,18 @@ def answer_all(client: TestClient, answers: dict[str, Any]) -> Any:
         assert found
         carried = html.unescape(found.group(1))
     return response
+
+
+def fill_upload_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file opened for writing under an `uploads` folder fails as a full disk does."""
+    import errno
+    import os
+
+    real = Path.open
+
+    def full(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if "w" in mode and "uploads" in self.parts:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(self, mode, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", full)

@@ -21,7 +21,7 @@ from backstride.present.web import create_app
 from backstride.services.selfcheck import training_evidence
 from backstride.store import form_checks
 from backstride.video.pose import FakePoseEstimator
-from tests.present.web.conftest import BASE, TODAY, post, token
+from tests.present.web.conftest import BASE, TODAY, fill_upload_disk, post, token
 from tests.video._runner import LEANING
 from tests.video.conftest import write_clip
 
@@ -236,17 +236,7 @@ def test_a_clip_over_two_minutes_is_refused_with_the_reason(
 def test_a_full_disk_during_the_upload_is_507_with_the_reason_and_keeps_nothing(
     client: TestClient, clip: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import errno
-    import os
-
-    real = Path.open
-
-    def full(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-        if "w" in mode and "uploads" in self.parts:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real(self, mode, *args, **kwargs)
-
-    monkeypatch.setattr(Path, "open", full)
+    fill_upload_disk(monkeypatch)
     response = client.post(
         "/form",
         data={"csrf_token": token(client, "/form"), "view": "side"},

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from backstride.store import activities
 from tests.conftest import shared_path
-from tests.present.web.conftest import token
+from tests.present.web.conftest import fill_upload_disk, token
 
 pytestmark = pytest.mark.shared
 
@@ -142,17 +142,7 @@ def test_values_left_out_are_listed_by_the_uploaded_name(
 def test_a_full_disk_during_an_upload_is_507_naming_the_file_and_keeps_nothing(
     client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import errno
-    import os
-
-    real = Path.open
-
-    def full(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-        if "w" in mode and "uploads" in self.parts:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real(self, mode, *args, **kwargs)
-
-    monkeypatch.setattr(Path, "open", full)
+    fill_upload_disk(monkeypatch)
     response = client.post(
         "/training/import",
         data={"csrf_token": token(client, "/training")},

@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fastapi import HTTPException
 from sqlalchemy import Engine
+from starlette.datastructures import UploadFile
 
+from backstride.files import write_error
 from backstride.services.importing import import_paths
 
 log = logging.getLogger(__name__)
@@ -35,6 +38,26 @@ def safe_base(filename: str) -> str:
     """
     base = filename.replace("\\", "/").rsplit("/", 1)[-1]
     return (_SAFE.sub("_", base).lstrip(".") or "upload")[:120]
+
+
+async def copy_upload(
+    upload: UploadFile, target: Path, *, shown: str, written: int, limit: int
+) -> int:
+    """Copy one uploaded file to `target`, counting against the upload's byte `limit`.
+
+    Returns the bytes written so far across the upload. Past the limit it is a 413; a full
+    or read-only disk is one WriteError (507) naming the file as the runner called it.
+    """
+    try:
+        with target.open("wb") as out:
+            while chunk := await upload.read(2**20):
+                written += len(chunk)
+                if written > limit:
+                    raise HTTPException(413, "upload too large")
+                out.write(chunk)
+    except OSError as exc:
+        raise write_error(Path(shown), exc) from exc
+    return written
 
 
 def safe_name(filename: str, index: int) -> str:

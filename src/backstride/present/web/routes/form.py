@@ -9,8 +9,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from starlette.datastructures import UploadFile
 
-from backstride.files import write_error
 from backstride.present.web.form_jobs import FormJob
+from backstride.present.web.jobs import copy_upload
 from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, render, web
 from backstride.services.form import missing_video_support
@@ -87,19 +87,11 @@ async def start_check(request: Request) -> Any:
     clip_name = Path(upload.filename.replace("\\", "/")).name or "clip"
     job_id, target = state.form_jobs.new_upload(clip_name)
     try:
-        written = 0
-        with target.open("wb") as out:
-            while chunk := await upload.read(2**20):
-                written += len(chunk)
-                if written > state.max_upload_bytes:
-                    raise HTTPException(413, "upload too large")
-                out.write(chunk)
-    except BaseException as exc:
+        await copy_upload(upload, target, shown=clip_name, written=0, limit=state.max_upload_bytes)
+    except BaseException:
         import shutil
 
-        shutil.rmtree(target.parent, ignore_errors=True)
-        if isinstance(exc, OSError):  # a full disk: say so, and keep nothing half-written
-            raise write_error(Path(clip_name), exc) from exc
+        shutil.rmtree(target.parent, ignore_errors=True)  # keep nothing half-written
         raise
     use = str(form.get("use_findings") or "") in ("on", "yes", "1")
     state.form_jobs.start(job_id, target, view=view, clip_name=clip_name, use=use)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -12,9 +11,8 @@ from starlette.datastructures import UploadFile
 
 from backstride import units
 from backstride.errors import NotFound
-from backstride.files import write_error
 from backstride.present.report.charts import guard_chart, shoe_chart, trend_chart, weekly_bars
-from backstride.present.web.jobs import KEEP_FINISHED, ImportJob, safe_name
+from backstride.present.web.jobs import KEEP_FINISHED, ImportJob, copy_upload, safe_name
 from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, render, render_cached, web
 from backstride.services.activities import delete_activity
@@ -110,16 +108,13 @@ async def start_import(request: Request) -> Any:
         for i, upload in enumerate(uploads):
             stored = safe_name(upload.filename or "", i)
             names[stored] = upload.filename or stored
-            target = folder / stored
-            try:
-                with target.open("wb") as out:
-                    while chunk := await upload.read(2**20):
-                        written += len(chunk)
-                        if written > state.max_upload_bytes:
-                            raise HTTPException(413, "upload too large")
-                        out.write(chunk)
-            except OSError as exc:  # a full disk is one clear 507, not a 500 traceback
-                raise write_error(Path(names[stored]), exc) from exc
+            written = await copy_upload(
+                upload,
+                folder / stored,
+                shown=names[stored],
+                written=written,
+                limit=state.max_upload_bytes,
+            )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
