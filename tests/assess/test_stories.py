@@ -14,8 +14,6 @@ from backstride.kb import KnowledgeBase
 STORIES = Path(__file__).resolve().parent.parent / "data" / "stories.yaml"
 LEVELS = {"emergency", "urgent", "see_clinician", "self_care"}
 HOW_SOON = {"today", "within 24 hours", "within 48 hours"}
-# Stories the engine gets wrong at the time of writing: id -> why (see the report of issue 14).
-KNOWN_ENGINE_FAULTS: dict[str, str] = {}
 
 
 def _doc() -> dict[str, Any]:
@@ -25,17 +23,10 @@ def _doc() -> dict[str, Any]:
 
 def _cases() -> list[Any]:
     doc = _doc()
-    params = []
-    for case in doc["cases"]:
-        marks = []
-        if case["id"] in KNOWN_ENGINE_FAULTS:
-            marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_ENGINE_FAULTS[case["id"]]))
-        params.append(
-            pytest.param(
-                {**doc["defaults"], **case["answers"]}, case["expect"], id=case["id"], marks=marks
-            )
-        )
-    return params
+    return [
+        pytest.param({**doc["defaults"], **case["answers"]}, case["expect"], id=case["id"])
+        for case in doc["cases"]
+    ]
 
 
 def test_stories_file_is_well_formed() -> None:

@@ -19,9 +19,6 @@ EMERGENCY, URGENT, SEE, SELF = "emergency", "urgent", "see_clinician", "self_car
 TODAY, H24, H48 = "today", "within 24 hours", "within 48 hours"
 # The words that state a time in an urgent banner, per how_soon.
 TIME_WORDS = {TODAY: "today", H24: "24 hours", H48: "48 hours"}
-# Stories the engine gets wrong: test id -> why. Empty now; a new fault is listed here
-# (and xfails strictly) until the engine is fixed, never by weakening its test.
-ENGINE_FAULT: dict[str, str] = {}
 
 
 def _check(kb: KnowledgeBase, baseline: dict[str, Any], **changes: Any) -> Any:
@@ -48,14 +45,8 @@ def _reason(result: Any, rule: str) -> Any:
 
 
 def _params(cases: list[tuple[Any, ...]]) -> list[Any]:
-    """pytest params named by their first element, xfail where the engine is known wrong."""
-    out = []
-    for case in cases:
-        marks = []
-        if case[0] in ENGINE_FAULT:
-            marks.append(pytest.mark.xfail(strict=True, reason=ENGINE_FAULT[case[0]]))
-        out.append(pytest.param(*case[1:], id=case[0], marks=marks))
-    return out
+    """pytest params named by their first element."""
+    return [pytest.param(*case[1:], id=case[0]) for case in cases]
 
 
 def test_baseline_is_self_care_with_a_plan(kb: KnowledgeBase, baseline: dict[str, Any]) -> None:

@@ -33,7 +33,10 @@ def read_only(tmp_path: Path) -> Iterator[Path]:
     bind = ["mount", "--bind", str(source), str(folder)]
     remount = ["mount", "-o", "remount,bind,ro", str(folder)]
     if shutil.which("mount") is None or subprocess.run(bind, capture_output=True).returncode:
-        pytest.skip("root, and no bind mount here: cannot make a read-only folder")
+        pytest.skip(
+            "running as root where mount --bind is not allowed (e.g. an unprivileged "
+            "container): root ignores file permissions, so no read-only folder can be made"
+        )
     try:
         if subprocess.run(remount, capture_output=True).returncode:
             pytest.skip("root, and the bind mount cannot be made read-only")
