@@ -12,8 +12,8 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "backstride"
 
 #: stage -> the stages it may import (besides itself and the top-level helpers).
 ALLOWED: dict[str, set[str]] = {
-    "ingest": {"models", "errors"},
-    "store": {"models", "errors"},
+    "ingest": {"models", "errors", "text"},
+    "store": {"models", "errors", "text"},
     "analyse": {"models", "errors"},
     "kb": {"errors"},
     "assess": {"kb", "analyse", "models", "errors"},

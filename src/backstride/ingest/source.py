@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from backstride.text import valid_utf8
+
 #: One file or archive member larger than this is refused, unread [bytes]. 64 MB of GPX
 #: is a ~70-hour 1 s recording; parsing it stays within the 300 MB memory budget.
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -96,23 +98,10 @@ def display_name(name: str) -> str:
     takes. Each such byte is shown as `\\xNN` (`m_caf\\xe9.fit`), a control character
     as its escape, so the name stays readable and distinct.
     """
-    if not name.isascii():
-        try:
-            name.encode("utf-8")
-        except UnicodeEncodeError:
-            raw = name.encode("utf-8", "surrogateescape" if _escapable(name) else "replace")
-            name = raw.decode("utf-8", "backslashreplace")
+    name = valid_utf8(name)
     if _CONTROL.search(name):
         name = _CONTROL.sub(lambda m: repr(m.group())[1:-1], name)
     return name
-
-
-def _escapable(name: str) -> bool:
-    try:
-        name.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def suffixes(name: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Float, String, Table
 
 from backstride.errors import StoreError
+from backstride.text import valid_utf8
 
 #: A Text column holds at most this many characters from a file (a name, a reason).
 MAX_TEXT_CHARS = 2000
@@ -28,22 +29,8 @@ def text(value: str, limit: int = MAX_TEXT_CHARS) -> str:
     A lone surrogate (a file name that was not UTF-8, decoded with surrogateescape)
     becomes its byte as `\\xNN`, as `ingest.source.display_name` shows it.
     """
-    if not value.isascii():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raw = value.encode("utf-8", "surrogateescape" if _escapable(value) else "replace")
-            value = raw.decode("utf-8", "backslashreplace")
-    value = _CONTROL.sub("", value)
+    value = _CONTROL.sub("", valid_utf8(value))
     return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
-def _escapable(value: str) -> bool:
-    try:
-        value.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def row(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
