@@ -188,7 +188,8 @@ def test_interactive_check_stops_at_the_first_emergency_answer(
     assert listed[0]["level"] == "emergency"
 
 
-def test_interactive_check_full_run(runner: CliRunner, cli_env: dict[str, str]) -> None:
+def interview_lines(overrides: dict[str, str] | None = None) -> list[str]:
+    """Typed answers for the whole interview: the baseline, with some entries typed as given."""
     from backstride.kb import load_kb
 
     kb = load_kb()
@@ -197,12 +198,19 @@ def test_interactive_check_full_run(runner: CliRunner, cli_env: dict[str, str]) 
     for group in ("safety_screen", "see_clinician_screen", "spotting", "self_tests"):
         for q in kb.questions_in(group):
             value = answers.get(q.id)
-            if q.type == "bool":
+            if q.id in (overrides or {}):
+                lines.append((overrides or {})[q.id])
+            elif q.type == "bool":
                 lines.append(("y" if value else "n") if q.required else "skip")
             elif q.type == "choices":
                 lines.append(",".join(value) if value else "")
             else:
                 lines.append("" if value is None else str(value))
+    return lines
+
+
+def test_interactive_check_full_run(runner: CliRunner, cli_env: dict[str, str]) -> None:
+    lines = interview_lines()
     result = runner.invoke(cli, ["check"], env=cli_env, input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output
     assert "SELF-CARE" in result.output

@@ -10,30 +10,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from backstride.kb import load_kb
 from backstride.present.cli import cli
+from tests.present.test_cli_check import interview_lines
 
 BASELINE = Path(__file__).resolve().parent.parent / "data" / "answers" / "baseline.yaml"
-
-
-def _interview_lines(overrides: dict[str, str]) -> list[str]:
-    """Typed answers for the whole interview: the baseline, with some entries typed as given."""
-    kb = load_kb()
-    answers = yaml.safe_load(BASELINE.read_text())
-    lines: list[str] = []
-    for group in ("safety_screen", "see_clinician_screen", "spotting", "self_tests"):
-        for q in kb.questions_in(group):
-            if q.id in overrides:
-                lines.append(overrides[q.id])
-                continue
-            value = answers.get(q.id)
-            if q.type == "bool":
-                lines.append(("y" if value else "n") if q.required else "")
-            elif q.type == "choices":
-                lines.append(",".join(value) if value else "")
-            else:
-                lines.append("" if value is None else str(value))
-    return lines
 
 
 def test_unsure_at_the_prompt_counts_as_yes_and_says_how_to_check(
@@ -49,7 +29,7 @@ def test_unsure_at_the_prompt_counts_as_yes_and_says_how_to_check(
 def test_a_typed_choice_is_matched_and_an_unknown_one_is_asked_again(
     runner: CliRunner, cli_env: dict[str, str]
 ) -> None:
-    lines = _interview_lines({"pain_character": "Sharp pain\nSharp"})
+    lines = interview_lines({"pain_character": "Sharp pain\nSharp"})
     result = runner.invoke(cli, ["check", "--no-save"], env=cli_env, input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output
     assert "'Sharp pain'" in result.output and "is not allowed" in result.output

@@ -7,9 +7,6 @@ The app runs in-process under uvicorn on a free loopback port; Playwright drives
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +17,7 @@ from backstride.config import Settings
 from backstride.kb import load_kb
 from tests.plan.conftest import GLUTES, HIPS
 from tests.present.web.conftest import BASELINE, REPO
+from tests.present.web.live import threaded_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -37,35 +35,16 @@ SHOTS = REPO / "build" / "screenshots"
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
     from backstride.present.web import create_app
-    from backstride.present.web.server import uvicorn_config
 
     tmp = tmp_path_factory.mktemp("browser")
     settings = Settings(database_url=f"sqlite:///{tmp / 'e2e.db'}", data_dir=tmp / "data")
     app = create_app(settings, config_path=tmp / "config.toml")
-    port = _free_port()
     # `backstride serve`'s own configuration: its Host check, limits and timeouts included.
-    config = uvicorn_config(app, host="127.0.0.1", port=port, configure_logging=False)
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with threaded_server(app) as url:
+        yield url
     app.state.web.engine.dispose()
 
 
