@@ -23,7 +23,6 @@ come back), which is the trade: the pages a runner actually reads stay fast.
 from __future__ import annotations
 
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,7 +34,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 from load_bench import TODAY  # noqa: E402
-from web_bench import build_store  # noqa: E402
+from web_bench import build_store, served  # noqa: E402
 
 
 def serve(db: str, port: str, data_dir: str) -> None:
@@ -57,22 +56,7 @@ def main(seconds: float, pullers: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         print(f"store: {build_store(db)} runs")
-        import socket
-
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        child = subprocess.Popen(
-            [sys.executable, __file__, "--serve", str(db), str(port), str(Path(tmp) / "data")]
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(400):
-                try:
-                    httpx.get(base + "/healthz")
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.05)
+        with served(__file__, db, Path(tmp)) as base:
             with httpx.Client(base_url=base, timeout=120) as warm:
                 for path in ("/", "/training"):
                     warm.get(path).raise_for_status()
@@ -113,9 +97,6 @@ def main(seconds: float, pullers: int) -> None:
                     f"{path:<10} n={len(times):4d}  p50 {statistics.median(times):7.1f} ms  "
                     f"p99 {_pct(times, 0.99):7.1f} ms  max {max(times):7.1f} ms"
                 )
-        finally:
-            child.terminate()
-            child.wait(10)
 
 
 if __name__ == "__main__":
