@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +29,12 @@ def shared_path(*parts: str) -> Path:
             "machines, not in a user's fresh clone"
         )
     return path
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The knowledge-base cache (kb/cache.py) of this run, never the user's own cache dir;
+    # commands run in a subprocess inherit it.
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="backstride-test-cache-")
 
 
 @pytest.fixture

@@ -27,7 +27,9 @@ Condition = str | dict[str, Any]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a KB unpickled from the cache (kb/cache.py) never validates, so building
+    # some 40 validators at import would be ~50 ms of start-up for nothing.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Meta(_Strict):
