@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,6 +10,7 @@ from rich.table import Table
 
 from backstride.models import Activity, StoredActivity
 from backstride.present.cli.context import AppContext, pass_app
+from backstride.present.cli.output import output_options, print_rows
 from backstride.services.activities import delete_activity
 from backstride.store import activities as store_activities
 
@@ -90,10 +90,10 @@ def _table(found: list[StoredActivity], units: str) -> Table:
 @click.group("activities", invoke_without_command=True)
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="From this date (UTC).")
 @click.option("--sport", help="A sport or family: run, ride, swim, walk, ...")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object each.")
+@output_options
 @click.pass_context
 def activities_cmd(
-    ctx: click.Context, since: datetime | None, sport: str | None, as_json: bool
+    ctx: click.Context, since: datetime | None, sport: str | None, output: str | None
 ) -> None:
     """List imported activities, oldest first; `activities delete ID` removes one.
 
@@ -108,9 +108,7 @@ def activities_cmd(
         # Every row, impossible dates included: this is where the runner finds and
         # deletes them, though no analysis reads them.
         found = store_activities.between(conn, start=start, sport=sport, implausible=True)
-    if as_json:
-        click.echo(json.dumps([to_json(s) for s in found], ensure_ascii=False, indent=2))
-    else:
+    if not print_rows([to_json(s) for s in found], output):
         app.console.print(_table(found, app.settings.units))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from datetime import date, datetime
 
@@ -11,6 +10,7 @@ import click
 from backstride.errors import InvalidDiaryEntry
 from backstride.models import DiaryEntry
 from backstride.present.cli.context import AppContext, pass_app
+from backstride.present.cli.output import output_options, print_rows
 
 _PAIN = click.IntRange(0, 10)
 
@@ -112,18 +112,17 @@ def add_cmd(
 
 
 @diary_group.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
+@output_options
 @pass_app
-def list_cmd(app: AppContext, as_json: bool) -> None:
+def list_cmd(app: AppContext, output: str | None) -> None:
     """List diary entries, oldest first."""
     from backstride.kb import load_kb
     from backstride.store import diary
 
     with app.engine.connect() as conn:
         entries = diary.between(conn)
-    if as_json:
-        rows = [{**asdict(e), "entry_date": e.entry_date.isoformat()} for e in entries]
-        click.echo(json.dumps(rows, indent=2))
+    rows = [{**asdict(e), "entry_date": e.entry_date.isoformat()} for e in entries]
+    if print_rows(rows, output):
         return
     for e in entries:
         pains = f"during {e.pain_during}, after {e.pain_after}, next morning {e.pain_next_morning}"

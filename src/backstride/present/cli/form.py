@@ -10,6 +10,7 @@ import click
 from rich.table import Table
 
 from backstride.present.cli.context import AppContext, pass_app
+from backstride.present.cli.output import output_options, print_rows
 
 
 def _fmt(value: Any, unit: str) -> str:
@@ -136,10 +137,10 @@ def form_cmd(
 
 
 @click.command("form-history")
-@click.option("--json", "as_json", is_flag=True, help="Print the saved checks as JSON.")
+@output_options
 @click.option("--limit", default=20, show_default=True, help="How many checks to list.")
 @pass_app
-def form_history_cmd(app: AppContext, as_json: bool, limit: int) -> None:
+def form_history_cmd(app: AppContext, output: str | None, limit: int) -> None:
     """List saved form checks, newest first; the latest of each view feeds the self-check."""
     from backstride.store import form_checks
 
@@ -150,8 +151,7 @@ def form_history_cmd(app: AppContext, as_json: bool, limit: int) -> None:
          "clip_name": s.clip_name, **s.report}
         for s in saved
     ]  # fmt: skip
-    if as_json:
-        click.echo(json.dumps(rows, indent=2))
+    if print_rows(rows, output):
         return
     if not rows:
         click.echo("No saved form checks: `backstride form VIDEO --save` keeps one.")

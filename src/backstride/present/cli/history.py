@@ -9,36 +9,27 @@ import click
 from rich.table import Table
 
 from backstride.present.cli.context import AppContext, pass_app
+from backstride.present.cli.output import output_options, print_rows
 from backstride.present.report.terminal import render_result
 from backstride.store import checks
 
 
 @click.group("history", invoke_without_command=True)
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@output_options
 @click.pass_context
-def history_group(ctx: click.Context, as_json: bool) -> None:
+def history_group(ctx: click.Context, output: str | None) -> None:
     """List saved self-checks, newest first."""
     if ctx.invoked_subcommand is not None:
         return
     app: AppContext = ctx.obj
     with app.engine.connect() as conn:
         saved = checks.recent(conn, limit=100)
-    if as_json:
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "id": c.id,
-                        "created_at": c.created_at.isoformat(),
-                        "level": c.triage_level,
-                        "kb_version": c.kb_version,
-                        "note": c.notes[0] if c.notes else None,
-                    }
-                    for c in saved
-                ],
-                indent=2,
-            )
-        )
+    rows = [
+        {"id": c.id, "created_at": c.created_at.isoformat(), "level": c.triage_level,
+         "kb_version": c.kb_version, "note": c.notes[0] if c.notes else None}
+        for c in saved
+    ]  # fmt: skip
+    if print_rows(rows, output):
         return
     table = Table(title="Saved self-checks")
     for col in ("id", "date", "level", "top cause", "kb"):

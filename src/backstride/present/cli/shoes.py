@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Any
 
@@ -13,6 +12,7 @@ from backstride import units
 from backstride.analyse.report import ShoeStatus
 from backstride.errors import StoreError
 from backstride.present.cli.context import AppContext, pass_app
+from backstride.present.cli.output import output_options, print_rows
 from backstride.services import shoes as shoe_service
 from backstride.store import shoes as shoe_store
 
@@ -94,14 +94,13 @@ def _as_dict(s: ShoeStatus) -> dict[str, object]:
 
 
 @shoes_group.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (SI units).")
+@output_options
 @pass_app
-def list_cmd(app: AppContext, as_json: bool) -> None:
+def list_cmd(app: AppContext, output: str | None) -> None:
     """List pairs with distance (linked runs plus runs whose gear has the pair's name)."""
     with app.engine.begin() as conn:
         statuses = shoe_service.shoe_statuses(conn)
-    if as_json:
-        click.echo(json.dumps([_as_dict(s) for s in statuses], indent=2))
+    if print_rows([_as_dict(s) for s in statuses], output):
         return
     u = app.settings.units
     table = Table("id", "name", units.distance_unit(u), "limit", "status", "added")
