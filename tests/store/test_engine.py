@@ -58,11 +58,6 @@ def _roundtrip(eng: Engine) -> None:
     assert saved.triage_level == "self_care"
 
 
-def test_checks_roundtrip_sqlite(engine: Engine) -> None:
-    _roundtrip(engine)
-
-
-@pytest.mark.postgres
-def test_checks_roundtrip_postgres(postgres_engine: Engine) -> None:
-    assert current_heads(postgres_engine) == code_heads()
-    _roundtrip(postgres_engine)
+def test_checks_roundtrip(any_engine: Engine) -> None:
+    assert current_heads(any_engine) == code_heads()
+    _roundtrip(any_engine)
