@@ -13,8 +13,8 @@ import pytest
 
 from backstride.assess.form import FormReport
 from backstride.errors import ClipNotAnalysable
-from backstride.ingest.video import iter_frames, probe_video
 from backstride.services.form import analyse_video
+from backstride.video.decode import iter_frames, probe_video
 from tests.conftest import shared_path
 
 pytest.importorskip("mediapipe", reason="the video extra is not installed")
