@@ -127,10 +127,11 @@ def _why_unsure(m: Metric) -> str:
             f"it varies from {rng[0]:.1f} to {rng[1]:.1f} {m.unit} between strides, too "
             "much for one figure"
         )
-    return "the model was unsure of the joints it needs"
+    return "the joints it needs were unclear (too small in the picture, hidden or in poor light)"
 
 
-#: Under this many seconds of running analysed, the clip is too short for steady figures.
+#: Under this many seconds (of clip, or of running analysed) the figures rest on too few
+#: strides: at 150-180 steps/min, 6 s holds 7-9 strides.
 RETAKE_MIN_SECONDS = 6.0
 #: Under this mean landmark visibility (0..1) the model was unsure where the joints are.
 #: Good clips score 0.88-0.98 (shared/videos/MANIFEST.tsv).
@@ -139,8 +140,8 @@ RETAKE_MIN_VISIBILITY = 0.7
 RETAKE_MIN_DETECTED = 0.8
 
 _FILM_FROM = {
-    "side": "side-on, the phone at hip height and square to the runner",
-    "rear": "from straight behind, the phone at hip height",
+    "side": "side-on with the phone at hip height, square to the runner",
+    "rear": "from straight behind with the phone at hip height",
 }
 
 
@@ -148,7 +149,7 @@ _FILM_FROM = {
 class Retake:
     """One reason to film again, and what to change."""
 
-    reason: str  # wrong_view | too_short | few_strides | low_confidence
+    reason: str  # wrong_view | too_short | few_strides | runner_lost | low_confidence
     advice: str
 
     def to_json(self) -> dict[str, str]:
@@ -162,32 +163,41 @@ def retake_advice(analysis: FormAnalysis) -> list[Retake]:
     if check.wrong and check.looks_like is not None:
         out.append(Retake("wrong_view", _wrong_view_advice(check)))
     seconds, strides = analysis.seconds_analysed, analysis.strides_used
-    if seconds < RETAKE_MIN_SECONDS:
+    clip_s = analysis.frames_total / analysis.fps
+    if clip_s < RETAKE_MIN_SECONDS:
         out.append(
             Retake(
                 "too_short",
-                f"Only {seconds:.1f} s of running could be analysed ({strides} strides): "
-                "film 10-20 s of steady running so each figure rests on many strides.",
+                f"The clip is only {clip_s:.1f} s long ({strides} strides): film 10-20 s of "
+                "steady running so each figure rests on many strides.",
             )
         )
-    elif strides < STRIDES_FOR_FULL_CONFIDENCE:
+    elif seconds < RETAKE_MIN_SECONDS:
         out.append(
             Retake(
                 "few_strides",
-                f"Only {strides} strides were found in {seconds:.1f} s: keep the runner in the "
-                "picture the whole time and run steadily (not walking or stopping), at least "
-                f"{STRIDES_FOR_FULL_CONFIDENCE} strides per foot.",
+                f"Only {seconds:.1f} s of the {clip_s:.1f} s clip ({strides} strides) could be "
+                "used, as the runner was lost, hidden or stopped: keep the whole body in the "
+                "picture and run steadily from start to end.",
             )
         )
     detected = analysis.frames_detected / analysis.frames_total if analysis.frames_total else 0.0
+    if detected < RETAKE_MIN_DETECTED:
+        out.append(
+            Retake(
+                "runner_lost",
+                f"The pose model found the runner in only {detected:.0%} of the frames: start "
+                "filming with the runner already in the picture and keep the whole body in it.",
+            )
+        )
     vis = analysis.landmark_visibility
-    if vis < RETAKE_MIN_VISIBILITY or detected < RETAKE_MIN_DETECTED:
+    if vis < RETAKE_MIN_VISIBILITY:
         out.append(
             Retake(
                 "low_confidence",
-                f"The pose model was unsure of the runner (found in {detected:.0%} of frames, "
-                f"landmark confidence {vis:.2f}): film in good, even light, against a plain "
-                "background, with nothing in front of the legs and the whole body in the picture.",
+                f"The pose model was unsure where the joints are (landmark confidence {vis:.2f}; "
+                "clear clips reach 0.9): film in good, even light, against a plain background, "
+                "in close-fitting clothes, with nothing in front of the legs.",
             )
         )
     return out
@@ -197,8 +207,8 @@ def _wrong_view_advice(check: ViewCheck) -> str:
     looks = check.looks_like or check.asked
     return (
         f"This clip looks filmed {VIEW_WORDS[looks]}, but was analysed as a {check.asked} "
-        f"view, so no finding is reported: analyse it again as a {looks} view, or film "
-        f"{_FILM_FROM[check.asked]} for the {check.asked}-view figures."
+        f"view, so no finding is reported: analyse it again as a {looks} view, or, for "
+        f"the {check.asked}-view figures, film {_FILM_FROM[check.asked]}."
     )
 
 
