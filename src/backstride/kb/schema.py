@@ -317,6 +317,29 @@ class FormRulesFile(_Strict):
     rules: list[FormRule]
 
 
+class FormMetric(_Strict):
+    """One figure of the video form check in words (form_metrics.yaml), keyed by metric id."""
+
+    id: str
+    #: what the runner reads instead of the metric id
+    name: str
+    #: what the figure is and how it is measured, in one or two plain sentences
+    meaning: str
+    #: a published typical range in the metric's own unit, or None
+    typical_range: tuple[float, float] | None = None
+    #: where the range comes from, or why there is none: always said
+    range_note: str
+    #: the evidence level and sources of the range (both required with a range)
+    evidence: EvidenceLevel | None = None
+    sources: list[str] = Field(default_factory=list)
+
+
+class FormMetricsFile(_Strict):
+    """form_metrics.yaml: every figure the form check reports, named and explained."""
+
+    metrics: list[FormMetric]
+
+
 class LoadTag(_Strict):
     """One thing a plan item or self-test can load, and how the plan names it when left out."""
 

@@ -24,6 +24,7 @@ FILES: dict[str, type[BaseModel]] = {
     "sources": s.SourcesFile,
     "progress_rules": s.ProgressRulesFile,
     "form_rules": s.FormRulesFile,
+    "form_metrics": s.FormMetricsFile,
     "stop_rules": s.StopRulesFile,
     "load_rules": s.LoadRulesFile,
 }
@@ -206,6 +207,7 @@ def collect_problems(kb: KnowledgeBase) -> list[str]:
         p += _missing("habits.yaml", h.id, "source", h.sources, kb.sources)
     p += _check_progress_rules(kb)
     p += _check_form_rules(kb)
+    p += _check_form_metrics(kb)
     p += _check_stop_rules(kb)
     p += _check_load_rules(kb)
     return p
@@ -299,6 +301,23 @@ def _check_form_rules(kb: KnowledgeBase) -> list[str]:
         p += _missing(f, r.id, "cause", [r.cause], kb.causes)
         p += _missing(f, r.id, "cue", [r.cue] if r.cue else [], kb.cues)
         p += _missing(f, r.id, "source", r.sources, kb.sources)
+    return p
+
+
+def _check_form_metrics(kb: KnowledgeBase) -> list[str]:
+    """Every figure the analysis reports is named and explained; a range is cited."""
+    f = "form_metrics.yaml"
+    measured = {m for names in FORM_METRICS.values() for m in names}
+    p = [f"{f}: {m}: not described" for m in sorted(measured - set(kb.form_metrics))]
+    for m in kb.form_metrics.values():
+        if m.id not in measured:
+            p.append(f"{f}: {m.id}: not a metric the form analysis reports")
+        if m.typical_range is not None:
+            if m.typical_range[0] >= m.typical_range[1]:
+                p.append(f"{f}: {m.id}: typical_range must run from low to high")
+            if m.evidence is None or not m.sources:
+                p.append(f"{f}: {m.id}: a typical_range needs its evidence and sources")
+        p += _missing(f, m.id, "source", m.sources, kb.sources)
     return p
 
 

@@ -22,13 +22,9 @@ from sqlalchemy import Engine
 from backstride.analyse.form import View
 from backstride.errors import OptionalDependencyMissing, VideoError
 from backstride.present.web.jobs import new_upload_dir, safe_base
-from backstride.services.form import (
-    FORM_OUTPUT_DIR,
-    OUTPUT_FILE,
-    analyse_video,
-    save_form_evidence,
-)
+from backstride.services.form import FORM_OUTPUT_DIR, analyse_video, save_form_evidence
 from backstride.store import form_checks
+from backstride.video.pipeline import OUTPUT_FILE
 from backstride.video.pose import PoseEstimator
 
 log = logging.getLogger(__name__)

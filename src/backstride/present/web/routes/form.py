@@ -18,24 +18,13 @@ from backstride.store import form_checks
 
 router = APIRouter()
 
-#: What each figure is called on the page (docs/nomenclature.md has the definitions).
-METRIC_LABELS: dict[str, str] = {
-    "cadence_spm": "Cadence",
-    "trunk_lean_deg": "Trunk lean (hip to shoulder)",
-    "body_lean_deg": "Whole-body lean (ankle to shoulder)",
-    "waist_fold_deg": "Lean from the waist",
-    "overstride_pct_leg": "Heel ahead of the hip at landing",
-    "shank_angle_ic_deg": "Shin angle at landing",
-    "knee_flexion_ic_deg": "Knee bend at landing",
-    "trunk_extension_proxy_deg": "Chest held high (leaning back)",
-    "vertical_oscillation_pct_leg": "Bounce (vertical oscillation)",
-    "pelvic_drop_deg": "Pelvic drop",
-    "step_width_pct_hip": "Step width",
-    "arms_cross_pct_frames": "Arms crossing the midline",
-    "torso_rotation_proxy_deg": "Torso rotation",
-}
 #: Units as the page writes them.
-UNIT_LABELS: dict[str, str] = {"deg": "°", "%Lg": "% of leg length"}
+UNIT_LABELS: dict[str, str] = {
+    "deg": "°",
+    "% leg length": "% of leg length",
+    "% hip width": "% of hip width",
+    "% of frames": "% of frames",
+}
 
 
 def _job(request: Request, job_id: str) -> FormJob:
@@ -50,7 +39,6 @@ def _result_context(request: Request, report: dict[str, Any], key: str | None) -
     return {
         "r": report,
         "media": media,
-        "metric_labels": METRIC_LABELS,
         "unit_labels": UNIT_LABELS,
     }
 
