@@ -124,7 +124,11 @@ class _Known:
 
     @classmethod
     def load(cls, conn: Connection) -> _Known:
-        return cls(ledger.all_sources(conn), ledger.all_seen_paths(conn), store_activities.start_times(conn))
+        return cls(
+            ledger.all_sources(conn),
+            ledger.all_seen_paths(conn),
+            store_activities.start_times(conn),
+        )
 
 
 def import_paths(

@@ -117,10 +117,10 @@ def add_cmd(
 def list_cmd(app: AppContext, as_json: bool) -> None:
     """List diary entries, oldest first."""
     from backstride.kb import load_kb
-    from backstride.store import diary
+    from backstride.services import records
 
     with app.engine.connect() as conn:
-        entries = diary.between(conn)
+        entries = records.diary_entries(conn)
     if as_json:
         rows = [{**asdict(e), "entry_date": e.entry_date.isoformat()} for e in entries]
         click.echo(json.dumps(rows, indent=2))

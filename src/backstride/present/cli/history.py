@@ -10,7 +10,7 @@ from rich.table import Table
 
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.present.report.terminal import render_result
-from backstride.store import checks
+from backstride.services import records
 
 
 @click.group("history", invoke_without_command=True)
@@ -22,7 +22,7 @@ def history_group(ctx: click.Context, as_json: bool) -> None:
         return
     app: AppContext = ctx.obj
     with app.engine.connect() as conn:
-        saved = checks.recent(conn, limit=100)
+        saved = records.recent_checks(conn, limit=100)
     if as_json:
         click.echo(
             json.dumps(
@@ -59,7 +59,7 @@ def history_group(ctx: click.Context, as_json: bool) -> None:
 def show_cmd(app: AppContext, check_id: int, as_json: bool) -> None:
     """Re-display one saved check exactly as it was assessed."""
     with app.engine.connect() as conn:
-        saved = checks.get(conn, check_id=check_id)
+        saved = records.saved_check(conn, check_id=check_id)
     if as_json:
         click.echo(
             json.dumps(

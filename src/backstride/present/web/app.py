@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Connection, Engine
 
-from backstride import store, units
+from backstride import units
 from backstride.analyse.report import ShoeStatus
 from backstride.config import Settings
 from backstride.kb import load_kb
@@ -26,6 +26,7 @@ from backstride.present.web.security import (
     GuardMiddleware,
 )
 from backstride.present.web.state import WebState
+from backstride.services import database
 from backstride.services.dashboard import home_view, store_state, training_view
 from backstride.services.shoes import shoe_statuses
 
@@ -56,7 +57,7 @@ def create_app(
     `exposure` says which Host names it answers to and whether a login is needed; by
     default loopback names only, no login (`Exposure.serving` builds `serve`'s).
     """
-    engine = engine or store.connect(settings.resolved_database_url)
+    engine = engine or database.connect(settings.resolved_database_url)
     kb = load_kb()
     holder: dict[str, WebState] = {}
 
