@@ -175,3 +175,30 @@ def test_the_sql_scan_sees_statements(tmp_path: Path) -> None:
     )
     uses = _sql_uses(sample)
     assert len(uses) == 3, uses
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(SRC.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_no_module_imports_one_that_imports_it_back() -> None:
+    """No two modules import each other, not even for annotations (issue 16, item 5):
+    value objects shared both ways live in a `model.py` (or `plan/context.py`)."""
+    modules = {_module_name(p): p for p in SRC.rglob("*.py")}
+
+    def imported(path: Path) -> set[str]:
+        found: set[str] = set()
+        for module, names in _all_imports(path):
+            found |= {module} | {f"{module}.{n}" for n in names}  # `from pkg import module`
+        return found & set(modules)
+
+    imports = {name: imported(path) - {name} for name, path in modules.items()}
+    pairs = sorted(
+        f"{a} <-> {b}"
+        for a, found in imports.items()
+        for b in found
+        # a package importing its own modules in __init__ is not a cycle between them
+        if a < b and a in imports.get(b, set()) and not b.startswith(a + ".")
+    )
+    assert pairs == []
