@@ -157,12 +157,12 @@ async def check_step(request: Request) -> Any:
         state.engine, today=state.today(), settings=state.settings, rules=state.kb.load_rules
     )
     try:
-        result = selfcheck.run_check(
+        assessment = selfcheck.run_check(
             answers, state.kb, training=training, evidence_problems=problems
         )
     except AnswersError as exc:
         return _step_page(request, n, answers, str(exc))
-    return _save_and_show(state, answers, result)
+    return _save_and_show(state, answers, assessment.to_json())  # the store keeps JSON
 
 
 def _save_and_show(state: WebState, answers: dict[str, Any], result: dict[str, Any]) -> Any:
