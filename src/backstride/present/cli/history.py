@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import click
 from rich.table import Table
@@ -44,8 +43,7 @@ def history_group(ctx: click.Context, as_json: bool) -> None:
     for col in ("id", "date", "level", "top cause", "kb"):
         table.add_column(col)
     for c in saved:
-        causes: list[dict[str, Any]] = c.result.get("causes") or []  # type: ignore[assignment]
-        top = causes[0]["name"] if causes and causes[0]["score"] > 0 else "-"
+        top = c.top_cause or "-"
         table.add_row(
             str(c.id), c.created_at.strftime("%Y-%m-%d %H:%M"), c.triage_level, top, c.kb_version
         )
