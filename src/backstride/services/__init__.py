@@ -1,6 +1,6 @@
 """Use cases that combine stages (ingest + store, store + analyse); only `present` imports these.
 
-Each function takes plain values and returns typed results (dataclasses); the shells turn
+Each function takes plain values and returns dataclasses or plain values; the shells turn
 them into text, HTML or JSON. All SQL lives in `store`; `present` never imports `store`,
 and reaches a single saved record through `records` and the database itself through
 `database`.
