@@ -77,6 +77,16 @@ class SavedCheck:
     triage_level: str
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def top_cause(self) -> str | None:
+        """The name of the first-ranked cause when it scored above 0 (read from the saved JSON
+        here once, so the shells need not index it)."""
+        causes = self.result.get("causes")
+        if not isinstance(causes, list) or not causes or not isinstance(causes[0], dict):
+            return None
+        first = causes[0]
+        return str(first["name"]) if first.get("score", 0) > 0 else None
+
 
 @dataclass(frozen=True)
 class TrainingEvidence:

@@ -128,7 +128,7 @@ def test_without_a_strength_cause_the_prevention_rule_still_gives_two_sessions(
     kb: KnowledgeBase, check: Check
 ) -> None:
     a = check(**HIPS, single_leg_bridge_reps=40, side_plank_seconds=120)
-    assert not {"weak_glutes", "core_weakness"} & set(a.plan["focus_causes"])
+    assert not {"weak_glutes", "core_weakness"} & set(a.plan.focus_causes)
     plan = build_plan(a, kb=kb, today=TODAY)
     assert len(_items(plan, "strength")) == 2 * len(plan.weeks)
     assert "two short sessions a week" in _items(plan, "strength")[0][1].why.lower()
@@ -195,7 +195,7 @@ def test_fuel_for_every_run_over_75_minutes_with_grams_per_hour(
     kb: KnowledgeBase, check: Check
 ) -> None:
     a = check(longest_run_minutes=120, fuel_on_long_runs="never")
-    assert "fueling_fatigue" in a.plan["focus_causes"]
+    assert "fueling_fatigue" in a.plan.focus_causes
     plan = build_plan(a, kb=kb, today=TODAY)
     limit = kb.habits["fuel_long_runs"].params["min_run_minutes"]
     for w in plan.weeks:
@@ -332,7 +332,7 @@ def test_plan_content_per_cause_combination(
     for cause in combo:
         answers.update(CAUSE_SIGNS[cause][0])
     a = check(**answers)
-    ranked = set(a.plan["focus_causes"])
+    ranked = set(a.plan.focus_causes)
     assert set(combo) <= ranked, f"{combo} should rank, got {ranked}"
     plan = build_plan(a, weekly_history(), kb=kb, today=TODAY)
     for cause in ranked:

@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 from backstride.analyse.pain import PainProgress
 from backstride.analyse.report import ShoeStatus
 from backstride.assess import assess
-from backstride.assess.engine import Assessment
+from backstride.assess.model import Assessment
 from backstride.config import Settings
 from backstride.errors import NotFound
 from backstride.kb import KnowledgeBase

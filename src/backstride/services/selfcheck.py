@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from backstride.assess import assess
+from backstride.assess import Assessment, assess
 from backstride.assess.engine import banner, triage
 from backstride.assess.restrictions import forbidden_by, self_tests_allowed
 from backstride.assess.triage import TriageLevel
@@ -126,11 +126,13 @@ def run_check(
     *,
     training: TrainingEvidence | None,
     evidence_problems: list[str] | None = None,
-) -> dict[str, Any]:
-    """Assess complete answers; InvalidAnswer or MissingRequiredAnswers name what is wrong."""
-    return assess(
-        answers, kb, training=training, evidence_problems=evidence_problems or []
-    ).to_json()
+) -> Assessment:
+    """Assess complete answers; InvalidAnswer or MissingRequiredAnswers name what is wrong.
+
+    The typed result: shells render from it and call `to_json()` only for `--json`, the
+    API and the store.
+    """
+    return assess(answers, kb, training=training, evidence_problems=evidence_problems or [])
 
 
 def save_check(

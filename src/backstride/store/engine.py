@@ -124,6 +124,11 @@ def _alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+def shown_url(url: str) -> str:
+    """`url` as it may be printed: the password masked."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def refused(engine: Engine, exc: DBAPIError) -> StoreError:
     """A StoreError for a write the database refused (read-only, disk full, locked)."""
     reason = str(exc.orig or exc).splitlines()[0]

@@ -166,7 +166,7 @@ def _refused_write(ctx: click.Context, exc: Exception) -> BackstrideError | None
     app = ctx.obj
     if not isinstance(app, AppContext):
         return None
-    from backstride.store.engine import refused
+    from backstride.services.database import refused
 
     return refused(app.engine, exc)
 

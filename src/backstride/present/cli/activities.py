@@ -11,8 +11,8 @@ from rich.table import Table
 from backstride.models import Activity, StoredActivity
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.present.cli.output import output_options, print_rows
+from backstride.services import records
 from backstride.services.activities import delete_activity
-from backstride.store import activities as store_activities
 
 _M_PER_MILE = 1609.344
 _FT_PER_M = 3.28084
@@ -107,7 +107,7 @@ def activities_cmd(
     with app.engine.connect() as conn:
         # Every row, impossible dates included: this is where the runner finds and
         # deletes them, though no analysis reads them.
-        found = store_activities.between(conn, start=start, sport=sport, implausible=True)
+        found = records.activities_between(conn, start=start, sport=sport, implausible=True)
     if not print_rows([to_json(s) for s in found], output):
         app.console.print(_table(found, app.settings.units))
 
@@ -122,7 +122,7 @@ def delete_cmd(app: AppContext, activity_id: int, yes: bool) -> None:
     Importing the same file again brings it back. Example: backstride activities delete 42
     """
     with app.engine.connect() as conn:
-        found = store_activities.get(conn, activity_id=activity_id)
+        found = records.activity(conn, activity_id=activity_id)
     if not yes:
         app.console.print(_table([found], app.settings.units))
         click.confirm(f"Delete activity {activity_id}?", abort=True)

@@ -114,7 +114,8 @@ def check_cmd(app: AppContext, answers_file: Path | None, as_json: bool, no_save
         return
     raw = read_answers_file(answers_file)
     training, problems = training_evidence(app, kb)
-    result = selfcheck.run_check(raw, kb, training=training, evidence_problems=problems)
+    assessment = selfcheck.run_check(raw, kb, training=training, evidence_problems=problems)
+    result = assessment.to_json()  # what is saved, printed with --json, and rendered
     if not no_save:
         try:
             with app.engine.begin() as conn:

@@ -117,10 +117,10 @@ def add_cmd(
 def list_cmd(app: AppContext, output: str | None) -> None:
     """List diary entries, oldest first."""
     from backstride.kb import load_kb
-    from backstride.store import diary
+    from backstride.services import records
 
     with app.engine.connect() as conn:
-        entries = diary.between(conn)
+        entries = records.diary_entries(conn)
     rows = [{**asdict(e), "entry_date": e.entry_date.isoformat()} for e in entries]
     if print_rows(rows, output):
         return

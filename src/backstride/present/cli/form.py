@@ -190,10 +190,10 @@ def form_cmd(
 @pass_app
 def form_history_cmd(app: AppContext, output: str | None, limit: int) -> None:
     """List saved form checks, newest first; the latest of each view feeds the self-check."""
-    from backstride.store import form_checks
+    from backstride.services import records
 
     with app.engine.connect() as conn:
-        saved = form_checks.recent(conn, limit=limit)
+        saved = records.recent_form_checks(conn, limit=limit)
     rows: list[dict[str, Any]] = [
         {"id": s.id, "created_at": s.created_at.isoformat(), "source": s.source,
          "clip_name": s.clip_name, **s.report}

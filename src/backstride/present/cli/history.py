@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import click
 from rich.table import Table
@@ -11,7 +10,7 @@ from rich.table import Table
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.present.cli.output import output_options, print_rows
 from backstride.present.report.terminal import render_result
-from backstride.store import checks
+from backstride.services import records
 
 
 @click.group("history", invoke_without_command=True)
@@ -23,7 +22,7 @@ def history_group(ctx: click.Context, output: str | None) -> None:
         return
     app: AppContext = ctx.obj
     with app.engine.connect() as conn:
-        saved = checks.recent(conn, limit=100)
+        saved = records.recent_checks(conn, limit=100)
     rows = [
         {"id": c.id, "created_at": c.created_at.isoformat(), "level": c.triage_level,
          "kb_version": c.kb_version, "note": c.notes[0] if c.notes else None}
@@ -35,8 +34,7 @@ def history_group(ctx: click.Context, output: str | None) -> None:
     for col in ("id", "date", "level", "top cause", "kb"):
         table.add_column(col)
     for c in saved:
-        causes: list[dict[str, Any]] = c.result.get("causes") or []  # type: ignore[assignment]
-        top = causes[0]["name"] if causes and causes[0]["score"] > 0 else "-"
+        top = c.top_cause or "-"
         table.add_row(
             str(c.id), c.created_at.strftime("%Y-%m-%d %H:%M"), c.triage_level, top, c.kb_version
         )
@@ -50,7 +48,7 @@ def history_group(ctx: click.Context, output: str | None) -> None:
 def show_cmd(app: AppContext, check_id: int, as_json: bool) -> None:
     """Re-display one saved check exactly as it was assessed."""
     with app.engine.connect() as conn:
-        saved = checks.get(conn, check_id=check_id)
+        saved = records.saved_check(conn, check_id=check_id)
     if as_json:
         click.echo(
             json.dumps(

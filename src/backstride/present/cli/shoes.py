@@ -13,8 +13,8 @@ from backstride.analyse.report import ShoeStatus
 from backstride.errors import StoreError
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.present.cli.output import output_options, print_rows
+from backstride.services import records
 from backstride.services import shoes as shoe_service
-from backstride.store import shoes as shoe_store
 
 _DATE = click.DateTime(["%Y-%m-%d"])
 
@@ -123,7 +123,7 @@ def list_cmd(app: AppContext, output: str | None) -> None:
 def retire_cmd(app: AppContext, shoe_id: int, on: datetime | None) -> None:
     """Retire a pair; its runs and distance are kept."""
     with app.engine.begin() as conn:
-        shoe = shoe_store.retire(conn, shoe_id=shoe_id, retired_date=_day(on))
+        shoe = records.retire_shoe(conn, shoe_id=shoe_id, retired_date=_day(on))
     click.echo(f"retired shoes #{shoe.id} {shoe.name}")
 
 
@@ -134,7 +134,7 @@ def retire_cmd(app: AppContext, shoe_id: int, on: datetime | None) -> None:
 def set_limit_cmd(app: AppContext, shoe_id: int, limit_km: float) -> None:
     """Set the distance [km] after which a pair is due. Example: backstride shoes set-limit 1 650"""
     with app.engine.begin() as conn:
-        shoe = shoe_store.set_limit(conn, shoe_id=shoe_id, limit_km=limit_km)
+        shoe = records.set_shoe_limit(conn, shoe_id=shoe_id, limit_km=limit_km)
     click.echo(f"shoes #{shoe.id} {shoe.name}: limit {shoe.limit_km:g} km")
 
 

@@ -15,9 +15,9 @@ from backstride.models import DiaryEntry
 from backstride.present.report.charts import pain_chart
 from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, render, web
+from backstride.services import records
 from backstride.services.diary import KINDS, add_entry
 from backstride.services.plan import plan_view
-from backstride.store import diary
 
 router = APIRouter()
 
@@ -58,7 +58,7 @@ def _page(request: Request, *, error: str | None = None, recheck: Any = None) ->
     state = web(request)
     today = state.today()
     with state.engine.connect() as conn:
-        entries = diary.between(conn, end=today)
+        entries = records.diary_entries(conn, end=today)
         try:
             adherence = plan_view(conn, kb=state.kb, today=today, save=False).adherence
         except NotFound:

@@ -13,8 +13,8 @@ from backstride.present.web.form_jobs import FormJob
 from backstride.present.web.jobs import copy_upload
 from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, render, web
+from backstride.services import records
 from backstride.services.form import missing_video_support
-from backstride.store import form_checks
 
 router = APIRouter()
 
@@ -47,8 +47,8 @@ def _result_context(request: Request, report: dict[str, Any], key: str | None) -
 def form_page(request: Request) -> Any:
     state = web(request)
     with state.engine.connect() as conn:
-        saved = form_checks.recent(conn, limit=20)
-        latest = form_checks.latest_per_view(conn)
+        saved = records.recent_form_checks(conn, limit=20)
+        latest = records.latest_form_checks(conn)
     return render(
         request,
         "form.html",
@@ -116,8 +116,8 @@ async def save_job(request: Request, job_id: str) -> Any:
 def saved_page(request: Request, check_id: int) -> Any:
     state = web(request)
     with state.engine.connect() as conn:
-        saved = form_checks.get(conn, check_id=check_id)
-        latest = form_checks.latest_per_view(conn)
+        saved = records.saved_form_check(conn, check_id=check_id)
+        latest = records.latest_form_checks(conn)
     in_use = latest.get(saved.view) == saved
     context = _result_context(request, dict(saved.report), saved.output_key)
     return render(request, "form_saved.html", saved=saved, in_use=in_use, **context)

@@ -11,8 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 from backstride.errors import NotFound
 from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, render, web
+from backstride.services import records
 from backstride.services.plan import PlanView, plan_view, preferences_from_store
-from backstride.store import plans
 
 router = APIRouter()
 
@@ -37,7 +37,7 @@ def plan_page(request: Request) -> Any:
     weeks = view.plan.weeks[:2]
     start = weeks[0].start_date if weeks else state.today()
     with state.engine.connect() as conn:
-        done = plans.ticks(conn, start=start, end=state.today())
+        done = records.ticks(conn, start=start, end=state.today())
     return render(
         request,
         "plan.html",
@@ -63,7 +63,7 @@ async def plan_done(request: Request) -> Any:
     if day > state.today():
         raise HTTPException(422, f"{day} is in the future: tick a session off once it is done")
     with state.engine.begin() as conn:
-        plans.tick(conn, item_date=day, kind=kind)
+        records.tick(conn, item_date=day, kind=kind)
     return RedirectResponse(f"/plan#day-{day.isoformat()}", status_code=303)
 
 
