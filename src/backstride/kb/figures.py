@@ -143,12 +143,14 @@ def figure_svg(exercise: Exercise) -> str:
     body = _panel(fig.start, "Start", 0, scale, fig.prop) + _panel(
         fig.end, "End", PANEL_W, scale, fig.prop
     )
+    # scoped to the figure: an inline SVG's <style> applies to the whole page
+    k = ".exercise-figure "
     style = (
-        "line{stroke-linecap:round;stroke-width:5}"
-        ".near{stroke:#1f4e79}.far{stroke:#8fb3d9}"
-        ".floor{stroke:#b9b9b9;stroke-width:2}"
-        ".head{fill:#1f4e79}.prop{fill:#e2e2e2;stroke:#9a9a9a;stroke-width:1.5}"
-        "text{font:12px sans-serif;fill:#444}"
+        f"{k}line{{stroke-linecap:round;stroke-width:5}}"
+        f"{k}.near{{stroke:#1f4e79}}{k}.far{{stroke:#8fb3d9}}"
+        f"{k}.floor{{stroke:#b9b9b9;stroke-width:2}}"
+        f"{k}.head{{fill:#1f4e79}}{k}.prop{{fill:#e2e2e2;stroke:#9a9a9a;stroke-width:1.5}}"
+        f"{k}text{{font:12px sans-serif;fill:#444}}"
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_f(width)} {_f(PANEL_H)}" '

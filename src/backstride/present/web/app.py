@@ -28,6 +28,7 @@ from backstride.present.web.security import (
 from backstride.present.web.state import WebState
 from backstride.services.dashboard import home_view, store_state, training_view
 from backstride.services.shoes import shoe_statuses
+from backstride.services.today import short_title
 
 HERE = Path(__file__).parent
 
@@ -39,6 +40,7 @@ def _templates() -> Jinja2Templates:
     env.filters["distance"] = lambda m, u: units.format_distance(m or 0.0, u)
     env.filters["duration"] = lambda s: units.format_duration(s or 0.0)
     env.filters["label"] = lambda v: str(v).replace("_", " ")
+    env.filters["short"] = short_title
     return templates
 
 
