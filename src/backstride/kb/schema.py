@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -138,6 +139,32 @@ class Variant(_Strict):
     how: str
 
 
+class Pose(_Strict):
+    """A side-view stick figure facing right, as absolute segment angles in degrees.
+
+    0 points forward (right), 90 up, 180 back, 270 down. `arms` and `legs` list the near
+    limb first, then the far one (drawn paler): [upper arm, forearm] and [thigh, shin]
+    or [thigh, shin, foot] (the foot lies flat, 0, unless given). `head` defaults to the
+    trunk's direction. The figure is set down so its lowest point touches the floor.
+    """
+
+    trunk: float
+    head: float | None = None
+    arms: list[list[float]] = Field(min_length=2, max_length=2)
+    legs: list[list[float]] = Field(min_length=2, max_length=2)
+    #: how far above the floor the lowest point is (standing on the step)
+    lift: float = 0.0
+
+
+class Figure(_Strict):
+    """The start and end position of an exercise, drawn by `backstride.kb.figures`."""
+
+    start: Pose
+    end: Pose
+    #: what is under or in the hands, drawn as a plain shape
+    prop: Literal["step", "roller"] | None = None
+
+
 class Exercise(_Strict):
     id: str
     name: str
@@ -156,6 +183,19 @@ class Exercise(_Strict):
     sources: list[str] = Field(min_length=1)
     #: what the exercise or its progression loads
     loads: Loads = Field(default_factory=list)
+    #: the start and end position as joint angles (`kb check` requires one)
+    figure: Figure | None = None
+
+    @property
+    def steps(self) -> list[str]:
+        """The instructions one sentence a step."""
+        return split_steps(self.instructions)
+
+
+def split_steps(text: str) -> list[str]:
+    """Sentences of `text`, each ending in its full stop (a step of an exercise's how-to)."""
+    parts = [p.strip() for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip())]
+    return [p for p in parts if p]
 
 
 class WarmUpStep(_Strict):

@@ -200,6 +200,7 @@ def collect_problems(kb: KnowledgeBase) -> list[str]:
         p += _missing("exercises.yaml", e.id, "source", e.sources, kb.sources)
         if (e.dosage.reps is None) == (e.dosage.hold_s is None) and e.kind != "core":
             p.append(f"exercises.yaml: {e.id}: dosage needs exactly one of reps or hold_s")
+        p += _card_problems(e)
     p += _missing("exercises.yaml", kb.warm_up.id, "source", kb.warm_up.sources, kb.sources)
     for cue in kb.cues.values():
         p += _missing("cues.yaml", cue.id, "source", cue.sources, kb.sources)
@@ -210,6 +211,19 @@ def collect_problems(kb: KnowledgeBase) -> list[str]:
     p += _check_form_metrics(kb)
     p += _check_stop_rules(kb)
     p += _check_load_rules(kb)
+    return p
+
+
+def _card_problems(e: s.Exercise) -> list[str]:
+    """An exercise card needs steps, a key cue, a stop rule, evidence and a figure."""
+    p: list[str] = []
+    if len(e.steps) < 2:
+        p.append(f"exercises.yaml: {e.id}: `instructions` needs at least two steps (sentences)")
+    for name in ("key_cue", "avoid_if"):
+        if not getattr(e, name).strip():
+            p.append(f"exercises.yaml: {e.id}: `{name}` must not be empty")
+    if e.figure is None:
+        p.append(f"exercises.yaml: {e.id}: needs a `figure` (start and end joint angles)")
     return p
 
 

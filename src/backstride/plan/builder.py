@@ -197,7 +197,9 @@ def _weeks(
 ) -> tuple[PlanWeek, ...]:
     sched = ctx.kb.progress_rules.schedule
     n_weeks = ctx.prefs.weeks or sched.default_weeks
-    days = [today + timedelta(days=i) for i in range(7 * n_weeks)]
+    # calendar weeks from the runner's first weekday; the first one starts today, part-way
+    first = today - timedelta(days=(today.weekday() - ctx.prefs.week_start) % 7)
+    days = [today + timedelta(days=i) for i in range((first - today).days + 7 * n_weeks)]
     pattern = _pattern(ctx)
     guard = ctx.kb.habits["longest_run_guard"].params
     baseline = baseline_from(
@@ -213,12 +215,13 @@ def _weeks(
     weekly = make.weekly_items(ctx, today)
     week_list = []
     for w in range(n_weeks):
-        week_days = days[7 * w : 7 * w + 7]
+        start = first + timedelta(days=7 * w)
+        week_days = [d for d in days if start <= d < start + timedelta(days=7)]
         planned = [
             PlanDay(day, tuple(_day_items(ctx, pattern, day, runs.get(day), weekly, w, i)))
             for i, day in enumerate(week_days)
         ]
-        week_list.append(PlanWeek(week_days[0], tuple(planned)))
+        week_list.append(PlanWeek(start, tuple(planned)))
     return tuple(week_list)
 
 

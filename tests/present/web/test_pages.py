@@ -54,7 +54,7 @@ def test_plan_shows_this_and_next_week_and_ticks_a_session(checked: TestClient) 
     page = checked.get("/plan")
     assert page.status_code == 200
     assert "This week" in page.text and "Next week" in page.text
-    assert "Mark " in page.text
+    assert 'class="week-grid"' in page.text and 'href="/today"' in page.text
     done = post(
         checked,
         "/plan/done",
@@ -254,7 +254,9 @@ def test_plan_page_shows_how_to_do_each_exercise(checked: TestClient) -> None:
 
     page = html.unescape(checked.get("/plan").text)
     bridge = load_kb().exercises["glute_bridge"]
-    assert f"How: {bridge.instructions}" in page
-    assert f"Key cue: {bridge.key_cue}" in page
-    assert f"Stop if: {bridge.avoid_if}" in page
-    assert f"Muscles: {', '.join(bridge.muscles)}" in page
+    assert all(f"<li>{step}</li>" in page for step in bridge.steps)
+    assert f"Key cue:</strong> {bridge.key_cue}" in page
+    assert f"Stop if:</strong> {bridge.avoid_if}" in page
+    assert 'href="/exercises/glute_bridge"' in page  # the full card: muscles, easier, harder
+    card = html.unescape(checked.get("/exercises/glute_bridge").text)
+    assert ", ".join(bridge.muscles) in card

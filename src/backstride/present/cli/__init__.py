@@ -50,6 +50,10 @@ COMMANDS: dict[str, LazyCommand] = {
     "diary": LazyCommand(
         "diary", "The pain diary: one entry per day and per run or strength session."
     ),
+    "exercise": LazyCommand(
+        "today",
+        "Show an exercise card: steps, key cue, dose, easier/harder, stop-if, evidence, figure.",
+    ),
     "export": LazyCommand("backup", "Write every table to DIRECTORY, one file per table."),
     "form": LazyCommand(
         "form",
@@ -80,6 +84,9 @@ COMMANDS: dict[str, LazyCommand] = {
     "report": LazyCommand(
         "report",
         "Write the latest check, pain and load charts, the plan and adherence, notable events.",
+    ),
+    "today": LazyCommand(
+        "today", "Today's sessions with what is done, tomorrow's, and this week at a glance."
     ),
     "serve": LazyCommand("serve", "Start the local web app and print its address."),
     "shoes": LazyCommand(

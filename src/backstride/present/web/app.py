@@ -26,6 +26,7 @@ from backstride.present.web.security import (
 )
 from backstride.present.web.state import WebState
 from backstride.services import database
+from backstride.services.today import short_title
 
 HERE = Path(__file__).parent
 
@@ -37,6 +38,7 @@ def _templates() -> Jinja2Templates:
     env.filters["distance"] = lambda m, u: units.format_distance(m or 0.0, u)
     env.filters["duration"] = lambda s: units.format_duration(s or 0.0)
     env.filters["label"] = lambda v: str(v).replace("_", " ")
+    env.filters["short"] = short_title
     return templates
 
 

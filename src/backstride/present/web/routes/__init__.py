@@ -11,11 +11,13 @@ from backstride.present.web.routes import (
     plan,
     report,
     settings,
+    today,
     training,
 )
 
 ALL: tuple[APIRouter, ...] = (
     home.router,
+    today.router,
     login.router,
     check.router,
     training.router,
