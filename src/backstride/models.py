@@ -138,6 +138,11 @@ class DiaryEntry:
     psfs: tuple[tuple[str, int], ...] = ()
     activity_id: int | None = None
     id: int | None = None
+    #: optional extras for personal evidence: stiffness 0-10 on waking, hours slept the
+    #: night before, and whether a run was fuelled with carbohydrate
+    morning_stiffness: int | None = None
+    sleep_h: float | None = None
+    fuelled: bool | None = None
 
     @property
     def worst_pain(self) -> int | None:

@@ -25,6 +25,7 @@ class KnowledgeBase:
     form_rules: list[s.FormRule]
     stop_rules: s.StopRulesFile
     load_rules: s.LoadRulesFile
+    insights: s.InsightsFile
 
     @property
     def version(self) -> str:
@@ -46,6 +47,7 @@ class KnowledgeBase:
             form_rules=list(files["form_rules"].rules),
             stop_rules=files["stop_rules"],
             load_rules=files["load_rules"],
+            insights=files["insights"],
         )
 
     def questions_in(self, group: str) -> list[s.Question]:
