@@ -50,6 +50,9 @@ COMMANDS: dict[str, LazyCommand] = {
     "diary": LazyCommand(
         "diary", "The pain diary: one entry per day and per run or strength session."
     ),
+    "experiment": LazyCommand(
+        "experiment", "A fair test of one change: a randomised block schedule, then its effect."
+    ),
     "export": LazyCommand("backup", "Write every table to DIRECTORY, one file per table."),
     "form": LazyCommand(
         "form",
@@ -66,6 +69,9 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "import-backup": LazyCommand(
         "backup", "Load a backup written by `backstride export` into an empty store."
+    ),
+    "insights": LazyCommand(
+        "insights", "What in your own training goes with your back pain (associations, not causes)."
     ),
     "kb": LazyCommand("kb", "The knowledge base: check it, list its questions."),
     "load": LazyCommand(
