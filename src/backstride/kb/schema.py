@@ -478,12 +478,25 @@ class InsightFactor(_Strict):
     sources: list[str] = Field(min_length=1)
 
 
+class ExperimentDesign(_Strict):
+    """The default randomised block design of `backstride experiment` (insights.yaml)."""
+
+    evidence: EvidenceLevel
+    sources: list[str] = Field(min_length=1)
+    text: str
+    pairs: int = Field(ge=1, le=6)
+    block_days: int = Field(ge=3, le=28)
+    washout_days: int = Field(ge=0, le=7)
+    min_days_per_arm: int = Field(ge=3)
+
+
 class InsightsFile(_Strict):
     """insights.yaml: the method, outcomes and factors of `backstride insights`."""
 
     method: InsightMethod
     outcomes: list[InsightOutcome]
     factors: list[InsightFactor]
+    experiment: ExperimentDesign
 
     def factor(self, factor_id: str) -> InsightFactor:
         for f in self.factors:

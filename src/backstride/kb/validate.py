@@ -219,6 +219,7 @@ def _check_insights(kb: KnowledgeBase) -> list[str]:
     outcomes = {o.id for o in ins.outcomes}
     p = _duplicates(f, [x.id for x in ins.factors]) + _duplicates(f, [o.id for o in ins.outcomes])
     p += _missing(f, ins.method.id, "source", ins.method.sources, kb.sources)
+    p += _missing(f, "experiment", "source", ins.experiment.sources, kb.sources)
     for factor in ins.factors:
         p += _missing(f, factor.id, "source", factor.sources, kb.sources)
         p += _missing(f, factor.id, "outcome", factor.outcomes, outcomes)

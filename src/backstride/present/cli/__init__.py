@@ -19,11 +19,12 @@ from backstride.errors import (
     AnswersError,
     BackstrideError,
     DiaryError,
+    ExperimentError,
     IngestError,
     VideoError,
 )
 
-_USAGE_ERRORS = (AnswersError, IngestError, VideoError, DiaryError)
+_USAGE_ERRORS = (AnswersError, IngestError, VideoError, DiaryError, ExperimentError)
 
 
 class LazyCommand(NamedTuple):
