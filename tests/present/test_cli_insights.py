@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +87,9 @@ def test_import_refuses_missing_columns_and_rows_already_in_the_diary(
     assert result.exit_code != 0
     assert "missing column(s) after, next_morning, notes" in result.output
     assert _import(runner, cli_env, tmp_path, HEADER + "2025-06-01,day,3,,,\n").exit_code == 0
-    again = _import(runner, cli_env, tmp_path, HEADER + "2025-06-02,day,3,,,\n2025-06-01,day,5,,,\n")
+    again = _import(
+        runner, cli_env, tmp_path, HEADER + "2025-06-02,day,3,,,\n2025-06-01,day,5,,,\n"
+    )
     assert again.exit_code != 0
     assert "day entry for 2025-06-01 is in the diary already" in again.output
     assert [r["entry_date"] for r in _listed(runner, cli_env)] == ["2025-06-01"]
@@ -103,16 +104,23 @@ def _seed(engine: Engine, seed: int, effect: float) -> None:
             diary.add(conn, entry=e)
 
 
-def test_insights_json_contract(
-    runner: CliRunner, cli_env: dict[str, str], engine: Engine
-) -> None:
+def test_insights_json_contract(runner: CliRunner, cli_env: dict[str, str], engine: Engine) -> None:
     _seed(engine, 10_001, 3.0)
     result = _run(runner, cli_env, "insights", "--json", "--today", "2025-12-31")
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert {"findings", "not_enough_data", "method"} <= set(out)
     top = out["findings"][0]
-    assert {"factor", "outcome", "effect", "ci", "n_exposed", "n_unexposed", "credible", "text"} <= set(top)
+    assert {
+        "factor",
+        "outcome",
+        "effect",
+        "ci",
+        "n_exposed",
+        "n_unexposed",
+        "credible",
+        "text",
+    } <= set(top)
     assert (top["factor"], top["outcome"], top["credible"], top["n_exposed"]) == (
         "run_over_30d_longest", "pain_next_day", True, 6,
     )  # fmt: skip
@@ -160,4 +168,3 @@ def test_insights_on_real_files_with_a_generated_diary(
     out = json.loads(_run(runner, cli_env, "insights", "--json", "--today", str(last)).output)
     assert out["findings"] or out["not_enough_data"]
     assert all("association" in f["text"] for f in out["findings"])
-    print(f"{len(runs)} real runs; {out['tests']} tested", file=sys.stderr)

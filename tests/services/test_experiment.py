@@ -49,9 +49,7 @@ def test_report_finds_a_real_change_and_calls_no_change_inconclusive(
 ) -> None:
     kb = load_kb()
     with engine.begin() as conn:
-        e = experiment.start(
-            conn, change="strength before runs", kb=kb, today=START, seed=11
-        )
+        e = experiment.start(conn, change="strength before runs", kb=kb, today=START, seed=11)
     _log(engine, e.id, effect, seed=5)
     with engine.connect() as conn:
         r = experiment.report(conn, kb=kb, today=START + timedelta(days=60))

@@ -18,9 +18,9 @@ normal quantile, polished by Newton steps on the exact distribution function.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-import math
 from statistics import NormalDist
 
 import numpy as np

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from backstride.analyse import intensity, load, shoes, summaries, terrain
 from backstride.analyse.nof1 import Fit, bonferroni_level, fit_ar1
@@ -28,6 +29,7 @@ if TYPE_CHECKING:  # types only: the caller hands the rules in (kb.insights, kb.
     from backstride.kb.schema import InsightFactor, InsightOutcome, InsightsFile, LoadRulesFile
 
 NAN = float("nan")
+Floats = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -50,11 +52,12 @@ def _by_day(runs: Sequence[StoredActivity]) -> dict[date, list[StoredActivity]]:
     return out
 
 
-def _rolling(values: np.ndarray, width: int) -> np.ndarray:
+def _rolling(values: Floats, width: int) -> Floats:
     """Sum of the `width` values ending at each index (fewer at the start)."""
     c = np.concatenate([[0.0], np.cumsum(values)])
     idx = np.arange(1, len(values) + 1)
-    return c[idx] - c[np.maximum(idx - width, 0)]
+    out: Floats = c[idx] - c[np.maximum(idx - width, 0)]
+    return out
 
 
 def _run_exposures(
@@ -87,10 +90,10 @@ def _run_exposures(
             hard_hr_ratio=h("hard_session", "hard_hr_ratio"),
             hard_speed_ratio=h("hard_session", "hard_speed_ratio"),
         )
-        hard = {s.run_date for s in sessions if s.hard}
-        for s in sessions:
+        hard = {x.run_date for x in sessions if x.hard}
+        for x in sessions:
             mark(
-                s.run_date, 1.0 if s.run_date in hard and s.run_date - timedelta(1) in hard else 0.0
+                x.run_date, 1.0 if x.run_date in hard and x.run_date - timedelta(1) in hard else 0.0
             )
     elif f.id in ("long_run", "unfuelled_long_run"):
         for r in runs:
@@ -152,11 +155,11 @@ def _run_exposures(
 
 def _day_exposure(
     f: InsightFactor,
-    dist: np.ndarray,
-    climb: np.ndarray,
+    dist: Floats,
+    climb: Floats,
     all_days: list[date],
     diary: Sequence[DiaryEntry],
-) -> np.ndarray:
+) -> Floats:
     t = f.thresholds
     n = len(all_days)
     if f.id == "weekly_distance_up":
@@ -314,14 +317,14 @@ class Insights:
 
 def _series(
     data: DailyData, f: InsightFactor, o: InsightOutcome
-) -> tuple[list[date], np.ndarray, np.ndarray, np.ndarray, list[list[float]]]:
+) -> tuple[list[date], Floats, Floats, NDArray[np.int64], list[list[float]]]:
     """Rows (day of the factor, pain, exposure, time index, covariates) for one pair."""
-    x_all = np.array(data.exposures[f.id])
+    x_all: Floats = np.array(data.exposures[f.id], dtype=np.float64)
     if o.unit == "day":
-        pain = np.array(data.day_pain)
-        y = np.concatenate([pain[o.lag_days :], np.full(o.lag_days, NAN)])
+        pain = np.array(data.day_pain, dtype=np.float64)
+        y: Floats = np.concatenate([pain[o.lag_days :], np.full(o.lag_days, NAN)])
         cov = [data.ran] if f.kind == "run" and f.id != "rest_day" else []
-        return data.days, y, x_all, np.arange(len(y)), cov
+        return data.days, y, x_all, np.arange(len(y), dtype=np.int64), cov
     index = {d: i for i, d in enumerate(data.days)}
     rows = [
         (d, (during if o.id == "pain_during_run" else after))
@@ -329,9 +332,9 @@ def _series(
     ]
     rows = [(d, p) for d, p in rows if d in index]
     days = [d for d, _ in rows]
-    y = np.array([p for _, p in rows], dtype=float)
-    x = np.array([x_all[index[d]] for d in days], dtype=float)
-    return days, y, x, np.arange(len(rows)), []
+    y_run: Floats = np.array([p for _, p in rows], dtype=np.float64)
+    x_run: Floats = np.array([x_all[index[d]] for d in days], dtype=np.float64)
+    return days, y_run, x_run, np.arange(len(rows), dtype=np.int64), []
 
 
 def _sentence(f: InsightFactor, o: InsightOutcome, effect: float, ci: tuple[float, float],

@@ -23,9 +23,7 @@ from backstride.store import diary, experiments
 ARMS = ("change", "usual")
 
 
-def schedule(
-    start: date, *, pairs: int, block_days: int, seed: int
-) -> tuple[ExperimentBlock, ...]:
+def schedule(start: date, *, pairs: int, block_days: int, seed: int) -> tuple[ExperimentBlock, ...]:
     """`pairs` pairs of `block_days`-day blocks from `start`, each pair in random order."""
     rng = random.Random(seed)
     blocks = []
@@ -72,7 +70,9 @@ def start(
     block_days = block_days or design.block_days
     washout = design.washout_days if washout_days is None else washout_days
     if washout >= block_days - 1:
-        raise ExperimentError(f"a washout of {washout} days leaves too little of a {block_days}-day block")
+        raise ExperimentError(
+            f"a washout of {washout} days leaves too little of a {block_days}-day block"
+        )
     seed = secrets.randbelow(2**31) if seed is None else seed
     blocks = schedule(start_date or today, pairs=pairs, block_days=block_days, seed=seed)
     return experiments.add(
@@ -95,7 +95,9 @@ class ExperimentDay:
 
     @property
     def text(self) -> str:
-        todo = f"do it: {self.change}" if self.arm == "change" else f"as usual, without {self.change}"
+        todo = (
+            f"do it: {self.change}" if self.arm == "change" else f"as usual, without {self.change}"
+        )
         wash = " (washout day: not counted, the last block may still act)" if self.washout else ""
         return (
             f"Experiment, block {self.block} of {self.blocks}: today {todo}{wash}. "

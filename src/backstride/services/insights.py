@@ -22,7 +22,7 @@ def insights_from_store(conn: Connection, *, kb: KnowledgeBase, today: date) -> 
     """Every factor against every outcome over all diary days up to `today`."""
     from backstride.analyse.personal import daily_factors, find_insights
 
-    entries = [e for e in diary.between(conn, end=today)]
+    entries = list(diary.between(conn, end=today))
     first = entries[0].entry_date if entries else today
     last = max((e.entry_date for e in entries), default=today)
     data = daily_factors(

@@ -46,7 +46,9 @@ def test_one_tap_daily_pain_and_the_experiment_reminder(client: TestClient) -> N
     assert "Today's back pain" in page.text
     assert page.text.count('name="pain_during" value=') == 11
     assert "Experiment, block 1 of 6" in page.text and "strength before runs" in page.text
-    saved = post(client, "/diary", {"kind": "day", "entry_date": TODAY.isoformat(), "pain_during": "4"})
+    saved = post(
+        client, "/diary", {"kind": "day", "entry_date": TODAY.isoformat(), "pain_during": "4"}
+    )
     assert saved.status_code == 200 and "Saved your entry" in saved.text
     assert "Logged for today" in saved.text
     with client.app.state.web.engine.connect() as conn:  # type: ignore[attr-defined]

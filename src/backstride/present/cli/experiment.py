@@ -26,7 +26,11 @@ def experiment_group() -> None:
 @click.option("--start", "start_on", type=_DAY, help="First day (default today).")
 @click.option("--pairs", type=click.IntRange(1, 6), help="Pairs of blocks (default 3).")
 @click.option("--block-days", type=click.IntRange(3, 28), help="Days per block (default 7).")
-@click.option("--washout-days", type=click.IntRange(0, 7), help="Days left out at each block's start (default 2).")
+@click.option(
+    "--washout-days",
+    type=click.IntRange(0, 7),
+    help="Days left out at each block's start (default 2).",
+)
 @click.option("--seed", type=int, hidden=True)
 @click.option("--today", type=_DAY, hidden=True)
 @pass_app
@@ -85,7 +89,9 @@ def stop_cmd(app: AppContext, today: datetime | None) -> None:
 
     with app.engine.begin() as conn:
         e = stop(conn, today=_today(today))
-    click.echo(f"Stopped: {e.change} ({e.stopped_date}). `backstride experiment report` shows the result.")
+    click.echo(
+        f"Stopped: {e.change} ({e.stopped_date}). `backstride experiment report` shows the result."
+    )
 
 
 @experiment_group.command("report")

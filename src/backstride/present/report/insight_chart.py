@@ -63,7 +63,7 @@ def finding_chart(finding: Finding, *, label: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'class="insight-chart" role="img" aria-label="{title}">'
-        '<style>.grid{stroke:#ddd}.axis{font:11px sans-serif;fill:#555}'
+        "<style>.grid{stroke:#ddd}.axis{font:11px sans-serif;fill:#555}"
         ".dot-other{fill:#9aa3ad;fill-opacity:.6}.dot-exposed{fill:#c0392b}"
         ".mean{stroke:#222;stroke-width:2.5}</style>" + "".join(parts) + "</svg>"
     )
