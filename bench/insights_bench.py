@@ -19,7 +19,7 @@ Printed over many seeds:
     at 95% and at the corrected level (target >= 90%);
   * a grid of power over effect sizes and numbers of exposures.
 
-    python bench/insights_bench.py            # ~1-2 minutes on one core
+    python bench/insights_bench.py            # 150 seeds, ~2 minutes on one core
     python bench/insights_bench.py --seeds 1000
 """
 
@@ -157,7 +157,7 @@ def one(seed: int, effect: float, exposures: int) -> dict[str, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seeds", type=int, default=200, help="histories per condition")
+    parser.add_argument("--seeds", type=int, default=150, help="histories per condition")
     args = parser.parse_args()
     n = args.seeds
     t0 = time.perf_counter()

@@ -382,7 +382,8 @@ def find_insights(data: DailyData, rules: InsightsFile) -> Insights:
                 continue
             points = [Point(days[i], float(y[i]), bool(x[i] > 0.5)) for i in np.flatnonzero(ok)]
             fits.append((f, o, fit, points))
-    level = bonferroni_level(len(fits), m.alpha)
+    # Bonferroni (the only correction insights.yaml allows): every interval at 1 - alpha/m.
+    level = bonferroni_level(len(fits), m.alpha) if m.correction == "bonferroni" else 1 - m.alpha
     findings = []
     for f, o, fit, points in fits:
         ci = fit.interval(level)
