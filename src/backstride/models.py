@@ -148,6 +148,11 @@ class DiaryEntry:
     psfs: tuple[tuple[str, int], ...] = ()
     activity_id: int | None = None
     id: int | None = None
+    #: optional extras for personal evidence: stiffness 0-10 on waking, hours slept the
+    #: night before, and whether a run was fuelled with carbohydrate
+    morning_stiffness: int | None = None
+    sleep_h: float | None = None
+    fuelled: bool | None = None
 
     @property
     def worst_pain(self) -> int | None:
@@ -183,3 +188,28 @@ class SavedFormCheck:
     def form_observed(self) -> list[str]:
         found = self.report.get("form_observed") or []
         return [str(f) for f in found] if isinstance(found, list) else []
+
+
+@dataclass(frozen=True)
+class ExperimentBlock:
+    """One block of a randomised n-of-1 test: `arm` is "change" or "usual"."""
+
+    start: date
+    end: date
+    arm: str
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A fair test of one change: randomised pairs of blocks, the first `washout_days` of
+    each block left out of the analysis (the last block's effect may carry over)."""
+
+    id: int
+    change: str
+    start_date: date
+    end_date: date
+    block_days: int
+    washout_days: int
+    seed: int
+    blocks: tuple[ExperimentBlock, ...]
+    stopped_date: date | None = None

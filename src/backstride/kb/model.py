@@ -26,6 +26,7 @@ class KnowledgeBase:
     form_metrics: dict[str, s.FormMetric]
     stop_rules: s.StopRulesFile
     load_rules: s.LoadRulesFile
+    insights: s.InsightsFile
 
     @property
     def version(self) -> str:
@@ -48,6 +49,7 @@ class KnowledgeBase:
             form_metrics={m.id: m for m in files["form_metrics"].metrics},
             stop_rules=files["stop_rules"],
             load_rules=files["load_rules"],
+            insights=files["insights"],
         )
 
     def questions_in(self, group: str) -> list[s.Question]:

@@ -501,3 +501,76 @@ class HabitsFile(_Strict):
 
 class SourcesFile(_Strict):
     sources: list[Source]
+
+
+class InsightMethod(_Strict):
+    """How personal evidence is estimated (insights.yaml `method`)."""
+
+    id: str
+    evidence: EvidenceLevel
+    sources: list[str] = Field(min_length=1)
+    text: str
+    alpha: float = Field(gt=0, lt=1)
+    correction: Literal["bonferroni"]
+    min_days: int = Field(ge=10)
+    min_runs: int = Field(ge=10)
+    min_exposed: int = Field(ge=2)
+    min_unexposed: int = Field(ge=2)
+
+
+class InsightOutcome(_Strict):
+    """A pain outcome: a day's pain (the same day or the next) or a run's pain."""
+
+    id: str
+    name: str
+    unit: Literal["day", "run"]
+    lag_days: int = Field(ge=0, le=1)
+    #: the sentence part naming when the pain was, with {factor} for the factor's phrase
+    phrase: str
+
+
+class InsightFactor(_Strict):
+    """A candidate factor from the runner's own training or diary, with its definition."""
+
+    id: str
+    name: str
+    phrase: str
+    kind: Literal["run", "day"]
+    outcomes: list[str] = Field(min_length=1)
+    question: str | None = None
+    thresholds: dict[str, float]
+    evidence: EvidenceLevel
+    sources: list[str] = Field(min_length=1)
+
+
+class ExperimentDesign(_Strict):
+    """The default randomised block design of `backstride experiment` (insights.yaml)."""
+
+    evidence: EvidenceLevel
+    sources: list[str] = Field(min_length=1)
+    text: str
+    pairs: int = Field(ge=1, le=6)
+    block_days: int = Field(ge=3, le=28)
+    washout_days: int = Field(ge=0, le=7)
+    min_days_per_arm: int = Field(ge=3)
+
+
+class InsightsFile(_Strict):
+    """insights.yaml: the method, outcomes and factors of `backstride insights`."""
+
+    method: InsightMethod
+    outcomes: list[InsightOutcome]
+    factors: list[InsightFactor]
+    experiment: ExperimentDesign
+
+    def factor(self, factor_id: str) -> InsightFactor:
+        for f in self.factors:
+            if f.id == factor_id:
+                return f
+        raise KeyError(f"no insight factor {factor_id!r}; the ids are listed in insights.yaml")
+
+    def outcome(self, outcome_id: str) -> InsightOutcome:
+        for o in self.outcomes:
+            if o.id == outcome_id:
+                return o
+        raise KeyError(f"no insight outcome {outcome_id!r}; the ids are listed in insights.yaml")

@@ -27,6 +27,7 @@ FILES: dict[str, type[BaseModel]] = {
     "form_metrics": s.FormMetricsFile,
     "stop_rules": s.StopRulesFile,
     "load_rules": s.LoadRulesFile,
+    "insights": s.InsightsFile,
 }
 
 #: The safety screen of shared/spec/answers.yaml: a public contract the KB may not drop.
@@ -211,6 +212,22 @@ def collect_problems(kb: KnowledgeBase) -> list[str]:
     p += _check_form_metrics(kb)
     p += _check_stop_rules(kb)
     p += _check_load_rules(kb)
+    p += _check_insights(kb)
+    return p
+
+
+def _check_insights(kb: KnowledgeBase) -> list[str]:
+    """Insight factors: unique ids, known sources, outcomes and self-check questions."""
+    f, ins = "insights.yaml", kb.insights
+    outcomes = {o.id for o in ins.outcomes}
+    p = _duplicates(f, [x.id for x in ins.factors]) + _duplicates(f, [o.id for o in ins.outcomes])
+    p += _missing(f, ins.method.id, "source", ins.method.sources, kb.sources)
+    p += _missing(f, "experiment", "source", ins.experiment.sources, kb.sources)
+    for factor in ins.factors:
+        p += _missing(f, factor.id, "source", factor.sources, kb.sources)
+        p += _missing(f, factor.id, "outcome", factor.outcomes, outcomes)
+        if factor.question is not None:
+            p += _missing(f, factor.id, "question", [factor.question], kb.questions)
     return p
 
 

@@ -97,6 +97,7 @@ def training_evidence(
         with engine.connect() as conn:
             found = training_evidence_from_store(conn, today=today, settings=settings, rules=rules)
             found = _with_form_evidence(conn, found)
+            found = _with_personal_evidence(conn, found, today)
     except Exception as exc:  # noqa: BLE001 - any failure here must not cost the runner the triage
         logger.warning("training evidence unreadable", exc_info=True)
         return None, [
@@ -118,6 +119,24 @@ def _with_form_evidence(conn: Connection, found: TrainingEvidence) -> TrainingEv
     return TrainingEvidence(
         answers={**found.answers, **video.answers}, lines={**found.lines, **video.lines}
     )
+
+
+def _with_personal_evidence(
+    conn: Connection, found: TrainingEvidence, today: date
+) -> TrainingEvidence:
+    """Add the diary's credible findings (`backstride insights`) under the questions the
+    history already answers, so they show among the cause lines "from your training"."""
+    from backstride.kb import load_kb
+    from backstride.services.insights import personal_evidence_lines
+
+    extra = personal_evidence_lines(conn, kb=load_kb(), today=today)
+    if not any(qid in found.answers for qid in extra):
+        return found
+    lines = {qid: list(v) for qid, v in found.lines.items()}
+    for qid, more in extra.items():
+        if qid in found.answers:
+            lines[qid] = [*lines.get(qid, []), *more]
+    return TrainingEvidence(answers=found.answers, lines=lines)
 
 
 def run_check(

@@ -19,11 +19,12 @@ from backstride.errors import (
     AnswersError,
     BackstrideError,
     DiaryError,
+    ExperimentError,
     IngestError,
     VideoError,
 )
 
-_USAGE_ERRORS = (AnswersError, IngestError, VideoError, DiaryError)
+_USAGE_ERRORS = (AnswersError, IngestError, VideoError, DiaryError, ExperimentError)
 
 
 class LazyCommand(NamedTuple):
@@ -54,6 +55,9 @@ COMMANDS: dict[str, LazyCommand] = {
         "today",
         "Show an exercise card: steps, key cue, dose, easier/harder, stop-if, evidence, figure.",
     ),
+    "experiment": LazyCommand(
+        "experiment", "A fair test of one change: a randomised block schedule, then its effect."
+    ),
     "export": LazyCommand("backup", "Write every table to DIRECTORY, one file per table."),
     "form": LazyCommand(
         "form",
@@ -70,6 +74,9 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "import-backup": LazyCommand(
         "backup", "Load a backup written by `backstride export` into an empty store."
+    ),
+    "insights": LazyCommand(
+        "insights", "What in your own training goes with your back pain (associations, not causes)."
     ),
     "kb": LazyCommand("kb", "The knowledge base: check it, list its questions."),
     "load": LazyCommand(

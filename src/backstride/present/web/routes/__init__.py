@@ -7,6 +7,7 @@ from backstride.present.web.routes import (
     diary,
     form,
     home,
+    insights,
     login,
     plan,
     report,
@@ -24,6 +25,7 @@ ALL: tuple[APIRouter, ...] = (
     form.router,
     plan.router,
     diary.router,
+    insights.router,
     report.router,
     settings.router,
 )

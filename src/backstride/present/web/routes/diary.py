@@ -17,6 +17,7 @@ from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, render, web
 from backstride.services import records
 from backstride.services.diary import KINDS, add_entry
+from backstride.services.experiment import experiment_today
 from backstride.services.plan import plan_view
 
 router = APIRouter()
@@ -59,6 +60,7 @@ def _page(request: Request, *, error: str | None = None, recheck: Any = None) ->
     today = state.today()
     with state.engine.connect() as conn:
         entries = records.diary_entries(conn, end=today)
+        now = experiment_today(conn, today)
         try:
             adherence = plan_view(conn, kb=state.kb, today=today, save=False).adherence
         except NotFound:
@@ -74,6 +76,8 @@ def _page(request: Request, *, error: str | None = None, recheck: Any = None) ->
         entries=list(reversed(entries))[:30],
         pain_svg=pain_chart(daily_worst(entries)),
         adherence=adherence,
+        experiment_today=now,
+        day_logged=any(e.kind == "day" and e.entry_date == today for e in entries),
         error=error,
         recheck=recheck,
         saved=request.query_params.get("saved"),
