@@ -104,3 +104,20 @@ def test_week_days_run_from_the_first_weekday(runner: CliRunner, checked: dict[s
     out = json.loads(_run(runner, checked, "today", "--json").output)
     first = date.fromisoformat(out["week"][0]["date"])
     assert first == TODAY - timedelta(days=TODAY.weekday())  # Monday by default
+
+
+def test_today_carries_the_day_pain_and_the_running_experiment(
+    runner: CliRunner, checked: dict[str, str]
+) -> None:
+    before = json.loads(_run(runner, checked, "today", "--json").output)
+    assert before["day_pain"] is None and before["experiment"] is None
+    _run(runner, checked, "diary", "add", "--kind", "day", "--during", "3",
+         "--date", TODAY.isoformat())  # fmt: skip
+    _run(runner, checked, "experiment", "start", "strength before runs",
+         "--start", TODAY.isoformat(), "--seed", "1")  # fmt: skip
+    after = json.loads(_run(runner, checked, "today", "--json").output)
+    assert after["day_pain"] == 3
+    assert after["experiment"]["change"] == "strength before runs"
+    assert after["experiment"]["arm"] in ("change", "usual") and after["experiment"]["block"] == 1
+    text = _run(runner, checked, "today").output
+    assert "Today's back pain: 3/10" in text and "Experiment, block 1" in text

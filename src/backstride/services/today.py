@@ -20,8 +20,9 @@ from backstride.models import DiaryEntry
 from backstride.plan import PlanItem, PlanPreferences
 from backstride.plan.adherence import SESSION_KINDS
 from backstride.services.diary import add_entry
+from backstride.services.experiment import ExperimentDay, experiment_today
 from backstride.services.plan import PlanView, plan_view
-from backstride.store import plans
+from backstride.store import diary, plans
 
 #: The sessions whose pain goes to the diary (its kinds); mobility is ticked only.
 PAIN_KINDS = ("run", "strength")
@@ -67,6 +68,10 @@ class TodayView:
     items: tuple[TodayItem, ...]
     tomorrow: tuple[PlanItem, ...]
     week: tuple[GridDay, ...]
+    #: The running experiment's instruction for today (personal evidence), if any.
+    experiment: ExperimentDay | None = None
+    #: Today's quick back-pain entry (diary kind "day"), if logged.
+    day_pain: int | None = None
 
     @property
     def stopped(self) -> bool:
@@ -85,7 +90,14 @@ class TodayView:
             "tomorrow": [i.to_json() for i in self.tomorrow],
             "week": [d.to_json() for d in self.week],
             "adherence": self.view.adherence.to_json(),
-        }
+            "day_pain": self.day_pain,
+            "experiment": None if self.experiment is None else {
+                "id": self.experiment.experiment_id, "change": self.experiment.change,
+                "arm": self.experiment.arm, "block": self.experiment.block,
+                "blocks": self.experiment.blocks, "washout": self.experiment.washout,
+                "days_left": self.experiment.days_left, "text": self.experiment.text,
+            },
+        }  # fmt: skip
 
 
 def short_title(item: PlanItem) -> str:
@@ -157,7 +169,14 @@ def today_view(
         )
         for d in (first + timedelta(days=n) for n in range(7))
     )
-    return TodayView(today, view, items, days.get(today + timedelta(days=1), ()), week)
+    day_pain = next(
+        (e.pain_during for e in diary.between(conn, start=today, end=today) if e.kind == "day"),
+        None,
+    )
+    return TodayView(
+        today, view, items, days.get(today + timedelta(days=1), ()), week,
+        experiment_today(conn, today), day_pain,
+    )  # fmt: skip
 
 
 def done_between(conn: Connection, *, start: date, end: date) -> set[tuple[date, str]]:

@@ -95,3 +95,23 @@ def test_emergency_today_shows_the_escalation_not_exercises(client: TestClient) 
     page = client.get("/today").text
     assert 'role="alert"' in page
     assert "ex-mini" not in page and 'action="/today/done"' not in page
+
+
+def test_one_tap_day_pain_on_today_goes_to_the_diary_and_back(checked: TestClient) -> None:
+    page = checked.get("/today").text
+    assert 'name="kind" value="day"' in page and 'name="back_to" value="/today"' in page
+    data = {"kind": "day", "entry_date": TODAY.isoformat(), "pain_during": "4", "back_to": "/today"}
+    saved = post(checked, "/diary", data, follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"] == "/today"
+    with _engine(checked).connect() as conn:  # type: ignore[attr-defined]
+        days = [e for e in diary.between(conn, end=TODAY) if e.kind == "day"]
+    assert [e.pain_during for e in days] == [4]
+    after = checked.get("/today").text
+    assert "Logged for today" in after and 'name="kind" value="day"' not in after
+
+
+def test_day_pain_form_never_redirects_elsewhere(checked: TestClient) -> None:
+    data = {"kind": "day", "entry_date": TODAY.isoformat(), "pain_during": "2",
+            "back_to": "https://example.org/"}  # fmt: skip
+    saved = post(checked, "/diary", data, follow_redirects=False)
+    assert saved.headers["location"].startswith("/diary")

@@ -45,6 +45,12 @@ def render_today(console: Console, t: TodayView) -> None:
             console.print(f"- {line}", highlight=False)
         return
     console.print(f"[bold]Today, {t.date:%A %d %B}[/]")
+    if t.experiment is not None:
+        console.print(t.experiment.text, highlight=False)
+    if t.day_pain is None:
+        console.print("Today's back pain: not logged (backstride diary add --kind day --during N).")
+    else:
+        console.print(f"Today's back pain: {t.day_pain}/10.")
     if not t.items:
         console.print("Nothing planned today.")
     for ti in t.items:

@@ -104,4 +104,6 @@ async def diary_add(request: Request) -> Any:
         return RedirectResponse(f"/check/result/{result.recheck_check_id}", status_code=303)
     if result.recheck is not None:
         return _page(request, recheck=result.recheck)
+    if form.get("back_to") == "/today":  # the one-tap entry on Today (never another address)
+        return RedirectResponse("/today", status_code=303)
     return RedirectResponse(f"/diary?saved={entry.entry_date.isoformat()}", status_code=303)
