@@ -45,7 +45,7 @@ def test_static_files_are_served_from_the_package(client: TestClient) -> None:
 
 
 def test_home_shows_level_causes_and_this_week(checked: TestClient) -> None:
-    page = checked.get("/").text
+    page = checked.get("/home").text
     assert "Self-care" in page and "Top likely contributors" in page
     assert "This week's plan" in page and "Open the plan" in page
 
@@ -260,3 +260,12 @@ def test_plan_page_shows_how_to_do_each_exercise(checked: TestClient) -> None:
     assert 'href="/exercises/glute_bridge"' in page  # the full card: muscles, easier, harder
     card = html.unescape(checked.get("/exercises/glute_bridge").text)
     assert ", ".join(bridge.muscles) in card
+
+
+def test_landing_page_is_today_once_a_plan_exists(client: TestClient) -> None:
+    first = client.get("/", follow_redirects=False)
+    assert first.status_code == 200 and "Start the self-check" in first.text
+    assert answer_all(client, BASELINE).status_code == 303
+    landing = client.get("/", follow_redirects=False)
+    assert landing.status_code == 303 and landing.headers["location"] == "/today"
+    assert "Self-care" in client.get("/home").text
