@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 #: Where each format ranks when the same run arrives from several sources.
-SOURCE_RICHNESS: dict[str, int] = {"fit": 3, "tcx": 2, "gpx": 1, "csv": 0}
+SOURCE_RICHNESS: dict[str, int] = {"fit": 3, "tcx": 2, "gpx": 1, "apple": 1, "csv": 0}
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ __all__ = [
 
 
 def detect_format(source: SourceFile) -> str:
-    """fit, gpx or tcx, by content; the extension only names what was expected.
+    """fit, gpx, tcx or apple (an Apple Health workout), by content; the extension only names what was expected.
 
     Raises:
         CorruptFile: empty, or an activity extension over content of no known format.
@@ -46,7 +46,7 @@ def detect_format(source: SourceFile) -> str:
     if not source.data:
         raise CorruptFile(f"{source.name}: empty file (0 bytes)")
     kind = sniff(source.data)
-    if kind in ("fit", "gpx", "tcx"):
+    if kind in ("fit", "gpx", "tcx", "apple"):
         return kind
     expected = suffixes(source.name) or "(no extension)"
     if kind == "xml":
@@ -72,6 +72,8 @@ def read_activities(source: SourceFile) -> list[Activity]:
         from backstride.ingest.fit import read_fit as reader
     elif kind == "gpx":
         from backstride.ingest.gpx import read_gpx as reader
+    elif kind == "apple":
+        from backstride.ingest.apple_health import read_workout as reader
     else:
         from backstride.ingest.tcx import read_tcx as reader
     found = reader(source.data, source_file=source.name, content_hash=source.content_hash)
