@@ -39,6 +39,9 @@ class Activity:
     surface: str | None = None  # "trail", "road", "track", "treadmill" where the file says so
     route: tuple[tuple[float, float], ...] = ()
     session_index: int = 0
+    #: The file named no sport: `sport` was inferred from the speed and cadence
+    #: (ingest/sports.py), and the runner may correct it.
+    sport_inferred: bool = False
     #: Values the import dropped as out of physical bounds, per field (see
     #: ingest/bounds.py): what the import report shows. Not stored.
     dropped: tuple[tuple[str, int], ...] = ()

@@ -20,6 +20,7 @@ from backstride.ingest.source import (
     sniff,
     suffixes,
 )
+from backstride.ingest.sports import settle
 from backstride.models import Activity, sport_family
 
 __all__ = [
@@ -80,7 +81,7 @@ def read_activities(source: SourceFile) -> list[Activity]:
     meta = source.metadata
     if meta:
         found = [_with_metadata(activity, meta) for activity in found]
-    return [check_activity(activity) for activity in found]
+    return [settle(check_activity(activity)) for activity in found]
 
 
 def _with_metadata(activity: Activity, meta: Mapping[str, str]) -> Activity:

@@ -22,20 +22,25 @@ from sqlalchemy import Connection
 
 from backstride.errors import StoreError
 from backstride.files import staged_files
+from backstride.store.files import StoreFiles
 
 Format = Literal["json", "csv"]
-#: Alembic's ledger describes the schema, not the runner's data.
-SKIP = {"alembic_version"}
+#: Alembic's ledger describes the schema, not the runner's data; the originals kept in
+#: the database are written as files (ORIGINALS), not as base64 in a table file.
+SKIP = {"alembic_version", "original_files"}
 MANIFEST = "manifest.json"
+#: The backup's folder of kept originals, laid out as in the store's folder.
+ORIGINALS = "originals"
 
 
 @dataclass(frozen=True)
 class BackupSummary:
-    """Rows per table written or read."""
+    """Rows per table written or read, and originals copied."""
 
     directory: Path
     format: Format
     rows: dict[str, int]
+    originals: int = 0
 
 
 def _tables(conn: Connection) -> list[sa.Table]:
@@ -69,8 +74,11 @@ def _load(value: Any, column: sa.Column[Any]) -> Any:
     return value
 
 
-def export_all(conn: Connection, *, directory: Path, fmt: Format) -> BackupSummary:
-    """Write one file per table and a manifest into `directory` (created if missing).
+def export_all(
+    conn: Connection, *, directory: Path, fmt: Format, files: StoreFiles | None = None
+) -> BackupSummary:
+    """Write one file per table and a manifest into `directory` (created if missing);
+    with `files` (the store's), the kept originals too, under ``originals/``.
 
     Every file is written in full before any replaces its old copy, the manifest last, so
     a full disk or a kill mid-export leaves the previous backup there whole.
@@ -87,11 +95,46 @@ def export_all(conn: Connection, *, directory: Path, fmt: Format) -> BackupSumma
                 {n: _dump(v) for n, v in row._mapping.items()}
                 for row in conn.execute(sa.select(table).order_by(*order))
             ]
+            if table.name == "source_files":
+                for row in rows:
+                    row["stored_path"] = _portable(row["stored_path"])
             counts[table.name] = len(rows)
             stage.write(directory / f"{table.name}.{fmt}", _render(rows, names, fmt))
-        manifest = {"format": fmt, "tables": counts, "app": "backstride"}
+        copied = _export_originals(conn, files, directory, stage) if files is not None else 0
+        manifest = {"format": fmt, "tables": counts, "app": "backstride", "originals": copied}
         stage.write(directory / MANIFEST, json.dumps(manifest, indent=1))
-    return BackupSummary(directory, fmt, counts)
+    return BackupSummary(directory, fmt, counts, copied)
+
+
+def _portable(stored: str | None) -> str | None:
+    """A ledger path relative to a store's folder (``originals/ab/<hash>.fit``), also
+    for the absolute paths of stores from before, so a restore finds them anywhere."""
+    if not stored:
+        return stored
+    parts = Path(stored).parts
+    if ORIGINALS in parts:
+        at = len(parts) - 1 - parts[::-1].index(ORIGINALS)
+        return "/".join(parts[at:])
+    return stored
+
+
+def _export_originals(conn: Connection, files: StoreFiles, directory: Path, stage: Any) -> int:
+    from backstride.store.schema import source_files
+
+    copied = 0
+    rows = conn.execute(
+        sa.select(source_files.c.content_hash, source_files.c.stored_path).where(
+            source_files.c.stored_path.is_not(None)
+        )
+    )
+    for row in rows:
+        data = files.read_original(conn, row.content_hash, row.stored_path)
+        key = _portable(row.stored_path)
+        if data is None or key is None or not key.startswith(f"{ORIGINALS}/"):
+            continue
+        stage.write(directory / key, data)
+        copied += 1
+    return copied
 
 
 def _render(rows: list[dict[str, Any]], names: list[str], fmt: Format) -> str:
@@ -136,8 +179,13 @@ def _read_manifest(directory: Path) -> tuple[str, dict[str, int]]:
     return fmt, tables
 
 
-def import_all(conn: Connection, *, directory: Path) -> BackupSummary:
+def import_all(
+    conn: Connection, *, directory: Path, files: StoreFiles | None = None
+) -> BackupSummary:
     """Load a backup into an empty store; refuses to mix it into existing data.
+
+    With `files` (the store's), the backup's originals are kept again: as files in the
+    store's folder, or in the database for a PostgreSQL store.
 
     Raises:
         StoreError: not a backup, a damaged one, or the store holds data already; the
@@ -176,7 +224,42 @@ def import_all(conn: Connection, *, directory: Path) -> BackupSummary:
                 ) from exc
         counts[table.name] = len(rows)
         _reset_sequence(conn, table)
-    return BackupSummary(directory, "csv" if fmt == "csv" else "json", counts)
+    copied = _import_originals(conn, files, directory) if files is not None else 0
+    return BackupSummary(directory, "csv" if fmt == "csv" else "json", counts, copied)
+
+
+def _import_originals(conn: Connection, files: StoreFiles, directory: Path) -> int:
+    from backstride.store.schema import source_files
+
+    root = (directory / ORIGINALS).resolve()
+    if not root.is_dir():
+        return 0
+    copied = 0
+    rows = conn.execute(
+        sa.select(source_files.c.content_hash, source_files.c.stored_path).where(
+            source_files.c.stored_path.is_not(None)
+        )
+    )
+    for row in list(rows):
+        key = _portable(row.stored_path)
+        if key is None:
+            continue
+        source = (directory / key).resolve()
+        if not source.is_relative_to(root) or not source.is_file():
+            continue
+        data = source.read_bytes()
+        if files.in_database:
+            files.insert_original(conn, row.content_hash, key, data)
+        else:
+            files.write_original(key, data)
+        if key != row.stored_path:
+            conn.execute(
+                sa.update(source_files)
+                .where(source_files.c.content_hash == row.content_hash)
+                .values(stored_path=key)
+            )
+        copied += 1
+    return copied
 
 
 def _reset_sequence(conn: Connection, table: sa.Table) -> None:
@@ -197,3 +280,64 @@ def delete_all(conn: Connection) -> dict[str, int]:
     for table in reversed(_tables(conn)):
         removed[table.name] = conn.execute(table.delete()).rowcount
     return removed
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """What `delete_everything` removed: rows per table, and files with their bytes."""
+
+    rows: dict[str, int]
+    files: int
+    bytes: int
+
+    def sentence(self) -> str:
+        """One line for the runner: counts and sizes."""
+        return (
+            f"Deleted {sum(self.rows.values())} rows from {len(self.rows)} tables and "
+            f"{self.files} files ({_size(self.bytes)}: originals, uploads, form-check "
+            "pictures and videos, scratch)."
+        )
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)):
+        if count >= scale:
+            return f"{count / scale:.1f} {unit}"
+    return f"{count} bytes"
+
+
+def delete_everything(
+    engine: sa.Engine, *, files_dir: Path, data_dir: Path | None = None
+) -> Deletion:
+    """Delete all of the runner's data: every row, and every file the store keeps.
+
+    `files_dir` is the store's own folder (`Settings.store_files_dir`), emptied whole:
+    originals, uploads, form-check pictures and videos, scratch. Originals kept in the
+    database go with their rows. `data_dir` is the user data folder where earlier
+    versions kept originals and form media: what the ledger names there goes too.
+    """
+    from backstride.services.form import remove_form_files
+    from backstride.store import files as store_files
+    from backstride.store.schema import source_files
+
+    with engine.begin() as conn:
+        legacy = [
+            Path(r.stored_path)
+            for r in conn.execute(sa.select(source_files.c.stored_path))
+            if r.stored_path and Path(r.stored_path).is_absolute()
+        ]
+        in_db = store_files.database_originals(conn) if engine.dialect.name != "sqlite" else None
+        removed = delete_all(conn)
+    gone = store_files.empty_folder(files_dir)
+    if in_db is not None:
+        gone.add(in_db)
+    if data_dir is not None:
+        owner = store_files.StoreFiles(files_dir, legacy=(data_dir,))
+        for path in legacy:
+            if owner.owns(path) and path.is_file():
+                gone.add(store_files.usage_of_file(path))
+                path.unlink(missing_ok=True)
+        before = store_files.usage(data_dir / "form")
+        if remove_form_files(data_dir):
+            gone.add(before)
+    return Deletion(removed, gone.files, gone.bytes)

@@ -128,7 +128,7 @@ def delete_cmd(app: AppContext, activity_id: int, yes: bool) -> None:
     if not yes:
         app.console.print(_table([found], app.settings.units))
         click.confirm(f"Delete activity {activity_id}?", abort=True)
-    delete_activity(app.engine, activity_id=activity_id, data_dir=app.settings.data_dir)
+    delete_activity(app.engine, activity_id=activity_id, data_dir=app.settings.store_files_dir)
     click.echo(f"Deleted activity {activity_id} ({found.activity.source_file}).")
 
 

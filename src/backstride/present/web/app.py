@@ -95,7 +95,7 @@ def create_app(
         return view, charts(view, state.settings.units)
 
     cache = ViewCache(engine, key_of, {"home": home, "training": training})
-    data_dir = settings.data_dir
+    data_dir = settings.store_files_dir
     state = WebState(
         settings=settings,
         engine=engine,

@@ -88,7 +88,9 @@ async def delete_activity_post(request: Request, activity_id: int) -> Any:
     state = web(request)
     await checked_form(request, max_bytes=MAX_FORM_BYTES)
     try:
-        delete_activity(state.engine, activity_id=activity_id, data_dir=state.settings.data_dir)
+        delete_activity(
+            state.engine, activity_id=activity_id, data_dir=state.settings.store_files_dir
+        )
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from exc
     return RedirectResponse("/training#h-acts", status_code=303)
