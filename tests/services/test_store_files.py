@@ -246,3 +246,37 @@ def test_postgres_keeps_originals_in_the_database(tmp_path: Path) -> None:
             )
             assert restored.originals == 1 and database_originals(conn).files == 1
         engine.dispose()
+
+
+def test_web_sport_form_sets_the_sport(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from backstride.present.web.app import create_app
+    from tests.present.web.conftest import post
+
+    db = tmp_path / "web.db"
+    engine = store.connect(f"sqlite:///{db}")
+    (tmp_path / "a.gpx").write_bytes(_gpx(11, kind=None))
+    import_paths(engine, [tmp_path / "a.gpx"], data_dir=tmp_path / "web.files")
+    with engine.connect() as conn:
+        [stored] = activities.between(conn)
+    settings = load_settings(
+        {"database_url": str(db), "data_dir": str(tmp_path / "d")}, environ={}, read_file=False
+    )
+    app = create_app(settings, config_path=tmp_path / "config.toml")
+    base = "http://127.0.0.1:8765"
+    with TestClient(app, base_url=base, headers={"origin": base}) as client:
+        page = client.get("/training").text
+        assert "(guessed)" in page and f"/training/activities/{stored.id}/sport" in page
+        reply = post(
+            client,
+            f"/training/activities/{stored.id}/sport",
+            {"sport": "walking"},
+            follow_redirects=False,
+        )
+        assert reply.status_code == 303
+    app.state.web.engine.dispose()
+    with engine.connect() as conn:
+        changed = activities.get(conn, activity_id=stored.id).activity
+    assert (changed.sport, changed.sport_inferred) == ("walking", False)
+    engine.dispose()

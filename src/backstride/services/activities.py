@@ -15,6 +15,9 @@ from backstride.store.files import StoreFiles
 
 log = logging.getLogger(__name__)
 
+#: The sports a runner may set (the web form lists them).
+SPORT_CHOICES = CHOICES
+
 
 def delete_activity(engine: Engine, *, activity_id: int, data_dir: Path) -> StoredActivity:
     """Delete activity `activity_id` and return what it was.
