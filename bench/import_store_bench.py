@@ -1,11 +1,13 @@
 """Import into a fresh SQLite store: the figures issue 3 asks for, per kind of history.
 
-Run: .venv/bin/python bench/import_store_bench.py [N_FILES] [--gpx-only] [--repeat=K]
+Run: .venv/bin/python bench/import_store_bench.py [N_FILES] [--gpx-only] [--pool] [--repeat=K]
 (default 3000 files, K=1)
 
 `--gpx-only` stops after the GPX-only export (the issue's figure), to repeat it cheaply;
 `--repeat=K` imports that export K times into fresh stores and prints the median, as
-the shared machine's speed drifts by a third from one minute to the next.
+the shared machine's speed drifts by a third from one minute to the next. `--pool`
+runs only the whole-history comparison: one process against the process pool (one
+parsing process per core, one writer), fresh stores, in the same run.
 
 Three histories of N_FILES each, written to a temporary folder and deleted afterwards:
 a Strava-style export (activities.csv + activities/<id>.gpx.gz / .tcx.gz) made from
@@ -74,13 +76,15 @@ def build_history(dest: Path, n_files: int, kinds: tuple[str, ...] = ("gpx", "tc
     return total
 
 
-def _import(db: Path, paths: list[Path], data_dir: Path) -> tuple[float, dict[str, object]]:
+def _import(
+    db: Path, paths: list[Path], data_dir: Path, workers: int | None = 1
+) -> tuple[float, dict[str, object]]:
     from backstride import store
     from backstride.services.importing import import_paths
 
     engine = store.connect(f"sqlite:///{db}")
     started = time.perf_counter()
-    report = import_paths(engine, paths, data_dir=data_dir)
+    report = import_paths(engine, paths, data_dir=data_dir, workers=workers)
     elapsed = time.perf_counter() - started
     engine.dispose()
     return elapsed, report.to_dict()
@@ -222,7 +226,41 @@ def fit_history_import(tmp: Path, n_files: int) -> None:
     )
 
 
-def main(n_files: int, *, gpx_only: bool = False, repeat: int = 1) -> None:
+def pool_comparison(tmp: Path, n_files: int, repeat: int = 1) -> None:
+    """A whole-history import on one core and on every core (the process pool), fresh
+    stores each time, in the same run: wall time and the speed-up. A file the import
+    fails (a corpus GPX labelled a run at 54 m/s fails the bounds) is counted and
+    named, never a crash of the bench."""
+    from backstride.services.importing import default_workers
+
+    export = tmp / "pool-history"
+    mb = build_history(export, n_files, ("gpx", "tcx")) / 1e6
+    cores = default_workers()
+    one, many = [], []
+    failures: list[object] = []
+    for i in range(repeat):
+        for workers, times in ((1, one), (cores, many)):
+            elapsed, report = _import(
+                tmp / f"pool-{workers}-{i}.db", [export], tmp / f"pool-{workers}-{i}", workers
+            )
+            times.append(elapsed)
+            failures = list(report["failed"])  # type: ignore[call-overload]
+    a, b = statistics.median(one), statistics.median(many)
+    print(
+        f"whole-history import, {n_files} files ({mb:.0f} MB, GPX+TCX), median of {repeat}: "
+        f"1 process {a:.1f} s ({n_files / a:.0f} files/s), {cores} parsing processes + 1 "
+        f"writer {b:.1f} s ({n_files / b:.0f} files/s): {a / b:.2f}x"
+    )
+    if failures:
+        first = failures[0]
+        print(f"  {len(failures)} files failed (reported, not fatal), e.g. {first}")
+
+
+def main(n_files: int, *, gpx_only: bool = False, repeat: int = 1, pool_only: bool = False) -> None:
+    if pool_only:
+        with tempfile.TemporaryDirectory() as tmp_name:
+            pool_comparison(Path(tmp_name), n_files, repeat)
+        return
     for kind in ("gpx", "tcx"):
         fast, streaming, reference = xml_speed(kind)
         print(
@@ -249,6 +287,7 @@ def main(n_files: int, *, gpx_only: bool = False, repeat: int = 1) -> None:
             f"median {statistics.median(one):.3f} s"
         )
         fit_history_import(tmp, n_files)
+        pool_comparison(tmp, n_files)
 
 
 if __name__ == "__main__":
@@ -258,4 +297,5 @@ if __name__ == "__main__":
         int(numbers[0]) if numbers else 3000,
         gpx_only="--gpx-only" in sys.argv,
         repeat=repeats[0] if repeats else 1,
+        pool_only="--pool" in sys.argv,
     )

@@ -134,7 +134,12 @@ def test_present_imports_no_store() -> None:
 
 #: What a module outside `store` may take from SQLAlchemy: the two handles a use case is
 #: given, and the errors it catches. Statements (select, insert, text...) stay in store.
-SQLALCHEMY_OUTSIDE_STORE = {"sqlalchemy": {"Connection", "Engine"}, "sqlalchemy.exc": {"*"}}
+SQLALCHEMY_OUTSIDE_STORE = {
+    "sqlalchemy": {"Connection", "Engine"},
+    "sqlalchemy.exc": {"*"},
+    # parsing a database URL (config: which store, where its files go) is not SQL
+    "sqlalchemy.engine": {"make_url"},
+}
 SQL_CALLS = {"execute", "exec_driver_sql", "select", "text", "insert", "update", "delete"}
 
 

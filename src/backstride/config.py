@@ -3,7 +3,8 @@
 | setting            | default                                   | meaning                             |
 |--------------------|-------------------------------------------|-------------------------------------|
 | database_url       | sqlite file in the user data directory    | any SQLAlchemy URL, or a plain path |
-| data_dir           | platformdirs user data dir                | originals of imported files         |
+| data_dir           | platformdirs user data dir                | where the default store lives       |
+| files_dir          | beside the store (`runner.db` → `runner.files/`) | the store's own files        |
 | units              | "metric"                                  | "metric" or "imperial" (display)    |
 | week_start         | "monday"                                  | first day of a training week        |
 | shoe_limit_km      | 800                                       | default life of a pair of shoes     |
@@ -29,7 +30,9 @@ MAX_SHOE_LIMIT_KM = 10_000.0
 
 SETTING_HELP: dict[str, str] = {
     "database_url": "SQLAlchemy URL of the store; a plain path means a SQLite file",
-    "data_dir": "folder for the store and the original imported files",
+    "data_dir": "folder for the default store (backstride.db and backstride.files/)",
+    "files_dir": "folder for the store's own files (originals, uploads, form videos); "
+    "by default beside a SQLite store, runner.db → runner.files/",
     "units": "distances shown in km (metric) or miles (imperial)",
     "week_start": "first day of a training week (monday or sunday)",
     "shoe_limit_km": "default distance after which a pair of shoes is due for replacement",
@@ -49,6 +52,7 @@ class Settings(BaseModel):
 
     data_dir: Path = Field(default_factory=_default_data_dir)
     database_url: str = ""
+    files_dir: Path | None = None
     units: Literal["metric", "imperial"] = "metric"
     week_start: Literal["monday", "sunday"] = "monday"
     shoe_limit_km: float = Field(default=800.0, gt=0, le=MAX_SHOE_LIMIT_KM, allow_inf_nan=False)
@@ -59,6 +63,38 @@ class Settings(BaseModel):
     def resolved_database_url(self) -> str:
         """The SQLAlchemy URL to connect to; a plain path becomes a SQLite URL."""
         return normalise_database_url(self.database_url or str(self.data_dir / "backstride.db"))
+
+    @property
+    def store_files_dir(self) -> Path:
+        """The folder of the store's own files: originals, uploads, form-check media, scratch.
+
+        Beside a SQLite store (``runner.db`` → ``runner.files/``), so that ``--db``
+        selects all of a store and copying the two moves it; `files_dir` overrides it.
+        A server store (PostgreSQL) keeps its originals in the database and only its
+        uploads and form media here: ``data_dir/stores/<server>-<database>/``.
+        """
+        return store_files_dir(self.resolved_database_url, self.files_dir, self.data_dir)
+
+
+def store_files_dir(url: str, files_dir: Path | None, data_dir: Path) -> Path:
+    """Where the store at `url` keeps its files (see `Settings.store_files_dir`)."""
+    if files_dir is not None:
+        return Path(files_dir).expanduser()
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() == "sqlite":
+        if database in ("", ":memory:"):
+            return data_dir / "memory.files"
+        path = Path(database.removeprefix("file:").split("?")[0])
+        return path.with_name(path.stem + ".files" if path.suffix else path.name + ".files")
+    import hashlib
+
+    where = parsed.render_as_string(hide_password=True)
+    tag = hashlib.sha256(where.encode()).hexdigest()[:8]
+    name = "".join(c if c.isalnum() or c in "-_" else "_" for c in f"{parsed.host}-{database}")
+    return data_dir / "stores" / f"{name}-{tag}"
 
 
 def normalise_database_url(value: str) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 #: Where each format ranks when the same run arrives from several sources.
-SOURCE_RICHNESS: dict[str, int] = {"fit": 3, "tcx": 2, "gpx": 1, "csv": 0}
+SOURCE_RICHNESS: dict[str, int] = {"fit": 3, "tcx": 2, "gpx": 1, "apple": 1, "csv": 0}
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,9 @@ class Activity:
     surface: str | None = None  # "trail", "road", "track", "treadmill" where the file says so
     route: tuple[tuple[float, float], ...] = ()
     session_index: int = 0
+    #: The file named no sport: `sport` was inferred from the speed and cadence
+    #: (ingest/sports.py), and the runner may correct it.
+    sport_inferred: bool = False
     #: Values the import dropped as out of physical bounds, per field (see
     #: ingest/bounds.py): what the import report shows. Not stored.
     dropped: tuple[tuple[str, int], ...] = ()

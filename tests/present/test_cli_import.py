@@ -120,7 +120,8 @@ def test_a_full_disk_stops_the_import_with_the_json_report_and_one_clear_line(
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     report = json.loads(result.stdout)
     assert report["imported"] == 1 and report["activities_total"] == 1
-    assert report["stopped"].startswith(f"cannot write {cli_env['BACKSTRIDE_DATA_DIR']}/originals/")
+    files = Path(cli_env["BACKSTRIDE_DB"].removeprefix("sqlite:///")).with_suffix(".files")
+    assert report["stopped"].startswith(f"cannot write {files}/originals/")  # beside the store
     assert "No space left on device — the disk is full" in report["stopped"]
     assert report["failed"] == [{"file": str(inbox / "1.gpx"), "error": report["stopped"]}]
     assert result.stderr.strip() == f"Error: import stopped: {report['stopped']}"

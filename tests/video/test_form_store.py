@@ -63,7 +63,7 @@ def test_delete_all_removes_form_checks_and_their_pictures(
     (pictures / "run.annotated.mp4").write_bytes(b"video of the runner")
     assert _prefilled(runner, saved) == ["lean_from_waist", "overstride"]
     result = _run(runner, saved, "delete-all", "--yes")
-    assert "1 form-check video folders" in result.output
+    assert "and 1 files" in result.output and "form-check pictures and videos" in result.output
     assert _prefilled(runner, saved) is None
     assert "No saved form checks" in _run(runner, saved, "form-history").output
     assert not pictures.exists()

@@ -20,6 +20,7 @@ from backstride.ingest.source import (
     sniff,
     suffixes,
 )
+from backstride.ingest.sports import settle
 from backstride.models import Activity, sport_family
 
 __all__ = [
@@ -37,7 +38,7 @@ __all__ = [
 
 
 def detect_format(source: SourceFile) -> str:
-    """fit, gpx or tcx, by content; the extension only names what was expected.
+    """fit, gpx, tcx or apple (an Apple Health workout), by content; the extension only names what was expected.
 
     Raises:
         CorruptFile: empty, or an activity extension over content of no known format.
@@ -46,7 +47,7 @@ def detect_format(source: SourceFile) -> str:
     if not source.data:
         raise CorruptFile(f"{source.name}: empty file (0 bytes)")
     kind = sniff(source.data)
-    if kind in ("fit", "gpx", "tcx"):
+    if kind in ("fit", "gpx", "tcx", "apple"):
         return kind
     expected = suffixes(source.name) or "(no extension)"
     if kind == "xml":
@@ -72,13 +73,15 @@ def read_activities(source: SourceFile) -> list[Activity]:
         from backstride.ingest.fit import read_fit as reader
     elif kind == "gpx":
         from backstride.ingest.gpx import read_gpx as reader
+    elif kind == "apple":
+        from backstride.ingest.apple_health import read_workout as reader
     else:
         from backstride.ingest.tcx import read_tcx as reader
     found = reader(source.data, source_file=source.name, content_hash=source.content_hash)
     meta = source.metadata
     if meta:
         found = [_with_metadata(activity, meta) for activity in found]
-    return [check_activity(activity) for activity in found]
+    return [settle(check_activity(activity)) for activity in found]
 
 
 def _with_metadata(activity: Activity, meta: Mapping[str, str]) -> Activity:

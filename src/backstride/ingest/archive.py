@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from backstride.ingest import apple_health
 from backstride.ingest.source import (
     EXPORT_NOISE,
     MAX_ARCHIVE_DEPTH,
@@ -131,6 +132,12 @@ def iter_units(paths: Iterable[Path]) -> Iterator[Unit]:
 
 
 def _walk(folder: Path, index: Index, *, in_export: bool) -> Iterator[Unit]:
+    export = folder / "export.xml"
+    if export.is_file() and _is_apple_export(export):
+        # An unpacked Apple Health export: its workout routes are read with their
+        # workouts, its other files (clinical records, ECGs) hold no activity.
+        yield Unit(export)
+        return
     csv_path = folder / _STRAVA_INDEX
     if csv_path.is_file() and (folder / "activities").is_dir():
         index = {**index, **_read_index(csv_path)}
@@ -145,6 +152,14 @@ def _walk(folder: Path, index: Index, *, in_export: bool) -> Iterator[Unit]:
             yield from _walk(path, index, in_export=in_export)
         elif entry.is_file() and not (in_export and path.name == _STRAVA_INDEX):
             yield Unit(path, index, in_export)
+
+
+def _is_apple_export(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return apple_health.is_export_head(handle.read(4096))
+    except OSError:
+        return False
 
 
 def _read_index(path: Path) -> dict[str, dict[str, str]]:
@@ -174,7 +189,20 @@ def read_unit(unit: Unit) -> Iterator[Source]:
                     if (refused := budget.spend_time(name, started)) is not None:
                         yield refused
                         return
+                    export = apple_health.find_in_zip(archive)
+                    if export is not None:
+                        yield from apple_health.from_zip(
+                            archive, export, name=name, limit=budget.bytes_left
+                        )
+                        return
                     yield from _members(archive, name, unit.index, depth=1, budget=budget)
+                return
+            head += handle.read(4096 - len(head))
+            if apple_health.is_export_head(head):
+                # Exports run to gigabytes: streamed, never read whole.
+                yield from apple_health.from_file(
+                    unit.path, name=name, limit=MAX_ARCHIVE_EXPANDED_BYTES
+                )
                 return
             if info.st_size > MAX_FILE_BYTES:
                 yield FailedSource(name, _too_large(info.st_size))

@@ -113,7 +113,8 @@ def suffixes(name: str) -> str:
 
 
 def sniff(data: bytes) -> str | None:
-    """The format of `data` by its content: fit, gpx, tcx, gzip, zip, xml or None."""
+    """The format of `data` by its content: fit, gpx, tcx, apple (one Apple Health
+    workout, see ingest.apple_health), gzip, zip, xml or None."""
     if len(data) >= 12 and data[8:12] == b".FIT" and data[0] in (12, 14):
         return "fit"
     if data[:2] == b"\x1f\x8b":
@@ -122,6 +123,8 @@ def sniff(data: bytes) -> str | None:
         return "zip"
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<"):
+        if b"<HealthData" in head or b"<!DOCTYPE HealthData" in head:
+            return "apple"
         if b"<gpx" in head:
             return "gpx"
         if b"<TrainingCenterDatabase" in head:

@@ -1,8 +1,9 @@
 """Export every table to JSON or CSV, import it back without loss, and delete everything.
 
-The store reads and writes the rows as JSON values (`store.tables`); this module owns the
-files: one per table and a manifest. In CSV each cell holds one JSON value, so NULL and
-the empty string stay distinct.
+The tables are read from the database itself (reflection), so tables added by other
+migrations are included without a list to keep up to date. Values are written as JSON
+(dates and times as ISO 8601, bytes as base64); in CSV each cell holds one JSON value, so
+NULL and the empty string stay distinct.
 """
 
 from __future__ import annotations
@@ -14,27 +15,40 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from backstride.errors import StoreError
 from backstride.files import staged_files
-from backstride.store import tables
+from backstride.store import sources, tables
+from backstride.store.files import StoreFiles
 
 Format = Literal["json", "csv"]
 MANIFEST = "manifest.json"
+#: The backup's folder of kept originals, laid out as in the store's folder.
+ORIGINALS = "originals"
 
 
 @dataclass(frozen=True)
 class BackupSummary:
-    """Rows per table written or read."""
+    """Rows per table written or read, and originals copied."""
 
     directory: Path
     format: Format
     rows: dict[str, int]
+    originals: int = 0
 
 
-def export_all(conn: Connection, *, directory: Path, fmt: Format) -> BackupSummary:
-    """Write one file per table and a manifest into `directory` (created if missing).
+def store_files(engine: Engine, files_dir: Path) -> StoreFiles:
+    """The store's kept files (its folder, or the database for PostgreSQL): what a backup
+    copies its originals from and restores them to."""
+    return StoreFiles.for_engine(engine, files_dir)
+
+
+def export_all(
+    conn: Connection, *, directory: Path, fmt: Format, files: StoreFiles | None = None
+) -> BackupSummary:
+    """Write one file per table and a manifest into `directory` (created if missing);
+    with `files` (the store's), the kept originals too, under ``originals/``.
 
     Every file is written in full before any replaces its old copy, the manifest last, so
     a full disk or a kill mid-export leaves the previous backup there whole.
@@ -47,11 +61,39 @@ def export_all(conn: Connection, *, directory: Path, fmt: Format) -> BackupSumma
         for table in tables.tables(conn):
             names = tables.column_names(table)
             rows = tables.json_rows(conn, table)
+            if table.name == "source_files":
+                for row in rows:
+                    row["stored_path"] = _portable(row["stored_path"])
             counts[table.name] = len(rows)
             stage.write(directory / f"{table.name}.{fmt}", _render(rows, names, fmt))
-        manifest = {"format": fmt, "tables": counts, "app": "backstride"}
+        copied = _export_originals(conn, files, directory, stage) if files is not None else 0
+        manifest = {"format": fmt, "tables": counts, "app": "backstride", "originals": copied}
         stage.write(directory / MANIFEST, json.dumps(manifest, indent=1))
-    return BackupSummary(directory, fmt, counts)
+    return BackupSummary(directory, fmt, counts, copied)
+
+
+def _portable(stored: str | None) -> str | None:
+    """A ledger path relative to a store's folder (``originals/ab/<hash>.fit``), also
+    for the absolute paths of stores from before, so a restore finds them anywhere."""
+    if not stored:
+        return stored
+    parts = Path(stored).parts
+    if ORIGINALS in parts:
+        at = len(parts) - 1 - parts[::-1].index(ORIGINALS)
+        return "/".join(parts[at:])
+    return stored
+
+
+def _export_originals(conn: Connection, files: StoreFiles, directory: Path, stage: Any) -> int:
+    copied = 0
+    for row in sources.kept_originals(conn):
+        data = files.read_original(conn, row.content_hash, row.stored_path)
+        key = _portable(row.stored_path)
+        if data is None or key is None or not key.startswith(f"{ORIGINALS}/"):
+            continue
+        stage.write(directory / key, data)
+        copied += 1
+    return copied
 
 
 def _render(rows: list[dict[str, Any]], names: list[str], fmt: Format) -> str:
@@ -96,8 +138,13 @@ def _read_manifest(directory: Path) -> tuple[str, dict[str, int]]:
     return fmt, tables
 
 
-def import_all(conn: Connection, *, directory: Path) -> BackupSummary:
+def import_all(
+    conn: Connection, *, directory: Path, files: StoreFiles | None = None
+) -> BackupSummary:
     """Load a backup into an empty store; refuses to mix it into existing data.
+
+    With `files` (the store's), the backup's originals are kept again: as files in the
+    store's folder, or in the database for a PostgreSQL store.
 
     Raises:
         StoreError: not a backup, a damaged one, or the store holds data already; the
@@ -129,9 +176,91 @@ def import_all(conn: Connection, *, directory: Path) -> BackupSummary:
                 "nothing was imported"
             ) from exc
         counts[table.name] = len(rows)
-    return BackupSummary(directory, "csv" if fmt == "csv" else "json", counts)
+    copied = _import_originals(conn, files, directory) if files is not None else 0
+    return BackupSummary(directory, "csv" if fmt == "csv" else "json", counts, copied)
+
+
+def _import_originals(conn: Connection, files: StoreFiles, directory: Path) -> int:
+    root = (directory / ORIGINALS).resolve()
+    if not root.is_dir():
+        return 0
+    copied = 0
+    for row in sources.kept_originals(conn):
+        key = _portable(row.stored_path)
+        if key is None:
+            continue
+        source = (directory / key).resolve()
+        if not source.is_relative_to(root) or not source.is_file():
+            continue
+        data = source.read_bytes()
+        if files.in_database:
+            files.insert_original(conn, row.content_hash, key, data)
+        else:
+            files.write_original(key, data)
+        if key != row.stored_path:
+            sources.set_stored_path(conn, row.content_hash, key)
+        copied += 1
+    return copied
 
 
 def delete_all(conn: Connection) -> dict[str, int]:
     """Delete every row of every table (the schema stays); returns rows removed per table."""
     return tables.delete_all(conn)
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """What `delete_everything` removed: rows per table, and files with their bytes."""
+
+    rows: dict[str, int]
+    files: int
+    bytes: int
+
+    def sentence(self) -> str:
+        """One line for the runner: counts and sizes."""
+        return (
+            f"Deleted {sum(self.rows.values())} rows from {len(self.rows)} tables and "
+            f"{self.files} files ({_size(self.bytes)}: originals, uploads, form-check "
+            "pictures and videos, scratch)."
+        )
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)):
+        if count >= scale:
+            return f"{count / scale:.1f} {unit}"
+    return f"{count} bytes"
+
+
+def delete_everything(engine: Engine, *, files_dir: Path, data_dir: Path | None = None) -> Deletion:
+    """Delete all of the runner's data: every row, and every file the store keeps.
+
+    `files_dir` is the store's own folder (`Settings.store_files_dir`), emptied whole:
+    originals, uploads, form-check pictures and videos, scratch. Originals kept in the
+    database go with their rows. `data_dir` is the user data folder where earlier
+    versions kept originals and form media: what the ledger names there goes too.
+    """
+    from backstride.services.form import remove_form_files
+    from backstride.store import files as store_files
+
+    with engine.begin() as conn:
+        legacy = [
+            Path(r.stored_path)
+            for r in sources.kept_originals(conn)
+            if Path(r.stored_path).is_absolute()
+        ]
+        in_db = store_files.database_originals(conn) if engine.dialect.name != "sqlite" else None
+        removed = delete_all(conn)
+    gone = store_files.empty_folder(files_dir)
+    if in_db is not None:
+        gone.add(in_db)
+    if data_dir is not None:
+        owner = store_files.StoreFiles(files_dir, legacy=(data_dir,))
+        for path in legacy:
+            if owner.owns(path) and path.is_file():
+                gone.add(store_files.usage_of_file(path))
+                path.unlink(missing_ok=True)
+        before = store_files.usage(data_dir / "form")
+        if remove_form_files(data_dir):
+            gone.add(before)
+    return Deletion(removed, gone.files, gone.bytes)

@@ -10,9 +10,11 @@ import bisect
 import json
 import logging
 import os
-import tempfile
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,7 @@ from backstride.ingest import (
 from backstride.models import SOURCE_RICHNESS, Activity
 from backstride.store import activities as store_activities
 from backstride.store import sources as ledger
+from backstride.store.files import StoreFiles, original_key
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +124,8 @@ class _Known:
     #: nearby has no duplicate to look for, which spares a query for nearly every file.
     #: Another import running at the same moment is not seen until the next run.
     starts: list[float] = field(default_factory=list)
+    #: The runner's sports by (content hash, session): a re-import keeps them.
+    corrections: dict[tuple[str, int], str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, conn: Connection) -> _Known:
@@ -128,7 +133,24 @@ class _Known:
             ledger.all_sources(conn),
             ledger.all_seen_paths(conn),
             store_activities.start_times(conn),
+            store_activities.sport_corrections_of(conn),
         )
+
+
+#: Below this many files to read, an import parses in its own process: starting the
+#: workers (each imports the readers) costs more than it saves.
+POOL_MIN_FILES = 16
+#: Files parsed ahead of the writer per worker: enough to keep every worker busy while
+#: the writer stores, few enough that parsed files do not pile up in memory.
+_AHEAD_PER_WORKER = 4
+
+
+def default_workers() -> int:
+    """Parsing processes for a whole-history import: one per core the process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def import_paths(
@@ -137,13 +159,22 @@ def import_paths(
     *,
     data_dir: Path,
     progress: ProgressCallback | None = None,
+    workers: int | None = None,
+    legacy_dirs: tuple[Path, ...] = (),
 ) -> ImportReport:
     """Import every activity under `paths` into the store at `engine`.
 
-    Originals are kept content-addressed under ``data_dir / "originals"``. A file on
-    disk unchanged (same size and mtime) since it was fully imported is not read again.
+    `data_dir` is the store's own folder (`Settings.store_files_dir`): a SQLite store
+    keeps its originals there, content-addressed under ``originals/``; a PostgreSQL
+    store keeps them in the database. A file on disk unchanged (same size and mtime)
+    since it was fully imported is not read again.
+
+    Files are parsed by `workers` processes (default: one per core) when there are at
+    least POOL_MIN_FILES of them, and stored by this one, in the order walked, so the
+    report and the store are the same whatever the number of workers.
     """
     report = ImportReport()
+    files = StoreFiles.for_engine(engine, data_dir, legacy_dirs)
     # One connection for the run, a transaction per file on it: a pool checkout and
     # return per file cost as much as the statements themselves.
     with engine.connect() as conn:
@@ -152,14 +183,21 @@ def import_paths(
         units = list(iter_units(paths))
         sizes = [_stat(unit.path) for unit in units]
         total = sum(size for size, _ in sizes)
+        keys = [display_name(str(unit.path.resolve())) for unit in units]
+        fresh = [
+            i
+            for i, key in enumerate(keys)
+            if known.paths.get(key, (None, None, None))[:2] != sizes[i]
+        ]
+        parsed = _parsed_units(units, fresh, known, workers)
         done = 0
-        for unit, (size, mtime_ns) in zip(units, sizes, strict=True):
-            key = display_name(str(unit.path.resolve()))
+        for i, unit in enumerate(units):
+            key, (size, mtime_ns) = keys[i], sizes[i]
             if known.paths.get(key, (None, None, None))[:2] == (size, mtime_ns):
                 _report_unchanged(report, unit, known.paths[key][2], known)
             else:
                 try:
-                    _import_new(conn, unit, data_dir, known, report, (key, size, mtime_ns))
+                    _import_new(conn, next(parsed), files, known, report, (key, size, mtime_ns))
                 except (WriteError, OperationalError) as exc:
                     # A full or read-only disk fails every file after this one as well:
                     # stop, keep what is stored (each file was its own transaction), say why.
@@ -169,21 +207,111 @@ def import_paths(
             done += size
             if progress is not None:
                 progress(display_name(str(unit.path)), done, total)
+        parsed.close()
         _count(conn, report)
     return report
 
 
+@dataclass(frozen=True)
+class _Parsed:
+    """One source of a unit as a parsing worker hands it to the writer.
+
+    `found` holds the activities read; `outcome` says otherwise what happened:
+    "known" (the content is in the ledger: not parsed), "skip", "fail" or "bug", with
+    the message in `message`.
+    """
+
+    source: SourceFile | SkippedSource | FailedSource
+    found: tuple[Activity, ...] = ()
+    outcome: str = "read"
+    message: str = ""
+
+
+#: The content hashes the ledger knows, in each parsing worker (set once per worker).
+_KNOWN_IN_WORKER: frozenset[str] = frozenset()
+
+
+def _init_worker(known: frozenset[str]) -> None:
+    global _KNOWN_IN_WORKER  # noqa: PLW0603 - one value per worker process
+    _KNOWN_IN_WORKER = known
+    logging.getLogger("backstride").setLevel(logging.WARNING)
+
+
+def _parse_source(
+    source: SourceFile | SkippedSource | FailedSource, known: frozenset[str]
+) -> _Parsed:
+    if not isinstance(source, SourceFile):
+        return _Parsed(source)
+    if source.content_hash in known:
+        return _Parsed(source, outcome="known")
+    try:
+        return _Parsed(source, tuple(read_activities(source)))
+    except (NotAnActivity, UnsupportedFormat) as exc:
+        return _Parsed(source, outcome="skip", message=_message(exc, source.name))
+    except IngestError as exc:
+        return _Parsed(source, outcome="fail", message=_message(exc, source.name))
+    except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the batch
+        log.exception("%s: unexpected error while reading", source.name)
+        return _Parsed(
+            source,
+            outcome="bug",
+            message=f"internal error while reading ({exc!r}); please report it",
+        )
+
+
+def _parse_unit_lazily(unit: Unit, known: frozenset[str]) -> Iterator[_Parsed]:
+    for source in read_unit(unit):
+        yield _parse_source(source, known)
+
+
+def _parse_unit_in_worker(unit: Unit) -> list[_Parsed]:
+    return list(_parse_unit_lazily(unit, _KNOWN_IN_WORKER))
+
+
+def _parsed_units(
+    units: list[Unit], fresh: list[int], known: _Known, workers: int | None
+) -> Generator[Iterator[_Parsed], None, None]:
+    """The parsed sources of each unit in `fresh`, in order: from a process pool when
+    there are enough files, else parsed here one at a time as the writer asks."""
+    workers = default_workers() if workers is None else max(1, workers)
+    digests = frozenset(h for h, r in known.sources.items() if r.status != "failed")
+    if workers == 1 or len(fresh) < POOL_MIN_FILES:
+        for i in fresh:
+            yield _parse_unit_lazily(units[i], digests)
+        return
+    context = get_context("spawn")  # never fork: the web app imports from a thread
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(digests,)
+    ) as pool:
+        pending: deque[Future[list[_Parsed]]] = deque()
+        queue = iter(fresh)
+        try:
+            for i in queue:
+                pending.append(pool.submit(_parse_unit_in_worker, units[i]))
+                if len(pending) >= workers * _AHEAD_PER_WORKER:
+                    break
+            while pending:
+                result = pending.popleft().result()
+                following = next(queue, None)
+                if following is not None:
+                    pending.append(pool.submit(_parse_unit_in_worker, units[following]))
+                yield iter(result)
+        finally:
+            for future in pending:
+                future.cancel()
+
+
 def _import_new(
     conn: Connection,
-    unit: Unit,
-    data_dir: Path,
+    parsed: Iterator[_Parsed],
+    files: StoreFiles,
     known: _Known,
     report: ImportReport,
     stat: tuple[str, int, int],
 ) -> None:
     key, size, mtime_ns = stat
     seen = _SeenPath(key, size, mtime_ns, new=key not in known.paths)
-    settled, digests = _import_unit(conn, unit, data_dir, known, report, seen)
+    settled, digests = _import_unit(conn, parsed, files, known, report, seen)
     if settled and digests and not seen.recorded:  # all stored, skipped or known
         seen.digest = digests[0] if len(digests) == 1 else None
         seen.record_alone(conn)
@@ -262,8 +390,8 @@ class _SeenPath:
 
 def _import_unit(
     conn: Connection,
-    unit: Unit,
-    data_dir: Path,
+    sources: Iterator[_Parsed],
+    files: StoreFiles,
     known: _Known,
     report: ImportReport,
     seen: _SeenPath,
@@ -276,10 +404,10 @@ def _import_unit(
     """
     settled = True
     digests: list[str] = []
-    sources = read_unit(unit)
-    source = next(sources, None)
-    while source is not None:
+    item = next(sources, None)
+    while item is not None:
         following = next(sources, None)
+        source = item.source
         if isinstance(source, SkippedSource):
             report.skip(source.name, source.reason)
         elif isinstance(source, FailedSource):
@@ -290,8 +418,8 @@ def _import_unit(
             if last:
                 seen.digest = None if digests else source.content_hash
             digests.append(source.content_hash)
-            settled &= _import_source(conn, source, data_dir, known, report, seen if last else None)
-        source = following
+            settled &= _import_source(conn, item, files, known, report, seen if last else None)
+        item = following
     return settled, digests
 
 
@@ -312,41 +440,51 @@ def _report_known(report: ImportReport, name: str, record: ledger.SourceRecord) 
 
 def _import_source(
     conn: Connection,
-    source: SourceFile,
-    data_dir: Path,
+    item: _Parsed,
+    files: StoreFiles,
     known: _Known,
     report: ImportReport,
     seen: _SeenPath | None = None,
 ) -> bool:
-    """Read and store one file in its own transaction; True unless it failed.
+    """Store one parsed file in its own transaction; True unless it failed.
 
     `seen`, where given, is recorded in that transaction when the file settles.
     """
+    source = item.source
+    assert isinstance(source, SourceFile)
     record = known.sources.get(source.content_hash)
     if record is not None and record.status != "failed":
         _report_known(report, source.name, record)  # re-import: no parsing at all
         return True
-    try:
-        found = read_activities(source)
-    except (NotAnActivity, UnsupportedFormat) as exc:
-        reason = _message(exc, source.name)
-        report.skip(source.name, reason)
-        return _remember_or_fail(conn, known, source, "skipped", reason, seen)
-    except IngestError as exc:
-        error = _message(exc, source.name)
-        report.fail(source.name, error)
-        _remember_or_fail(conn, known, source, "failed", error)
+    if item.outcome == "known":  # known to the ledger when parsing began, not now
+        item = _parse_source(source, frozenset())
+    if item.outcome == "skip":
+        report.skip(source.name, item.message)
+        return _remember_or_fail(conn, known, source, "skipped", item.message, seen)
+    if item.outcome == "fail":
+        report.fail(source.name, item.message)
+        _remember_or_fail(conn, known, source, "failed", item.message)
         return False
-    except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the batch
-        log.exception("%s: unexpected error while reading", source.name)
-        report.fail(source.name, f"internal error while reading ({exc!r}); please report it")
+    if item.outcome == "bug":
+        report.fail(source.name, item.message)
         return False
+    found = [_corrected(activity, known) for activity in item.found]
     fmt = detect_format(source)
-    stored, created = _save_original(data_dir, source, fmt)
+    packed = source.packed is not None
+    stored = original_key(source.content_hash, fmt, packed=packed)
+    payload = source.packed if source.packed is not None else source.data
+    created = False
+    if not files.in_database:
+        try:
+            created = files.write_original(stored, payload)
+        except OSError as exc:
+            raise write_error(files.path(stored), exc) from exc
     part = ImportReport()
     try:
         with conn.begin():
             status, duplicate_of = _store(conn, source, found, part, known.starts)
+            if files.in_database:
+                files.insert_original(conn, source.content_hash, stored, payload)
             _remember_in(conn, known, source, stored, status=status, duplicate_of=duplicate_of)
             if seen is not None:
                 seen.record(conn)
@@ -356,7 +494,7 @@ def _import_source(
         # Rolled back: the file is one failure in the report, and the import goes on.
         known.sources.pop(source.content_hash, None)
         if created:
-            stored.unlink(missing_ok=True)
+            files.path(stored).unlink(missing_ok=True)
         log.warning("%s: not stored: %s", source.name, exc)
         report.fail(source.name, _store_error(exc))
         return False
@@ -460,45 +598,19 @@ def _store(
     return "duplicate", duplicate_of
 
 
-def _save_original(data_dir: Path, source: SourceFile, fmt: str) -> tuple[Path, bool]:
-    """Keep the file as it arrived, named by content hash; written atomically.
-
-    Returns the path and whether this call wrote it (so a failed store can remove it).
-    """
-    digest = source.content_hash
-    packed = source.packed is not None
-    target = data_dir / "originals" / digest[:2] / f"{digest}.{fmt}{'.gz' if packed else ''}"
-    if target.exists():
-        return target, False
-    try:
-        _write_original(target, source.packed if source.packed is not None else source.data)
-    except OSError as exc:
-        raise write_error(target, exc) from exc
-    return target, True
-
-
-def _write_original(target: Path, data: bytes) -> None:
-    # Not flushed to disk one by one: an fsync per file would slow an import of
-    # thousands many times over, and the runner still has the file they imported.
-    try:
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-    except FileNotFoundError:  # first file in this folder: a mkdir only then, not per file
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+def _corrected(activity: Activity, known: _Known) -> Activity:
+    """The activity with the sport the runner set for it before, if they did."""
+    sport = known.corrections.get((activity.content_hash, activity.session_index))
+    if sport is None:
+        return activity
+    return replace(activity, sport=sport, sport_inferred=False)
 
 
 def _remember(
     conn: Connection,
     known: _Known,
     source: SourceFile,
-    stored: Path | None,
+    stored: str | None,
     *,
     status: str,
     reason: str | None = None,
@@ -522,7 +634,7 @@ def _remember_in(
     conn: Connection,
     known: _Known,
     source: SourceFile,
-    stored: Path | None,
+    stored: str | None,
     *,
     status: str,
     reason: str | None = None,
@@ -535,7 +647,7 @@ def _remember_in(
         name=source.name,
         format=sniffed,
         size_bytes=len(source.data),
-        stored_path=str(stored) if stored else None,
+        stored_path=stored,
         status=status,
         reason=reason,
         duplicate_of=duplicate_of,

@@ -16,7 +16,13 @@ from sqlalchemy import Connection, Float, bindparam, delete, func, insert, or_, 
 from backstride.errors import NotFound
 from backstride.models import Activity, StoredActivity, sport_family
 from backstride.store import _bounded
-from backstride.store.schema import activities, activity_shoes, as_utc, diary_entries
+from backstride.store.schema import (
+    activities,
+    activity_shoes,
+    as_utc,
+    diary_entries,
+    sport_corrections,
+)
 
 #: Two records of one session start within this of each other [s].
 START_TOLERANCE_S = 120.0
@@ -61,6 +67,7 @@ def _to_model(row: Any) -> StoredActivity:
     # exception for each absent column), which dominated reading a whole history.
     found = row._asdict()
     data = {name: found.get(name) for name in _ACTIVITY_FIELDS}
+    data["sport_inferred"] = bool(data["sport_inferred"])
     # Rows stored before imports checked bounds may hold inf, NaN or off-globe points:
     # read as unknown and left out, so no analysis meets them.
     for name in _FLOAT_FIELDS:
@@ -169,7 +176,8 @@ def _close(a: float | None, b: float | None, *, absolute: float, fraction: float
 
 def is_same_session(a: Activity, b: Activity) -> bool:
     """Whether two records describe one session (same person, so same time is enough)."""
-    families = {sport_family(a.sport), sport_family(b.sport)}
+    # An inferred sport is a guess from the speed: it never keeps two records apart.
+    families = {"other" if x.sport_inferred else sport_family(x.sport) for x in (a, b)}
     if len(families - {"other"}) > 1:
         return False
     if abs((as_utc(a.started_at) - as_utc(b.started_at)).total_seconds()) > START_TOLERANCE_S:
@@ -250,3 +258,36 @@ def remove(conn: Connection, *, activity_id: int) -> StoredActivity:
     )
     conn.execute(delete(activities).where(activities.c.id == activity_id))
     return found
+
+
+def set_sport(conn: Connection, *, activity_id: int, sport: str) -> StoredActivity:
+    """The runner's sport for one activity: stored, no longer marked inferred, and
+    remembered by the file's content so that a re-import of the file keeps it.
+
+    Raises:
+        NotFound: no activity has that id.
+    """
+    found = get(conn, activity_id=activity_id)
+    changed = replace(found.activity, sport=sport, sport_inferred=False)
+    conn.execute(
+        update(activities)
+        .where(activities.c.id == activity_id)
+        .values(sport=sport, sport_inferred=False, fingerprint=fingerprint(changed))
+    )
+    key = {"content_hash": changed.content_hash, "session_index": changed.session_index}
+    conn.execute(
+        delete(sport_corrections).where(
+            sport_corrections.c.content_hash == key["content_hash"],
+            sport_corrections.c.session_index == key["session_index"],
+        )
+    )
+    conn.execute(
+        insert(sport_corrections).values(**key, sport=sport, corrected_at=datetime.now(UTC))
+    )
+    return StoredActivity(id=activity_id, activity=changed)
+
+
+def sport_corrections_of(conn: Connection) -> dict[tuple[str, int], str]:
+    """Every sport the runner corrected, by (content hash, session index)."""
+    rows = conn.execute(select(sport_corrections))
+    return {(r.content_hash, int(r.session_index)): r.sport for r in rows}

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -95,7 +96,32 @@ activities = Table(
     # comparison (neighbouring minutes, duration and distance within ~2 %) is in Python.
     Column("fingerprint", String(64), nullable=False, index=True),
     Column("imported_at", UTCDateTime(), nullable=False),
+    # The file named no sport: `sport` was inferred from speed and cadence (0006).
+    Column("sport_inferred", Boolean, nullable=False, default=False),
     UniqueConstraint("content_hash", "session_index", name="uq_activities_content_session"),
+)
+
+# The runner's corrections of a sport (migration 0006), keyed on the file's content so
+# that importing the same file again (after a delete) keeps the runner's word.
+sport_corrections = Table(
+    "sport_corrections",
+    metadata,
+    Column("content_hash", String(64), primary_key=True),
+    Column("session_index", Integer, primary_key=True),
+    Column("sport", String(40), nullable=False),
+    Column("corrected_at", UTCDateTime(), nullable=False),
+)
+
+# Originals kept in the database itself (migration 0006): a PostgreSQL store's, which
+# every web server and import worker reaches without a shared folder. A SQLite store
+# keeps its originals as files beside the database instead (see store/files.py).
+original_files = Table(
+    "original_files",
+    metadata,
+    Column("content_hash", String(64), primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("data", LargeBinary, nullable=False),
 )
 
 source_files = Table(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
@@ -141,3 +141,27 @@ def forget(conn: Connection, *, content_hash: str) -> str | None:
     conn.execute(_DELETE_SOURCE, {"digest": content_hash})
     conn.execute(delete(seen_paths).where(seen_paths.c.content_hash == content_hash))
     return None if row is None else row.stored_path
+
+
+class KeptOriginal(NamedTuple):
+    content_hash: str
+    stored_path: str
+
+
+def kept_originals(conn: Connection) -> list[KeptOriginal]:
+    """Every ledger row that names a kept original (for backups and delete-all)."""
+    rows = conn.execute(
+        select(source_files.c.content_hash, source_files.c.stored_path).where(
+            source_files.c.stored_path.is_not(None)
+        )
+    )
+    return [KeptOriginal(r.content_hash, r.stored_path) for r in rows if r.stored_path]
+
+
+def set_stored_path(conn: Connection, content_hash: str, stored_path: str) -> None:
+    """Point a ledger row at its original's new place (a restore into another folder)."""
+    conn.execute(
+        update(source_files)
+        .where(source_files.c.content_hash == content_hash)
+        .values(stored_path=stored_path)
+    )

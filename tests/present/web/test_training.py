@@ -67,7 +67,7 @@ def test_upload_imports_in_the_background_and_reports_each_file(client: TestClie
     )
     with client.app.state.web.engine.connect() as conn:  # type: ignore[attr-defined]
         assert activities.count(conn) == report["activities_total"] >= 1
-    folder = Path(client.app.state.web.settings.data_dir) / "uploads"  # type: ignore[attr-defined]
+    folder = Path(client.app.state.web.settings.store_files_dir) / "uploads"  # type: ignore[attr-defined]
     assert not any(folder.iterdir())  # the private copies are gone; originals are kept
     page = _settled_page(client, "/training")
     assert f"{report['activities_total']} activities stored" in page
@@ -151,7 +151,7 @@ def test_a_full_disk_during_an_upload_is_507_naming_the_file_and_keeps_nothing(
     )
     assert response.status_code == 507, response.text
     assert "cannot write long run.gpx: No space left on device" in response.text
-    uploads = Path(client.app.state.web.settings.data_dir) / "uploads"  # type: ignore[attr-defined]
+    uploads = Path(client.app.state.web.settings.store_files_dir) / "uploads"  # type: ignore[attr-defined]
     assert not uploads.exists() or not any(uploads.iterdir())
 
 

@@ -12,7 +12,7 @@ from backstride.models import Activity, StoredActivity
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.present.cli.output import output_options, print_rows
 from backstride.services import records
-from backstride.services.activities import delete_activity
+from backstride.services.activities import delete_activity, set_sport
 
 _M_PER_MILE = 1609.344
 _FT_PER_M = 3.28084
@@ -29,6 +29,7 @@ def to_json(stored: StoredActivity) -> dict[str, Any]:
     return {
         "id": stored.id,
         "sport": a.sport,
+        "sport_inferred": a.sport_inferred,
         "sub_sport": a.sub_sport,
         "name": a.name,
         "started_at": a.started_at.astimezone(UTC).isoformat(),
@@ -75,7 +76,7 @@ def _table(found: list[StoredActivity], units: str) -> Table:
         table.add_row(
             str(stored.id),
             _local_start(a).strftime("%Y-%m-%d %H:%M"),
-            a.sport,
+            f"{a.sport}?" if a.sport_inferred else a.sport,
             a.name or "",
             dist,
             _duration(a.moving_s or a.elapsed_s),
@@ -110,6 +111,25 @@ def activities_cmd(
         found = records.activities_between(conn, start=start, sport=sport, implausible=True)
     if not print_rows([to_json(s) for s in found], output):
         app.console.print(_table(found, app.settings.units))
+        if any(s.activity.sport_inferred for s in found):
+            click.echo(
+                "sport? = the file named no sport: guessed from its speed and cadence; "
+                "correct it with `backstride activities set-sport ID SPORT`"
+            )
+
+
+@activities_cmd.command("set-sport")
+@click.argument("activity_id", type=int, metavar="ID")
+@click.argument("sport", metavar="SPORT")
+@pass_app
+def set_sport_cmd(app: AppContext, activity_id: int, sport: str) -> None:
+    """Correct an activity's sport (kept if the same file is imported again).
+
+    SPORT: running, trail_running, walking, hiking, cycling, swimming, rowing, training
+    or generic (run, ride, walk ... work too). Example: backstride activities set-sport 42 run
+    """
+    changed = set_sport(app.engine, activity_id=activity_id, sport=sport)
+    click.echo(f"Activity {activity_id} is now {changed.activity.sport}.")
 
 
 @activities_cmd.command("delete")
@@ -126,7 +146,7 @@ def delete_cmd(app: AppContext, activity_id: int, yes: bool) -> None:
     if not yes:
         app.console.print(_table([found], app.settings.units))
         click.confirm(f"Delete activity {activity_id}?", abort=True)
-    delete_activity(app.engine, activity_id=activity_id, data_dir=app.settings.data_dir)
+    delete_activity(app.engine, activity_id=activity_id, data_dir=app.settings.store_files_dir)
     click.echo(f"Deleted activity {activity_id} ({found.activity.source_file}).")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from backstride.present.cli.context import AppContext, pass_app
-from backstride.services.backup import Format, delete_all, export_all, import_all
+from backstride.services.backup import Format, export_all, import_all, store_files
 
 
 @click.command("export")
@@ -18,10 +18,14 @@ from backstride.services.backup import Format, delete_all, export_all, import_al
 @pass_app
 def export_cmd(app: AppContext, fmt: Format, directory: Path) -> None:
     """Write every table to DIRECTORY, one file per table. Example: backstride export --format csv backup/"""
+    files = store_files(app.engine, app.settings.store_files_dir)
     with app.engine.connect() as conn:
-        summary = export_all(conn, directory=directory, fmt=fmt)
+        summary = export_all(conn, directory=directory, fmt=fmt, files=files)
     total = sum(summary.rows.values())
-    click.echo(f"Exported {total} rows from {len(summary.rows)} tables to {directory}.")
+    click.echo(
+        f"Exported {total} rows from {len(summary.rows)} tables and {summary.originals} "
+        f"original files to {directory}."
+    )
 
 
 @click.command("import-backup")
@@ -29,9 +33,13 @@ def export_cmd(app: AppContext, fmt: Format, directory: Path) -> None:
 @pass_app
 def import_cmd(app: AppContext, directory: Path) -> None:
     """Load a backup written by `backstride export` into an empty store."""
+    files = store_files(app.engine, app.settings.store_files_dir)
     with app.engine.begin() as conn:
-        summary = import_all(conn, directory=directory)
-    click.echo(f"Imported {sum(summary.rows.values())} rows into {len(summary.rows)} tables.")
+        summary = import_all(conn, directory=directory, files=files)
+    click.echo(
+        f"Imported {sum(summary.rows.values())} rows into {len(summary.rows)} tables and "
+        f"{summary.originals} original files."
+    )
 
 
 @click.command("delete-all")
@@ -41,15 +49,12 @@ def delete_all_cmd(app: AppContext, yes: bool) -> None:
     """Delete all of your data from the store (export it first if you want to keep it)."""
     if not yes:
         raise click.UsageError("this deletes all your data; run again with --yes to confirm")
-    from backstride.services.form import remove_form_files
+    from backstride.services.backup import delete_everything
 
-    with app.engine.begin() as conn:
-        removed = delete_all(conn)
-    folders = remove_form_files(app.settings.data_dir)
-    click.echo(
-        f"Deleted {sum(removed.values())} rows from {len(removed)} tables"
-        + (f" and {folders} form-check video folders." if folders else ".")
+    done = delete_everything(
+        app.engine, files_dir=app.settings.store_files_dir, data_dir=app.settings.data_dir
     )
+    click.echo(done.sentence())
 
 
 def register(cli: click.Group) -> None:

@@ -40,6 +40,22 @@ def info_cmd(app: AppContext) -> None:
     if is_read_only(engine):
         click.echo(f"read-only: {describe(engine)} cannot be written (listing and export work)")
     click.echo(f"schema: {at}; code: {sorted(code_heads())}")
+    if not at or at == "empty":
+        return
+    from backstride.services.store_info import store_info
+
+    info = store_info(engine, files_dir=app.settings.store_files_dir)
+    click.echo(f"files folder: {info.files_dir}")
+    click.echo(f"activities: {info.activities}")
+    for place in info.locations:
+        click.echo(f"  {place.what}: {place.where} — {place.files} files, {_size(place.bytes)}")
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)):
+        if count >= scale:
+            return f"{count / scale:.1f} {unit}"
+    return f"{count} bytes"
 
 
 def register(cli: click.Group) -> None:

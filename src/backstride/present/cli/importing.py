@@ -65,7 +65,7 @@ def import_cmd(
     """
     with _progress(not (quiet or as_json)) as progress:
         report = import_paths(
-            app.engine, list(paths), data_dir=app.settings.data_dir, progress=progress
+            app.engine, list(paths), data_dir=app.settings.store_files_dir, progress=progress
         )
     if as_json:
         click.echo(report.to_json())

@@ -54,7 +54,7 @@ class WebState:
         self.cache = ViewCache(
             self.engine, self.view_key, {"home": self.home, "training": self.training}
         )
-        data_dir = self.settings.data_dir
+        data_dir = self.settings.store_files_dir
         self.jobs = ImportJobs(self.engine, data_dir, on_done=self.cache.refresh_in_background)
         self.form_jobs = FormJobs(self.engine, data_dir)
 

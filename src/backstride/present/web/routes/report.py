@@ -13,8 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, WebState, render, web
-from backstride.services.backup import delete_all, export_all
-from backstride.services.form import remove_form_files
+from backstride.services import backup
 from backstride.services.report import ReportData, report_data
 
 router = APIRouter()
@@ -35,6 +34,8 @@ def report_page(request: Request) -> Any:
         "report.html",
         confirm_word=CONFIRM_WORD,
         deleted=request.query_params.get("deleted"),
+        deleted_files=request.query_params.get("files"),
+        deleted_bytes=request.query_params.get("bytes"),
     )
 
 
@@ -83,9 +84,11 @@ async def export(request: Request) -> Response:
 
 def _export_zip(state: WebState, fmt: Literal["json", "csv"]) -> bytes:
     buffer = io.BytesIO()
-    with tempfile.TemporaryDirectory(dir=_scratch(state.settings.data_dir)) as tmp:
+    with tempfile.TemporaryDirectory(dir=_scratch(state.settings.store_files_dir)) as tmp:
         with state.engine.connect() as conn:
-            export_all(conn, directory=Path(tmp), fmt=fmt)
+            # The tables only: the originals of a whole history would not fit a reply
+            # built in memory (`backstride export` writes them too).
+            backup.export_all(conn, directory=Path(tmp), fmt=fmt)
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(Path(tmp).iterdir()):
                 archive.write(path, f"backstride-export/{path.name}")
@@ -111,7 +114,11 @@ async def delete_everything(request: Request) -> Any:
             error=f"Nothing deleted: type {CONFIRM_WORD} in the box to confirm.",
             status_code=422,
         )
-    with state.engine.begin() as conn:
-        removed = delete_all(conn)
-    remove_form_files(state.settings.data_dir)  # the annotated videos show the runner
-    return RedirectResponse(f"/report?deleted={sum(removed.values())}", status_code=303)
+    # Rows, originals, uploads, form-check pictures and videos: the videos show the runner.
+    done = backup.delete_everything(
+        state.engine, files_dir=state.settings.store_files_dir, data_dir=state.settings.data_dir
+    )
+    return RedirectResponse(
+        f"/report?deleted={sum(done.rows.values())}&files={done.files}&bytes={done.bytes}",
+        status_code=303,
+    )

@@ -9,11 +9,11 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.datastructures import UploadFile
 
-from backstride.errors import NotFound
+from backstride.errors import ConfigError, NotFound
 from backstride.present.web.jobs import KEEP_FINISHED, ImportJob, copy_upload, safe_name
 from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, render, render_cached, web
-from backstride.services.activities import delete_activity
+from backstride.services.activities import SPORT_CHOICES, delete_activity, set_sport
 
 router = APIRouter()
 
@@ -34,6 +34,7 @@ def training_page(request: Request) -> Any:
         updating=updating,
         charts=drawn,
         max_mb=state.max_upload_bytes // 2**20,
+        sport_choices=SPORT_CHOICES,
     )
 
 
@@ -43,9 +44,25 @@ async def delete_activity_post(request: Request, activity_id: int) -> Any:
     state = web(request)
     await checked_form(request, max_bytes=MAX_FORM_BYTES)
     try:
-        delete_activity(state.engine, activity_id=activity_id, data_dir=state.settings.data_dir)
+        delete_activity(
+            state.engine, activity_id=activity_id, data_dir=state.settings.store_files_dir
+        )
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from exc
+    return RedirectResponse("/training#h-acts", status_code=303)
+
+
+@router.post("/training/activities/{activity_id}/sport")
+async def set_sport_post(request: Request, activity_id: int) -> Any:
+    """Correct one activity's sport from the list (kept if its file is imported again)."""
+    state = web(request)
+    form = await checked_form(request, max_bytes=MAX_FORM_BYTES)
+    try:
+        set_sport(state.engine, activity_id=activity_id, sport=str(form.get("sport") or ""))
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except ConfigError as exc:
+        raise HTTPException(422, str(exc)) from exc
     return RedirectResponse("/training#h-acts", status_code=303)
 
 
