@@ -41,6 +41,7 @@ def delete_all_cmd(app: AppContext, yes: bool) -> None:
     """Delete all of your data from the store (export it first if you want to keep it)."""
     if not yes:
         raise click.UsageError("this deletes all your data; run again with --yes to confirm")
+    # deferred: services.form brings numpy and the video stack
     from backstride.services.form import remove_form_files
 
     with app.engine.begin() as conn:
