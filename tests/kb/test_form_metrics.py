@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
+from backstride.analyse.form.metrics import REAR_METRICS, SIDE_METRICS
 from backstride.kb import DATA_DIR, check_kb, load_kb
 from backstride.kb.validate import FORM_METRICS
 
@@ -49,3 +50,8 @@ def _broken(tmp_path: Path, change: Any) -> list[str]:
 def test_broken_description_is_reported(tmp_path: Path, change: Any, message: str) -> None:
     problems = _broken(tmp_path, change)
     assert any(message in p for p in problems), problems
+
+
+def test_the_analysis_tables_measure_exactly_the_listed_metrics() -> None:
+    for view, table in (("side", SIDE_METRICS), ("rear", REAR_METRICS)):
+        assert ("cadence_spm", *(d.id for d in table)) == FORM_METRICS[view]

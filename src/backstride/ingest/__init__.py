@@ -69,6 +69,7 @@ def read_activities(source: SourceFile) -> list[Activity]:
             each naming the file; CorruptFile also for an impossible total.
     """
     kind = detect_format(source)
+    # deferred: each reader loads its parser (fitdecode, lxml) only for its own format
     if kind == "fit":
         from backstride.ingest.fit import read_fit as reader
     elif kind == "gpx":

@@ -12,6 +12,7 @@ import sys
 from html import escape
 from pathlib import Path
 
+from backstride.kb import load_kb
 from backstride.kb.schema import Exercise, Figure, Pose
 
 FIGURE_DIR = Path(__file__).parent / "figures"
@@ -167,8 +168,6 @@ def shipped_figure(exercise_id: str) -> str | None:
 
 def write_figures(folder: Path = FIGURE_DIR) -> list[Path]:
     """(Re)draw every exercise's figure into `folder`; returns the files written."""
-    from backstride.kb import load_kb
-
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for ex in load_kb().exercises.values():

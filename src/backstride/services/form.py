@@ -11,6 +11,7 @@ annotated outputs), `analyse.form` (numbers), `assess.form` (findings, advice).
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -178,8 +179,6 @@ def missing_video_support() -> str | None:
     Only looks: PyAV is imported (it is light), MediaPipe only located (importing it
     loads the model runtime, which the check itself does when it starts).
     """
-    import importlib.util
-
     try:
         import av  # noqa: F401
 

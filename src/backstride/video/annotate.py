@@ -9,6 +9,7 @@ write_png        a key frame picture
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -93,7 +94,6 @@ class AnnotatedVideo:
             import av
         except ImportError as exc:  # pragma: no cover
             raise OptionalDependencyMissing("the annotated video", "video") from exc
-        from fractions import Fraction
 
         self.path = path
         self._container = av.open(str(path), "w", options={"movflags": "+faststart"})
@@ -136,7 +136,7 @@ def join_mp4(parts: Sequence[Path], target: Path) -> bool:
     """Concatenate MP4 segments written by `AnnotatedVideo` with the same size and rate,
     copying packets (no re-encode). False, writing nothing, when the segments' codec
     set-up or time base differ, so the caller can fall back to one writer."""
-    import av
+    import av  # deferred: PyAV, an optional extra
 
     sources = [av.open(str(p)) for p in parts]
     try:

@@ -17,6 +17,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from backstride.errors import ClipNotAnalysable, UnreadableVideo
+from backstride.video.annotate import AnnotatedVideo, draw_pose, join_mp4, write_png
 from backstride.video.decode import VideoInfo, iter_frames, probe_video, scaled_size
 from backstride.video.pose import MediaPipePose, PoseEstimator
 
@@ -236,8 +238,6 @@ def estimate_clip(
     if n == 1:
         parts = [_estimate_range(path, info, estimators[0], long_side, 0, cap, tick)]
     else:
-        from concurrent.futures import ThreadPoolExecutor
-
         with ThreadPoolExecutor(max_workers=n, thread_name_prefix="pose") as pool:
             futures = [
                 pool.submit(
@@ -297,10 +297,6 @@ def write_outputs(
     if not annotate or n == 1:
         outputs["key_frames"] = draw(keys, 0, frame_cap(info), video_path if annotate else None)
     else:
-        from concurrent.futures import ThreadPoolExecutor
-
-        from backstride.video.annotate import join_mp4
-
         bounds = [round(info.frame_count * k / n) for k in range(n + 1)]
         parts = [out_dir / f".{stem}.part{k}.mp4" for k in range(n)]
         with ThreadPoolExecutor(max_workers=n, thread_name_prefix="annotate") as pool:
@@ -339,8 +335,6 @@ class _Drawing:
     def __call__(
         self, keys: dict[int, list[KeyFrame]], first: int, last: int, video_path: Path | None
     ) -> list[dict[str, Any]]:
-        from backstride.video.annotate import AnnotatedVideo, draw_pose, write_png
-
         info, ov = self.info, self.overlay
         w, h = scaled_size(info.width, info.height, OUTPUT_LONG_SIDE)
         scale = np.array([w / info.width, h / info.height])

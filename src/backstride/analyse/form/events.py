@@ -61,7 +61,7 @@ class Gait:
 
 
 def _subframe_peaks(signal: Array, distance: int, prominence: float) -> Array:
-    from scipy.signal import find_peaks
+    from scipy.signal import find_peaks  # deferred: SciPy, the video extra
 
     finite = np.isfinite(signal)
     if finite.sum() < 3:

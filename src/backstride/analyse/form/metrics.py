@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -158,8 +158,208 @@ def running_direction(track: PoseTrack) -> int:
     return 1 if med >= 0 else -1
 
 
+C = TypeVar("C")
+
+
+@dataclass(frozen=True)
+class MetricDef(Generic[C]):
+    """One row of a view's metric table (gpxpy-style): what one figure is and how it is made.
+
+    ``values`` gives the (value, frame) pairs from the clip's prepared context `C`;
+    ``visibility``, ``meaningful``, ``cap`` and ``per_stride_pairs`` say how `_metric`
+    summarises them into a median with a confidence.
+    """
+
+    id: str
+    unit: str
+    values: Callable[[C], list[tuple[float, int]]]
+    visibility: Callable[[C], float]
+    meaningful: float
+    note: str
+    cap: float = 1.0
+    per_stride_pairs: bool = True
+
+
+def _evaluate(table: Sequence[MetricDef[C]], clip: C, out: MetricSet) -> MetricSet:
+    """Every metric of `table` on `clip`, in table order, into `out.metrics`."""
+    for d in table:
+        out.metrics[d.id] = _metric(
+            d.id,
+            d.unit,
+            d.values(clip),
+            d.visibility(clip),
+            d.meaningful,
+            cap=d.cap,
+            note=d.note,
+            per_stride_pairs=d.per_stride_pairs,
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class _SideClip:
+    """A side-view clip prepared once: direction, leg length, the steps and which feet were seen."""
+
+    track: PoseTrack
+    d: int
+    lg: float
+    steps: list[Step]
+    seen: list[Step]  # steps whose foot the model saw at contact
+    trunk_vis: float
+    ic_vis: float
+
+    def trunk(self, frame: int) -> float:
+        sh, hp = _mid(self.track, frame, L_SH, R_SH), _mid(self.track, frame, L_HIP, R_HIP)
+        return _angle_from_vertical(self.d * (sh[0] - hp[0]), hp[1] - sh[1])
+
+    def leg_line(self, s: Step) -> float:
+        hp = _mid(self.track, s.midstance, L_HIP, R_HIP)
+        ank = _p(self.track, s.midstance, SIDE[s.foot][2])
+        return _angle_from_vertical(self.d * (hp[0] - ank[0]), ank[1] - hp[1])
+
+
+StepFn = Callable[[_SideClip, Step], float]
+
+
+def _per_step(fn: StepFn, *, at_ic: bool = False) -> Callable[[_SideClip], list[tuple[float, int]]]:
+    """Values of `fn` for each step: at midstance over all steps, at initial contact over
+    the seen ones; a step whose landmarks are missing is skipped."""
+
+    def values(c: _SideClip) -> list[tuple[float, int]]:
+        out = []
+        for s in c.seen if at_ic else c.steps:
+            try:
+                v = float(fn(c, s))
+            except (ValueError, ZeroDivisionError):
+                continue
+            if math.isfinite(v):
+                out.append((v, s.ic if at_ic else s.midstance))
+        return out
+
+    return values
+
+
+def _body(c: _SideClip, s: Step) -> float:
+    sh = _mid(c.track, s.midstance, L_SH, R_SH)
+    ank = _p(c.track, s.midstance, SIDE[s.foot][2])
+    return _angle_from_vertical(c.d * (sh[0] - ank[0]), ank[1] - sh[1])
+
+
+def _overstride(c: _SideClip, s: Step) -> float:
+    heel = _p(c.track, s.ic, SIDE[s.foot][3])
+    hp = _mid(c.track, s.ic, L_HIP, R_HIP)
+    return float(c.d * (heel[0] - hp[0]) / c.lg * 100.0)
+
+
+def _shank(c: _SideClip, s: Step) -> float:
+    _, knee, ankle, _, _ = SIDE[s.foot]
+    k, a = _p(c.track, s.ic, knee), _p(c.track, s.ic, ankle)
+    return _angle_from_vertical(c.d * (a[0] - k[0]), a[1] - k[1])
+
+
+def _knee_flexion(c: _SideClip, s: Step) -> float:
+    hip, knee, ankle, _, _ = SIDE[s.foot]
+    h, k, a = _p(c.track, s.ic, hip), _p(c.track, s.ic, knee), _p(c.track, s.ic, ankle)
+    u, v = h - k, a - k
+    cos = float(np.dot(u, v) / (np.linalg.norm(u) * np.linalg.norm(v)))
+    if not math.isfinite(cos):
+        raise ValueError("joint missing")
+    return 180.0 - math.degrees(math.acos(max(-1.0, min(1.0, cos))))
+
+
+def _vertical_oscillation(c: _SideClip) -> list[tuple[float, int]]:
+    """Pelvis height range from one midstance to the same foot's next, per stride."""
+    vo: list[tuple[float, int]] = []
+    hip_y = np.nanmean(c.track.xy[:, [L_HIP, R_HIP], 1], axis=1)
+    for a, b in zip(c.steps, c.steps[2:], strict=False):
+        seg = hip_y[a.midstance : b.midstance + 1]
+        if np.isfinite(seg).all() and len(seg) > 2:
+            vo.append((float((np.max(seg) - np.min(seg)) / c.lg * 100.0), a.midstance))
+    return vo
+
+
+def _trunk_vis(c: _SideClip) -> float:
+    return c.trunk_vis
+
+
+def _ic_vis(c: _SideClip) -> float:
+    return c.ic_vis
+
+
+#: The side view's figures, in report order.
+SIDE_METRICS: tuple[MetricDef[_SideClip], ...] = (
+    MetricDef(
+        "trunk_lean_deg",
+        "deg",
+        _per_step(lambda c, s: c.trunk(s.midstance)),
+        _trunk_vis,
+        5.0,
+        "hip-to-shoulder line from vertical at midstance; + = forward",
+    ),
+    MetricDef(
+        "body_lean_deg",
+        "deg",
+        _per_step(_body),
+        _trunk_vis,
+        5.0,
+        "stance ankle to shoulders from vertical at midstance; + = forward",
+    ),
+    MetricDef(
+        "waist_fold_deg",
+        "deg",
+        _per_step(lambda c, s: c.trunk(s.midstance) - c.leg_line(s)),
+        _trunk_vis,
+        5.0,
+        "trunk lean minus the ankle-to-hip line: large = leaning from the waist",
+    ),
+    MetricDef(
+        "overstride_pct_leg",
+        "% leg length",
+        _per_step(_overstride, at_ic=True),
+        _ic_vis,
+        5.0,
+        "heel ahead of the hip at initial contact",
+    ),
+    MetricDef(
+        "shank_angle_ic_deg",
+        "deg",
+        _per_step(_shank, at_ic=True),
+        _ic_vis,
+        5.0,
+        "shin from vertical at initial contact; + = ankle ahead of knee",
+    ),
+    MetricDef(
+        "knee_flexion_ic_deg",
+        "deg",
+        _per_step(_knee_flexion, at_ic=True),
+        _ic_vis,
+        6.0,
+        "knee bend at initial contact (0 = straight)",
+    ),
+    # Chest high / arched back: only a proxy - pelvic tilt is not observable from hip centres.
+    MetricDef(
+        "trunk_extension_proxy_deg",
+        "deg",
+        _per_step(lambda c, s: -c.trunk(s.midstance)),
+        _trunk_vis,
+        5.0,
+        "shoulders behind the hips (+ = leaning back); a proxy, lumbar extension is not visible",
+        cap=0.5,
+    ),
+    MetricDef(
+        "vertical_oscillation_pct_leg",
+        "% leg length",
+        _vertical_oscillation,
+        _trunk_vis,
+        2.0,
+        "pelvis rise and fall per stride; needs a fixed camera",
+        per_stride_pairs=False,
+    ),
+)
+
+
 def side_metrics(track: PoseTrack, gait: Gait) -> MetricSet:
-    """Sagittal-plane figures at initial contact and midstance of each step."""
+    """Sagittal-plane figures at initial contact and midstance of each step (SIDE_METRICS)."""
     d = running_direction(track)
     steps = [s for s in gait.steps if 0 <= s.ic <= s.midstance < track.n_frames]
     legs = []
@@ -175,55 +375,7 @@ def side_metrics(track: PoseTrack, gait: Gait) -> MetricSet:
     lg = out.leg_length_px
     if not steps or lg is None:
         return out
-    mids = [s.midstance for s in steps]
-
-    def per(
-        fn: Callable[[Step], float], use: Sequence[Step] = steps, at_ic: bool = False
-    ) -> list[tuple[float, int]]:
-        vals = []
-        for s in use:
-            try:
-                v = float(fn(s))
-            except (ValueError, ZeroDivisionError):
-                continue
-            if math.isfinite(v):
-                vals.append((v, s.ic if at_ic else s.midstance))
-        return vals
-
-    def trunk(frame: int) -> float:
-        sh, hp = _mid(track, frame, L_SH, R_SH), _mid(track, frame, L_HIP, R_HIP)
-        return _angle_from_vertical(d * (sh[0] - hp[0]), hp[1] - sh[1])
-
-    def body(s: Step) -> float:
-        sh = _mid(track, s.midstance, L_SH, R_SH)
-        ank = _p(track, s.midstance, SIDE[s.foot][2])
-        return _angle_from_vertical(d * (sh[0] - ank[0]), ank[1] - sh[1])
-
-    def leg_line(s: Step) -> float:
-        hp = _mid(track, s.midstance, L_HIP, R_HIP)
-        ank = _p(track, s.midstance, SIDE[s.foot][2])
-        return _angle_from_vertical(d * (hp[0] - ank[0]), ank[1] - hp[1])
-
-    def overstride(s: Step) -> float:
-        heel = _p(track, s.ic, SIDE[s.foot][3])
-        hp = _mid(track, s.ic, L_HIP, R_HIP)
-        return float(d * (heel[0] - hp[0]) / lg * 100.0)
-
-    def shank(s: Step) -> float:
-        _, knee, ankle, _, _ = SIDE[s.foot]
-        k, a = _p(track, s.ic, knee), _p(track, s.ic, ankle)
-        return _angle_from_vertical(d * (a[0] - k[0]), a[1] - k[1])
-
-    def knee_flexion(s: Step) -> float:
-        hip, knee, ankle, _, _ = SIDE[s.foot]
-        h, k, a = _p(track, s.ic, hip), _p(track, s.ic, knee), _p(track, s.ic, ankle)
-        u, v = h - k, a - k
-        cos = float(np.dot(u, v) / (np.linalg.norm(u) * np.linalg.norm(v)))
-        if not math.isfinite(cos):
-            raise ValueError("joint missing")
-        return 180.0 - math.degrees(math.acos(max(-1.0, min(1.0, cos))))
-
-    trunk_vis = _vis(track, mids, (L_SH, R_SH, L_HIP, R_HIP))
+    trunk_vis = _vis(track, [s.midstance for s in steps], (L_SH, R_SH, L_HIP, R_HIP))
     # Contacts of a hidden foot (the far leg behind a treadmill console) give guessed
     # landmarks; figures at contact use only the feet the model actually saw.
     seen = [s for s in steps if _vis(track, [s.ic], SIDE[s.foot][1:4]) >= MIN_FOOT_VISIBILITY]
@@ -234,87 +386,155 @@ def side_metrics(track: PoseTrack, gait: Gait) -> MetricSet:
             f"{len(seen)}."
         )
     ic_vis = float(np.mean([_vis(track, [s.ic], SIDE[s.foot][1:4]) for s in seen])) if seen else 0.0
-    m = out.metrics
-    trunk_vals = per(lambda s: trunk(s.midstance))
-    m["trunk_lean_deg"] = _metric(
-        "trunk_lean_deg",
+    return _evaluate(SIDE_METRICS, _SideClip(track, d, lg, steps, seen, trunk_vis, ic_vis), out)
+
+
+@dataclass(frozen=True)
+class _RearClip:
+    """A rear-view clip prepared once: hips by image side, pelvic tilt, widths, resolution."""
+
+    track: PoseTrack
+    steps: list[Step]
+    hl: Array  # image-left hip per frame
+    hr: Array  # image-right hip per frame
+    hip_w: Array
+    tilt: Array  # pelvic tilt per frame [deg], + = right lower
+    base: float  # the clip-median tilt, taken as level
+    med_w: float
+    resolution: float
+    sh_w: Array
+    vis_hips: float
+    arm_vis: float
+
+    @property
+    def strides(self) -> list[tuple[Step, Step]]:
+        """Each step with the same foot's next one."""
+        return list(zip(self.steps, self.steps[2:], strict=False))
+
+
+def _stance(c: _RearClip, s: Step) -> float | None:
+    """The image x of the weight-bearing (lower) ankle at midstance, None when unseen."""
+    ankles = c.track.xy[s.midstance, [L_ANKLE, R_ANKLE], :]
+    if not np.isfinite(ankles).all() or not np.isfinite(c.hl[s.midstance]).all():
+        return None
+    return float(ankles[int(np.argmax(ankles[:, 1])), 0])
+
+
+def _pelvic_drops(c: _RearClip) -> list[tuple[float, int]]:
+    half = max(1, int(round(0.08 * c.track.fps)))
+    drops: list[tuple[float, int]] = []
+    for s in c.steps:
+        x_st = _stance(c, s)
+        if x_st is None:
+            continue
+        mid_x = float((c.hl[s.midstance, 0] + c.hr[s.midstance, 0]) / 2)
+        sign = 1.0 if x_st <= mid_x else -1.0  # + = the swing (opposite) hip lower
+        w = c.tilt[max(0, s.midstance - half) : s.midstance + half + 1] - c.base
+        if np.isfinite(w).any():
+            drops.append((float(np.nanmax(sign * w)), s.midstance))
+    return drops
+
+
+def _step_widths(c: _RearClip) -> list[tuple[float, int]]:
+    widths: list[tuple[float, int]] = []
+    prev_x: float | None = None
+    for s in c.steps:
+        x_st = _stance(c, s)
+        if x_st is None:
+            continue
+        if prev_x is not None and c.med_w > 0:
+            widths.append((abs(x_st - prev_x) / float(c.hip_w[s.midstance]) * 100.0, s.midstance))
+        prev_x = x_st
+    return widths
+
+
+def _arms_crossing(c: _RearClip) -> list[tuple[float, int]]:
+    """Share of each stride's frames with a wrist beyond the pelvis midline by > 10% of
+    the shoulder width, at the first such frame."""
+    xy = c.track.xy
+    midline = (c.hl[:, 0] + c.hr[:, 0]) / 2
+    crossing = np.zeros(c.track.n_frames, dtype=bool)
+    for sh, wr in ((L_SH, L_WRIST), (R_SH, R_WRIST)):
+        toward = np.sign(midline - xy[:, sh, 0])
+        depth = (xy[:, wr, 0] - midline) * toward / c.sh_w
+        crossing |= np.nan_to_num(depth, nan=-1.0) > 0.1
+    per_stride: list[tuple[float, int]] = []
+    for a, b in c.strides:
+        seg = crossing[a.midstance : b.midstance]
+        if len(seg):
+            peak = a.midstance + int(np.argmax(seg))
+            per_stride.append((float(seg.mean() * 100.0), peak))
+    return per_stride
+
+
+def _torso_rotation(c: _RearClip) -> list[tuple[float, int]]:
+    """Shoulders narrow relative to the pelvis as the trunk turns: the peak turn per stride."""
+    ratio = c.sh_w / c.hip_w
+    if np.isfinite(ratio).sum() <= 3:
+        return []
+    top = float(np.nanpercentile(ratio, 95))
+    rot = np.degrees(np.arccos(np.clip(ratio / top, 0.0, 1.0)))
+    return [
+        (
+            float(np.nanmax(rot[a.midstance : b.midstance + 1])),
+            a.midstance + int(np.nanargmax(rot[a.midstance : b.midstance + 1])),
+        )
+        for a, b in c.strides
+        if np.isfinite(rot[a.midstance : b.midstance + 1]).any()
+    ]
+
+
+def _hips_vis(c: _RearClip) -> float:
+    return c.vis_hips * c.resolution
+
+
+def _arms_vis(c: _RearClip) -> float:
+    return c.arm_vis * c.resolution
+
+
+#: The rear view's figures, in report order.
+REAR_METRICS: tuple[MetricDef[_RearClip], ...] = (
+    MetricDef(
+        "pelvic_drop_deg",
         "deg",
-        trunk_vals,
-        trunk_vis,
-        5.0,
-        note="hip-to-shoulder line from vertical at midstance; + = forward",
-    )
-    m["body_lean_deg"] = _metric(
-        "body_lean_deg",
-        "deg",
-        per(body),
-        trunk_vis,
-        5.0,
-        note="stance ankle to shoulders from vertical at midstance; + = forward",
-    )
-    m["waist_fold_deg"] = _metric(
-        "waist_fold_deg",
-        "deg",
-        per(lambda s: trunk(s.midstance) - leg_line(s)),
-        trunk_vis,
-        5.0,
-        note="trunk lean minus the ankle-to-hip line: large = leaning from the waist",
-    )
-    m["overstride_pct_leg"] = _metric(
-        "overstride_pct_leg",
-        "% leg length",
-        per(overstride, seen, True),
-        ic_vis,
-        5.0,
-        note="heel ahead of the hip at initial contact",
-    )
-    m["shank_angle_ic_deg"] = _metric(
-        "shank_angle_ic_deg",
-        "deg",
-        per(shank, seen, True),
-        ic_vis,
-        5.0,
-        note="shin from vertical at initial contact; + = ankle ahead of knee",
-    )
-    m["knee_flexion_ic_deg"] = _metric(
-        "knee_flexion_ic_deg",
-        "deg",
-        per(knee_flexion, seen, True),
-        ic_vis,
-        6.0,
-        note="knee bend at initial contact (0 = straight)",
-    )
-    # Chest high / arched back: only a proxy - pelvic tilt is not observable from hip centres.
-    m["trunk_extension_proxy_deg"] = _metric(
-        "trunk_extension_proxy_deg",
-        "deg",
-        [(-v, f) for v, f in trunk_vals],
-        trunk_vis,
-        5.0,
-        cap=0.5,
-        note="shoulders behind the hips (+ = leaning back); a proxy, lumbar extension is not visible",
-    )
-    vo: list[tuple[float, int]] = []
-    hip_y = np.nanmean(track.xy[:, [L_HIP, R_HIP], 1], axis=1)
-    for a, b in zip(steps, steps[2:], strict=False):
-        seg = hip_y[a.midstance : b.midstance + 1]
-        if np.isfinite(seg).all() and len(seg) > 2:
-            vo.append((float((np.max(seg) - np.min(seg)) / lg * 100.0), a.midstance))
-    m["vertical_oscillation_pct_leg"] = _metric(
-        "vertical_oscillation_pct_leg",
-        "% leg length",
-        vo,
-        trunk_vis,
+        _pelvic_drops,
+        _hips_vis,
         2.0,
+        "contralateral pelvic drop at midstance, clip-median hip line as level",
+    ),
+    MetricDef(
+        "step_width_pct_hip",
+        "% hip width",
+        _step_widths,
+        _hips_vis,
+        20.0,
+        "side-to-side distance between successive foot contacts",
+    ),
+    MetricDef(
+        "arms_cross_pct_frames",
+        "% of frames",
+        _arms_crossing,
+        _arms_vis,
+        15.0,
+        "share of frames with a wrist past the body's midline",
         per_stride_pairs=False,
-        note="pelvis rise and fall per stride; needs a fixed camera",
-    )
-    return out
+    ),
+    MetricDef(
+        "torso_rotation_proxy_deg",
+        "deg",
+        _torso_rotation,
+        _arms_vis,
+        10.0,
+        "shoulder line turning against the pelvis, from apparent widths; a proxy",
+        cap=0.5,
+        per_stride_pairs=False,
+    ),
+)
 
 
 def rear_metrics(track: PoseTrack, gait: Gait) -> MetricSet:
-    """Frontal-plane figures from behind; left and right come from image position, since
-    from behind the runner's left is image-left whatever the model's labels say."""
+    """Frontal-plane figures from behind (REAR_METRICS); left and right come from image
+    position, since from behind the runner's left is image-left whatever the model's labels say."""
     steps = [s for s in gait.steps if 0 <= s.midstance < track.n_frames]
     xy = track.xy
     hips = xy[:, [L_HIP, R_HIP], :]
@@ -327,7 +547,6 @@ def rear_metrics(track: PoseTrack, gait: Gait) -> MetricSet:
     base = float(np.nanmedian(tilt)) if np.isfinite(tilt).any() else 0.0
     out = MetricSet(view="rear", direction=0, leg_length_px=None)
     med_w = float(np.nanmedian(hip_w)) if np.isfinite(hip_w).any() else float("nan")
-    m = out.metrics
     vis_hips = _vis(track, [s.midstance for s in steps], (L_HIP, R_HIP, L_ANKLE, R_ANKLE))
     # 1 px of hip height difference is atan(1 / hip width): a small runner means coarse angles.
     px_deg = math.degrees(math.atan(1.0 / med_w)) if med_w > 0 else float("inf")
@@ -337,88 +556,9 @@ def rear_metrics(track: PoseTrack, gait: Gait) -> MetricSet:
             f"The runner's hips are only ~{med_w:.0f} px wide, so 1 px is {px_deg:.1f} deg of "
             "pelvic drop: film closer, at hip height, at 720p or more."
         )
-    half = max(1, int(round(0.08 * track.fps)))
-    drops: list[tuple[float, int]] = []
-    widths: list[tuple[float, int]] = []
-    prev_x: float | None = None
-    for s in steps:
-        ankles = xy[s.midstance, [L_ANKLE, R_ANKLE], :]
-        if not np.isfinite(ankles).all() or not np.isfinite(hl[s.midstance]).all():
-            continue
-        stance = int(np.argmax(ankles[:, 1]))  # the lower foot carries the weight
-        x_st = float(ankles[stance, 0])
-        mid_x = float((hl[s.midstance, 0] + hr[s.midstance, 0]) / 2)
-        stance_left = x_st <= mid_x
-        sign = 1.0 if stance_left else -1.0  # + = the swing (opposite) hip lower
-        w = tilt[max(0, s.midstance - half) : s.midstance + half + 1] - base
-        if np.isfinite(w).any():
-            drops.append((float(np.nanmax(sign * w)), s.midstance))
-        if prev_x is not None and med_w > 0:
-            widths.append((abs(x_st - prev_x) / float(hip_w[s.midstance]) * 100.0, s.midstance))
-        prev_x = x_st
-    m["pelvic_drop_deg"] = _metric(
-        "pelvic_drop_deg",
-        "deg",
-        drops,
-        vis_hips * resolution,
-        2.0,
-        note="contralateral pelvic drop at midstance, clip-median hip line as level",
-    )
-    m["step_width_pct_hip"] = _metric(
-        "step_width_pct_hip",
-        "% hip width",
-        widths,
-        vis_hips * resolution,
-        20.0,
-        note="side-to-side distance between successive foot contacts",
-    )
-    # Arms crossing the midline: a wrist beyond the pelvis midline by > 10% shoulder width.
     sh_w = np.abs(xy[:, L_SH, 0] - xy[:, R_SH, 0])
-    midline = (hl[:, 0] + hr[:, 0]) / 2
-    crossing = np.zeros(track.n_frames, dtype=bool)
-    for sh, wr in ((L_SH, L_WRIST), (R_SH, R_WRIST)):
-        toward = np.sign(midline - xy[:, sh, 0])
-        depth = (xy[:, wr, 0] - midline) * toward / sh_w
-        crossing |= np.nan_to_num(depth, nan=-1.0) > 0.1
     arm_vis = _vis(track, list(range(track.n_frames)), (L_SH, R_SH, L_WRIST, R_WRIST))
-    per_stride: list[tuple[float, int]] = []
-    for a, b in zip(steps, steps[2:], strict=False):
-        seg = crossing[a.midstance : b.midstance]
-        if len(seg):
-            peak = a.midstance + int(np.argmax(seg))
-            per_stride.append((float(seg.mean() * 100.0), peak))
-    m["arms_cross_pct_frames"] = _metric(
-        "arms_cross_pct_frames",
-        "% of frames",
-        per_stride,
-        arm_vis * resolution,
-        15.0,
-        per_stride_pairs=False,
-        note="share of frames with a wrist past the body's midline",
+    clip = _RearClip(
+        track, steps, hl, hr, hip_w, tilt, base, med_w, resolution, sh_w, vis_hips, arm_vis
     )
-    # Torso rotation proxy: shoulders narrow relative to the pelvis as the trunk turns.
-    ratio = sh_w / hip_w
-    if np.isfinite(ratio).sum() > 3:
-        top = float(np.nanpercentile(ratio, 95))
-        rot = np.degrees(np.arccos(np.clip(ratio / top, 0.0, 1.0)))
-        rots = [
-            (
-                float(np.nanmax(rot[a.midstance : b.midstance + 1])),
-                a.midstance + int(np.nanargmax(rot[a.midstance : b.midstance + 1])),
-            )
-            for a, b in zip(steps, steps[2:], strict=False)
-            if np.isfinite(rot[a.midstance : b.midstance + 1]).any()
-        ]
-    else:
-        rots = []
-    m["torso_rotation_proxy_deg"] = _metric(
-        "torso_rotation_proxy_deg",
-        "deg",
-        rots,
-        arm_vis * resolution,
-        10.0,
-        cap=0.5,
-        per_stride_pairs=False,
-        note="shoulder line turning against the pelvis, from apparent widths; a proxy",
-    )
-    return out
+    return _evaluate(REAR_METRICS, clip, out)

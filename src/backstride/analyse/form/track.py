@@ -95,7 +95,7 @@ def fill_gaps(series: Array, max_gap: int = MAX_GAP_FRAMES) -> Array:
 
 def lowpass(series: Array, fps: float) -> Array:
     """Zero-lag Butterworth on each finite run; runs too short to filter stay as they are."""
-    from scipy.signal import butter, filtfilt
+    from scipy.signal import butter, filtfilt  # deferred: SciPy, the video extra
 
     b, a = butter(4, cutoff_hz(fps) / (fps / 2))
     out = series.copy()

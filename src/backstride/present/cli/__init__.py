@@ -175,11 +175,13 @@ def _refused_write(ctx: click.Context, exc: Exception) -> BackstrideError | None
     sa_exc = sys.modules.get("sqlalchemy.exc")
     if sa_exc is None or not isinstance(exc, sa_exc.OperationalError):
         return None
+    # deferred: `--help` imports no module of present.cli, see tests/present/test_cli_startup.py
     from backstride.present.cli.context import AppContext
 
     app = ctx.obj
     if not isinstance(app, AppContext):
         return None
+    # deferred: CLI start-up, see tests/present/test_cli_startup.py (SQLAlchemy)
     from backstride.services.database import refused
 
     return refused(app.engine, exc)
@@ -200,7 +202,8 @@ def cli(ctx: click.Context, database_url: str | None, verbose: int) -> None:
 
     It does not diagnose; see a clinician when it tells you to, or when in doubt.
     """
-    # Imported here, not at the top: pydantic (config) is not needed to print --help.
+    # Imported here, not at the top: pydantic (config) and the command modules (context)
+    # are not needed to print --help (tests/present/test_cli_startup.py).
     from backstride.config import load_settings
     from backstride.present.cli.context import AppContext
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import stat
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+import yaml
 
 from backstride.errors import InvalidAnswer
 from backstride.present.cli.context import AppContext, pass_app
@@ -45,8 +47,6 @@ def read_answers_file(path: Path) -> dict[str, Any]:
     Hostile files give an InvalidAnswer, never a traceback: oversized or special files are
     refused unread, and nesting too deep or numbers too long to convert are caught.
     """
-    import yaml
-
     text = _answers_text(path)
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
@@ -73,8 +73,7 @@ def training_evidence(
     app: AppContext, kb: KnowledgeBase
 ) -> tuple[TrainingEvidence | None, list[str]]:
     """What imported training says, if the runner has any, and what could not be read."""
-    from datetime import date
-
+    # deferred: CLI start-up, see tests/present/test_cli_startup.py (the store)
     from backstride.services import selfcheck
 
     try:
@@ -108,6 +107,7 @@ def check_cmd(app: AppContext, answers_file: Path | None, as_json: bool, no_save
 
     kb = load_kb()
     if answers_file is None:
+        # deferred: the interview's prompts, only without --answers
         from backstride.present.cli.interview import run_interview
 
         run_interview(app, kb, save=not no_save)

@@ -29,6 +29,7 @@ class AppContext:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
+            # deferred: CLI start-up, see tests/present/test_cli_startup.py (SQLAlchemy)
             from backstride.services import database
 
             self._engine = database.connect(self.settings.resolved_database_url)
@@ -37,6 +38,7 @@ class AppContext:
     @property
     def console(self) -> Console:
         if self._console is None:
+            # deferred: CLI start-up, see tests/present/test_cli_startup.py (rich)
             from rich.console import Console
 
             self._console = Console()

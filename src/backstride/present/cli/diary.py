@@ -128,6 +128,7 @@ def add_cmd(
 @pass_app
 def list_cmd(app: AppContext, output: str | None) -> None:
     """List diary entries, oldest first."""
+    # deferred: CLI start-up, see tests/present/test_cli_startup.py (KB, store)
     from backstride.kb import load_kb
     from backstride.services import records
 

@@ -160,10 +160,12 @@ def form_cmd(
 
     Example: backstride form treadmill.mp4 --view side --out form-check
     """
+    # deferred: numpy and the video stack, only when a clip is analysed
     from backstride.services.form import analyse_video, save_form_evidence
 
     estimator = None
     if replay_keypoints is not None:
+        # deferred with services.form above (numpy)
         from backstride.video.pose import FakePoseEstimator
 
         estimator = FakePoseEstimator.from_file(replay_keypoints)
@@ -190,6 +192,7 @@ def form_cmd(
 @pass_app
 def form_history_cmd(app: AppContext, output: str | None, limit: int) -> None:
     """List saved form checks, newest first; the latest of each view feeds the self-check."""
+    # deferred: CLI start-up, see tests/present/test_cli_startup.py (the store)
     from backstride.services import records
 
     with app.engine.connect() as conn:

@@ -12,6 +12,7 @@ from rich.table import Table
 from backstride import units
 from backstride.analyse.flags import LoadFlag
 from backstride.analyse.report import LoadReport, WeekRow
+from backstride.kb import load_kb
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.services import training
 
@@ -118,8 +119,6 @@ def load_cmd(app: AppContext, weeks: int, today: datetime | None, as_json: bool)
 
     Example: backstride load --weeks 12
     """
-    from backstride.kb import load_kb
-
     day = today.date() if today is not None else date.today()
     rules = load_kb().load_rules
     with app.engine.begin() as conn:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from backstride.files import write_atomic
 from backstride.kb import load_kb
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.present.report.plan_text import render_plan
@@ -47,7 +48,7 @@ def plan_group(
         prefs = preferences_from_store(conn, settings=app.settings, weeks=weeks)
         view = plan_view(conn, kb=load_kb(), today=day, preferences=prefs)
     if ics_file is not None:
-        from backstride.files import write_atomic
+        # deferred: icalendar, only when a calendar file is asked for
         from backstride.present.report.ics import plan_to_ics
 
         write_atomic(ics_file, plan_to_ics(view.plan))

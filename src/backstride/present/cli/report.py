@@ -32,10 +32,12 @@ def report_cmd(app: AppContext, out: Path, today: datetime | None) -> None:
     with app.engine.connect() as conn:
         data = report_data(conn, kb=load_kb(), today=day, settings=app.settings)
     if suffix == ".pdf":
+        # deferred: WeasyPrint, an optional extra, only for a PDF
         from backstride.present.report.pdf import render_pdf
 
         write_atomic(out, render_pdf(data))
     else:
+        # deferred: the HTML renderer's charts and Jinja2, only for an HTML report
         from backstride.present.report.html import render_html
 
         write_atomic(out, render_html(data))

@@ -79,6 +79,7 @@ def serve_cmd(
         from backstride.present.web.server import run
     except ImportError as exc:
         raise OptionalDependencyMissing("the web app", "web") from exc
+    # deferred: config brings pydantic (start-up, see tests/present/test_cli_startup.py)
     from backstride.config import config_file
 
     exposure = Exposure.serving(host, extra_names=host_names, allow_remote=allow_remote)

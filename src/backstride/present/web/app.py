@@ -18,6 +18,7 @@ from backstride import units
 from backstride.config import Settings
 from backstride.kb import load_kb
 from backstride.present.web import errors
+from backstride.present.web.routes import ALL
 from backstride.present.web.security import (
     BodyGuardMiddleware,
     CsrfCookieMiddleware,
@@ -75,8 +76,6 @@ def create_app(
     app.add_middleware(GuardMiddleware, exposure=exposure)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    from backstride.present.web.routes import ALL
-
     for router in ALL:
         app.include_router(router)
     return app

@@ -18,6 +18,7 @@ from backstride.errors import (
     OptionalDependencyMissing,
     WriteError,
 )
+from backstride.present.web.state import render
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +52,6 @@ def respond(
     if _wants_json(request):
         response = JSONResponse({"error": message, "status": status}, status_code=status)
     else:
-        from backstride.present.web.state import render
-
         response = render(request, "error.html", status_code=status, message=message, status=status)
     for name, value in (headers or {}).items():
         response.headers[name] = value

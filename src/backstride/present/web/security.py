@@ -229,6 +229,7 @@ class BodyGuardMiddleware:
         cap = int(request.app.state.web.max_upload_bytes)
         refusal = self._refusal(request, cap)
         if refusal is not None:
+            # deferred: errors -> state -> this module, a cycle at import time
             from backstride.present.web.errors import respond
 
             status, message = refusal

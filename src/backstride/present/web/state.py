@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Connection, Engine
 
@@ -23,6 +24,7 @@ from backstride.present.web.cache import Shared, ViewCache
 from backstride.present.web.form_jobs import FormJobs
 from backstride.present.web.heavy import HeavyWork
 from backstride.present.web.jobs import ImportJobs
+from backstride.present.web.security import csrf_token
 
 #: Largest request body the app reads: a year of FIT files or a Strava export fits.
 MAX_UPLOAD_BYTES = 1024 * 2**20
@@ -89,10 +91,6 @@ def render_cached(request: Request, template: str, cached: object, **context: An
     The HTML is rendered once per cached view and kept in its cache entry; each request only puts
     its own CSRF token in, so a cached page costs a string replace, not a template run.
     """
-    from fastapi.responses import HTMLResponse
-
-    from backstride.present.web.security import csrf_token
-
     state = web(request)
     memo = state.cache.html_for(cached)  # kept with the view: both go when the store changes
     key = (template, bool(context.get("updating")))
@@ -107,8 +105,6 @@ def render_cached(request: Request, template: str, cached: object, **context: An
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Any:
     """A page from `template` with the shared context (settings, CSRF token, nav)."""
-    from backstride.present.web.security import csrf_token
-
     state = web(request)
     return state.templates.TemplateResponse(
         request,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +78,6 @@ async def start_check(request: Request) -> Any:
     try:
         await copy_upload(upload, target, shown=clip_name, written=0, limit=state.max_upload_bytes)
     except BaseException:
-        import shutil
-
         shutil.rmtree(target.parent, ignore_errors=True)  # keep nothing half-written
         raise
     use = str(form.get("use_findings") or "") in ("on", "yes", "1")

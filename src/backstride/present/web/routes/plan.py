@@ -76,6 +76,7 @@ async def plan_done(request: Request) -> Any:
 
 @router.get("/plan.ics")
 def plan_ics(request: Request) -> Response:
+    # deferred: icalendar, only when the calendar file is asked for
     from backstride.present.report.ics import plan_to_ics
 
     view = _view(request)

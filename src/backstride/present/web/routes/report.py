@@ -45,6 +45,7 @@ def report_page(request: Request) -> Any:
 
 @router.get("/report.html")
 async def report_html(request: Request) -> HTMLResponse:
+    # deferred: the report renderers (charts, Jinja2 templates) load on the first report
     from backstride.present.report.html import render_html
 
     state = web(request)
@@ -56,6 +57,7 @@ async def report_html(request: Request) -> HTMLResponse:
 
 @router.get("/report.pdf")
 async def report_pdf(request: Request) -> Response:
+    # deferred: WeasyPrint, an optional extra, only when a PDF is asked for
     from backstride.present.report.pdf import render_pdf
 
     state = web(request)
