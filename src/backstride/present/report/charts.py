@@ -2,21 +2,79 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, timedelta
 from html import escape
 
 WIDTH, HEIGHT, PAD = 640, 200, 36
+#: The fewest weeks a chart spans: a first run or a run after a break is not one lone bar.
+MIN_WEEKS = 4
+#: The most date labels under a chart: readable without overlap at phone width.
+MAX_LABELS = 5
 
 
-def pain_chart(points: list[tuple[date, int]]) -> str:
-    """Daily worst pain (0-10) as a line with dots; an empty-state note without data."""
+def pad_weeks(
+    weeks: list[tuple[date, float]], *, min_weeks: int = MIN_WEEKS
+) -> list[tuple[date, float]]:
+    """Weekly values with every missing week between them as 0, and empty weeks before the
+    first so at least `min_weeks` show: a break is visible as empty weeks, never skipped."""
+    if not weeks:
+        return []
+    have = dict(weeks)
+    last = weeks[-1][0]
+    first = min(weeks[0][0], last - timedelta(weeks=min_weeks - 1))
+    out = []
+    day = first
+    while day <= last:
+        out.append((day, have.get(day, 0.0)))
+        day += timedelta(weeks=1)
+    return out
+
+
+def week_span(first: date, last: date, *, min_weeks: int = MIN_WEEKS) -> tuple[date, date]:
+    """A date axis padded to whole weeks (Monday to the Monday after `last`), at least
+    `min_weeks` long, so one day's dot sits in a week rather than filling the chart."""
+    start = first - timedelta(days=first.weekday())
+    end = last - timedelta(days=last.weekday()) + timedelta(weeks=1)
+    if (end - start).days < 7 * min_weeks:
+        start = end - timedelta(weeks=min_weeks)
+    return start, end
+
+
+def _week_ticks(start: date, end: date, x: Callable[[date], float]) -> str:
+    """A light line at each week's start and at most MAX_LABELS date labels under them."""
+    n = (end - start).days // 7
+    step = max(1, -(-n // MAX_LABELS))
+    parts = []
+    for i in range(n + 1):
+        d = start + timedelta(weeks=i)
+        px = x(d)
+        parts.append(
+            f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{PAD}" y2="{HEIGHT - PAD}" class="grid"/>'
+        )
+        if i % step == 0 and i < n:
+            parts.append(f'<text x="{px + 2:.1f}" y="{HEIGHT - 8}" class="axis">{d:%d %b}</text>')
+    return "".join(parts)
+
+
+def pain_chart(
+    points: list[tuple[date, int]],
+    *,
+    plan_start: date | None = None,
+    target: float | None = None,
+    trend: float | None = None,
+) -> str:
+    """Daily worst pain (0-10) as a line with dots on whole weeks; an empty-state note
+    without data. `plan_start` draws a dashed line where the plan began; `target` a dashed
+    level (the baseline less the minimal important change); `trend` (points per week) a
+    least-squares line."""
     if not points:
         return '<p class="empty">No pain diary entries yet.</p>'
-    first, last = points[0][0], points[-1][0]
+    first, last = week_span(points[0][0], points[-1][0])
     span = max((last - first).days, 1)
     inner_w, inner_h = WIDTH - 2 * PAD, HEIGHT - 2 * PAD
 
-    def xy(d: date, v: int) -> tuple[float, float]:
+    def xy(d: date, v: float) -> tuple[float, float]:
         return PAD + inner_w * (d - first).days / span, PAD + inner_h * (1 - v / 10)
 
     coords = [xy(d, v) for d, v in points]
@@ -27,22 +85,50 @@ def pain_chart(points: list[tuple[date, int]]) -> str:
         f'<text x="{PAD - 6}" y="{PAD + inner_h * (1 - v / 10) + 4:.1f}" class="axis" text-anchor="end">{v}</text>'
         for v in (0, 5, 10)
     )
-    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3"/>' for x, y in coords)
-    labels = (
-        f'<text x="{PAD}" y="{HEIGHT - 8}" class="axis">{first:%d %b}</text>'
-        f'<text x="{WIDTH - PAD}" y="{HEIGHT - 8}" class="axis" text-anchor="end">{last:%d %b}</text>'
+    dots = "".join(
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3"><title>{d:%d %b %Y}: {v}</title></circle>'
+        for (x, y), (d, v) in zip(coords, points, strict=True)
     )
+    labels = _week_ticks(first, last, lambda d: xy(d, 0)[0])
+    marks = []
+    if plan_start is not None and first <= plan_start <= last:
+        px = xy(plan_start, 0)[0]
+        marks.append(
+            f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{PAD - 6}" y2="{HEIGHT - PAD}" class="mark"/>'
+            f'<text x="{px + 3:.1f}" y="{PAD - 10}" class="axis">plan</text>'
+        )
+    if target is not None and target >= 0:
+        ty = xy(first, 0)[1] - inner_h * target / 10
+        marks.append(
+            f'<line x1="{PAD}" x2="{WIDTH - PAD}" y1="{ty:.1f}" y2="{ty:.1f}" class="mark"/>'
+            f'<text x="{WIDTH - PAD}" y="{ty - 3:.1f}" class="axis" text-anchor="end">'
+            "important improvement</text>"
+        )
+    if trend is not None and len(points) > 1:
+        mean_x = sum((d - points[0][0]).days for d, _ in points) / len(points) / 7
+        mean_y = sum(v for _, v in points) / len(points)
+
+        def at(d: date) -> tuple[float, float]:
+            v = mean_y + trend * ((d - points[0][0]).days / 7 - mean_x)
+            return xy(d, min(max(v, 0.0), 10.0))
+
+        (x1, y1), (x2, y2) = at(points[0][0]), at(points[-1][0])
+        marks.append(
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" class="trend"/>'
+        )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
-        f'height="{HEIGHT}" role="img" aria-label="Pain 0-10 over time">{grid}'
-        f'<polyline points="{path}" class="line"/>{dots}{labels}</svg>'
+        f'height="{HEIGHT}" class="chart" role="img" aria-label="Pain 0-10 over time">{grid}'
+        f'{"".join(marks)}<polyline points="{path}" class="line"/>{dots}{labels}</svg>'
     )
 
 
 def load_chart(weeks: list[tuple[date, float]]) -> str:
-    """Weekly running distance [km] as bars."""
+    """Weekly running distance [km] as bars, empty weeks included."""
     if not any(km for _, km in weeks):
         return '<p class="empty">No imported runs in the last weeks.</p>'
+    weeks = pad_weeks(weeks)
+    step = max(1, -(-len(weeks) // MAX_LABELS))
     top = max(km for _, km in weeks)
     inner_w, inner_h = WIDTH - 2 * PAD, HEIGHT - 2 * PAD
     bar_w = inner_w / len(weeks)
@@ -53,8 +139,11 @@ def load_chart(weeks: list[tuple[date, float]]) -> str:
         bars.append(
             f'<rect x="{x + 2:.1f}" y="{PAD + inner_h - h:.1f}" width="{bar_w - 4:.1f}" height="{h:.1f}"/>'
             f'<text x="{x + bar_w / 2:.1f}" y="{PAD + inner_h - h - 4:.1f}" class="axis" text-anchor="middle">{km:.0f}</text>'
-            f'<text x="{x + bar_w / 2:.1f}" y="{HEIGHT - 8}" class="axis" text-anchor="middle">{escape(f"{monday:%d %b}")}</text>'
         )
+        if i % step == 0:
+            bars.append(
+                f'<text x="{x + bar_w / 2:.1f}" y="{HEIGHT - 8}" class="axis" text-anchor="middle">{escape(f"{monday:%d %b}")}</text>'
+            )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
         f'height="{HEIGHT}" role="img" aria-label="Weekly running distance in km">{"".join(bars)}</svg>'
@@ -73,10 +162,11 @@ def weekly_bars(weeks: list[tuple[date, float]], *, label: str, unit: str) -> st
     """One bar per week with its value written above it, so no reading off an axis is needed."""
     if not any(v for _, v in weeks):
         return f'<p class="empty">No {escape(label.lower())} in these weeks.</p>'
+    weeks = pad_weeks(weeks)
     top = max(v for _, v in weeks)
     inner_w, inner_h = WIDTH - 2 * PAD, HEIGHT - 2 * PAD
     bar_w = inner_w / len(weeks)
-    step = max(1, len(weeks) // 6)  # at most ~6 date labels: no overlap even at phone width
+    step = max(1, -(-len(weeks) // MAX_LABELS))  # few date labels: no overlap at phone width
     parts = []
     for i, (start, value) in enumerate(weeks):
         h = inner_h * value / top
@@ -85,7 +175,7 @@ def weekly_bars(weeks: list[tuple[date, float]], *, label: str, unit: str) -> st
             f'<rect x="{x + 1:.1f}" y="{PAD + inner_h - h:.1f}" width="{max(bar_w - 2, 1):.1f}" '
             f'height="{h:.1f}" class="bar"><title>{start:%d %b %Y}: {value:.1f} {escape(unit)}</title></rect>'
         )
-        if len(weeks) <= 13 or i % step == 0:
+        if value and (len(weeks) <= 13 or i % step == 0):
             parts.append(
                 f'<text x="{x + bar_w / 2:.1f}" y="{PAD + inner_h - h - 4:.1f}" class="axis" '
                 f'text-anchor="middle">{value:.0f}</text>'
@@ -109,7 +199,7 @@ def guard_chart(
     """
     if not runs:
         return '<p class="empty">No runs in the last 90 days.</p>'
-    first, last = runs[0][0], runs[-1][0]
+    first, last = week_span(runs[0][0], runs[-1][0])
     span = max((last - first).days, 1)
     top = max(max(d, p or 0.0) for _, d, p in runs) * 1.15
     limit = bands[0][0] if bands else None
@@ -138,9 +228,7 @@ def guard_chart(
         parts.append(f"{shape}<title>{escape(tip)}</title>{'</path>' if over else '</circle>'}")
     parts.append(
         f'<text x="{PAD}" y="16" class="axis">{escape(unit)}: dot run · triangle above guard · '
-        f"dashed 30-day longest</text>"
-        f'<text x="{PAD}" y="{HEIGHT - 8}" class="axis">{first:%d %b}</text>'
-        f'<text x="{WIDTH - PAD}" y="{HEIGHT - 8}" class="axis" text-anchor="end">{last:%d %b}</text>'
+        f"dashed 30-day longest</text>{_week_ticks(first, last, x)}"
     )
     return _svg("".join(parts), f"Each run's distance in {unit} against the 30-day longest run")
 
