@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 import click
-from rich.table import Table
 
+from backstride.present.cli import tables
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.present.report.terminal import render_result
 from backstride.store import checks
@@ -15,8 +15,9 @@ from backstride.store import checks
 
 @click.group("history", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@tables.wide_option
 @click.pass_context
-def history_group(ctx: click.Context, as_json: bool) -> None:
+def history_group(ctx: click.Context, as_json: bool, wide: bool) -> None:
     """List saved self-checks, newest first."""
     if ctx.invoked_subcommand is not None:
         return
@@ -40,16 +41,17 @@ def history_group(ctx: click.Context, as_json: bool) -> None:
             )
         )
         return
-    table = Table(title="Saved self-checks")
-    for col in ("id", "date", "level", "top cause", "kb"):
-        table.add_column(col)
+    cols: list[str | tuple[str, str]] = ["id", "date (local)", "level"]
+    table = tables.table(*cols, *(["kb"] if wide else []), ("top cause", "text"))
     for c in saved:
         causes: list[dict[str, Any]] = c.result.get("causes") or []  # type: ignore[assignment]
         top = causes[0]["name"] if causes and causes[0]["score"] > 0 else "-"
-        table.add_row(
-            str(c.id), c.created_at.strftime("%Y-%m-%d %H:%M"), c.triage_level, top, c.kb_version
-        )
-    app.console.print(table if saved else "No saved checks yet: run `backstride check`.")
+        when = c.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        level = c.triage_level.replace("_", " ")
+        table.add_row(str(c.id), when, level, *([c.kb_version] if wide else []), top)
+    app.console.print(
+        tables.fit(table) if saved else "No saved checks yet: run `backstride check`."
+    )
 
 
 @history_group.command("show")
