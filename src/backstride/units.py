@@ -58,7 +58,9 @@ def format_duration(duration_s: float) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def pace_s(distance_m: float | None, moving_s: float | None, units: Units = "metric") -> float | None:
+def pace_s(
+    distance_m: float | None, moving_s: float | None, units: Units = "metric"
+) -> float | None:
     """Seconds per km (per mile in imperial) over the moving time; None without both."""
     if not distance_m or not moving_s or distance_m < 10:
         return None
