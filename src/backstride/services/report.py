@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 
 from backstride.analyse.load import RunSpike, longest_run_ratios
 from backstride.analyse.pain import daily_worst, is_improved, slope_per_week
+from backstride.assess.words import match_words
 from backstride.config import Settings
 from backstride.kb import KnowledgeBase
 from backstride.kb.schema import Question
@@ -26,15 +27,6 @@ from backstride.store import activities, checks, diary, form_checks
 LOAD_WEEKS = 12
 #: Days of runs the 30-day-guard lines look at.
 GUARD_DAYS = 90
-
-
-def match_words(score: float) -> str:
-    """A ranked cause's score (0-1) in words: the report never prints the number."""
-    if score >= 0.7:
-        return "strong match"
-    if score >= 0.4:
-        return "moderate match"
-    return "some match"
 
 
 def answer_words(q: Question, value: Any) -> str:

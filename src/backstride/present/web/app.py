@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine
 
 from backstride import store, units
 from backstride.analyse.report import ShoeStatus
+from backstride.assess.words import match_words
 from backstride.config import Settings
 from backstride.kb import load_kb
 from backstride.present.web import errors
@@ -39,6 +40,7 @@ def _templates() -> Jinja2Templates:
     env.filters["distance"] = lambda m, u: units.format_distance(m or 0.0, u)
     env.filters["duration"] = lambda s: units.format_duration(s or 0.0)
     env.filters["label"] = lambda v: str(v).replace("_", " ")
+    env.filters["match"] = match_words
     return templates
 
 
