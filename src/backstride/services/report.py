@@ -27,6 +27,9 @@ from backstride.store import activities, checks, diary, form_checks
 LOAD_WEEKS = 12
 #: Days of runs the 30-day-guard lines look at.
 GUARD_DAYS = 90
+#: Contributors and evidence lines each shown: the report is read in a minute.
+CONTRIBUTORS = 3
+EVIDENCE_LINES = 3
 
 
 def answer_words(q: Question, value: Any) -> str:
@@ -206,11 +209,13 @@ def _form_findings(conn: Connection) -> list[str]:
 
 
 def _events(conn: Connection, flags: list[Any]) -> list[str]:
-    """The load analysis' flags (spikes, jumps, streaks) and diary warning signs."""
+    """The load analysis' flags (jumps, streaks, breaks; each names its day or week) and
+    diary warning signs; single-run spikes are in the guard's own lines."""
     out = []
     for f in flags:
-        when = f.flag_date or f.week_start_date
-        out.append(f"{when:%a %d %b %Y}: {f.text}" if when else f.text)
+        if f.rule_id == "single_run_spike":
+            continue  # the 30-day-guard lines name these runs already
+        out.append(f.text)
     out += [
         f"{e.entry_date:%a %d %b %Y}: diary reported warning signs: {', '.join(e.warnings)}"
         for e in diary.between(conn)
@@ -268,10 +273,10 @@ def report_data(
     causes = result.get("causes") or []
     assert isinstance(causes, list)
     contributors = [
-        Contributor(c["name"], match_words(float(c["score"])), [e for e in c["evidence"] if e])
+        Contributor(c["name"], match_words(float(c["score"])), _evidence(c["evidence"]))
         for c in causes
         if c.get("score", 0) > 0
-    ][:5]
+    ][:CONTRIBUTORS]
     spikes, limit, longest = _guard(conn, kb, today)
     over = [
         GuardRun(
@@ -316,6 +321,12 @@ def _item_words(item: Any) -> str:
     """A plan item's title with its exercises by name, e.g. "Strength (Glute bridge, ...)"."""
     names = [ex.name for ex in item.exercises if ex.name]
     return f"{item.title} ({', '.join(names)})" if names else str(item.title)
+
+
+def _evidence(lines: list[str]) -> list[str]:
+    """The first few evidence lines, without the engine's "+ " / "- " markers."""
+    out = [str(e).removeprefix("+ ").removeprefix("- ").strip() for e in lines]
+    return [e for e in out if e][:EVIDENCE_LINES]
 
 
 def _km(metres: float | None) -> float | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import date, timedelta
 from html import escape
@@ -101,8 +102,8 @@ def pain_chart(
         ty = xy(first, 0)[1] - inner_h * target / 10
         marks.append(
             f'<line x1="{PAD}" x2="{WIDTH - PAD}" y1="{ty:.1f}" y2="{ty:.1f}" class="mark"/>'
-            f'<text x="{WIDTH - PAD}" y="{ty - 3:.1f}" class="axis" text-anchor="end">'
-            "important improvement</text>"
+            f'<text x="{PAD}" y="16" class="axis">'
+            "dashed level: important improvement</text>"
         )
     if trend is not None and len(points) > 1:
         mean_x = sum((d - points[0][0]).days for d, _ in points) / len(points) / 7
@@ -302,3 +303,96 @@ def shoe_chart(shoes: list[tuple[str, float, float]], *, unit: str) -> str:
     return _svg(
         "".join(parts), f"Distance on each pair of shoes against its limit in {unit}", height
     )
+
+
+def route_svg(route: tuple[tuple[float, float], ...] | list[tuple[float, float]]) -> str:
+    """The route as a line from its own points (no map tiles): north up, true proportions,
+    start a circle and finish a square, both labelled."""
+    points = [(lat, lon) for lat, lon in route]
+    if len(points) < 2:
+        return '<p class="empty">No route recorded (an indoor or treadmill run).</p>'
+    lat0 = sum(p[0] for p in points) / len(points)
+    k = math.cos(math.radians(lat0))
+    xs = [lon * k for _, lon in points]
+    ys = [lat for lat, _ in points]
+    w, h = max(xs) - min(xs), max(ys) - min(ys)
+    size, pad = 400.0, 24.0
+    scale = (size - 2 * pad) / max(w, h, 1e-9)
+    width = max(w * scale + 2 * pad, 160.0)
+    height = max(h * scale + 2 * pad, 160.0)
+    ox = (width - w * scale) / 2
+    oy = (height - h * scale) / 2
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return ox + (x - min(xs)) * scale, height - oy - (y - min(ys)) * scale
+
+    coords = [at(x, y) for x, y in zip(xs, ys, strict=True)]
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+    (sx, sy), (fx, fy) = coords[0], coords[-1]
+    body = (
+        f'<polyline points="{path}" class="line route"/>'
+        f'<circle cx="{sx:.1f}" cy="{sy:.1f}" r="6" class="start"><title>Start</title></circle>'
+        f'<rect x="{fx - 5:.1f}" y="{fy - 5:.1f}" width="10" height="10" class="finish">'
+        "<title>Finish</title></rect>"
+        f'<text x="{sx + 9:.1f}" y="{sy + 4:.1f}" class="axis">Start</text>'
+        f'<text x="{fx + 9:.1f}" y="{fy + 16:.1f}" class="axis">Finish</text>'
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'class="chart route-map" role="img" aria-label="The route, north up">'
+        f"<title>The route, north up</title>{body}</svg>"
+    )
+
+
+def distance_chart(
+    points: list[tuple[float, float]],
+    *,
+    label: str,
+    unit: str,
+    invert: bool = False,
+    fmt: Callable[[float], str] = lambda v: f"{v:.0f}",
+    area: bool = False,
+) -> str:
+    """A value along the run: x is distance [km], y the value (pace charts pass `invert`,
+    faster up). Three y labels and at most MAX_LABELS km labels: readable on a phone."""
+    pts = [(d, v) for d, v in points if v is not None]
+    if len(pts) < 2:
+        return f'<p class="empty">No {escape(label.lower())} recorded.</p>'
+    dmax = max(pts[-1][0], 0.001)
+    lo, hi = min(v for _, v in pts), max(v for _, v in pts)
+    if hi - lo < 1e-9:
+        lo, hi = lo - 1, hi + 1
+    inner_w, inner_h = WIDTH - 2 * PAD - 20, HEIGHT - 2 * PAD
+    left = PAD + 20
+
+    def xy(d: float, v: float) -> tuple[float, float]:
+        f = (v - lo) / (hi - lo)
+        return left + inner_w * d / dmax, PAD + inner_h * (f if invert else 1 - f)
+
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(d, v) for d, v in pts))
+    parts = []
+    for v in (lo, (lo + hi) / 2, hi):
+        _, y = xy(0, v)
+        parts.append(
+            f'<line x1="{left}" x2="{WIDTH - PAD}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
+            f'<text x="{left - 4}" y="{y + 5:.1f}" class="axis" text-anchor="end">{fmt(v)}</text>'
+        )
+    step = max(1, math.ceil(dmax / MAX_LABELS))
+    km = 0
+    while km <= dmax:
+        x, _ = xy(km, lo)
+        parts.append(
+            f'<text x="{x:.1f}" y="{HEIGHT - 8}" class="axis" text-anchor="middle">{km}</text>'
+        )
+        km += step
+    if area:
+        x0, _ = xy(0, lo)
+        x1, _ = xy(pts[-1][0], lo)
+        parts.append(
+            f'<polygon points="{x0:.1f},{PAD + inner_h} {path} {x1:.1f},{PAD + inner_h}" class="area"/>'
+        )
+    parts.append(f'<polyline points="{path}" class="line"/>')
+    parts.append(
+        f'<text x="{left}" y="16" class="axis">{escape(label)} ({escape(unit)}) by km</text>'
+    )
+    return _svg("".join(parts), f"{label} in {unit} along the run")

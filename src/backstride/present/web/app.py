@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine
 
 from backstride import store, units
 from backstride.analyse.report import ShoeStatus
+from backstride.analyse.summaries import local_start
 from backstride.assess.words import match_words
 from backstride.config import Settings
 from backstride.kb import load_kb
@@ -41,6 +42,11 @@ def _templates() -> Jinja2Templates:
     env.filters["duration"] = lambda s: units.format_duration(s or 0.0)
     env.filters["label"] = lambda v: str(v).replace("_", " ")
     env.filters["match"] = match_words
+    # one truth for a run on every page: its local start, moving time and pace
+    env.filters["local_start"] = local_start
+    env.filters["clock"] = units.format_clock
+    env.filters["pace"] = lambda s, u: units.format_pace(s, u)
+    env.filters["pace_of"] = lambda m, s, u: units.format_pace(units.pace_s(m, s, u), u)
     return templates
 
 
