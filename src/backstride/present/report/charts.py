@@ -334,9 +334,19 @@ def route_svg(route: tuple[tuple[float, float], ...] | list[tuple[float, float]]
         f'<circle cx="{sx:.1f}" cy="{sy:.1f}" r="6" class="start"><title>Start</title></circle>'
         f'<rect x="{fx - 5:.1f}" y="{fy - 5:.1f}" width="10" height="10" class="finish">'
         "<title>Finish</title></rect>"
-        f'<text x="{sx + 9:.1f}" y="{sy + 4:.1f}" class="axis">Start</text>'
-        f'<text x="{fx + 9:.1f}" y="{fy + 16:.1f}" class="axis">Finish</text>'
     )
+
+    def tag(x: float, y: float, text: str) -> str:
+        right = x > width - 140  # near the right edge: the label goes to the left
+        return (
+            f'<text x="{x - 10 if right else x + 10:.1f}" y="{y + 5:.1f}" class="axis"'
+            f"{' text-anchor=' + chr(34) + 'end' + chr(34) if right else ''}>{text}</text>"
+        )
+
+    if math.hypot(fx - sx, fy - sy) < 24:  # a loop: one label where it starts and ends
+        body += tag(sx, sy, "Start and finish")
+    else:
+        body += tag(sx, sy, "Start") + tag(fx, fy, "Finish")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'class="chart route-map" role="img" aria-label="The route, north up">'

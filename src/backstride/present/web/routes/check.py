@@ -30,6 +30,8 @@ router = APIRouter()
 #: Safety-screen questions per page: the screen in two or three short pages, the
 #: emergency signs (cauda equina) all on the first.
 SAFETY_PAGE = 5
+#: Questions per page of the other groups (a page of 15-18 was a long scroll on a phone).
+GROUP_PAGE = 8
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,8 @@ class Step:
 
 
 def steps(kb: KnowledgeBase, answers: dict[str, Any] | None = None) -> list[Step]:
-    """The safety questions SAFETY_PAGE to a page, then each other group as one page.
+    """The safety questions SAFETY_PAGE to a page, then each other group GROUP_PAGE to a
+    page (the self-tests on one).
 
     The self-test page leaves out the tests the answers so far forbid (stop_rules.yaml);
     the page itself stays, so the number of steps never changes under the runner.
@@ -52,11 +55,12 @@ def steps(kb: KnowledgeBase, answers: dict[str, Any] | None = None) -> list[Step
         if not kb.questions_in(group):
             continue
         questions, left_out = selfcheck.questions_to_ask(kb, group, answers or {})
-        if group == "safety_screen":
-            pages = [questions[i : i + SAFETY_PAGE] for i in range(0, len(questions), SAFETY_PAGE)]
+        size = {"safety_screen": SAFETY_PAGE, "self_tests": 0}.get(group, GROUP_PAGE)
+        if size:  # self-tests stay one page: the tests left out vary with the answers
+            pages = [questions[i : i + size] for i in range(0, len(questions), size)]
             out += [
-                Step(group, f"{title} ({i + 1} of {len(pages)})", page)
-                for i, page in enumerate(pages)
+                Step(group, title if len(pages) == 1 else f"{title} ({i + 1} of {len(pages)})", p)
+                for i, p in enumerate(pages)
             ]
         else:
             out.append(Step(group, title, questions, selfcheck.left_out_note(left_out)))
@@ -147,7 +151,7 @@ async def check_step(request: Request) -> Any:
     step = all_steps[n]
     if form.get("back") and n > 0:  # answers so far are kept; this step is not checked
         return _step_page(request, n - 1, answers)
-    asked = {q.id for q in step.questions}
+    asked = {q.id for st in all_steps if st.group == step.group for q in st.questions}
     for q in state.kb.questions_in(step.group):
         if q.id not in asked and step.group != "safety_screen":
             answers.pop(q.id, None)  # a self-test the answers now forbid (after going back)
