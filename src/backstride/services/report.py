@@ -76,6 +76,8 @@ class PainHistory:
     window_days: int
     mcid_points: float
     mcid_fraction: float
+    #: smaller changes are within measurement error (None: the KB gives none)
+    mdc_points: float | None
     mcid_source: str
     improved: bool
 
@@ -171,6 +173,7 @@ def _pain(conn: Connection, kb: KnowledgeBase, today: date, plan_start: date) ->
         window_days=window,
         mcid_points=rules.mcid_points,
         mcid_fraction=rules.mcid_fraction,
+        mdc_points=rules.mdc_points,
         mcid_source=source,
         improved=span
         and is_improved(
@@ -241,7 +244,8 @@ def report_data(
     }
     result = saved.result
     triage = result.get("triage")
-    assert isinstance(triage, dict)
+    if not isinstance(triage, dict):  # a check saved without a result (older or hand-made)
+        triage = {}
     trigger = _warning_entry(conn, saved)
     overlay: dict[str, Any] = {}
     when = ""

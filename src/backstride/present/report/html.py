@@ -19,7 +19,7 @@ SVG_STYLE = (
     "rect,.bar{fill:#7a9cc6}.grid{stroke:#e2e2e2}.mark{stroke:#666;stroke-dasharray:4 3}"
     ".trend{stroke:#b60;stroke-width:1.5;stroke-dasharray:8 3}"
     ".axis{font-size:13px;fill:#444;font-family:DejaVu Sans,Arial,sans-serif}"
-    ".line.ref{stroke:#666;stroke-dasharray:5 4}.line.limit{stroke:#b60}.over{fill:#b00}</style>"
+    ".line[class*=ref]{stroke:#666;stroke-dasharray:5 4}.line.limit{stroke:#b60}.over{fill:#b00}</style>"
 )
 
 
