@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EXTRAS ?= dev,web,postgres,report,video
 
-.PHONY: all run test test-fast lint fix typecheck kb-check serve bench clean install system-deps
+.PHONY: all run test test-fast lint fix typecheck kb-check docs serve bench clean install system-deps
 
 all: lint test
 
@@ -46,6 +46,10 @@ fix: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# docs/cli.md from the commands' --help (tests/test_docs.py fails when it is out of step).
+docs: $(STAMP)
+	$(BIN)/python -m backstride.present.cli.docs
 
 kb-check: $(STAMP)
 	$(BIN)/backstride kb check

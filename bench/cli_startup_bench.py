@@ -68,6 +68,7 @@ def measure(runs: int) -> dict[str, list[tuple[float, float]]]:
             "BACKSTRIDE_DB": str(Path(tmp) / "bench.db"),
             "XDG_CONFIG_HOME": str(Path(tmp) / "config"),
             "XDG_DATA_HOME": str(Path(tmp) / "data"),
+            "XDG_CACHE_HOME": str(Path(tmp) / "cache"),  # the KB cache, warmed untimed
             "TERM": "dumb",
         }
         for argv in COMMANDS.values():  # warm the file cache and create the store, untimed

@@ -2,6 +2,7 @@
 
     python bench/import_bench.py                 # ~3,000 files, 3 repeats (about 4-5 min)
     python bench/import_bench.py --files 300     # quicker
+    python bench/import_bench.py --xml           # GPX/TCX: each read path end to end
 
 The history is built from the corpus's valid FIT activity files (../shared/corpus), each
 copy with every timestamp moved so the copies are distinct activities spread over ten
@@ -30,8 +31,11 @@ from pathlib import Path
 import fitdecode
 
 from backstride.errors import IngestError
+from backstride.ingest import _xml_fast
 from backstride.ingest._fit_crc import fit_crc
 from backstride.ingest.fit import read_fit
+from backstride.ingest.gpx import read_gpx
+from backstride.ingest.tcx import read_tcx
 
 SHARED = Path(os.environ.get("BACKSTRIDE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 CORPUS_FIT = SHARED / "corpus" / "activities" / "fit"
@@ -199,6 +203,50 @@ def _sample(paths: list[Path], n: int) -> list[Path]:
     return [paths[int(i * step)] for i in range(n)]
 
 
+def time_xml(paths: list[Path], *, fast: bool, fixed_width: bool = True) -> Throughput:
+    """One pass of read_gpx / read_tcx over paths, by the given read path.
+
+    fast=False is the streaming reader alone; fixed_width=False keeps the regex fast path
+    but parses its times with datetime64 instead of the date-grid `_fixed_width_utc`.
+    """
+    real = _xml_fast._fixed_width_utc
+    if not fixed_width:
+        _xml_fast._fixed_width_utc = lambda *_: None  # type: ignore[assignment]
+    total = 0
+    started, cpu = time.perf_counter(), time.process_time()
+    try:
+        for path in paths:
+            data = path.read_bytes()
+            total += len(data)
+            read = read_gpx if path.suffix == ".gpx" else read_tcx
+            try:
+                read(data, source_file=path.name, content_hash="", fast=fast)
+            except IngestError:
+                pass
+    finally:
+        _xml_fast._fixed_width_utc = real
+    return Throughput(len(paths), total, time.perf_counter() - started, time.process_time() - cpu)
+
+
+def xml_main(repeats: int) -> None:
+    """The corpus's GPX and TCX files read by each path, in turns; median CPU of each."""
+    for suffix in ("gpx", "tcx"):
+        paths = sorted((SHARED / "corpus" / "activities" / suffix).glob(f"*.{suffix}"))
+        ways = {
+            "streaming only (fast=False)": {"fast": False},
+            "fast path, datetime64 times": {"fast": True, "fixed_width": False},
+            "fast path, date grid (_fixed_width_utc)": {"fast": True},
+        }
+        runs: dict[str, list[Throughput]] = {label: [] for label in ways}
+        for _ in range(repeats):
+            for label, kwargs in ways.items():
+                runs[label].append(time_xml(paths, **kwargs))
+        base = sorted(t.cpu_s for t in runs["streaming only (fast=False)"])[repeats // 2]
+        for label, times in runs.items():
+            median = sorted(times, key=lambda t: t.cpu_s)[repeats // 2]
+            print(_line(f"{suffix}: {label}", median) + f"  {base / median.cpu_s:.2f}x")
+
+
 def _line(label: str, t: Throughput) -> str:
     return (
         f"{label:<38} {t.files_per_s:8.1f} files/s {t.mb_per_s:7.2f} MB/s wall; "
@@ -213,7 +261,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="read_fit passes (median)")
     parser.add_argument("--fitdecode-sample", type=int, default=300, help="files for fitdecode")
     parser.add_argument("--keep", type=Path, help="build the history here and keep it")
+    parser.add_argument("--xml", action="store_true", help="GPX/TCX read paths instead")
     args = parser.parse_args()
+    if args.xml:
+        xml_main(max(args.repeats, 5))
+        return
     # Per-file notes (e.g. early FR70 clocks) repeat for every copy; keep the figures readable.
     logging.getLogger("backstride.ingest._fit_summary").setLevel(logging.ERROR)
 

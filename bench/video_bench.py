@@ -34,8 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
-from backstride.ingest.video import iter_frames, probe_video
 from backstride.services.form import analyse_video
+from backstride.video.decode import iter_frames, probe_video
 from backstride.video.pose import MediaPipePose
 
 SHARED = Path(os.environ.get("BACKSTRIDE_SHARED", Path(__file__).resolve().parents[2] / "shared"))

@@ -181,7 +181,7 @@ def _import_then_refresh(base: str) -> tuple[float, float, float]:
         t1 = time.perf_counter()
         during: list[float] = []
         while True:
-            ms_home, home = _timed_get(client, "/")
+            ms_home, home = _timed_get(client, "/home")
             ms_train, training = _timed_get(client, "/training")
             during += [ms_home, ms_train]
             if "Updating after your import" not in home + training:
@@ -199,7 +199,7 @@ def main() -> None:
         print(f"store: {n} runs over 10 years built in {time.perf_counter() - t0:.1f} s")
         with served(__file__, db, Path(tmp)) as base:
             with httpx.Client(base_url=base) as client:
-                for path in ("/", "/training"):
+                for path in ("/home", "/training"):
                     ms, _ = _timed_get(client, path)
                     print(f"first computation {path:<10} {ms:7.1f} ms (cache cold)")
             upload_ms, refresh_ms, worst_ms = _import_then_refresh(base)
@@ -215,7 +215,7 @@ def main() -> None:
                     f"{clients:>2} client(s) /healthz   median {base_med:6.1f} ms  "
                     f"p95 {_p95(base_times):6.1f} ms  (baseline)"
                 )
-                for path in ("/", "/training"):
+                for path in ("/home", "/training"):
                     times = _load(base, path, clients)
                     med, p95 = statistics.median(times), _p95(times)
                     print(

@@ -58,14 +58,14 @@ def main(seconds: float, pullers: int) -> None:
         print(f"store: {build_store(db)} runs")
         with served(__file__, db, Path(tmp)) as base:
             with httpx.Client(base_url=base, timeout=120) as warm:
-                for path in ("/", "/training"):
+                for path in ("/home", "/training"):
                     warm.get(path).raise_for_status()
                 t0 = time.perf_counter()
                 warm.get("/report.pdf").raise_for_status()
                 print(f"one /report.pdf alone: {(time.perf_counter() - t0) * 1000:.0f} ms")
             stop = time.monotonic() + seconds
             outcomes: Counter[int] = Counter()
-            light: dict[str, list[float]] = {"/": [], "/training": []}
+            light: dict[str, list[float]] = {"/home": [], "/training": []}
             lock = threading.Lock()
 
             def pull() -> None:

@@ -105,3 +105,100 @@ def test_analyse_names_the_kb_schema_for_types_only() -> None:
     flags = SRC / "analyse" / "flags.py"
     assert "kb" not in _imported_stages(flags, TYPE_ONLY["analyse"])
     assert "kb" in _imported_stages(flags)  # it does name the type, under TYPE_CHECKING
+
+
+def _all_imports(path: Path) -> list[tuple[str, list[str]]]:
+    """(module, names) of every import in the file, lazy and TYPE_CHECKING ones included;
+    a plain `import module` names ["*"], everything in it."""
+    found: list[tuple[str, list[str]]] = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found += [(a.name, ["*"]) for a in node.names]  # the whole module
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.module, [a.name for a in node.names]))
+    return found
+
+
+def test_present_imports_no_store() -> None:
+    """The shells reach the database through services only (issue 16, item 2)."""
+    offenders = sorted(
+        f"{p.relative_to(SRC)}: {module} {names}"
+        for p in (SRC / "present").rglob("*.py")
+        for module, names in _all_imports(p)
+        if module in ("backstride.store", "backstride")
+        and (module == "backstride.store" or "store" in names)
+        or module.startswith("backstride.store.")
+    )
+    assert offenders == []
+
+
+#: What a module outside `store` may take from SQLAlchemy: the two handles a use case is
+#: given, and the errors it catches. Statements (select, insert, text...) stay in store.
+SQLALCHEMY_OUTSIDE_STORE = {"sqlalchemy": {"Connection", "Engine"}, "sqlalchemy.exc": {"*"}}
+SQL_CALLS = {"execute", "exec_driver_sql", "select", "text", "insert", "update", "delete"}
+
+
+def _sql_uses(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text())
+    uses: list[str] = []
+    for module, names in _all_imports(path):
+        if module.split(".")[0] != "sqlalchemy":
+            continue
+        allowed = SQLALCHEMY_OUTSIDE_STORE.get(module)
+        if allowed is None or not ("*" in allowed or set(names) <= allowed):
+            uses.append(f"imports {module} {names}")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in ("execute", "exec_driver_sql"):
+                uses.append(f"line {node.lineno}: .{node.func.attr}(...)")
+    return uses
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in sorted(SRC.rglob("*.py")) if p.relative_to(SRC).parts[0] != "store"],
+    ids=lambda p: str(p.relative_to(SRC)),
+)
+def test_no_sql_outside_store(path: Path) -> None:
+    """All SQL lives in `store`: no statement is built or executed anywhere else."""
+    assert _sql_uses(path) == []
+
+
+def test_the_sql_scan_sees_statements(tmp_path: Path) -> None:
+    """The scan is not vacuous: each way of writing SQL outside store is caught."""
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import sqlalchemy as sa\n"
+        "from sqlalchemy import select, Connection\n"
+        "def f(conn: Connection) -> None:\n"
+        "    conn.execute(sa.text('SELECT 1'))\n"
+    )
+    uses = _sql_uses(sample)
+    assert len(uses) == 3, uses
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(SRC.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_no_module_imports_one_that_imports_it_back() -> None:
+    """No two modules import each other, not even for annotations (issue 16, item 5):
+    value objects shared both ways live in a `model.py` (or `plan/context.py`)."""
+    modules = {_module_name(p): p for p in SRC.rglob("*.py")}
+
+    def imported(path: Path) -> set[str]:
+        found: set[str] = set()
+        for module, names in _all_imports(path):
+            found |= {module} | {f"{module}.{n}" for n in names}  # `from pkg import module`
+        return found & set(modules)
+
+    imports = {name: imported(path) - {name} for name, path in modules.items()}
+    pairs = sorted(
+        f"{a} <-> {b}"
+        for a, found in imports.items()
+        for b in found
+        # a package importing its own modules in __init__ is not a cycle between them
+        if a < b and a in imports.get(b, set()) and not b.startswith(a + ".")
+    )
+    assert pairs == []

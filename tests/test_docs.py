@@ -8,7 +8,8 @@ import click
 import pytest
 
 from backstride import config
-from backstride.present.cli import cli
+from backstride.present.cli import cli, docs
+from tests.conftest import REPO
 
 
 def _commands(group: click.Group, prefix: str = "") -> Iterator[tuple[str, click.Command]]:
@@ -46,3 +47,11 @@ def test_settings_layers_env_over_defaults(tmp_path: object) -> None:
 def test_bad_setting_is_a_clear_error() -> None:
     with pytest.raises(config.ConfigError, match="units"):
         config.load_settings(environ={"BACKSTRIDE_UNITS": "furlongs"}, read_file=False)
+
+
+def test_cli_reference_is_in_step_with_the_commands() -> None:
+    written = (REPO / docs.CLI_MD).read_text(encoding="utf-8")
+    assert written == docs.render(), (
+        "docs/cli.md is out of step with the commands' --help: "
+        "run `python -m backstride.present.cli.docs` from the repository root"
+    )

@@ -138,3 +138,17 @@ class InvalidDiaryEntry(DiaryError):
 
 class DuplicateDiaryEntry(DiaryError):
     """An entry for the same date and kind exists already; the stored one is kept."""
+
+
+class DiaryImportError(DiaryError):
+    """A diary spreadsheet with problems: every bad row is named and nothing is imported."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(
+            f"nothing imported: {len(problems)} problem(s) in the file\n  " + "\n  ".join(problems)
+        )
+
+
+class ExperimentError(BackstrideError):
+    """An experiment that cannot be started, stopped or reported as asked."""

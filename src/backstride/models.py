@@ -83,6 +83,16 @@ class SavedCheck:
     triage_level: str
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def top_cause(self) -> str | None:
+        """The name of the first-ranked cause when it scored above 0 (read from the saved JSON
+        here once, so the shells need not index it)."""
+        causes = self.result.get("causes")
+        if not isinstance(causes, list) or not causes or not isinstance(causes[0], dict):
+            return None
+        first = causes[0]
+        return str(first["name"]) if first.get("score", 0) > 0 else None
+
 
 @dataclass(frozen=True)
 class TrainingEvidence:
@@ -144,6 +154,11 @@ class DiaryEntry:
     psfs: tuple[tuple[str, int], ...] = ()
     activity_id: int | None = None
     id: int | None = None
+    #: optional extras for personal evidence: stiffness 0-10 on waking, hours slept the
+    #: night before, and whether a run was fuelled with carbohydrate
+    morning_stiffness: int | None = None
+    sleep_h: float | None = None
+    fuelled: bool | None = None
 
     @property
     def worst_pain(self) -> int | None:
@@ -179,3 +194,28 @@ class SavedFormCheck:
     def form_observed(self) -> list[str]:
         found = self.report.get("form_observed") or []
         return [str(f) for f in found] if isinstance(found, list) else []
+
+
+@dataclass(frozen=True)
+class ExperimentBlock:
+    """One block of a randomised n-of-1 test: `arm` is "change" or "usual"."""
+
+    start: date
+    end: date
+    arm: str
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A fair test of one change: randomised pairs of blocks, the first `washout_days` of
+    each block left out of the analysis (the last block's effect may carry over)."""
+
+    id: int
+    change: str
+    start_date: date
+    end_date: date
+    block_days: int
+    washout_days: int
+    seed: int
+    blocks: tuple[ExperimentBlock, ...]
+    stopped_date: date | None = None

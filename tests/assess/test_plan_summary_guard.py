@@ -18,7 +18,7 @@ def _with_guard(kb: KnowledgeBase, ratio: float, days: int) -> KnowledgeBase:
 def _running(kb: KnowledgeBase) -> str:
     plan = summarise_plan(TriageLevel.SELF_CARE, [], [], kb, min_score=0.1)
     assert plan is not None
-    return str(plan["running"])
+    return str(plan.running)
 
 
 def test_shipped_guard_reads_within_10_percent_of_30_days() -> None:

@@ -167,23 +167,23 @@ def test_the_summary_carries_evidence_and_sources_for_every_recommendation(
     kb: KnowledgeBase,
 ) -> None:
     plan = assess({**SAFE, **FULL}, kb).plan
-    assert plan is not None and plan["kind"] == "full"
-    assert plan["exercises"] and plan["habits"] and plan["cues"] and plan["warm_up"]
+    assert plan is not None and plan.kind == "full"
+    assert plan.exercises and plan.habits and plan.cues and plan.warm_up
     levels = set(kb.meta.evidence_levels)
-    entries = [*plan["exercises"], *plan["habits"], *plan["cues"], plan["warm_up"]]
+    entries = [*plan.exercises, *plan.habits, *plan.cues, plan.warm_up]
     for entry in entries:
-        assert entry["evidence"] in levels, entry
-        assert entry["sources"] and all(isinstance(s, str) for s in entry["sources"])
-    assert plan["warm_up"]["evidence"] == kb.warm_up.evidence
-    assert plan["advice"] == [] and plan["left_out"] == [] and plan["guidance"] == []
+        assert entry.evidence in levels, entry
+        assert entry.sources and all(isinstance(s, str) for s in entry.sources)
+    assert plan.warm_up.evidence == kb.warm_up.evidence
+    assert plan.advice == [] and plan.left_out == [] and plan.guidance == []
 
 
 def test_a_gentle_summary_names_what_is_left_out(kb: KnowledgeBase) -> None:
     plan = assess({**SAFE, **FULL, "bony_tenderness": True}, kb).plan
-    assert plan is not None and plan["kind"] == "gentle"
-    assert any("running" in line for line in plan["left_out"])
-    assert not any("self-tests" in line for line in plan["left_out"])  # never in a plan
-    assert plan["advice"][0].startswith("Stop running")
+    assert plan is not None and plan.kind == "gentle"
+    assert any("running" in line for line in plan.left_out)
+    assert not any("self-tests" in line for line in plan.left_out)  # never in a plan
+    assert plan.advice[0].startswith("Stop running")
 
 
 # ---------------------------------------------------------------- the shells show evidence

@@ -67,14 +67,14 @@ def test_each_spec_rule_triggers_its_level(
     if level in ("emergency", "urgent"):
         assert result.plan is None
     else:
-        assert result.plan is not None and result.plan["kind"] == "gentle"
+        assert result.plan is not None and result.plan.kind == "gentle"
 
 
 def test_baseline_is_self_care_with_full_plan(kb: KnowledgeBase, baseline: dict[str, Any]) -> None:
     result = assess(baseline, kb)
     assert result.level is TriageLevel.SELF_CARE and result.reasons == []
-    assert result.plan is not None and result.plan["kind"] == "full"
-    assert result.plan["recheck_after_days"] == 14
+    assert result.plan is not None and result.plan.kind == "full"
+    assert result.plan.recheck_after_days == 14
 
 
 def test_young_runner_rule_needs_age_under_20(kb: KnowledgeBase, baseline: dict[str, Any]) -> None:
@@ -135,9 +135,9 @@ def test_see_clinician_plan_has_no_strength_work(
         "desk_hours_per_day": 10,
     }
     plan = assess(answers, kb).plan
-    assert plan is not None and plan["exercises"]
-    assert {e["kind"] for e in plan["exercises"]} == {"mobility"}
-    assert plan["habits"][0]["id"] == "temporary_load_reduction"
+    assert plan is not None and plan.exercises
+    assert {e.kind for e in plan.exercises} == {"mobility"}
+    assert plan.habits[0].id == "temporary_load_reduction"
 
 
 def test_every_reason_cites_sources(kb: KnowledgeBase, baseline: dict[str, Any]) -> None:

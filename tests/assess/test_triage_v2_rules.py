@@ -237,10 +237,10 @@ def test_child_under_16_gets_no_strength_programme(
     weak_glutes = {"single_leg_bridge_reps": 5, "single_leg_squat_pelvis_drop": True}
     adult = _check(kb, baseline, **weak_glutes)
     child = _check(kb, baseline, age=15, **weak_glutes)
-    assert any(e["kind"] == "strength" for e in adult.plan["exercises"])
+    assert any(e.kind == "strength" for e in adult.plan.exercises)
     assert child.level.value == SEE
     assert child.plan is not None
-    assert not [e["id"] for e in child.plan["exercises"] if e["kind"] in ("strength", "core")]
+    assert not [e.id for e in child.plan.exercises if e.kind in ("strength", "core")]
 
 
 @pytest.mark.parametrize("status", ["pregnant", "postpartum"])
@@ -410,9 +410,9 @@ def test_no_run_habits_while_running_is_stopped(
     result = _check(kb, baseline, **RUN_HABIT_ANSWERS, **changes)
     assert result.level.value == SEE
     assert result.plan is not None
-    assert "stop" in result.plan["running"].lower()
-    assert not result.plan["warm_up"]
-    run_habits = [h["id"] for h in result.plan["habits"] if kb.habits[h["id"]].kind == "run"]
+    assert "stop" in result.plan.running.lower()
+    assert not result.plan.warm_up
+    run_habits = [h.id for h in result.plan.habits if kb.habits[h.id].kind == "run"]
     assert run_habits == [], run_habits
 
 

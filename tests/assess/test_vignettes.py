@@ -42,5 +42,5 @@ def test_vignettes(answers: dict[str, Any], expect: dict[str, Any], kb: Knowledg
         assert result.plan is None
     elif expect.get("plan") == "present":
         assert result.plan is not None
-        assert result.plan["exercises"] or result.plan["habits"]
+        assert result.plan.exercises or result.plan.habits
     assert result.disclaimer and "does not diagnose" in result.disclaimer

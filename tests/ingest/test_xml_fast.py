@@ -15,8 +15,6 @@ from typing import Any
 import gpxpy
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from backstride.errors import CorruptFile, IngestError
 from backstride.ingest import _xml_fast, gpx, tcx
@@ -499,30 +497,6 @@ def _datetime64_seconds(values: list[bytes], unit: str) -> Any:
     except ValueError:
         return None
     return stamps.astype(np.int64) / float({"ms": 1_000, "us": 1_000_000}[unit])
-
-
-_STAMP = st.builds(
-    lambda y, mo, d, h, mi, s, frac: (
-        f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}{frac}Z".encode()
-    ),
-    st.sampled_from([0, 1, 1900, 1969, 1970, 2000, 2024, 2100, 9999]) | st.integers(0, 9999),
-    st.integers(0, 13),
-    st.integers(0, 32),
-    st.integers(0, 24),
-    st.integers(0, 60),
-    st.integers(0, 60),
-    st.sampled_from(["", ".", ".5", ".25", ".123", ".123456", ".1234567"]),
-)
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.lists(_STAMP, min_size=1, max_size=6), st.sampled_from(["ms", "us"]))
-def test_utc_seconds_equals_numpys_parser_bit_for_bit(values: list[bytes], unit: str) -> None:
-    expected = _datetime64_seconds(values, unit)
-    got = _xml_fast.utc_seconds(values, unit)
-    assert (got is None) == (expected is None)
-    if expected is not None:
-        assert got is not None and got.tobytes() == np.asarray(expected).tobytes()
 
 
 def test_utc_seconds_of_a_real_track_and_of_uneven_widths() -> None:

@@ -58,7 +58,7 @@ def test_plan_keeps_two_strength_days_a_week_off_hard_and_long_days(
 ) -> None:
     plan = build_plan(check(**GLUTES), weekly_history(), prefs, kb=kb, today=TODAY)
     strength_dates = []
-    for week in plan.weeks:
+    for week in [w for w in plan.weeks if len(w.days) == 7]:  # full calendar weeks
         in_week = [d for d in week.days if any(i.kind == "strength" for i in d.items)]
         assert len(in_week) == 2
         for d in in_week:

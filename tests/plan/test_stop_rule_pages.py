@@ -94,6 +94,6 @@ def test_the_plan_page_shows_evidence_on_items_and_exercises(tmp_path: Path) -> 
     page = _page(tmp_path, {**SAFE, **HIPS})
     kb = load_kb()
     ex = kb.exercises["half_kneeling_hip_flexor_stretch"]
-    assert f"rest {ex.dosage.rest_s} s (evidence: {ex.evidence.replace('_', ' ')})" in page
-    assert f"(evidence: {kb.warm_up.evidence})" in page
+    assert f"Rest {ex.dosage.rest_s} s · evidence: {ex.evidence.replace('_', ' ')}" in page
+    assert f"Why · evidence: {kb.warm_up.evidence}" in page
     assert "Advice" not in page  # a self-care plan without diary lines has none

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
 
-from backstride.assess.engine import Assessment
+from backstride.assess.model import Assessment, PlanSummary
 from backstride.assess.restrictions import forbidden_by
 from backstride.kb import KnowledgeBase
 from backstride.models import DiaryEntry
@@ -28,12 +27,12 @@ def _assessment(check: Check, case: str) -> Assessment:
     return check(**{**EVERYTHING, **ALL_CASES[case]})
 
 
-def _summary_loads(plan: dict[str, Any]) -> list[tuple[str, set[str]]]:
+def _summary_loads(plan: PlanSummary) -> list[tuple[str, set[str]]]:
     """(what, its load tags) for every recommendation of a plan summary."""
-    out = [(e["id"], set(e["loads"])) for e in plan["exercises"]]
-    out += [(h["id"], set(h["loads"])) for h in plan["habits"]]
-    if plan["warm_up"]:
-        out.append((plan["warm_up"]["id"], set(plan["warm_up"]["loads"])))
+    out = [(e.id, set(e.loads)) for e in plan.exercises]
+    out += [(h.id, set(h.loads)) for h in plan.habits]
+    if plan.warm_up:
+        out.append((plan.warm_up.id, set(plan.warm_up.loads)))
     return out
 
 
@@ -84,7 +83,7 @@ def test_every_reason_advice_is_in_the_plan_stop_reasons_first(
 ) -> None:
     a = _assessment(check, case)
     plan = build_plan(a, weekly_history(), kb=kb, today=TODAY)
-    for advice in (a.plan["advice"], list(plan.advice)):  # type: ignore[index]
+    for advice in (a.plan.advice, list(plan.advice)):  # type: ignore[union-attr]
         for r in a.reasons:
             assert r.advice in advice
         stops = [r.advice for r in a.reasons if r.running == "stop"]
@@ -117,15 +116,15 @@ def test_a_stop_on_running_leaves_no_run_and_no_run_habit(
     summary = a.plan
     assert summary is not None
     if case in RUNNING_GOES_ON:
-        assert "run" in kinds and summary["running"] == "easy and pain-free only"
+        assert "run" in kinds and summary.running == "easy and pain-free only"
         return
     assert not kinds & {"run", "warm_up", "fuel"}
     titles = {item.title for _, item in plan.items}
     run_habits = {h.id: h.name for h in kb.habits.values() if "run_habit" in h.loads}
     assert not titles & set(run_habits.values())
-    assert summary["running"] != "easy and pain-free only"
-    assert summary["warm_up"] is None and summary["cues"] == []
-    assert not {h["id"] for h in summary["habits"]} & set(run_habits)
+    assert summary.running != "easy and pain-free only"
+    assert summary.warm_up is None and summary.cues == []
+    assert not {h.id for h in summary.habits} & set(run_habits)
 
 
 def test_spondylolysis_plan_has_no_back_arching_stretch_or_progression(
@@ -134,7 +133,7 @@ def test_spondylolysis_plan_has_no_back_arching_stretch_or_progression(
     a = _assessment(check, "young_runner_extension_pain")
     plan = build_plan(a, weekly_history(), kb=kb, today=TODAY)
     names = {e.name for _, i in plan.items for e in i.exercises}
-    names |= {e["name"] for e in a.plan["exercises"]}  # type: ignore[index]
+    names |= {e.name for e in a.plan.exercises}  # type: ignore[union-attr]
     for ex in kb.exercises.values():
         if "spinal_extension" in ex.loads:
             assert ex.name not in names
@@ -213,7 +212,7 @@ def test_a_pregnancy_plan_has_no_supine_prone_or_straining_item(
     (guide,) = plan.guidance
     assert "flat on your back" in guide.text and "women's health" in guide.text
     assert guide.evidence == "expert_opinion" and "ACOG" in guide.sources[0]
-    assert a.plan["guidance"][0]["text"] == guide.text  # type: ignore[index]
+    assert a.plan.guidance[0].text == guide.text  # type: ignore[union-attr]
     assert "lying flat on your back" in " ".join(plan.left_out)
 
 
@@ -233,8 +232,8 @@ def test_a_postpartum_plan_holds_running_and_carries_the_postnatal_guidance(
     assert guide.evidence == "expert_opinion"
     assert guide.sources == (kb.sources["goom_2019"].citation,)
     summary = a.plan
-    assert summary is not None and "12 weeks" in summary["running"]
-    assert summary["guidance"] == [guide.to_json()]
+    assert summary is not None and "12 weeks" in summary.running
+    assert [g.to_json() for g in summary.guidance] == [guide.to_json()]
     advice = [r.advice for r in a.reasons if r.rule == "postpartum"][0]
     assert advice in plan.advice
     data = plan.to_json()

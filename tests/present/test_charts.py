@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 from backstride.present.report.charts import guard_chart, shoe_chart, trend_chart, weekly_bars
-from backstride.present.web.routes.training import charts
+from backstride.present.web.views import charts
 
 D = date(2025, 3, 3)
 

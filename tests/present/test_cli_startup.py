@@ -23,7 +23,7 @@ from backstride.present.cli import COMMANDS, LazyGroup, cli
 BASELINE = Path(__file__).resolve().parent.parent / "data" / "answers" / "baseline.yaml"
 
 #: Never needed to print help or run a quick command.
-HEAVY = {"numpy", "fastapi", "mediapipe", "weasyprint", "cv2"}
+HEAVY = {"numpy", "fastapi", "mediapipe", "weasyprint", "cv2", "av", "scipy"}
 
 
 #: `python -m backstride ARGS` that also lists, at exit, every module the process imported.
@@ -64,7 +64,7 @@ def _top_level(modules: set[str]) -> set[str]:
 def test_help_imports_no_command_module_nor_any_heavy_library(tmp_path: Path) -> None:
     imported = _imported(["--help"], tmp_path)
     assert "backstride.present.cli" in imported  # the report was read
-    assert _top_level(imported) & (HEAVY | {"sqlalchemy", "pydantic"}) == set()
+    assert _top_level(imported) & (HEAVY | {"sqlalchemy", "pydantic", "alembic"}) == set()
     commands = {m for m in imported if m.startswith("backstride.present.cli.")}
     assert commands == set()
 
@@ -82,7 +82,7 @@ def test_command_help_needs_neither_the_store_nor_heavy_libraries(
     "args",
     [
         ["check", "--answers", str(BASELINE), "--no-save"],
-        ["diary", "add", "--kind", "run", "--during", "3"],
+        ["diary", "add", "--kind", "run", "--during", "3", "--date", "2020-01-01"],
     ],
     ids=["check --answers", "diary add"],
 )
@@ -94,6 +94,11 @@ def test_quick_commands_on_an_empty_store_import_no_heavy_library(
     imported = _imported(args, tmp_path)
     assert "sqlalchemy" in _top_level(imported)
     assert _top_level(imported) & HEAVY == set()
+    # Once the store is migrated and the KB cached, neither Alembic nor the KB's YAML
+    # validation is loaded again.
+    again = _imported([a.replace("2020-01-01", "2020-01-02") for a in args], tmp_path)
+    assert _top_level(again) & (HEAVY | {"alembic"}) == set()
+    assert "backstride.kb.validate" not in again
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))

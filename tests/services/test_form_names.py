@@ -1,5 +1,5 @@
 """The form check's output names: whatever the clip is called, the web's file route serves
-what the writer wrote (one rule, `services.form.OUTPUT_FILE`, for both)."""
+what the writer wrote (one rule, `video.pipeline.OUTPUT_FILE`, for both)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from backstride.kb import load_kb
-from backstride.services.form import OUTPUT_FILE, output_stem
+from backstride.video.pipeline import OUTPUT_FILE, output_stem
 
 FINDING_IDS = [rule.id for rule in load_kb().form_rules]
 

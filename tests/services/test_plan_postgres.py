@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import Engine
 
 from backstride.assess import assess
@@ -39,10 +38,5 @@ def _flow(engine: Engine) -> None:
     assert saved.notes == [view.plan.advice[0]]
 
 
-def test_plan_flow_sqlite(engine: Engine) -> None:
-    _flow(engine)
-
-
-@pytest.mark.postgres
-def test_plan_flow_postgres(postgres_engine: Engine) -> None:
-    _flow(postgres_engine)
+def test_plan_flow(any_engine: Engine) -> None:
+    _flow(any_engine)

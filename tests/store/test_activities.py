@@ -50,13 +50,8 @@ def _roundtrip(engine: Engine) -> None:
         assert len(activities.between(conn, end=START + timedelta(hours=1))) == 1
 
 
-def test_activity_roundtrip_sqlite(engine: Engine) -> None:
-    _roundtrip(engine)
-
-
-@pytest.mark.postgres
-def test_activity_roundtrip_postgres(postgres_engine: Engine) -> None:
-    _roundtrip(postgres_engine)
+def test_activity_roundtrip(any_engine: Engine) -> None:
+    _roundtrip(any_engine)
 
 
 def test_same_content_and_session_is_unique(engine: Engine) -> None:
@@ -134,13 +129,8 @@ def _ledger(engine: Engine) -> None:
         assert sources.all_seen_paths(conn) == {"/p/x.gpx": (11, 6, None)}
 
 
-def test_source_ledger_sqlite(engine: Engine) -> None:
-    _ledger(engine)
-
-
-@pytest.mark.postgres
-def test_source_ledger_postgres(postgres_engine: Engine) -> None:
-    _ledger(postgres_engine)
+def test_source_ledger(any_engine: Engine) -> None:
+    _ledger(any_engine)
 
 
 def test_sessions_of_one_file_never_match_each_other(engine: Engine) -> None:

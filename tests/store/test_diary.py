@@ -40,13 +40,8 @@ def _round_trip(engine: Engine) -> None:
     assert [(e.kind, e.pain_during) for e in found] == [("day", 2), ("run", 3)]  # nothing lost
 
 
-def test_diary_round_trip_and_duplicates_sqlite(engine: Engine) -> None:
-    _round_trip(engine)
-
-
-@pytest.mark.postgres
-def test_diary_round_trip_and_duplicates_postgres(postgres_engine: Engine) -> None:
-    _round_trip(postgres_engine)
+def test_diary_round_trip_and_duplicates(any_engine: Engine) -> None:
+    _round_trip(any_engine)
 
 
 def test_ticks_and_snapshots(engine: Engine) -> None:

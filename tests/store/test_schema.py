@@ -67,13 +67,8 @@ def _round_trip(eng: Engine) -> None:
         assert set(conn.execute(before_noon).scalars()) == {naive}
 
 
-def test_instants_round_trip_as_utc_sqlite(engine: Engine) -> None:
-    _round_trip(engine)
-
-
-@pytest.mark.postgres
-def test_instants_round_trip_as_utc_postgres(postgres_engine: Engine) -> None:
-    _round_trip(postgres_engine)
+def test_instants_round_trip_as_utc(any_engine: Engine) -> None:
+    _round_trip(any_engine)
 
 
 @pytest.mark.postgres

@@ -57,13 +57,8 @@ def _scenario(engine: Engine) -> None:
         assert shoes.get(conn, shoe_id=peg).distance_m == 100_000.0
 
 
-def test_shoes_roundtrip_sqlite(engine: Engine) -> None:
-    _scenario(engine)
-
-
-@pytest.mark.postgres
-def test_shoes_roundtrip_postgres(postgres_engine: Engine) -> None:
-    _scenario(postgres_engine)
+def test_shoes_roundtrip(any_engine: Engine) -> None:
+    _scenario(any_engine)
 
 
 def test_duplicate_name_and_unknown_ids_say_what_to_do(engine: Engine) -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from backstride.ingest.video import iter_frames, probe_video
 from backstride.video.annotate import AnnotatedVideo, join_mp4
+from backstride.video.decode import iter_frames, probe_video
 
 
 def _segment(path: Path, values: range, size: tuple[int, int] = (64, 48)) -> Path:

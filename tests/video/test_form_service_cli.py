@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from sqlalchemy import Engine
 
 from backstride import store
-from backstride.ingest.video import probe_video
 from backstride.present.cli import cli
 from backstride.services.form import analyse_video, form_evidence, save_form_evidence
 from backstride.store import form_checks
+from backstride.video.decode import probe_video
 from backstride.video.pose import FakePoseEstimator, save_keypoints
 from tests.video._runner import LEANING, Runner
 
@@ -180,14 +180,15 @@ def test_split_estimation_keeps_frame_order(
     tmp_path: Path, clip_writer: Callable[..., Path]
 ) -> None:
     """Two estimators on two halves (how the real model uses both cores) join in order."""
-    from backstride.services.form import estimate_clip
+    from backstride.video.pipeline import estimate_clip
 
     kp = Runner(duration_s=3).keypoints()
     clip = clip_writer(tmp_path / "c.mp4", frames=len(kp), width=72, height=128)
     halves = [FakePoseEstimator(list(kp[:45])), FakePoseEstimator(list(kp[45:]))]
-    got, cuts, warnings = estimate_clip(clip, probe_video(clip), halves, long_side=None)
+    got, thumbs, warnings = estimate_clip(clip, probe_video(clip), halves, long_side=None)
     np.testing.assert_allclose(got, kp)
-    assert (cuts, warnings) == ([], [])
+    assert thumbs is not None and len(thumbs) == len(kp)
+    assert warnings == []
 
 
 def test_saved_form_check_reaches_the_plan_cues(

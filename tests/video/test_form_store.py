@@ -61,13 +61,12 @@ def test_delete_all_removes_form_checks_and_their_pictures(
     pictures = data_dir / "form" / ("0f" * 16)
     pictures.mkdir(parents=True)
     (pictures / "run.annotated.mp4").write_bytes(b"video of the runner")
-    (data_dir / "form_check.json").write_text("{}")  # where earlier versions kept findings
     assert _prefilled(runner, saved) == ["lean_from_waist", "overstride"]
     result = _run(runner, saved, "delete-all", "--yes")
     assert "1 form-check video folders" in result.output
     assert _prefilled(runner, saved) is None
     assert "No saved form checks" in _run(runner, saved, "form-history").output
-    assert not pictures.exists() and not (data_dir / "form_check.json").exists()
+    assert not pictures.exists()
 
 
 def test_form_history_lists_newest_first(

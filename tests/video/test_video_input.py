@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from backstride.errors import ClipNotAnalysable, NotAVideo, UnreadableVideo
-from backstride.ingest.video import iter_frames, probe_video
 from backstride.services.form import analyse_video
+from backstride.video.decode import iter_frames, probe_video
 from backstride.video.pose import FakePoseEstimator
 from tests.video._runner import Runner
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from backstride.assess.answers import UNSURE, check_answer, validate_answers
 from backstride.assess.conditions import evaluate, questions_in
+from backstride.assess.model import Assessment, CauseScore, TriageReason
 from backstride.assess.plan_summary import summarise_plan
 from backstride.assess.triage import TriageLevel
 from backstride.errors import InvalidAnswer
@@ -17,104 +17,6 @@ from backstride.models import TrainingEvidence
 
 #: Causes scoring below this are not named as likely.
 MIN_LIKELY_SCORE = 0.15
-
-
-@dataclass(frozen=True)
-class TriageReason:
-    """One triggered safety rule, with its plain-language reason."""
-
-    rule: str
-    level: TriageLevel
-    text: str
-    advice: str
-    running: str
-    evidence: str
-    sources: list[str]
-    #: safety questions answered "unsure" that this rule counted as yes
-    unsure: list[str] = field(default_factory=list)
-    #: urgent rules: how soon to be seen ("today", "within 24 hours", "within 48 hours")
-    how_soon: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """The reason as the check's JSON contract shows it (CLI, web, saved checks)."""
-        return {
-            "rule": self.rule,
-            "level": self.level.value,
-            "text": self.text,
-            "advice": self.advice,
-            "running": self.running,
-            "evidence": self.evidence,
-            "sources": self.sources,
-            "unsure": self.unsure,
-            "how_soon": self.how_soon,
-        }
-
-
-@dataclass(frozen=True)
-class CauseScore:
-    """A ranked cause and the evidence lines behind its score."""
-
-    id: str
-    name: str
-    score: float
-    evidence: list[str]
-    link_evidence: str
-    honesty: str
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """Everything a check concludes; `to_json()` is the CLI's public `--json` shape.
-
-    `reasons` are the rules at the result's level; `also_noted` keeps lower-level rules of an
-    emergency or urgent result for the record, so their gentler advice ("keep to gentle
-    activity") is never shown under a banner that says go now.
-    """
-
-    level: TriageLevel
-    reasons: list[TriageReason]
-    causes: list[CauseScore]
-    plan: dict[str, Any] | None
-    message: str
-    disclaimer: str
-    kb_version: str
-    answers: dict[str, Any]
-    filled_from_training: dict[str, Any] = field(default_factory=dict)
-    also_noted: list[TriageReason] = field(default_factory=list)
-    #: "now" at emergency; the most pressing rule's time at urgent; None below
-    how_soon: str | None = None
-    #: the emergency safety-net every non-emergency result carries
-    safety_net: str | None = None
-    #: training or video evidence that could not be read; the triage never depends on it
-    evidence_problems: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "triage": {
-                "level": self.level.value,
-                "message": self.message,
-                "how_soon": self.how_soon,
-                "reasons": [r.to_json() for r in self.reasons],
-                "also_noted": [r.to_json() for r in self.also_noted],
-                "safety_net": self.safety_net,
-            },
-            "causes": [
-                {
-                    "id": c.id,
-                    "name": c.name,
-                    "score": c.score,
-                    "evidence": c.evidence,
-                    "link_evidence": c.link_evidence,
-                    "honesty": c.honesty,
-                }
-                for c in self.causes
-            ],
-            "plan": self.plan,
-            "disclaimer": self.disclaimer,
-            "kb_version": self.kb_version,
-            "filled_from_training": self.filled_from_training,
-            "evidence_problems": self.evidence_problems,
-        }
 
 
 def _derive(answers: dict[str, Any]) -> dict[str, Any]:

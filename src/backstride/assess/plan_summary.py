@@ -6,15 +6,20 @@ Every recommendation carries its evidence level and sources, so each shell can s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from backstride.assess import restrictions as rx
+from backstride.assess.model import (
+    CauseScore,
+    PlanSummary,
+    SummaryCue,
+    SummaryExercise,
+    SummaryGuidance,
+    SummaryHabit,
+    SummaryWarmUp,
+    TriageReason,
+)
 from backstride.assess.triage import TriageLevel
 from backstride.kb import KnowledgeBase
 from backstride.kb.schema import Guidance
-
-if TYPE_CHECKING:
-    from backstride.assess.engine import CauseScore, TriageReason
 
 #: At most this many causes shape the plan, so it stays short enough to follow.
 MAX_FOCUS_CAUSES = 3
@@ -29,56 +34,52 @@ def _guard_words(kb: KnowledgeBase) -> str:
     return f"keep each run within {over}% of your longest of the last {days} days"
 
 
-def _exercise_entry(kb: KnowledgeBase, ex_id: str, cause_name: str) -> dict[str, Any]:
+def _exercise_entry(kb: KnowledgeBase, ex_id: str, cause_name: str) -> SummaryExercise:
     ex = kb.exercises[ex_id]
     d = ex.dosage
-    entry: dict[str, Any] = {"id": ex.id, "name": ex.name, "kind": ex.kind, "sets": d.sets}
-    entry["reps" if d.reps else "hold_s"] = d.reps or d.hold_s
-    if d.reps and d.hold_s:
-        entry["hold_s"] = d.hold_s
-    entry.update(per_side=d.per_side, why=f"for {cause_name.lower()}", evidence=ex.evidence)
-    entry.update(sources=kb.cite(ex.sources), loads=list(ex.loads))
-    entry.update(instructions=ex.instructions, key_cue=ex.key_cue, avoid_if=ex.avoid_if)
-    entry["muscles"] = list(ex.muscles)
-    return entry
+    return SummaryExercise(
+        id=ex.id,
+        name=ex.name,
+        kind=ex.kind,
+        sets=d.sets,
+        reps=d.reps,
+        hold_s=d.hold_s,
+        per_side=d.per_side,
+        why=f"for {cause_name.lower()}",
+        evidence=ex.evidence,
+        sources=kb.cite(ex.sources),
+        loads=list(ex.loads),
+        instructions=ex.instructions,
+        key_cue=ex.key_cue,
+        avoid_if=ex.avoid_if,
+        muscles=list(ex.muscles),
+    )
 
 
-def _habit_entry(kb: KnowledgeBase, habit_id: str) -> dict[str, Any]:
+def _habit_entry(kb: KnowledgeBase, habit_id: str) -> SummaryHabit:
     h = kb.habits[habit_id]
-    return {
-        "id": h.id,
-        "name": h.name,
-        "text": h.text,
-        "evidence": h.evidence,
-        "sources": kb.cite(h.sources),
-        "loads": list(h.loads),
-    }
+    return SummaryHabit(h.id, h.name, h.text, h.evidence, kb.cite(h.sources), list(h.loads))
 
 
-def _cue_entry(kb: KnowledgeBase, cue_id: str) -> dict[str, Any]:
+def _cue_entry(kb: KnowledgeBase, cue_id: str) -> SummaryCue:
     c = kb.cues[cue_id]
-    return {"id": c.id, "text": c.text, "evidence": c.evidence, "sources": kb.cite(c.sources)}
+    return SummaryCue(c.id, c.text, c.evidence, kb.cite(c.sources))
 
 
-def _warm_up_entry(kb: KnowledgeBase, forbidden: set[str]) -> dict[str, Any]:
+def _warm_up_entry(kb: KnowledgeBase, forbidden: set[str]) -> SummaryWarmUp:
     w = kb.warm_up
-    return {
-        "id": w.id,
-        "name": w.name,
-        "steps": rx.warm_up_steps(forbidden, kb),
-        "evidence": w.evidence,
-        "sources": kb.cite(w.sources),
-        "loads": sorted(rx.warm_up_loads(kb)),
-    }
+    return SummaryWarmUp(
+        id=w.id,
+        name=w.name,
+        steps=rx.warm_up_steps(forbidden, kb),
+        evidence=w.evidence,
+        sources=kb.cite(w.sources),
+        loads=sorted(rx.warm_up_loads(kb)),
+    )
 
 
-def _guidance_entry(kb: KnowledgeBase, g: Guidance) -> dict[str, Any]:
-    return {
-        "title": g.title,
-        "text": g.text,
-        "evidence": g.evidence,
-        "sources": kb.cite(g.sources),
-    }
+def _guidance_entry(kb: KnowledgeBase, g: Guidance) -> SummaryGuidance:
+    return SummaryGuidance(g.title, g.text, g.evidence, kb.cite(g.sources))
 
 
 def summarise_plan(
@@ -88,7 +89,7 @@ def summarise_plan(
     kb: KnowledgeBase,
     *,
     min_score: float,
-) -> dict[str, Any] | None:
+) -> PlanSummary | None:
     """None at emergency or urgent; gentle movement only at see_clinician; the full plan otherwise.
 
     Whatever the triggered reasons forbid (stop_rules.yaml) is left out, and every reason's
@@ -99,7 +100,7 @@ def summarise_plan(
     focus = [c for c in causes if c.score >= min_score][:MAX_FOCUS_CAUSES]
     gentle = level is TriageLevel.SEE_CLINICIAN
     forbidden = rx.forbidden_by(reasons, kb, level=level.value)
-    exercises: dict[str, dict[str, Any]] = {}
+    exercises: dict[str, SummaryExercise] = {}
     habits: list[str] = []
     cues: list[str] = []
     for c in focus:
@@ -123,17 +124,17 @@ def summarise_plan(
     if stop:
         cues = []  # running cues need running
     warm_up = not gentle and rx.allowed(rx.warm_up_loads(kb), forbidden)
-    return {
-        "kind": "gentle" if gentle else "full",
-        "focus_causes": [c.id for c in focus],
-        "advice": rx.advice_in_order(reasons),
-        "guidance": [_guidance_entry(kb, g) for g in rx.guidance_for(reasons, kb)],
-        "left_out": rx.left_out(forbidden, kb) if reasons else [],
-        "exercises": list(exercises.values()),
-        "warm_up": _warm_up_entry(kb, forbidden) if warm_up else None,
-        "habits": [_habit_entry(kb, h) for h in habits],
-        "cues": [_cue_entry(kb, q) for q in cues],
-        "running": running,
-        "recheck_after_days": RECHECK_AFTER_DAYS,
-        "warning_signs": kb.meta.warning_signs_reminder,
-    }
+    return PlanSummary(
+        kind="gentle" if gentle else "full",
+        focus_causes=[c.id for c in focus],
+        advice=rx.advice_in_order(reasons),
+        guidance=[_guidance_entry(kb, g) for g in rx.guidance_for(reasons, kb)],
+        left_out=rx.left_out(forbidden, kb) if reasons else [],
+        exercises=list(exercises.values()),
+        warm_up=_warm_up_entry(kb, forbidden) if warm_up else None,
+        habits=[_habit_entry(kb, h) for h in habits],
+        cues=[_cue_entry(kb, q) for q in cues],
+        running=running,
+        recheck_after_days=RECHECK_AFTER_DAYS,
+        warning_signs=kb.meta.warning_signs_reminder,
+    )

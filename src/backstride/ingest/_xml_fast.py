@@ -107,9 +107,6 @@ def utc_seconds(
     joined = b"\n".join(values)
     if utc_offset:
         joined = joined.replace(b"+00:00", b"Z")
-    fixed = _fixed_width_utc(joined, len(values), unit)
-    if fixed is not None:
-        return fixed
     if not _ISO_Z_LIST.fullmatch(joined):
         return None
     text = joined.decode("ascii").replace("Z", "").split("\n")
@@ -119,67 +116,6 @@ def utc_seconds(
         return None
     per_second = {"ms": 1_000, "us": 1_000_000}[unit]
     return np.asarray(stamps.astype(np.int64) / float(per_second), dtype=np.float64)
-
-
-#: Where the digits and separators of `YYYY-MM-DDTHH:MM:SS` stand.
-_STAMP_DIGITS = (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18)
-_STAMP_SEPARATORS = ((4, b"-"), (7, b"-"), (10, b"T"), (13, b":"), (16, b":"))
-_PER_SECOND = {"ms": 1_000, "us": 1_000_000}
-_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-
-
-def _fixed_width_utc(joined: bytes, n: int, unit: str) -> npt.NDArray[np.float64] | None:
-    """`utc_seconds` for the common case, every time written to the same width, as
-    digit arithmetic over one byte grid instead of a string per time; None for any
-    other shape or an out-of-range field, which the general path then judges.
-
-    The count at `unit` resolution is the one datetime64 parsing gives, so the
-    seconds come out bit for bit the same.
-    """
-    width = (len(joined) + 1) // max(n, 1)  # 'YYYY-MM-DDTHH:MM:SS', '.' and digits, 'Z', '\n'
-    dotted = width > 21
-    fraction = width - 22 if dotted else 0  # digits after the '.'
-    per_second = _PER_SECOND[unit]
-    if (
-        width < 21
-        or width * n != len(joined) + 1
-        or (dotted and not 0 < fraction < len(str(per_second)))
-    ):
-        return None
-    grid = np.frombuffer(joined + b"\n", dtype=np.uint8).reshape(n, width)
-    marks = [*_STAMP_SEPARATORS, (width - 2, b"Z"), (width - 1, b"\n")]
-    if dotted:
-        marks.append((19, b"."))
-    if any((grid[:, at] != ord(char)).any() for at, char in marks):
-        return None
-    digit_at = [*_STAMP_DIGITS, *range(20, 20 + fraction)]
-    digits = grid[:, digit_at].astype(np.int64) - ord("0")
-    if ((digits < 0) | (digits > 9)).any():
-        return None
-    year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
-    month, day, hour, minute, second = (
-        digits[:, i] * 10 + digits[:, i + 1] for i in range(4, 14, 2)
-    )
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    month_days = _DAYS_IN_MONTH[np.clip(month, 0, 12)] + (leap & (month == 2))
-    if (
-        ((month < 1) | (month > 12) | (day < 1) | (day > month_days)).any()
-        or (hour > 23).any()
-        or (minute > 59).any()
-        or (second > 59).any()
-    ):
-        return None
-    # Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-Compatible
-    # Low-Level Date Algorithms", days_from_civil).
-    y = year - (month <= 2)
-    era = y // 400
-    yoe = y - era * 400
-    doy = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
-    days = era * 146_097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719_468
-    count = (days * 86_400 + hour * 3_600 + minute * 60 + second) * per_second
-    for k in range(fraction):  # the k-th digit after the '.' counts 10**-(k+1) s
-        count += digits[:, 14 + k] * (per_second // 10 ** (k + 1))
-    return np.asarray(count / float(per_second), dtype=np.float64)
 
 
 _PIECE = re.compile(rb"<(/?)([\w.:-]+)([^<>]*?)(/?)>([^<]*)")

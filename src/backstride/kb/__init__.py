@@ -9,8 +9,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from backstride.errors import KnowledgeBaseError
+from backstride.kb.cache import load_cached
 from backstride.kb.model import KnowledgeBase
-from backstride.kb.validate import collect_problems, read_files
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -19,6 +20,9 @@ __all__ = ["DATA_DIR", "KnowledgeBase", "check_kb", "load_kb"]
 
 def check_kb(path: Path | None = None) -> tuple[KnowledgeBase | None, list[str]]:
     """Load and cross-check the KB at `path`; return it (if it parsed) with every problem found."""
+    # Deferred: YAML parsing is only needed when the cache (kb/cache.py) misses.
+    from backstride.kb.validate import collect_problems, read_files
+
     folder = path or DATA_DIR
     files, problems = read_files(folder)
     if problems:
@@ -35,8 +39,6 @@ def load_kb(path: Path | None = None) -> KnowledgeBase:
 
 
 def _load(path: Path) -> KnowledgeBase:
-    from backstride.errors import KnowledgeBaseError
-
     kb, problems = check_kb(path)
     if problems or kb is None:
         raise KnowledgeBaseError(problems)
@@ -45,4 +47,4 @@ def _load(path: Path) -> KnowledgeBase:
 
 @lru_cache(maxsize=1)
 def _load_default() -> KnowledgeBase:
-    return _load(DATA_DIR)
+    return load_cached(DATA_DIR, _load)

@@ -23,8 +23,10 @@ class KnowledgeBase:
     sources: dict[str, s.Source]
     progress_rules: s.ProgressRulesFile
     form_rules: list[s.FormRule]
+    form_metrics: dict[str, s.FormMetric]
     stop_rules: s.StopRulesFile
     load_rules: s.LoadRulesFile
+    insights: s.InsightsFile
 
     @property
     def version(self) -> str:
@@ -44,8 +46,10 @@ class KnowledgeBase:
             sources={x.id: x for x in files["sources"].sources},
             progress_rules=files["progress_rules"],
             form_rules=list(files["form_rules"].rules),
+            form_metrics={m.id: m for m in files["form_metrics"].metrics},
             stop_rules=files["stop_rules"],
             load_rules=files["load_rules"],
+            insights=files["insights"],
         )
 
     def questions_in(self, group: str) -> list[s.Question]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,7 +28,9 @@ Condition = str | dict[str, Any]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a KB unpickled from the cache (kb/cache.py) never validates, so building
+    # some 40 validators at import would be ~50 ms of start-up for nothing.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Meta(_Strict):
@@ -136,6 +139,32 @@ class Variant(_Strict):
     how: str
 
 
+class Pose(_Strict):
+    """A side-view stick figure facing right, as absolute segment angles in degrees.
+
+    0 points forward (right), 90 up, 180 back, 270 down. `arms` and `legs` list the near
+    limb first, then the far one (drawn paler): [upper arm, forearm] and [thigh, shin]
+    or [thigh, shin, foot] (the foot lies flat, 0, unless given). `head` defaults to the
+    trunk's direction. The figure is set down so its lowest point touches the floor.
+    """
+
+    trunk: float
+    head: float | None = None
+    arms: list[list[float]] = Field(min_length=2, max_length=2)
+    legs: list[list[float]] = Field(min_length=2, max_length=2)
+    #: how far above the floor the lowest point is (standing on the step)
+    lift: float = 0.0
+
+
+class Figure(_Strict):
+    """The start and end position of an exercise, drawn by `backstride.kb.figures`."""
+
+    start: Pose
+    end: Pose
+    #: what is under or in the hands, drawn as a plain shape
+    prop: Literal["step", "roller"] | None = None
+
+
 class Exercise(_Strict):
     id: str
     name: str
@@ -154,6 +183,19 @@ class Exercise(_Strict):
     sources: list[str] = Field(min_length=1)
     #: what the exercise or its progression loads
     loads: Loads = Field(default_factory=list)
+    #: the start and end position as joint angles (`kb check` requires one)
+    figure: Figure | None = None
+
+    @property
+    def steps(self) -> list[str]:
+        """The instructions one sentence a step."""
+        return split_steps(self.instructions)
+
+
+def split_steps(text: str) -> list[str]:
+    """Sentences of `text`, each ending in its full stop (a step of an exercise's how-to)."""
+    parts = [p.strip() for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip())]
+    return [p for p in parts if p]
 
 
 class WarmUpStep(_Strict):
@@ -317,6 +359,29 @@ class FormRulesFile(_Strict):
     rules: list[FormRule]
 
 
+class FormMetric(_Strict):
+    """One figure of the video form check in words (form_metrics.yaml), keyed by metric id."""
+
+    id: str
+    #: what the runner reads instead of the metric id
+    name: str
+    #: what the figure is and how it is measured, in one or two plain sentences
+    meaning: str
+    #: a published typical range in the metric's own unit, or None
+    typical_range: tuple[float, float] | None = None
+    #: where the range comes from, or why there is none: always said
+    range_note: str
+    #: the evidence level and sources of the range (both required with a range)
+    evidence: EvidenceLevel | None = None
+    sources: list[str] = Field(default_factory=list)
+
+
+class FormMetricsFile(_Strict):
+    """form_metrics.yaml: every figure the form check reports, named and explained."""
+
+    metrics: list[FormMetric]
+
+
 class LoadTag(_Strict):
     """One thing a plan item or self-test can load, and how the plan names it when left out."""
 
@@ -438,3 +503,76 @@ class HabitsFile(_Strict):
 
 class SourcesFile(_Strict):
     sources: list[Source]
+
+
+class InsightMethod(_Strict):
+    """How personal evidence is estimated (insights.yaml `method`)."""
+
+    id: str
+    evidence: EvidenceLevel
+    sources: list[str] = Field(min_length=1)
+    text: str
+    alpha: float = Field(gt=0, lt=1)
+    correction: Literal["bonferroni"]
+    min_days: int = Field(ge=10)
+    min_runs: int = Field(ge=10)
+    min_exposed: int = Field(ge=2)
+    min_unexposed: int = Field(ge=2)
+
+
+class InsightOutcome(_Strict):
+    """A pain outcome: a day's pain (the same day or the next) or a run's pain."""
+
+    id: str
+    name: str
+    unit: Literal["day", "run"]
+    lag_days: int = Field(ge=0, le=1)
+    #: the sentence part naming when the pain was, with {factor} for the factor's phrase
+    phrase: str
+
+
+class InsightFactor(_Strict):
+    """A candidate factor from the runner's own training or diary, with its definition."""
+
+    id: str
+    name: str
+    phrase: str
+    kind: Literal["run", "day"]
+    outcomes: list[str] = Field(min_length=1)
+    question: str | None = None
+    thresholds: dict[str, float]
+    evidence: EvidenceLevel
+    sources: list[str] = Field(min_length=1)
+
+
+class ExperimentDesign(_Strict):
+    """The default randomised block design of `backstride experiment` (insights.yaml)."""
+
+    evidence: EvidenceLevel
+    sources: list[str] = Field(min_length=1)
+    text: str
+    pairs: int = Field(ge=1, le=6)
+    block_days: int = Field(ge=3, le=28)
+    washout_days: int = Field(ge=0, le=7)
+    min_days_per_arm: int = Field(ge=3)
+
+
+class InsightsFile(_Strict):
+    """insights.yaml: the method, outcomes and factors of `backstride insights`."""
+
+    method: InsightMethod
+    outcomes: list[InsightOutcome]
+    factors: list[InsightFactor]
+    experiment: ExperimentDesign
+
+    def factor(self, factor_id: str) -> InsightFactor:
+        for f in self.factors:
+            if f.id == factor_id:
+                return f
+        raise KeyError(f"no insight factor {factor_id!r}; the ids are listed in insights.yaml")
+
+    def outcome(self, outcome_id: str) -> InsightOutcome:
+        for o in self.outcomes:
+            if o.id == outcome_id:
+                return o
+        raise KeyError(f"no insight outcome {outcome_id!r}; the ids are listed in insights.yaml")

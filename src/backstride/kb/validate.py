@@ -24,8 +24,10 @@ FILES: dict[str, type[BaseModel]] = {
     "sources": s.SourcesFile,
     "progress_rules": s.ProgressRulesFile,
     "form_rules": s.FormRulesFile,
+    "form_metrics": s.FormMetricsFile,
     "stop_rules": s.StopRulesFile,
     "load_rules": s.LoadRulesFile,
+    "insights": s.InsightsFile,
 }
 
 #: The safety screen of shared/spec/answers.yaml: a public contract the KB may not drop.
@@ -206,6 +208,7 @@ def collect_problems(kb: KnowledgeBase) -> list[str]:
         p += _missing("exercises.yaml", e.id, "source", e.sources, kb.sources)
         if (e.dosage.reps is None) == (e.dosage.hold_s is None) and e.kind != "core":
             p.append(f"exercises.yaml: {e.id}: dosage needs exactly one of reps or hold_s")
+        p += _card_problems(e)
     p += _missing("exercises.yaml", kb.warm_up.id, "source", kb.warm_up.sources, kb.sources)
     for cue in kb.cues.values():
         p += _missing("cues.yaml", cue.id, "source", cue.sources, kb.sources)
@@ -213,8 +216,38 @@ def collect_problems(kb: KnowledgeBase) -> list[str]:
         p += _missing("habits.yaml", h.id, "source", h.sources, kb.sources)
     p += _check_progress_rules(kb)
     p += _check_form_rules(kb)
+    p += _check_form_metrics(kb)
     p += _check_stop_rules(kb)
     p += _check_load_rules(kb)
+    p += _check_insights(kb)
+    return p
+
+
+def _check_insights(kb: KnowledgeBase) -> list[str]:
+    """Insight factors: unique ids, known sources, outcomes and self-check questions."""
+    f, ins = "insights.yaml", kb.insights
+    outcomes = {o.id for o in ins.outcomes}
+    p = _duplicates(f, [x.id for x in ins.factors]) + _duplicates(f, [o.id for o in ins.outcomes])
+    p += _missing(f, ins.method.id, "source", ins.method.sources, kb.sources)
+    p += _missing(f, "experiment", "source", ins.experiment.sources, kb.sources)
+    for factor in ins.factors:
+        p += _missing(f, factor.id, "source", factor.sources, kb.sources)
+        p += _missing(f, factor.id, "outcome", factor.outcomes, outcomes)
+        if factor.question is not None:
+            p += _missing(f, factor.id, "question", [factor.question], kb.questions)
+    return p
+
+
+def _card_problems(e: s.Exercise) -> list[str]:
+    """An exercise card needs steps, a key cue, a stop rule, evidence and a figure."""
+    p: list[str] = []
+    if len(e.steps) < 2:
+        p.append(f"exercises.yaml: {e.id}: `instructions` needs at least two steps (sentences)")
+    for name in ("key_cue", "avoid_if"):
+        if not getattr(e, name).strip():
+            p.append(f"exercises.yaml: {e.id}: `{name}` must not be empty")
+    if e.figure is None:
+        p.append(f"exercises.yaml: {e.id}: needs a `figure` (start and end joint angles)")
     return p
 
 
@@ -306,6 +339,23 @@ def _check_form_rules(kb: KnowledgeBase) -> list[str]:
         p += _missing(f, r.id, "cause", [r.cause], kb.causes)
         p += _missing(f, r.id, "cue", [r.cue] if r.cue else [], kb.cues)
         p += _missing(f, r.id, "source", r.sources, kb.sources)
+    return p
+
+
+def _check_form_metrics(kb: KnowledgeBase) -> list[str]:
+    """Every figure the analysis reports is named and explained; a range is cited."""
+    f = "form_metrics.yaml"
+    measured = {m for names in FORM_METRICS.values() for m in names}
+    p = [f"{f}: {m}: not described" for m in sorted(measured - set(kb.form_metrics))]
+    for m in kb.form_metrics.values():
+        if m.id not in measured:
+            p.append(f"{f}: {m.id}: not a metric the form analysis reports")
+        if m.typical_range is not None:
+            if m.typical_range[0] >= m.typical_range[1]:
+                p.append(f"{f}: {m.id}: typical_range must run from low to high")
+            if m.evidence is None or not m.sources:
+                p.append(f"{f}: {m.id}: a typical_range needs its evidence and sources")
+        p += _missing(f, m.id, "source", m.sources, kb.sources)
     return p
 
 

@@ -14,7 +14,7 @@ SESSION_KINDS = ("strength", "mobility", "run")
 
 @dataclass(frozen=True)
 class Adherence:
-    """Sessions done / planned up to (not including) `until`, overall and per kind."""
+    """Sessions done / planned up to `until` (today's once done), overall and per kind."""
 
     done: int
     planned: int
@@ -34,9 +34,17 @@ class Adherence:
 
 
 def adherence(plan: Plan, *, until: date, done: Iterable[tuple[date, str]]) -> Adherence:
-    """Count each (date, kind) session of the plan before `until` as done when it is in `done`."""
+    """Each (date, kind) session of the plan before `until` counts, done when it is in `done`.
+
+    A session planned on `until` (today) counts once it is done: ticking today's run
+    moves the figure today, and a session not yet done today is not yet missed.
+    """
     done_set = set(done)
-    planned = {(d, i.kind) for d, i in plan.items if i.kind in SESSION_KINDS and d < until}
+    planned = {
+        (d, i.kind)
+        for d, i in plan.items
+        if i.kind in SESSION_KINDS and (d < until or (d == until and (d, i.kind) in done_set))
+    }
     by_kind = {
         kind: (
             sum(1 for s in planned if s[1] == kind and s in done_set),

@@ -8,17 +8,17 @@ progress_rules.yaml), never from literals here.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Literal
 
 from backstride.assess import restrictions as rx
-from backstride.assess.engine import Assessment
+from backstride.assess.model import Assessment
 from backstride.assess.triage import TriageLevel
 from backstride.kb import KnowledgeBase
 from backstride.models import Activity, DiaryEntry, StoredActivity
 from backstride.plan import items as make
+from backstride.plan.context import PlanContext
 from backstride.plan.model import (
     Plan,
     PlanDay,
@@ -28,85 +28,11 @@ from backstride.plan.model import (
     PlanPreferences,
     PlanWeek,
 )
-from backstride.plan.progression import ProgressionState, diary_progress, replay
+from backstride.plan.progression import diary_progress, replay
 from backstride.plan.running import RunBaseline, baseline_from, past_runs, size_runs
 from backstride.plan.schedule import WeekPattern, week_pattern
 
-LOAD_CAUSE = "training_load_spike"
 Intensity = Literal["easy", "hard", "long"]
-
-
-@dataclass(frozen=True)
-class _Phase:
-    fraction: float
-    hard_allowed: bool
-    label: str
-
-
-class PlanContext:
-    """What every part of the plan needs to know, computed once."""
-
-    def __init__(
-        self,
-        assessment: Assessment,
-        kb: KnowledgeBase,
-        prefs: PlanPreferences,
-        state: ProgressionState,
-        plan_start: date,
-        gentle: bool,
-        today: date,
-        level: TriageLevel | None = None,
-    ) -> None:
-        self.assessment, self.kb, self.prefs, self.state = assessment, kb, prefs, state
-        self.today = today
-        self.gentle = gentle
-        lv = (level or assessment.level).value
-        #: load tags the triggered reasons (and the plan's level) forbid: stop_rules.yaml
-        self.forbidden = rx.forbidden_by(assessment.reasons, kb, level=lv)
-        self.stop_running = rx.running_stopped(self.forbidden, kb)
-        summary = assessment.plan or {}
-        self.focus: tuple[str, ...] = tuple(summary.get("focus_causes", ()))
-        self.answers = assessment.answers
-        self.plan_start = plan_start
-        reduction = kb.habits["temporary_load_reduction"].params
-        self.reduction_days = int(reduction["days"])
-        self.reduction_fraction = float(reduction["volume_fraction"])
-        starts = [plan_start] if LOAD_CAUSE in self.focus else []
-        if state.regressed_on is not None:
-            starts.append(state.regressed_on + timedelta(days=1))
-        self.reduction_start = max(starts) if starts else None
-
-    def phase(self, day: date) -> _Phase:
-        if self.gentle:
-            return _Phase(self.reduction_fraction, False, "gentle")
-        if self.reduction_start is None or day < self.reduction_start:
-            return _Phase(1.0, True, "usual")
-        end = self.reduction_start + timedelta(days=self.reduction_days)
-        if day < end:
-            return _Phase(self.reduction_fraction, False, "reduction")
-        steps = self.kb.progress_rules.schedule.return_fractions
-        step = max((day - end).days // 7 - self._missed_weeks(end), 0)
-        fraction = steps[min(step, len(steps) - 1)]
-        return _Phase(fraction, fraction >= 1.0, "return")
-
-    def _missed_weeks(self, end: date) -> int:
-        """Completed return weeks (before today) whose diary shows no good run.
-
-        The return moves up a step only after a week with a run the pain-monitoring rule
-        passes, so a week without one holds the volume; weeks still to come are planned
-        as if they go well, and are re-planned from the diary as they happen.
-        """
-        done = max((self.today - end).days // 7, 0)
-        good = {(d - end).days // 7 for d in self.state.good_run_dates if d >= end}
-        return sum(1 for w in range(done) if w not in good)
-
-    def allows(self, loads: Iterable[str]) -> bool:
-        """True when nothing in `loads` is forbidden by the triggered reasons."""
-        return rx.allowed(loads, self.forbidden)
-
-    @property
-    def irritated(self) -> bool:
-        return self.gentle or self.reduction_start is not None
 
 
 def _pattern(ctx: PlanContext) -> WeekPattern:
@@ -271,7 +197,9 @@ def _weeks(
 ) -> tuple[PlanWeek, ...]:
     sched = ctx.kb.progress_rules.schedule
     n_weeks = ctx.prefs.weeks or sched.default_weeks
-    days = [today + timedelta(days=i) for i in range(7 * n_weeks)]
+    # calendar weeks from the runner's first weekday; the first one starts today, part-way
+    first = today - timedelta(days=(today.weekday() - ctx.prefs.week_start) % 7)
+    days = [today + timedelta(days=i) for i in range((first - today).days + 7 * n_weeks)]
     pattern = _pattern(ctx)
     guard = ctx.kb.habits["longest_run_guard"].params
     baseline = baseline_from(
@@ -287,12 +215,13 @@ def _weeks(
     weekly = make.weekly_items(ctx, today)
     week_list = []
     for w in range(n_weeks):
-        week_days = days[7 * w : 7 * w + 7]
+        start = first + timedelta(days=7 * w)
+        week_days = [d for d in days if start <= d < start + timedelta(days=7)]
         planned = [
             PlanDay(day, tuple(_day_items(ctx, pattern, day, runs.get(day), weekly, w, i)))
             for i, day in enumerate(week_days)
         ]
-        week_list.append(PlanWeek(week_days[0], tuple(planned)))
+        week_list.append(PlanWeek(start, tuple(planned)))
     return tuple(week_list)
 
 

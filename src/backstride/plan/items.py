@@ -12,7 +12,7 @@ from backstride.plan.progression import dose_at
 if TYPE_CHECKING:
     from datetime import date
 
-    from backstride.plan.builder import PlanContext
+    from backstride.plan.context import PlanContext
     from backstride.plan.schedule import WeekPattern
 
 

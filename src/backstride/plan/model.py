@@ -43,6 +43,9 @@ class PlannedExercise:
     key_cue: str = ""
     avoid_if: str = ""
     muscles: tuple[str, ...] = ()
+    #: the instructions one sentence a step, and the start/end figure's path in the package
+    steps: tuple[str, ...] = ()
+    figure: str | None = None
 
     @property
     def how_lines(self) -> list[str]:
@@ -88,6 +91,14 @@ class PlannedExercise:
                 avoid_if=self.avoid_if,
                 muscles=list(self.muscles),
             )
+        # the exercise card: every exercise the plan names carries these five
+        out.update(
+            how_to=list(self.steps),
+            key_cue=self.key_cue,
+            stop_if=self.avoid_if,
+            evidence=self.evidence,
+            figure=self.figure,
+        )
         return out
 
 
@@ -248,6 +259,7 @@ class PlanPreferences:
     | shoe_km             | distance on the main pair of shoes [km]               |
     | shoe_limit_km       | the runner's own replacement limit [km]               |
     | shoe_pairs          | active pairs of running shoes                         |
+    | week_start          | the weekday a week starts on (0 Monday, 6 Sunday)     |
     """
 
     run_weekdays: tuple[int, ...] | None = None
@@ -257,4 +269,5 @@ class PlanPreferences:
     shoe_km: float | None = None
     shoe_limit_km: float | None = None
     shoe_pairs: int | None = None
+    week_start: int = 0
     extra: dict[str, Any] = field(default_factory=dict)

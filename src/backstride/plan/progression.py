@@ -15,6 +15,7 @@ from typing import Literal
 
 from backstride.analyse.pain import PainProgress, pain_progress
 from backstride.kb import KnowledgeBase
+from backstride.kb.figures import figure_path
 from backstride.kb.schema import Exercise, PainMonitoringRules
 from backstride.models import DiaryEntry
 from backstride.plan.model import PlannedExercise
@@ -129,6 +130,8 @@ def _start_dose(
         key_cue=ex.key_cue,
         avoid_if=ex.avoid_if,
         muscles=tuple(ex.muscles),
+        steps=tuple(ex.steps),
+        figure=figure_path(ex.id) if ex.figure is not None else None,
     )
 
 

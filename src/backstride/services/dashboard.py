@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from backstride.analyse.load import RunSpike, longest_run_ratios
@@ -24,11 +23,7 @@ from backstride.models import StoredActivity
 from backstride.services.plan import PlanView, plan_view, preferences_from_store
 from backstride.services.shoes import shoe_statuses
 from backstride.services.training import load_report
-from backstride.store import activities, checks, diary
-from backstride.store.schema import activities as activities_table
-from backstride.store.schema import activity_shoes, diary_entries, plan_ticks
-from backstride.store.schema import checks as checks_table
-from backstride.store.schema import shoes as shoes_table
+from backstride.store import activities, checks, diary, state
 
 #: Weeks of history on the training page's charts.
 TRAINING_WEEKS = 26
@@ -42,14 +37,7 @@ ACTIVITY_ROWS = 50
 
 def store_state(conn: Connection) -> tuple[Any, ...]:
     """Counts and highest ids of every table a view reads: equal state, equal views."""
-    parts: list[Any] = []
-    for table in (activities_table, checks_table, diary_entries, plan_ticks):
-        row = conn.execute(sa.select(sa.func.count(), sa.func.max(table.c.id))).one()
-        parts += [row[0], row[1]]
-    # Shoes are few and change in place (limits, retirement): their rows are the state.
-    parts.append(tuple(tuple(r) for r in conn.execute(sa.select(shoes_table))))
-    parts.append(conn.execute(sa.select(sa.func.count()).select_from(activity_shoes)).scalar())
-    return tuple(parts)
+    return state.store_state(conn)
 
 
 @dataclass(frozen=True)

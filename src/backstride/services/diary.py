@@ -30,6 +30,11 @@ def validate_entry(entry: DiaryEntry, *, kb: KnowledgeBase, today: date) -> None
         value = getattr(entry, name)
         if value is not None and (isinstance(value, bool) or not 0 <= value <= 10):
             problems.append(f"{name} must be a whole number from 0 to 10, got {value}")
+    stiff = entry.morning_stiffness
+    if stiff is not None and (isinstance(stiff, bool) or not 0 <= stiff <= 10):
+        problems.append(f"morning_stiffness must be a whole number from 0 to 10, got {stiff}")
+    if entry.sleep_h is not None and not 0 <= entry.sleep_h <= 24:
+        problems.append(f"sleep_h must be hours from 0 to 24, got {entry.sleep_h}")
     if entry.worst_pain is None and not entry.warnings:
         problems.append("give at least one pain value (during, after or next morning)")
     problems += _choice_problems(entry, kb)

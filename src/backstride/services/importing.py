@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from backstride.errors import (
@@ -41,7 +41,6 @@ from backstride.ingest import (
 from backstride.models import SOURCE_RICHNESS, Activity
 from backstride.store import activities as store_activities
 from backstride.store import sources as ledger
-from backstride.store.schema import source_files
 
 log = logging.getLogger(__name__)
 
@@ -125,21 +124,11 @@ class _Known:
 
     @classmethod
     def load(cls, conn: Connection) -> _Known:
-        rows = conn.execute(select(source_files))
-        records = {
-            r.content_hash: ledger.SourceRecord(
-                content_hash=r.content_hash,
-                name=r.name,
-                format=r.format,
-                size_bytes=r.size_bytes,
-                stored_path=r.stored_path,
-                status=r.status,
-                reason=r.reason,
-                duplicate_of=r.duplicate_of,
-            )
-            for r in rows
-        }
-        return cls(records, ledger.all_seen_paths(conn), store_activities.start_times(conn))
+        return cls(
+            ledger.all_sources(conn),
+            ledger.all_seen_paths(conn),
+            store_activities.start_times(conn),
+        )
 
 
 def import_paths(

@@ -6,7 +6,6 @@ improvement after two weeks, the see-clinician advice as a note on the latest ch
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,7 +16,7 @@ from sqlalchemy import Connection
 from backstride.analyse.pain import PainProgress
 from backstride.analyse.report import ShoeStatus
 from backstride.assess import assess
-from backstride.assess.engine import Assessment
+from backstride.assess.model import Assessment
 from backstride.config import Settings
 from backstride.errors import NotFound
 from backstride.kb import KnowledgeBase
@@ -105,11 +104,15 @@ def preferences_from_store(
     """
     found = shoe_statuses(conn) if statuses is None else statuses
     active = [s for s in found if s.shoe.retired_date is None]
+    week_start = 0 if settings.week_start == "monday" else 6
     if not active:
-        return PlanPreferences(weeks=weeks, shoe_limit_km=settings.shoe_limit_km)
+        return PlanPreferences(
+            weeks=weeks, shoe_limit_km=settings.shoe_limit_km, week_start=week_start
+        )
     main = max(active, key=lambda s: s.distance_m)
     return PlanPreferences(
         weeks=weeks,
+        week_start=week_start,
         shoe_km=main.distance_m / 1000,
         shoe_limit_km=main.shoe.limit_km,
         shoe_pairs=len(active),
@@ -169,7 +172,8 @@ def plan_view(
         assessment, history, preferences, kb=kb, today=today, plan_start=start, diary=entries
     )
     progress = diary_progress(entries, plan_start=start, today=today, kb=kb)
-    elapsed = max(math.ceil((today - start).days / 7), 1)
+    # whole weeks from the check up to and including today (adherence counts today's ticks)
+    elapsed = (today - start).days // 7 + 2
     past = build_plan(
         assessment,
         history,

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from backstride.assess import assess
+from backstride.assess import Assessment, assess
 from backstride.assess.engine import banner, triage
 from backstride.assess.restrictions import forbidden_by, self_tests_allowed
 from backstride.assess.triage import TriageLevel
@@ -97,6 +97,7 @@ def training_evidence(
         with engine.connect() as conn:
             found = training_evidence_from_store(conn, today=today, settings=settings, rules=rules)
             found = _with_form_evidence(conn, found)
+            found = _with_personal_evidence(conn, found, today)
     except Exception as exc:  # noqa: BLE001 - any failure here must not cost the runner the triage
         logger.warning("training evidence unreadable", exc_info=True)
         return None, [
@@ -120,17 +121,37 @@ def _with_form_evidence(conn: Connection, found: TrainingEvidence) -> TrainingEv
     )
 
 
+def _with_personal_evidence(
+    conn: Connection, found: TrainingEvidence, today: date
+) -> TrainingEvidence:
+    """Add the diary's credible findings (`backstride insights`) under the questions the
+    history already answers, so they show among the cause lines "from your training"."""
+    from backstride.kb import load_kb
+    from backstride.services.insights import personal_evidence_lines
+
+    extra = personal_evidence_lines(conn, kb=load_kb(), today=today)
+    if not any(qid in found.answers for qid in extra):
+        return found
+    lines = {qid: list(v) for qid, v in found.lines.items()}
+    for qid, more in extra.items():
+        if qid in found.answers:
+            lines[qid] = [*lines.get(qid, []), *more]
+    return TrainingEvidence(answers=found.answers, lines=lines)
+
+
 def run_check(
     answers: dict[str, Any],
     kb: KnowledgeBase,
     *,
     training: TrainingEvidence | None,
     evidence_problems: list[str] | None = None,
-) -> dict[str, Any]:
-    """Assess complete answers; InvalidAnswer or MissingRequiredAnswers name what is wrong."""
-    return assess(
-        answers, kb, training=training, evidence_problems=evidence_problems or []
-    ).to_json()
+) -> Assessment:
+    """Assess complete answers; InvalidAnswer or MissingRequiredAnswers name what is wrong.
+
+    The typed result: shells render from it and call `to_json()` only for `--json`, the
+    API and the store.
+    """
+    return assess(answers, kb, training=training, evidence_problems=evidence_problems or [])
 
 
 def save_check(

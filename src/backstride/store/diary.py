@@ -46,6 +46,9 @@ def add(conn: Connection, *, entry: DiaryEntry, created_at: datetime | None = No
                     warnings=list(entry.warnings),
                     psfs=[[name, score] for name, score in entry.psfs],
                     activity_id=entry.activity_id,
+                    morning_stiffness=entry.morning_stiffness,
+                    sleep_h=entry.sleep_h,
+                    fuelled=entry.fuelled,
                     created_at=created_at or datetime.now(UTC),
                 )
             )
@@ -71,6 +74,9 @@ def _to_model(row: Any) -> DiaryEntry:
         warnings=tuple(row.warnings or ()),
         psfs=tuple((str(n), int(s)) for n, s in (row.psfs or ())),
         activity_id=row.activity_id,
+        morning_stiffness=row.morning_stiffness,
+        sleep_h=row.sleep_h,
+        fuelled=row.fuelled,
     )
 
 

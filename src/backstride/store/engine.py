@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import ast
 import logging
 import os
+import re
 import shutil
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
 from backstride.errors import SchemaOutOfDate, StoreError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -113,10 +115,18 @@ def unreachable(engine: Engine, exc: Exception) -> StoreError:
 
 
 def _alembic_config(engine: Engine) -> Config:
+    # Alembic costs ~150 ms of start-up; only an upgrade needs it (see code_heads).
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
     cfg.attributes["engine"] = engine
     return cfg
+
+
+def shown_url(url: str) -> str:
+    """`url` as it may be printed: the password masked."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def refused(engine: Engine, exc: DBAPIError) -> StoreError:
@@ -136,25 +146,50 @@ def refused(engine: Engine, exc: DBAPIError) -> StoreError:
 
 
 def current_heads(engine: Engine) -> set[str]:
-    """The revisions the database is at.
+    """The revisions the database is at (the rows of Alembic's ledger table).
 
     Raises:
         StoreError: the store cannot be opened or read (damaged file, server down).
     """
     try:
         with engine.connect() as conn:
-            return set(MigrationContext.configure(conn).get_current_heads())
+            if not inspect(conn).has_table("alembic_version"):
+                return set()
+            rows = conn.execute(text("SELECT version_num FROM alembic_version"))
+            return {row[0] for row in rows}
     except DBAPIError as exc:
         raise unreachable(engine, exc) from exc
 
 
+_ASSIGNMENT = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+)$", re.MULTILINE)
+
+
 def code_heads() -> set[str]:
-    """The newest revisions this code knows."""
-    return set(ScriptDirectory(str(_MIGRATIONS)).get_heads())
+    """The newest revisions this code knows: those no migration names as its parent.
+
+    Read from the migration files' ``revision`` / ``down_revision`` lines rather than
+    through Alembic's ScriptDirectory, so opening the store does not import Alembic;
+    tests/store/test_engine.py checks both agree.
+    """
+    return set(_code_heads())
+
+
+@lru_cache(maxsize=1)
+def _code_heads() -> frozenset[str]:
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (_MIGRATIONS / "versions").glob("*.py"):
+        found = dict(_ASSIGNMENT.findall(path.read_text(encoding="utf-8")))
+        revisions.add(ast.literal_eval(found["revision"]))
+        down = ast.literal_eval(found["down_revision"])
+        parents.update([down] if isinstance(down, str) else down or ())
+    return frozenset(revisions - parents)
 
 
 def upgrade(engine: Engine) -> None:
     """Apply every pending migration (each head of each branch)."""
+    from alembic import command  # deferred with _alembic_config's import
+
     try:
         command.upgrade(_alembic_config(engine), "heads")
     except DBAPIError as exc:

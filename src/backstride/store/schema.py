@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -173,6 +174,10 @@ diary_entries = Table(
     Column("psfs", JSON, nullable=False),
     Column("activity_id", Integer, nullable=True),
     Column("created_at", UTCDateTime(), nullable=False),
+    # Personal evidence (migration evidence_diary_experiments): all optional
+    Column("morning_stiffness", Integer, nullable=True),
+    Column("sleep_h", Float, nullable=True),
+    Column("fuelled", Boolean, nullable=True),
     UniqueConstraint("entry_date", "kind", name="uq_diary_entries_date_kind"),
 )
 
@@ -224,4 +229,22 @@ form_checks = Table(
     Column("kb_version", String(32), nullable=False),
     # the web app's folder of key frames and annotated video (data_dir/form/<key>), if any
     Column("output_key", String(32), nullable=True),
+)
+
+# A fair test of one change (migration evidence_diary_experiments): a randomised block
+# schedule, kept as shown, so the analysis follows the schedule the runner was given.
+experiments = Table(
+    "experiments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("change", Text, nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False),
+    Column("block_days", Integer, nullable=False),
+    Column("washout_days", Integer, nullable=False),
+    Column("seed", Integer, nullable=False),
+    # [{"start": "YYYY-MM-DD", "end": "YYYY-MM-DD", "arm": "change"|"usual"}, ...]
+    Column("schedule", JSON, nullable=False),
+    Column("stopped_date", Date, nullable=True),
 )

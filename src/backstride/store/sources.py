@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
@@ -39,8 +40,10 @@ def get(conn: Connection, *, content_hash: str) -> SourceRecord | None:
     row = conn.execute(
         select(source_files).where(source_files.c.content_hash == content_hash)
     ).first()
-    if row is None:
-        return None
+    return None if row is None else _to_record(row)
+
+
+def _to_record(row: Any) -> SourceRecord:
     return SourceRecord(
         content_hash=row.content_hash,
         name=row.name,
@@ -51,6 +54,11 @@ def get(conn: Connection, *, content_hash: str) -> SourceRecord | None:
         reason=row.reason,
         duplicate_of=row.duplicate_of,
     )
+
+
+def all_sources(conn: Connection) -> dict[str, SourceRecord]:
+    """The whole ledger by content hash, for an import run to hold in memory (one query)."""
+    return {r.content_hash: _to_record(r) for r in conn.execute(select(source_files))}
 
 
 def record(conn: Connection, *, source: SourceRecord, new: bool = False) -> None:

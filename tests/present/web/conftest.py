@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -27,7 +28,8 @@ BASE = "http://127.0.0.1:8765"
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(tmp_path: Path, migrated_sqlite: Path) -> Settings:
+    shutil.copyfile(migrated_sqlite, tmp_path / "web.db")
     return Settings(database_url=f"sqlite:///{tmp_path / 'web.db'}", data_dir=tmp_path / "data")
 
 

@@ -155,13 +155,14 @@ def test_a_runners_visit(server: str, page: Any) -> None:
     assert page.locator("table tbody tr").count() >= 2
     shoot(page, "07-training")
 
-    # Tick a plan item.
+    # Tick today's first session off; the plan shows it in its grid.
+    page.goto(server + "/today")
+    page.locator("form[action='/today/done'] button").first.click()
+    page.wait_for_url("**/today*")
+    assert page.locator(".done").first.is_visible()
     page.goto(server + "/plan")
     assert page.get_by_role("heading", name="This week").first.is_visible()
-    button = page.locator("form[action='/plan/done'] button").first
-    button.click()
-    page.wait_for_url("**/plan*")
-    assert page.locator(".done").first.is_visible()
+    assert page.locator(".chip.ok").first.is_visible()
     shoot(page, "08-plan")
 
     # A diary entry with the sliders, keyboard only for the first one.
@@ -236,7 +237,69 @@ def test_keyboard_reaches_the_skip_link_first(server: str, page: Any) -> None:
 
 def test_phone_width_has_no_horizontal_scroll(server: str, page: Any) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
-    for path in ("/", "/check", "/training", "/form", "/plan", "/diary", "/report", "/settings"):
+    for path in ("/", "/check", "/training", "/form", "/plan", "/today", "/exercises", "/exercises/bird_dog", "/diary", "/report", "/settings"):  # fmt: skip
         page.goto(server + path)
         wide = page.evaluate("document.documentElement.scrollWidth")
         assert wide <= 390, f"{path} is {wide}px wide at phone width"
+
+
+DOC_SHOTS = REPO / "docs" / "screenshots"
+
+
+def _fits(page: Any, where: str) -> None:
+    wide, inner = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+    assert wide <= inner, f"{where} is {wide}px wide in a {inner}px window"
+
+
+@pytest.fixture
+def fresh_server(tmp_path: Path) -> Iterator[str]:
+    """A server over its own empty store: today's sessions are not ticked yet."""
+    from backstride.present.web import create_app
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'e2e.db'}", data_dir=tmp_path / "d")
+    app = create_app(settings, config_path=tmp_path / "config.toml")
+    with threaded_server(app) as url:
+        yield url
+    app.state.web.engine.dispose()
+
+
+def test_check_today_tick_plan_card_at_phone_and_desktop(fresh_server: str, page: Any) -> None:
+    """check -> today -> tick with pain -> plan grid -> exercise card, at 390 and 1280 px."""
+    server = fresh_server
+    answers = {**BASELINE, **GLUTES, **HIPS}
+    page.goto(server + "/check")
+    for _ in range(40):
+        if "/check/result/" in page.url:
+            break
+        _answer_step(page, answers)
+        page.locator("form.check-form button[type=submit]").first.click()
+        page.wait_for_load_state()
+    assert "/check/result/" in page.url
+    DOC_SHOTS.mkdir(parents=True, exist_ok=True)
+    ticked = False
+    for label, (w, h) in WIDTHS.items():
+        page.set_viewport_size({"width": w, "height": h})
+        page.goto(server + "/today")
+        assert page.get_by_role("heading", name="This week").is_visible()
+        _fits(page, f"/today at {w}")
+        page.screenshot(path=str(DOC_SHOTS / f"today-{label}.png"), full_page=True)
+        form = page.locator("form[action='/today/done']").filter(has=page.locator("select"))
+        if not ticked and form.count():
+            form.first.locator("select[name=pain_during]").select_option("2")
+            form.first.get_by_role("button").click()
+            page.wait_for_url("**/today*")
+            assert (
+                page.get_by_role("status").filter(has_text="pain saved in the diary").is_visible()
+            )
+            ticked = True
+        page.goto(server + "/plan")
+        assert page.locator("ol.week-grid").first.is_visible()
+        _fits(page, f"/plan at {w}")
+        page.screenshot(path=str(DOC_SHOTS / f"plan-grid-{label}.png"), full_page=True)
+        page.locator(".ex-name a").first.click()
+        page.wait_for_url("**/exercises/*")
+        assert page.get_by_text("Stop if:").is_visible()
+        assert page.locator("svg.exercise-figure").is_visible()
+        _fits(page, f"{page.url} at {w}")
+        page.screenshot(path=str(DOC_SHOTS / f"exercise-card-{label}.png"), full_page=True)
+    assert ticked, "no run or strength session today to tick with pain"

@@ -72,7 +72,10 @@ def test_upload_runs_in_the_background_and_shows_the_result(
     page = client.get(f"/form/jobs/{job['id']}").text
     assert "Leaning forward from the waist" in page and "marked" in page
     assert "What it means for your back" in page and "lean from the ankles" in page
-    assert "Trunk lean (hip to shoulder)" in page and "20.0°" in page  # the synthetic truth
+    assert "Trunk lean" in page and "20.0°" in page  # the synthetic truth
+    # issue 17: each figure by name, with its typical range or why there is none
+    assert "trunk_lean_deg" not in page and "5 to 12°" in page and "none published" in page
+    assert "What the figures mean" in page and "No published range: no single range" in page
     assert "your self-check will use these findings" in page
     video = f"/form/files/{job['id']}/my_run.annotated.mp4"
     assert f'<source src="{video}" type="video/mp4">' in page

@@ -45,7 +45,7 @@ def test_static_files_are_served_from_the_package(client: TestClient) -> None:
 
 
 def test_home_shows_level_causes_and_this_week(checked: TestClient) -> None:
-    page = checked.get("/").text
+    page = checked.get("/home").text
     assert "Self-care" in page and "Top likely contributors" in page
     assert "This week's plan" in page and "Open the plan" in page
 
@@ -54,7 +54,7 @@ def test_plan_shows_this_and_next_week_and_ticks_a_session(checked: TestClient) 
     page = checked.get("/plan")
     assert page.status_code == 200
     assert "This week" in page.text and "Next week" in page.text
-    assert "Mark " in page.text
+    assert 'class="week-grid"' in page.text and 'href="/today"' in page.text
     done = post(
         checked,
         "/plan/done",
@@ -254,7 +254,18 @@ def test_plan_page_shows_how_to_do_each_exercise(checked: TestClient) -> None:
 
     page = html.unescape(checked.get("/plan").text)
     bridge = load_kb().exercises["glute_bridge"]
-    assert f"How: {bridge.instructions}" in page
-    assert f"Key cue: {bridge.key_cue}" in page
-    assert f"Stop if: {bridge.avoid_if}" in page
-    assert f"Muscles: {', '.join(bridge.muscles)}" in page
+    assert all(f"<li>{step}</li>" in page for step in bridge.steps)
+    assert f"Key cue:</strong> {bridge.key_cue}" in page
+    assert f"Stop if:</strong> {bridge.avoid_if}" in page
+    assert 'href="/exercises/glute_bridge"' in page  # the full card: muscles, easier, harder
+    card = html.unescape(checked.get("/exercises/glute_bridge").text)
+    assert ", ".join(bridge.muscles) in card
+
+
+def test_landing_page_is_today_once_a_plan_exists(client: TestClient) -> None:
+    first = client.get("/", follow_redirects=False)
+    assert first.status_code == 200 and "Start the self-check" in first.text
+    assert answer_all(client, BASELINE).status_code == 303
+    landing = client.get("/", follow_redirects=False)
+    assert landing.status_code == 303 and landing.headers["location"] == "/today"
+    assert "Self-care" in client.get("/home").text

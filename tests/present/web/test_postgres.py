@@ -24,9 +24,9 @@ def test_check_diary_and_pages_on_postgres(postgres_engine: Engine, tmp_path: Pa
         assert answer_all(client, {**BASELINE, **GLUTES}).status_code == 303
         data = {"kind": "day", "pain_during": "3", "entry_date": TODAY.isoformat()}
         assert post(client, "/diary", data, follow_redirects=False).status_code == 303
-        for path in ("/", "/training", "/plan", "/diary", "/settings"):
+        for path in ("/home", "/training", "/plan", "/diary", "/settings"):
             assert client.get(path).status_code == 200, path
-        assert "Top likely contributors" in client.get("/").text
+        assert "Top likely contributors" in client.get("/home").text
         assert post(client, "/export", {"format": "json"}).status_code == 200
     with postgres_engine.connect() as conn:
         assert checks.latest(conn) is not None

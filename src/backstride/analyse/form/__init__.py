@@ -19,11 +19,20 @@ import numpy.typing as npt
 from backstride.analyse.form.events import Gait, detect_gait
 from backstride.analyse.form.metrics import Metric, MetricSet, View, rear_metrics, side_metrics
 from backstride.analyse.form.track import PoseTrack, clean, longest_run, usable_frames
+from backstride.analyse.form.view import VIEW_WORDS, ViewCheck, check_view
 from backstride.errors import ClipNotAnalysable
 
 Array = npt.NDArray[Any]
 
-__all__ = ["FormAnalysis", "Metric", "PoseTrack", "View", "analyse_track", "find_cuts"]
+__all__ = [
+    "FormAnalysis",
+    "Metric",
+    "PoseTrack",
+    "View",
+    "ViewCheck",
+    "analyse_track",
+    "find_cuts",
+]
 
 #: Steps needed: two strides per foot means three contacts per foot.
 MIN_STEPS = 6
@@ -34,6 +43,9 @@ RUNNING_SPM = (140.0, 230.0)
 #: A pelvis jump larger than this share of leg length between two frames is not a
 #: movement but the tracker switching to somebody else (or a cut).
 MAX_JUMP_LEG = 0.5
+#: Landmarks whose visibility says how sure the model was of the runner: shoulders, hips,
+#: knees, ankles and heels.
+BODY = (11, 12, 23, 24, 25, 26, 27, 28, 29, 30)
 
 
 @dataclass
@@ -48,6 +60,9 @@ class FormAnalysis:
     gait: Gait
     metric_set: MetricSet
     track: PoseTrack
+    view_check: ViewCheck
+    #: mean visibility (0..1) the model gave the body's landmarks in the analysed stretch
+    landmark_visibility: float
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -57,6 +72,10 @@ class FormAnalysis:
     @property
     def strides_used(self) -> int:
         return len(self.gait.steps) // 2
+
+    @property
+    def seconds_analysed(self) -> float:
+        return (self.segment[1] - self.segment[0]) / self.fps
 
 
 def find_cuts(thumbs: Array, *, factor: float = 6.0, floor: float = 25.0) -> list[int]:
@@ -172,6 +191,9 @@ def _analyse(
             )
         if jumps:
             reason += "; the model also jumped between people, so film the runner alone"
+        looks = check_view(track, view).looks_like
+        if looks is not None and looks != view:
+            reason += f"; the clip also looks filmed {VIEW_WORDS[looks]}, not {VIEW_WORDS[view]}"
         raise ClipNotAnalysable(reason)
     metric_set = side_metrics(track, gait) if view == "side" else rear_metrics(track, gait)
     notes += metric_set.warnings
@@ -181,6 +203,7 @@ def _analyse(
             "Chest high / arched back is judged from the trunk line only: the video cannot "
             "see the lower-back curve itself (low confidence by design)."
         )
+    vis = raw.vis[start:stop][:, BODY]
     return FormAnalysis(
         view=view,
         fps=fps,
@@ -190,6 +213,8 @@ def _analyse(
         gait=gait,
         metric_set=metric_set,
         track=track,
+        view_check=check_view(track, view),
+        landmark_visibility=float(np.nanmean(vis)) if np.isfinite(vis).any() else 0.0,
         warnings=notes,
     )
 

@@ -19,11 +19,12 @@ from backstride.errors import (
     AnswersError,
     BackstrideError,
     DiaryError,
+    ExperimentError,
     IngestError,
     VideoError,
 )
 
-_USAGE_ERRORS = (AnswersError, IngestError, VideoError, DiaryError)
+_USAGE_ERRORS = (AnswersError, IngestError, VideoError, DiaryError, ExperimentError)
 
 
 class LazyCommand(NamedTuple):
@@ -50,6 +51,13 @@ COMMANDS: dict[str, LazyCommand] = {
     "diary": LazyCommand(
         "diary", "The pain diary: one entry per day and per run or strength session."
     ),
+    "exercise": LazyCommand(
+        "today",
+        "Show an exercise card: steps, key cue, dose, easier/harder, stop-if, evidence, figure.",
+    ),
+    "experiment": LazyCommand(
+        "experiment", "A fair test of one change: a randomised block schedule, then its effect."
+    ),
     "export": LazyCommand("backup", "Write every table to DIRECTORY, one file per table."),
     "form": LazyCommand(
         "form",
@@ -67,6 +75,9 @@ COMMANDS: dict[str, LazyCommand] = {
     "import-backup": LazyCommand(
         "backup", "Load a backup written by `backstride export` into an empty store."
     ),
+    "insights": LazyCommand(
+        "insights", "What in your own training goes with your back pain (associations, not causes)."
+    ),
     "kb": LazyCommand("kb", "The knowledge base: check it, list its questions."),
     "load": LazyCommand(
         "load", "Weekly distance, time, climbing and load, with the flags that tripped and why."
@@ -80,6 +91,9 @@ COMMANDS: dict[str, LazyCommand] = {
     "report": LazyCommand(
         "report",
         "Write the latest check, pain and load charts, the plan and adherence, notable events.",
+    ),
+    "today": LazyCommand(
+        "today", "Today's sessions with what is done, tomorrow's, and this week at a glance."
     ),
     "serve": LazyCommand("serve", "Start the local web app and print its address."),
     "shoes": LazyCommand(
@@ -166,7 +180,7 @@ def _refused_write(ctx: click.Context, exc: Exception) -> BackstrideError | None
     app = ctx.obj
     if not isinstance(app, AppContext):
         return None
-    from backstride.store.engine import refused
+    from backstride.services.database import refused
 
     return refused(app.engine, exc)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,8 +13,9 @@ from backstride.analyse.summaries import local_start
 from backstride.models import StoredActivity
 from backstride.present.cli import tables
 from backstride.present.cli.context import AppContext, pass_app
+from backstride.present.cli.output import output_options, print_rows
+from backstride.services import records
 from backstride.services.activities import delete_activity
-from backstride.store import activities as store_activities
 
 _FT_PER_M = 3.28084
 
@@ -94,11 +94,11 @@ def _table(found: list[StoredActivity], u: units.Units, *, wide: bool = False) -
 @click.group("activities", invoke_without_command=True)
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="From this date (UTC).")
 @click.option("--sport", help="A sport or family: run, ride, swim, walk, ...")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object each.")
+@output_options
 @tables.wide_option
 @click.pass_context
 def activities_cmd(
-    ctx: click.Context, since: datetime | None, sport: str | None, as_json: bool, wide: bool
+    ctx: click.Context, since: datetime | None, sport: str | None, output: str | None, wide: bool
 ) -> None:
     """List imported activities, oldest first; `activities delete ID` removes one.
 
@@ -112,10 +112,8 @@ def activities_cmd(
     with app.engine.connect() as conn:
         # Every row, impossible dates included: this is where the runner finds and
         # deletes them, though no analysis reads them.
-        found = store_activities.between(conn, start=start, sport=sport, implausible=True)
-    if as_json:
-        click.echo(json.dumps([to_json(s) for s in found], ensure_ascii=False, indent=2))
-    else:
+        found = records.activities_between(conn, start=start, sport=sport, implausible=True)
+    if not print_rows([to_json(s) for s in found], output):
         app.console.print(_table(found, app.settings.units, wide=wide))
 
 
@@ -129,7 +127,7 @@ def delete_cmd(app: AppContext, activity_id: int, yes: bool) -> None:
     Importing the same file again brings it back. Example: backstride activities delete 42
     """
     with app.engine.connect() as conn:
-        found = store_activities.get(conn, activity_id=activity_id)
+        found = records.activity(conn, activity_id=activity_id)
     if not yes:
         app.console.print(_table([found], app.settings.units, wide=True))
         click.confirm(f"Delete activity {activity_id}?", abort=True)

@@ -175,7 +175,8 @@ def check_cmd(
     # an empty value (a template's unanswered question) is not an answer
     raw = {k: v for k, v in read_answers_file(answers_file).items() if v is not None}
     training, problems = training_evidence(app, kb)
-    result = selfcheck.run_check(raw, kb, training=training, evidence_problems=problems)
+    assessment = selfcheck.run_check(raw, kb, training=training, evidence_problems=problems)
+    result = assessment.to_json()  # what is saved, printed with --json, and rendered
     if not no_save:
         try:
             with app.engine.begin() as conn:

@@ -29,9 +29,9 @@ class AppContext:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            from backstride import store
+            from backstride.services import database
 
-            self._engine = store.connect(self.settings.resolved_database_url)
+            self._engine = database.connect(self.settings.resolved_database_url)
         return self._engine
 
     @property

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy.engine import make_url
 
-from backstride import store
 from backstride.present.cli.context import AppContext, pass_app
-from backstride.store.engine import code_heads, create, current_heads, describe, is_read_only
+from backstride.services.database import (
+    code_heads,
+    create,
+    current_heads,
+    describe,
+    is_read_only,
+    shown_url,
+    upgrade,
+)
 
 
 @click.group("db")
@@ -20,7 +26,7 @@ def db_group() -> None:
 def upgrade_cmd(app: AppContext) -> None:
     """Apply pending schema migrations (required for PostgreSQL after an update)."""
     engine = create(app.settings.resolved_database_url)
-    store.upgrade(engine)
+    upgrade(engine)
     app.console.print(f"database at {sorted(current_heads(engine))}")
 
 
@@ -30,8 +36,7 @@ def info_cmd(app: AppContext) -> None:
     """Print the database URL and its schema revision."""
     engine = create(app.settings.resolved_database_url)
     at = sorted(current_heads(engine)) or "empty"
-    url = make_url(app.settings.resolved_database_url)
-    click.echo(f"url: {url.render_as_string(hide_password=True)}")
+    click.echo(f"url: {shown_url(app.settings.resolved_database_url)}")
     if is_read_only(engine):
         click.echo(f"read-only: {describe(engine)} cannot be written (listing and export work)")
     click.echo(f"schema: {at}; code: {sorted(code_heads())}")

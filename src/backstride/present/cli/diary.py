@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from datetime import date, datetime
+from pathlib import Path
 
 import click
 
 from backstride.errors import InvalidDiaryEntry
 from backstride.models import DiaryEntry
 from backstride.present.cli.context import AppContext, pass_app
+from backstride.present.cli.output import output_options, print_rows
 
 _PAIN = click.IntRange(0, 10)
 
@@ -73,6 +74,13 @@ def diary_group() -> None:
 @click.option(
     "--activity-id", type=int, help="Link to an imported run (see `backstride activities`)."
 )
+@click.option("--stiffness", type=_PAIN, help="Morning stiffness 0-10 (a day entry).")
+@click.option(
+    "--sleep", "sleep_h", type=click.FloatRange(0, 24), help="Hours slept the night before."
+)
+@click.option(
+    "--fuelled/--not-fuelled", default=None, help="Whether a run was fuelled with carbohydrate."
+)
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), hidden=True)
 @pass_app
 def add_cmd(
@@ -89,6 +97,9 @@ def add_cmd(
     warnings: tuple[str, ...],
     psfs: tuple[str, ...],
     activity_id: int | None,
+    stiffness: int | None,
+    sleep_h: float | None,
+    fuelled: bool | None,
     today: datetime | None,
 ) -> None:
     """Add an entry. Example: backstride diary add --kind run --during 3 --next-morning 2"""
@@ -101,6 +112,7 @@ def add_cmd(
     entry = DiaryEntry(
         on.date() if on else day, kind, during, after, next_morning, onset, character,
         helped, notes, warnings, _psfs(psfs), activity_id,
+        morning_stiffness=stiffness, sleep_h=sleep_h, fuelled=fuelled,
     )  # fmt: skip
     with app.engine.begin() as conn:
         result = add_entry(conn, entry=entry, kb=load_kb(), today=day)
@@ -112,18 +124,17 @@ def add_cmd(
 
 
 @diary_group.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
+@output_options
 @pass_app
-def list_cmd(app: AppContext, as_json: bool) -> None:
+def list_cmd(app: AppContext, output: str | None) -> None:
     """List diary entries, oldest first."""
     from backstride.kb import load_kb
-    from backstride.store import diary
+    from backstride.services import records
 
     with app.engine.connect() as conn:
-        entries = diary.between(conn)
-    if as_json:
-        rows = [{**asdict(e), "entry_date": e.entry_date.isoformat()} for e in entries]
-        click.echo(json.dumps(rows, indent=2))
+        entries = records.diary_entries(conn)
+    rows = [{**asdict(e), "entry_date": e.entry_date.isoformat()} for e in entries]
+    if print_rows(rows, output):
         return
     for e in entries:
         pains = f"during {e.pain_during}, after {e.pain_after}, next morning {e.pain_next_morning}"
@@ -134,6 +145,29 @@ def list_cmd(app: AppContext, as_json: bool) -> None:
         click.echo(load_kb().progress_rules.psfs.attribution)
     if not entries:
         click.echo("No diary entries yet: `backstride diary add --during 3`.")
+
+
+@diary_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), hidden=True)
+@pass_app
+def import_cmd(app: AppContext, file: Path, today: datetime | None) -> None:
+    """Import your own spreadsheet log (CSV): all rows or none.
+
+    Columns: date,kind,during,after,next_morning,notes (as `diary add`; a day entry's
+    `during` is the day's back pain), optionally stiffness,sleep_h,fuelled.
+    """
+    from backstride.kb import load_kb
+    from backstride.services.diary_import import import_csv
+
+    day = today.date() if today else date.today()
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidDiaryEntry(f"{file.name} is not UTF-8 text (save it as CSV UTF-8)") from exc
+    with app.engine.begin() as conn:
+        saved = import_csv(conn, text=text, kb=load_kb(), today=day)
+    click.echo(f"Imported {len(saved)} diary entries from {file.name}.")
 
 
 def register(cli: click.Group) -> None:

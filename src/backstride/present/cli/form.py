@@ -7,45 +7,66 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.padding import Padding
 from rich.table import Table
 
 from backstride.present.cli.context import AppContext, pass_app
+from backstride.present.cli.output import output_options, print_rows
+
+#: Units as the terminal writes them.
+_UNITS = {
+    "deg": "°",
+    "steps/min": " steps/min",
+    "% leg length": "% of leg",
+    "% hip width": "% of hips",
+}
 
 
-def _fmt(value: Any, unit: str) -> str:
-    return "-" if value is None else f"{value:.1f} {unit}"
+def _num(value: float, unit: str) -> str:
+    return (
+        f"{value:.0f}{_UNITS.get(unit, ' ' + unit)}"
+        if unit == "steps/min"
+        else (f"{value:.1f}{_UNITS.get(unit, ' ' + unit)}")
+    )
+
+
+def _typical(m: dict[str, Any]) -> str:
+    rng = m.get("typical_range")
+    if rng is None:
+        return "none published"
+    return f"{rng[0]:g} to {_num(rng[1], m['unit']).replace('.0', '')}"
 
 
 def _render(app: AppContext, data: dict[str, Any]) -> None:
     c = app.console
-    cad = data["cadence_spm"]
+    metrics = data["metrics"]
+    cad = data["cadence_spm"] and metrics["cadence_spm"]["value"]
     c.print(
         f"[bold]Form check[/bold] ({data['view']} view): {data['strides_used']} strides, "
         f"{data['frames_analysed']} frames at {data['fps']:.0f} fps"
         + (f", cadence {cad:.0f} steps/min" if cad else "")
     )
-    table = Table("metric", "median", "your range", "confidence", "samples")
-    for name, m in data["metrics"].items():
-        rng = m["range"]
-        table.add_row(
-            name,
-            _fmt(m["value"], m["unit"]),
-            "-" if rng is None else f"{rng[0]:.1f} to {rng[1]:.1f}",
-            f"{m['confidence_level']} ({m['confidence']:.2f})",
-            str(m["samples"]),
-        )
-    c.print(table)
-    if not data["findings"]:
-        c.print("No form fault crossed a threshold in this clip.")
+    retake = data.get("retake") or []
+    if retake:
+        c.print("\n[bold yellow]Film again[/bold yellow]")
+        for r in retake:
+            c.print(f"- {r['advice']}")
+    if (data.get("view_check") or {}).get("wrong"):
+        c.print("\nNo figures or findings: read from the wrong view they mean nothing.")
+    else:
+        _figures(app, metrics)
+        if not data["findings"]:
+            c.print("No form fault crossed a threshold in this clip.")
     for f in data["findings"]:
+        label = metrics.get(f["metric"], {}).get("name", f["metric"])
         c.print(
-            f"\n[bold]{f['title']}[/bold] - {f['severity']}, {f['metric']} "
-            f"{f['value']:.1f} {f['unit']} (confidence {f['confidence_level']})"
+            f"\n[bold]{f['title']}[/bold] - {f['severity']}, {label.lower()} "
+            f"{_num(f['value'], f['unit'])} (confidence {f['confidence_level']})"
         )
         c.print(f"  What it means for your back: {f['meaning']}")
         if f["cue"]:
             c.print(f"  Cue: {f['cue']}")
-        c.print(f"  Feeds: {f['cause']}  (evidence: {f['evidence']})")
+        c.print(f"  Feeds: {f['cause'].replace('_', ' ')}  (evidence: {f['evidence']})")
     for w in data["warnings"]:
         c.print(f"[yellow]note:[/yellow] {w}")
     out = data.get("outputs") or {}
@@ -58,6 +79,34 @@ def _render(app: AppContext, data: dict[str, Any]) -> None:
     c.print(
         "These are observations linked in studies to load on the back and hips, not a diagnosis."
     )
+
+
+def _figures(app: AppContext, metrics: dict[str, Any]) -> None:
+    """The figures with the runner's own range and the typical one, then what each means."""
+    c = app.console
+    table = Table("Figure", "Yours", "Your strides", "Typical", "Sure?", box=None)
+    for name, m in metrics.items():
+        rng = m["range"]
+        table.add_row(
+            m.get("name", name),
+            "-" if m["value"] is None else _num(m["value"], m["unit"]),
+            "-" if rng is None else f"{rng[0]:.1f} to {rng[1]:.1f}",
+            _typical(m),
+            m["confidence_level"],
+        )
+    c.print()
+    c.print(table)
+    c.print("\n[bold]What the figures mean[/bold]")
+    for name, m in metrics.items():
+        c.print(f"[bold]{m.get('name', name)}[/bold]: {m.get('meaning', '')}")
+        why = m.get("range_note") or ""
+        if m.get("typical_range") is None:
+            note = f"No published range: {why}"
+        else:
+            level = (m.get("range_evidence") or "").replace("_", " ")
+            note = f"Typical {_typical(m)}: {why} (evidence: {level})"
+        c.print(Padding(note, (0, 0, 0, 2), expand=False), style="dim")
+    c.print()
 
 
 @click.command("form")
@@ -136,22 +185,21 @@ def form_cmd(
 
 
 @click.command("form-history")
-@click.option("--json", "as_json", is_flag=True, help="Print the saved checks as JSON.")
+@output_options
 @click.option("--limit", default=20, show_default=True, help="How many checks to list.")
 @pass_app
-def form_history_cmd(app: AppContext, as_json: bool, limit: int) -> None:
+def form_history_cmd(app: AppContext, output: str | None, limit: int) -> None:
     """List saved form checks, newest first; the latest of each view feeds the self-check."""
-    from backstride.store import form_checks
+    from backstride.services import records
 
     with app.engine.connect() as conn:
-        saved = form_checks.recent(conn, limit=limit)
+        saved = records.recent_form_checks(conn, limit=limit)
     rows: list[dict[str, Any]] = [
         {"id": s.id, "created_at": s.created_at.isoformat(), "source": s.source,
          "clip_name": s.clip_name, **s.report}
         for s in saved
     ]  # fmt: skip
-    if as_json:
-        click.echo(json.dumps(rows, indent=2))
+    if print_rows(rows, output):
         return
     if not rows:
         click.echo("No saved form checks: `backstride form VIDEO --save` keeps one.")

@@ -3,49 +3,38 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import click
 
 from backstride.present.cli import tables
 from backstride.present.cli.context import AppContext, pass_app
+from backstride.present.cli.output import output_options, print_rows
 from backstride.present.report.terminal import render_result
-from backstride.store import checks
+from backstride.services import records
 
 
 @click.group("history", invoke_without_command=True)
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@output_options
 @tables.wide_option
 @click.pass_context
-def history_group(ctx: click.Context, as_json: bool, wide: bool) -> None:
+def history_group(ctx: click.Context, output: str | None, wide: bool) -> None:
     """List saved self-checks, newest first."""
     if ctx.invoked_subcommand is not None:
         return
     app: AppContext = ctx.obj
     with app.engine.connect() as conn:
-        saved = checks.recent(conn, limit=100)
-    if as_json:
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "id": c.id,
-                        "created_at": c.created_at.isoformat(),
-                        "level": c.triage_level,
-                        "kb_version": c.kb_version,
-                        "note": c.notes[0] if c.notes else None,
-                    }
-                    for c in saved
-                ],
-                indent=2,
-            )
-        )
+        saved = records.recent_checks(conn, limit=100)
+    rows = [
+        {"id": c.id, "created_at": c.created_at.isoformat(), "level": c.triage_level,
+         "kb_version": c.kb_version, "note": c.notes[0] if c.notes else None}
+        for c in saved
+    ]  # fmt: skip
+    if print_rows(rows, output):
         return
     cols: list[str | tuple[str, str]] = ["id", "date (local)", "level"]
     table = tables.table(*cols, *(["kb"] if wide else []), ("top cause", "text"))
     for c in saved:
-        causes: list[dict[str, Any]] = c.result.get("causes") or []  # type: ignore[assignment]
-        top = causes[0]["name"] if causes and causes[0]["score"] > 0 else "-"
+        top = c.top_cause or "-"
         when = c.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
         level = c.triage_level.replace("_", " ")
         table.add_row(str(c.id), when, level, *([c.kb_version] if wide else []), top)
@@ -61,7 +50,7 @@ def history_group(ctx: click.Context, as_json: bool, wide: bool) -> None:
 def show_cmd(app: AppContext, check_id: int, as_json: bool) -> None:
     """Re-display one saved check exactly as it was assessed."""
     with app.engine.connect() as conn:
-        saved = checks.get(conn, check_id=check_id)
+        saved = records.saved_check(conn, check_id=check_id)
     if as_json:
         click.echo(
             json.dumps(

@@ -121,7 +121,7 @@ def run_interview(app: AppContext, kb: KnowledgeBase, *, save: bool) -> None:
                     _save(app, kb, answers, result)
                 raise click.exceptions.Exit(0)
     try:
-        result = selfcheck.run_check(answers, kb, training=None)
+        result = selfcheck.run_check(answers, kb, training=None).to_json()
     except InvalidAnswer as exc:
         raise click.UsageError(str(exc)) from exc
     render_result(console, result)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ from backstride.kb import check_kb
 from backstride.kb.schema import Question
 from backstride.present.cli import tables
 from backstride.present.cli.context import AppContext, pass_app
+from backstride.present.cli.output import output_options, print_rows
 
 
 @click.group("kb")
@@ -71,16 +71,15 @@ def question_json(q: Question) -> dict[str, Any]:
 
 
 @kb_group.command("questions")
-@click.option("--json", "as_json", is_flag=True, help="Print every question as JSON.")
+@output_options
 @tables.wide_option
 @pass_app
-def questions_cmd(app: AppContext, as_json: bool, wide: bool) -> None:
+def questions_cmd(app: AppContext, output: str | None, wide: bool) -> None:
     """List every question id with its type and allowed values (`--json`: with wording)."""
     kb, _ = check_kb()
     assert kb is not None
     asked = [q for q in kb.questions.values() if q.group != "derived"]
-    if as_json:
-        click.echo(json.dumps([question_json(q) for q in asked], indent=2, ensure_ascii=False))
+    if print_rows([question_json(q) for q in asked], output):
         return
     cols: list[str | tuple[str, str]] = ["id", "type"]
     if wide:

@@ -11,8 +11,8 @@ import click
 from backstride.kb import load_kb
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.present.report.plan_text import render_plan
+from backstride.services import records
 from backstride.services.plan import plan_view, preferences_from_store
-from backstride.store import plans
 
 KINDS = ("strength", "mobility", "run")
 
@@ -67,7 +67,7 @@ def done_cmd(app: AppContext, kind: str, on: datetime | None) -> None:
     """Mark a planned session done (runs and strength logged in the diary count already)."""
     day = on.date() if on else date.today()
     with app.engine.begin() as conn:
-        new = plans.tick(conn, item_date=day, kind=kind)
+        new = records.tick(conn, item_date=day, kind=kind)
     click.echo(f"{kind} on {day} marked done." if new else f"{kind} on {day} was already done.")
 
 

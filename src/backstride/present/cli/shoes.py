@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Any
 
@@ -13,8 +12,9 @@ from backstride.analyse.report import ShoeStatus
 from backstride.errors import StoreError
 from backstride.present.cli import tables
 from backstride.present.cli.context import AppContext, pass_app
+from backstride.present.cli.output import output_options, print_rows
+from backstride.services import records
 from backstride.services import shoes as shoe_service
-from backstride.store import shoes as shoe_store
 
 _DATE = click.DateTime(["%Y-%m-%d"])
 
@@ -94,15 +94,14 @@ def _as_dict(s: ShoeStatus) -> dict[str, object]:
 
 
 @shoes_group.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (SI units).")
+@output_options
 @tables.wide_option
 @pass_app
-def list_cmd(app: AppContext, as_json: bool, wide: bool) -> None:
+def list_cmd(app: AppContext, output: str | None, wide: bool) -> None:
     """List pairs with distance (linked runs plus runs whose gear has the pair's name)."""
     with app.engine.begin() as conn:
         statuses = shoe_service.shoe_statuses(conn)
-    if as_json:
-        click.echo(json.dumps([_as_dict(s) for s in statuses], indent=2))
+    if print_rows([_as_dict(s) for s in statuses], output):
         return
     u = app.settings.units
     cols: list[str | tuple[str, str]] = [
@@ -133,7 +132,7 @@ def list_cmd(app: AppContext, as_json: bool, wide: bool) -> None:
 def retire_cmd(app: AppContext, shoe_id: int, on: datetime | None) -> None:
     """Retire a pair; its runs and distance are kept."""
     with app.engine.begin() as conn:
-        shoe = shoe_store.retire(conn, shoe_id=shoe_id, retired_date=_day(on))
+        shoe = records.retire_shoe(conn, shoe_id=shoe_id, retired_date=_day(on))
     click.echo(f"retired shoes #{shoe.id} {shoe.name}")
 
 
@@ -144,7 +143,7 @@ def retire_cmd(app: AppContext, shoe_id: int, on: datetime | None) -> None:
 def set_limit_cmd(app: AppContext, shoe_id: int, limit_km: float) -> None:
     """Set the distance [km] after which a pair is due. Example: backstride shoes set-limit 1 650"""
     with app.engine.begin() as conn:
-        shoe = shoe_store.set_limit(conn, shoe_id=shoe_id, limit_km=limit_km)
+        shoe = records.set_shoe_limit(conn, shoe_id=shoe_id, limit_km=limit_km)
     click.echo(f"shoes #{shoe.id} {shoe.name}: limit {shoe.limit_km:g} km")
 
 

@@ -1,4 +1,7 @@
-"""The plan as an iCalendar file: one all-day event per plan item (RFC 5545, via icalendar)."""
+"""The plan as an iCalendar file: one all-day event per training day (RFC 5545, via icalendar).
+
+A day's event lists that day's items; rest days get none (a calendar of rest rows is noise).
+"""
 
 from __future__ import annotations
 
@@ -30,8 +33,14 @@ def _description(item: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _summary(items: list[dict[str, Any]]) -> str:
+    titles = [i["title"] for i in items if i["kind"] in ("run", "strength", "mobility")]
+    titles = titles or [i["title"] for i in items]
+    return "backstride: " + " + ".join(titles)
+
+
 def plan_to_ics(plan: Plan, *, now: datetime | None = None) -> bytes:
-    """Serialise the plan; UIDs are stable per date, kind and position, so a re-import updates."""
+    """Serialise the plan, one event a day; UIDs are stable per date, so a re-import updates."""
     from icalendar import Calendar, Event
 
     stamp = now or datetime.now(UTC)
@@ -41,15 +50,20 @@ def plan_to_ics(plan: Plan, *, now: datetime | None = None) -> bytes:
     cal.add("x-wr-calname", "backstride plan")
     for week in plan.to_json()["weeks"]:
         for day in week["days"]:
+            items = [i for i in day["items"] if i["kind"] != "rest"]
+            if not items:
+                continue
             when = datetime.fromisoformat(day["date"]).date()
-            for n, item in enumerate(day["items"]):
-                event = Event()
-                event.add("uid", f"{day['date']}-{n}-{item['kind']}@backstride")
-                event.add("dtstamp", stamp)
-                event.add("dtstart", when)
-                event.add("dtend", when + timedelta(days=1))
-                event.add("summary", item["title"])
-                event.add("description", _description(item))
-                event.add("categories", [item["kind"]])
-                cal.add_component(event)
+            event = Event()
+            event.add("uid", f"{day['date']}@backstride")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", when)
+            event.add("dtend", when + timedelta(days=1))
+            event.add("summary", _summary(items))
+            event.add(
+                "description",
+                "\n\n".join(f"{i['title'].upper()}\n{_description(i)}" for i in items),
+            )
+            event.add("categories", sorted({i["kind"] for i in items}))
+            cal.add_component(event)
     return bytes(cal.to_ical())

@@ -3,6 +3,11 @@
 A page asks for a view by name. While the store is unchanged it gets the cached value. After
 an import the refresh runs in a thread; pages meanwhile get the previous value and an
 "updating" flag, so they stay fast and say the figures are being brought up to date.
+
+This is the app's one cache level: everything kept between requests is keyed on the store
+state and goes with it. Views computed for the same state share intermediate results
+(`Shared`: the shoe totals both pages need), and each view's rendered HTML is kept in its
+entry (`html_for`), so a cached page costs a string replace, not a template run.
 """
 
 from __future__ import annotations
@@ -11,14 +16,16 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine
 
 log = logging.getLogger(__name__)
 
-Compute = Callable[[Connection], Any]
+#: Results the views of one store state share, by name; dropped when the state changes.
+Shared = dict[str, Any]
+Compute = Callable[[Connection, Shared], Any]
 KeyOf = Callable[[Connection], Hashable]
 
 
@@ -26,6 +33,8 @@ KeyOf = Callable[[Connection], Hashable]
 class _Entry:
     key: Hashable
     value: Any
+    #: the view's page as HTML, per (template, updating), rendered on first request
+    html: dict[tuple[str, bool], str] = field(default_factory=dict)
 
 
 class ViewCache:
@@ -45,6 +54,8 @@ class ViewCache:
         self._key_of = key_of
         self._computes = computes
         self._entries: dict[str, _Entry] = {}
+        self._shared: tuple[Hashable, Shared] | None = None
+        self._shared_lock = threading.Lock()
         self._locks = {name: threading.Lock() for name in computes}
         self._refreshing = threading.Event()
         self.computations = 0  # how many times a view was computed (tests, bench)
@@ -84,10 +95,23 @@ class ViewCache:
             if entry is not None and entry.key == key:
                 return entry.value
             with self._engine.connect() as conn:
-                value = self._computes[name](conn)
+                value = self._computes[name](conn, self._shared_for(key))
             self.computations += 1
             self._entries[name] = _Entry(key, value)
             return value
+
+    def _shared_for(self, key: Hashable) -> Shared:
+        with self._shared_lock:
+            if self._shared is None or self._shared[0] != key:
+                self._shared = (key, {})
+            return self._shared[1]
+
+    def html_for(self, value: object) -> dict[tuple[str, bool], str]:
+        """The HTML memo of the entry holding `value` (a throwaway one if it was replaced)."""
+        for entry in list(self._entries.values()):
+            if entry.value is value:
+                return entry.html
+        return {}
 
     def refresh_in_background(self) -> threading.Thread:
         """Recompute every cached view in a thread; pages show 'updating' meanwhile."""
@@ -111,3 +135,4 @@ class ViewCache:
 
     def clear(self) -> None:
         self._entries.clear()
+        self._shared = None

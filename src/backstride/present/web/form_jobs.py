@@ -3,7 +3,9 @@
 
 Key frames and the annotated video go to ``data_dir/form/<job id>/``; that folder is kept
 while a saved check refers to it (``form_checks.output_key``) and removed otherwise when
-the app starts (a job is forgotten on restart, so nothing could show it).
+the app starts (a job is forgotten on restart, so nothing could show it). Only the last
+`KEEP_FINISHED` finished jobs are remembered, as for imports; an unsaved one's folder goes
+with it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 import re
 import shutil
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,15 +23,12 @@ from typing import Any
 from sqlalchemy import Engine
 
 from backstride.analyse.form import View
+from backstride.assess.form import FormReport
 from backstride.errors import OptionalDependencyMissing, VideoError
-from backstride.present.web.jobs import new_upload_dir, safe_base
-from backstride.services.form import (
-    FORM_OUTPUT_DIR,
-    OUTPUT_FILE,
-    analyse_video,
-    save_form_evidence,
-)
-from backstride.store import form_checks
+from backstride.present.web.jobs import KEEP_FINISHED, new_upload_dir, safe_base
+from backstride.services import records
+from backstride.services.form import FORM_OUTPUT_DIR, analyse_video, save_form_evidence
+from backstride.video.pipeline import OUTPUT_FILE
 from backstride.video.pose import PoseEstimator
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,8 @@ class FormJob:
     #: the error is the clip's own problem (what `backstride form` exits 2 with)
     not_analysable: bool = False
     saved_id: int | None = None
+    #: the typed result `report` was rendered from: saving it needs no round trip through JSON
+    result: FormReport | None = None
 
     @property
     def percent(self) -> int:
@@ -95,6 +97,7 @@ class FormJobs:
     """Runs each check in a thread of its own, one analysis at a time (the model uses both cores).
 
     `estimator_factory` stands in for the real pose model (tests give a fake one per job).
+    Each job is kept until `KEEP_FINISHED` newer ones have finished after it.
     """
 
     engine: Engine
@@ -102,6 +105,8 @@ class FormJobs:
     estimator_factory: Callable[[], PoseEstimator] | None = None
     _jobs: dict[str, FormJob] = field(default_factory=dict)
     _one_at_a_time: threading.Lock = field(default_factory=threading.Lock)
+    _finished: deque[str] = field(default_factory=deque)  # ids, the oldest finished first
+    _lock: threading.Lock = field(default_factory=threading.Lock)  # guards both collections
 
     @property
     def output_root(self) -> Path:
@@ -117,7 +122,8 @@ class FormJobs:
 
     def start(self, job_id: str, clip: Path, *, view: str, clip_name: str, use: bool) -> FormJob:
         job = FormJob(job_id, view=view, clip_name=clip_name, use_findings=use)
-        self._jobs[job_id] = job
+        with self._lock:
+            self._jobs[job_id] = job
         thread = threading.Thread(
             target=self._run, args=(job, clip), name=f"form-{job_id[:8]}", daemon=True
         )
@@ -135,7 +141,7 @@ class FormJobs:
                 estimator = self.estimator_factory() if self.estimator_factory else None
                 view: View = "rear" if job.view == "rear" else "side"
                 report = analyse_video(clip, view, out_dir, estimator=estimator, progress=progress)
-            job.report = report.to_json()
+            job.result, job.report = report, report.to_json()
             if job.use_findings:
                 with self.engine.begin() as conn:
                     job.saved_id = save_form_evidence(
@@ -154,17 +160,26 @@ class FormJobs:
             shutil.rmtree(clip.parent, ignore_errors=True)  # the clip itself is never kept
             if job.state == "failed":
                 shutil.rmtree(out_dir, ignore_errors=True)
+        self._forget_old(job.id)
+
+    def _forget_old(self, finished_id: str) -> None:
+        """Forget the oldest finished jobs past `KEEP_FINISHED`, and unsaved ones' outputs."""
+        with self._lock:
+            self._finished.append(finished_id)
+            while len(self._finished) > KEEP_FINISHED:
+                old = self._jobs.pop(self._finished.popleft(), None)
+                if old is not None and old.saved_id is None:
+                    shutil.rmtree(self.output_root / old.id, ignore_errors=True)
 
     def save(self, job: FormJob) -> int:
         """Keep a finished job's findings for the self-check (once)."""
         if job.saved_id is None:
-            if job.report is None:
+            if job.result is None:
                 raise ValueError("only a finished check can be saved")
             with self.engine.begin() as conn:
-                job.saved_id = form_checks.add(
-                    conn, report=job.report, source="web", clip_name=job.clip_name,
-                    output_key=job.id,
-                )  # fmt: skip
+                job.saved_id = save_form_evidence(
+                    conn, job.result, source="web", clip_name=job.clip_name, output_key=job.id
+                )
         return job.saved_id
 
     def file(self, key: str, name: str) -> Path | None:
@@ -200,7 +215,7 @@ class FormJobs:
         if not self.output_root.is_dir():
             return 0
         with self.engine.connect() as conn:
-            keep = form_checks.output_keys(conn)
+            keep = records.form_output_keys(conn)
         removed = 0
         for folder in self.output_root.iterdir():
             if folder.is_dir() and folder.name not in keep and folder.name not in self._jobs:

@@ -1,7 +1,12 @@
-"""What every route needs, built once by `create_app`: settings, store, KB, cache, jobs."""
+"""The web app as an object: settings, store, KB, the view cache and the background jobs.
+
+`WebState` is what every route reaches through `web(request)`; `create_app` only builds
+one and assembles the FastAPI app around it (as datasette's `Datasette` class does).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -9,11 +14,12 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from backstride.config import Settings
 from backstride.kb import KnowledgeBase
-from backstride.present.web.cache import ViewCache
+from backstride.present.web import views
+from backstride.present.web.cache import Shared, ViewCache
 from backstride.present.web.form_jobs import FormJobs
 from backstride.present.web.heavy import HeavyWork
 from backstride.present.web.jobs import ImportJobs
@@ -26,24 +32,46 @@ MAX_FORM_BYTES = 256 * 2**10
 
 @dataclass
 class WebState:
-    """Mutable only through the settings page (`settings`) and the cache and jobs it holds."""
+    """Mutable only through the settings page (`settings`) and the cache and jobs it holds.
+
+    The cache, the import jobs and the form jobs are built from the other fields.
+    """
 
     settings: Settings
     engine: Engine
     kb: KnowledgeBase
     templates: Jinja2Templates
-    cache: ViewCache
-    jobs: ImportJobs
     config_path: Path | None
-    form_jobs: FormJobs
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     today_override: date | None = None
-    rendered: dict[tuple[str, int, Any], tuple[object, str]] = field(default_factory=dict)
     #: The bounded worker of the report and export routes.
     heavy: HeavyWork = field(default_factory=HeavyWork)
+    cache: ViewCache = field(init=False)
+    jobs: ImportJobs = field(init=False)
+    form_jobs: FormJobs = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.cache = ViewCache(
+            self.engine, self.view_key, {"home": self.home, "training": self.training}
+        )
+        data_dir = self.settings.data_dir
+        self.jobs = ImportJobs(self.engine, data_dir, on_done=self.cache.refresh_in_background)
+        self.form_jobs = FormJobs(self.engine, data_dir)
 
     def today(self) -> date:
         return self.today_override or date.today()
+
+    def view_key(self, conn: Connection) -> Hashable:
+        """What the cached pages depend on (store state, day, settings shown)."""
+        return views.view_key(conn, self.settings, self.today())
+
+    def home(self, conn: Connection, shared: Shared) -> object:
+        """The home page's view and pain chart (computed by the cache)."""
+        return views.home(conn, shared, kb=self.kb, settings=self.settings, today=self.today())
+
+    def training(self, conn: Connection, shared: Shared) -> object:
+        """The training page's view and charts (computed by the cache)."""
+        return views.training(conn, shared, kb=self.kb, settings=self.settings, today=self.today())
 
 
 def web(request: Request) -> WebState:
@@ -58,7 +86,7 @@ _TOKEN_SLOT = "\x00csrf\x00"
 def render_cached(request: Request, template: str, cached: object, **context: Any) -> Any:
     """A page whose whole HTML depends only on a `cached` view (and the token).
 
-    The HTML is rendered once per cached object and kept beside it; each request only puts
+    The HTML is rendered once per cached view and kept in its cache entry; each request only puts
     its own CSRF token in, so a cached page costs a string replace, not a template run.
     """
     from fastapi.responses import HTMLResponse
@@ -66,16 +94,15 @@ def render_cached(request: Request, template: str, cached: object, **context: An
     from backstride.present.web.security import csrf_token
 
     state = web(request)
-    key = (template, id(cached), context.get("updating"))
-    html = state.rendered.get(key)
-    if html is None or html[0] is not cached:
+    memo = state.cache.html_for(cached)  # kept with the view: both go when the store changes
+    key = (template, bool(context.get("updating")))
+    body = memo.get(key)
+    if body is None:
         body = state.templates.get_template(template).render(
             {"request": request, "settings": state.settings, "csrf": _TOKEN_SLOT, **context}
         )
-        state.rendered[key] = html = (cached, body)
-        if len(state.rendered) > 16:  # old views' pages: drop all but this one
-            state.rendered = {key: html}
-    return HTMLResponse(html[1].replace(_TOKEN_SLOT, csrf_token(request)))
+        memo[key] = body
+    return HTMLResponse(body.replace(_TOKEN_SLOT, csrf_token(request)))
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Any:

@@ -8,15 +8,18 @@ from backstride.present.web.routes import (
     diary,
     form,
     home,
+    insights,
     login,
     plan,
     report,
     settings,
+    today,
     training,
 )
 
 ALL: tuple[APIRouter, ...] = (
     home.router,
+    today.router,
     login.router,
     check.router,
     training.router,
@@ -24,6 +27,7 @@ ALL: tuple[APIRouter, ...] = (
     form.router,
     plan.router,
     diary.router,
+    insights.router,
     report.router,
     settings.router,
 )

@@ -22,8 +22,7 @@ from backstride.kb import KnowledgeBase
 from backstride.kb.schema import Question
 from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, WebState, render, web
-from backstride.services import selfcheck
-from backstride.store import checks
+from backstride.services import records, selfcheck
 
 router = APIRouter()
 
@@ -178,12 +177,12 @@ async def check_step(request: Request) -> Any:
         state.engine, today=state.today(), settings=state.settings, rules=state.kb.load_rules
     )
     try:
-        result = selfcheck.run_check(
+        assessment = selfcheck.run_check(
             answers, state.kb, training=training, evidence_problems=problems
         )
     except AnswersError as exc:
         return _step_page(request, n, answers, str(exc))
-    return _save_and_show(state, answers, result)
+    return _save_and_show(state, answers, assessment.to_json())  # the store keeps JSON
 
 
 def _save_and_show(state: WebState, answers: dict[str, Any], result: dict[str, Any]) -> Any:
@@ -198,7 +197,7 @@ def _save_and_show(state: WebState, answers: dict[str, Any], result: dict[str, A
 def check_result(request: Request, check_id: int) -> Any:
     state = web(request)
     with state.engine.connect() as conn:
-        saved = checks.get(conn, check_id=check_id)
+        saved = records.saved_check(conn, check_id=check_id)
     result: dict[str, Any] = dict(saved.result)
     causes = [c for c in result.get("causes", []) if c.get("score", 0) > 0][:5]
     return render(

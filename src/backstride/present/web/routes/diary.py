@@ -15,9 +15,10 @@ from backstride.models import DiaryEntry
 from backstride.present.report.charts import pain_chart
 from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, render, web
+from backstride.services import records
 from backstride.services.diary import KINDS, add_entry
+from backstride.services.experiment import experiment_today
 from backstride.services.plan import plan_view
-from backstride.store import diary
 
 router = APIRouter()
 
@@ -58,7 +59,8 @@ def _page(request: Request, *, error: str | None = None, recheck: Any = None) ->
     state = web(request)
     today = state.today()
     with state.engine.connect() as conn:
-        entries = diary.between(conn, end=today)
+        entries = records.diary_entries(conn, end=today)
+        now = experiment_today(conn, today)
         try:
             adherence = plan_view(conn, kb=state.kb, today=today, save=False).adherence
         except NotFound:
@@ -74,6 +76,8 @@ def _page(request: Request, *, error: str | None = None, recheck: Any = None) ->
         entries=list(reversed(entries))[:30],
         pain_svg=pain_chart(daily_worst(entries)),
         adherence=adherence,
+        experiment_today=now,
+        day_logged=any(e.kind == "day" and e.entry_date == today for e in entries),
         error=error,
         recheck=recheck,
         saved=request.query_params.get("saved"),
@@ -100,4 +104,6 @@ async def diary_add(request: Request) -> Any:
         return RedirectResponse(f"/check/result/{result.recheck_check_id}", status_code=303)
     if result.recheck is not None:
         return _page(request, recheck=result.recheck)
+    if form.get("back_to") == "/today":  # the one-tap entry on Today (never another address)
+        return RedirectResponse("/today", status_code=303)
     return RedirectResponse(f"/diary?saved={entry.entry_date.isoformat()}", status_code=303)

@@ -13,29 +13,18 @@ from backstride.present.web.form_jobs import FormJob
 from backstride.present.web.jobs import copy_upload
 from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, render, web
+from backstride.services import records
 from backstride.services.form import missing_video_support
-from backstride.store import form_checks
 
 router = APIRouter()
 
-#: What each figure is called on the page (docs/nomenclature.md has the definitions).
-METRIC_LABELS: dict[str, str] = {
-    "cadence_spm": "Cadence",
-    "trunk_lean_deg": "Trunk lean (hip to shoulder)",
-    "body_lean_deg": "Whole-body lean (ankle to shoulder)",
-    "waist_fold_deg": "Lean from the waist",
-    "overstride_pct_leg": "Heel ahead of the hip at landing",
-    "shank_angle_ic_deg": "Shin angle at landing",
-    "knee_flexion_ic_deg": "Knee bend at landing",
-    "trunk_extension_proxy_deg": "Chest held high (leaning back)",
-    "vertical_oscillation_pct_leg": "Bounce (vertical oscillation)",
-    "pelvic_drop_deg": "Pelvic drop",
-    "step_width_pct_hip": "Step width",
-    "arms_cross_pct_frames": "Arms crossing the midline",
-    "torso_rotation_proxy_deg": "Torso rotation",
-}
 #: Units as the page writes them.
-UNIT_LABELS: dict[str, str] = {"deg": "°", "%Lg": "% of leg length"}
+UNIT_LABELS: dict[str, str] = {
+    "deg": "°",
+    "% leg length": "% of leg length",
+    "% hip width": "% of hip width",
+    "% of frames": "% of frames",
+}
 
 
 def _job(request: Request, job_id: str) -> FormJob:
@@ -50,7 +39,6 @@ def _result_context(request: Request, report: dict[str, Any], key: str | None) -
     return {
         "r": report,
         "media": media,
-        "metric_labels": METRIC_LABELS,
         "unit_labels": UNIT_LABELS,
     }
 
@@ -59,8 +47,8 @@ def _result_context(request: Request, report: dict[str, Any], key: str | None) -
 def form_page(request: Request) -> Any:
     state = web(request)
     with state.engine.connect() as conn:
-        saved = form_checks.recent(conn, limit=20)
-        latest = form_checks.latest_per_view(conn)
+        saved = records.recent_form_checks(conn, limit=20)
+        latest = records.latest_form_checks(conn)
     return render(
         request,
         "form.html",
@@ -128,8 +116,8 @@ async def save_job(request: Request, job_id: str) -> Any:
 def saved_page(request: Request, check_id: int) -> Any:
     state = web(request)
     with state.engine.connect() as conn:
-        saved = form_checks.get(conn, check_id=check_id)
-        latest = form_checks.latest_per_view(conn)
+        saved = records.saved_form_check(conn, check_id=check_id)
+        latest = records.latest_form_checks(conn)
     in_use = latest.get(saved.view) == saved
     context = _result_context(request, dict(saved.report), saved.output_key)
     return render(request, "form_saved.html", saved=saved, in_use=in_use, **context)

@@ -11,8 +11,10 @@ from fastapi.responses import RedirectResponse, Response
 from backstride.errors import NotFound
 from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, render, web
+from backstride.services import records
+from backstride.services.exercises import figure_of
 from backstride.services.plan import PlanView, plan_view, preferences_from_store
-from backstride.store import plans
+from backstride.services.today import done_between, grid_weeks, plan_sessions, rest_only
 
 router = APIRouter()
 
@@ -34,18 +36,23 @@ def plan_page(request: Request) -> Any:
         view = _view(request)
     except NotFound:
         return render(request, "plan.html", view=None, weeks=[], done=set())
-    weeks = view.plan.weeks[:2]
-    start = weeks[0].start_date if weeks else state.today()
+    weeks = view.plan.weeks
+    today = state.today()
+    start = weeks[0].start_date if weeks else today
     with state.engine.connect() as conn:
-        done = plans.ticks(conn, start=start, end=state.today())
+        done = done_between(conn, start=start, end=today)
+    sessions = plan_sessions(view)
+    figures = {ex.id: figure_of(state.kb, ex.id) for i in sessions for ex in i.exercises}
     return render(
         request,
         "plan.html",
         view=view,
         weeks=weeks,
-        done=done,
-        today=state.today(),
-        tickable=TICKABLE,
+        grid=grid_weeks(view, done=done, today=today),
+        sessions=sessions,
+        figures=figures,
+        rest_only=rest_only(view),
+        today=today,
     )
 
 
@@ -63,7 +70,7 @@ async def plan_done(request: Request) -> Any:
     if day > state.today():
         raise HTTPException(422, f"{day} is in the future: tick a session off once it is done")
     with state.engine.begin() as conn:
-        plans.tick(conn, item_date=day, kind=kind)
+        records.tick(conn, item_date=day, kind=kind)
     return RedirectResponse(f"/plan#day-{day.isoformat()}", status_code=303)
 
 

@@ -13,8 +13,8 @@ from backstride.errors import ConfigError, StoreError, WriteError
 from backstride.models import Shoe
 from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, render, web
+from backstride.services import records
 from backstride.services.shoes import checked_limit_km, shoe_statuses
-from backstride.store import shoes
 
 router = APIRouter()
 
@@ -57,12 +57,12 @@ async def settings_save(request: Request) -> Any:
         )
         new = state.settings.model_validate({**state.settings.model_dump(), **updates})
         with state.engine.connect() as conn:
-            limits = _pair_limits(form, shoes.list_all(conn))
+            limits = _pair_limits(form, records.all_shoes(conn))
         if state.config_path is not None:
             save_settings_file(updates, path=state.config_path)
         with state.engine.begin() as conn:
             for shoe_id, limit_km in limits.items():
-                shoes.set_limit(conn, shoe_id=shoe_id, limit_km=limit_km)
+                records.set_shoe_limit(conn, shoe_id=shoe_id, limit_km=limit_km)
     except (ValueError, ConfigError, StoreError, WriteError) as exc:
         return _page(request, error=f"Settings not saved: {_reason(exc)}")
     state.settings = new

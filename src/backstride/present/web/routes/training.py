@@ -9,61 +9,16 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.datastructures import UploadFile
 
-from backstride import units
 from backstride.errors import NotFound
-from backstride.present.report.charts import guard_chart, shoe_chart, trend_chart, weekly_bars
 from backstride.present.web.jobs import KEEP_FINISHED, ImportJob, copy_upload, safe_name
 from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, render, render_cached, web
 from backstride.services.activities import delete_activity
-from backstride.services.dashboard import TrainingView
 
 router = APIRouter()
 
 #: Files one upload may hold (a folder of a few years of FIT files).
 MAX_FILES = 20_000
-
-
-def charts(view: TrainingView, unit_system: Any) -> dict[str, str]:
-    """The training charts as inline SVG, distances in the runner's unit."""
-    unit = units.distance_unit(unit_system)
-    weeks = view.load.weeks
-
-    def dist(m: float) -> float:
-        return units.distance_in(m, unit_system)
-
-    return {
-        "distance": weekly_bars(
-            [(w.week_start_date, dist(w.distance_m)) for w in weeks], label="Distance", unit=unit
-        ),
-        "climbing": weekly_bars(
-            [(w.week_start_date, w.climbing_m) for w in weeks], label="Climbing", unit="m"
-        ),
-        "guard": guard_chart(
-            [
-                (
-                    s.run_date,
-                    dist(s.distance_m),
-                    None if s.previous_longest_m is None else dist(s.previous_longest_m),
-                )
-                for s in view.spikes
-            ],
-            bands=view.guard_bands,
-            unit=unit,
-        ),
-        "acwr": trend_chart(
-            [(w.week_start_date, w.acwr_rolling) for w in weeks],
-            label="ACWR (7-day / 28-day distance)",
-        ),
-        "shoes": shoe_chart(
-            [
-                (s.shoe.name, dist(s.distance_m), dist(s.shoe.limit_km * 1000))
-                for s in view.shoes
-                if s.shoe.retired_date is None
-            ],
-            unit=unit,
-        ),
-    }
 
 
 @router.get("/training")

@@ -1,0 +1,60 @@
+"""`backstride insights [--json]`: associations between your own training and your back pain."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import click
+
+from backstride.present.cli.context import AppContext, pass_app
+
+
+@click.command("insights")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), hidden=True)
+@pass_app
+def insights_cmd(app: AppContext, as_json: bool, today: datetime | None) -> None:
+    """What in your own training goes with your back pain (associations, not causes).
+
+    Each factor (a run over your 30-day longest, hard days back to back, a new pair, short
+    sleep, ...) is compared with your diary's pain the same day, the next day and on runs,
+    allowing for today's pain following yesterday's and for how many factors are tested.
+    """
+    from backstride.kb import load_kb
+    from backstride.services.insights import insights_from_store, insights_json, window
+
+    day = today.date() if today else date.today()
+    with app.engine.connect() as conn:
+        found = insights_from_store(conn, kb=load_kb(), today=day)
+    if as_json:
+        click.echo(json.dumps(insights_json(found), indent=2))
+        return
+    console = app.console
+    span = window(found)
+    console.print(
+        f"[bold]Personal evidence[/bold] {span}: {found.tests} factor-outcome pairs tested"
+    )
+    credible = found.credible
+    if credible:
+        console.print("\n[bold]Credible associations[/bold] (the corrected interval excludes zero)")
+        for f in credible:
+            console.print(f"  • {f.text}", highlight=False)
+    else:
+        console.print(
+            "\nNo credible association found: nothing in your records clearly goes with more or less pain."
+        )
+    others = [f for f in found.findings if not f.credible]
+    if others:
+        console.print("\n[bold]Tested, no clear association[/bold]")
+        for f in others:
+            console.print(f"  • {f.text}", highlight=False)
+    if found.not_enough_data:
+        console.print("\n[bold]Not enough data yet[/bold]")
+        for n in found.not_enough_data:
+            console.print(f"  • {n.text}", highlight=False)
+    console.print(f"\n[dim]Method: {found.method}[/dim]", highlight=False)
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(insights_cmd)
