@@ -294,7 +294,8 @@ def report_data(
     ]
     entries = diary.between(conn, end=today)
     psfs = [(e.entry_date, name, score) for e in entries for name, score in e.psfs]
-    first_week = view.plan.weeks[0].days if view.plan.weeks else ()
+    # the next seven days of the plan, across its calendar weeks
+    next_days = [d for w in view.plan.weeks for d in w.days if d.date >= today][:7]
     return ReportData(
         today=today,
         check=check,
@@ -317,7 +318,7 @@ def report_data(
         form_findings=_form_findings(conn),
         psfs=psfs[-8:],
         psfs_attribution=kb.progress_rules.psfs.attribution if psfs else "",
-        this_week=[(d.date, [_item_words(i) for i in d.items if i.title]) for d in first_week],
+        this_week=[(d.date, [_item_words(i) for i in d.items if i.title]) for d in next_days],
     )
 
 

@@ -60,4 +60,5 @@ def render_html(data: ReportData) -> str:
         disclaimer=view.plan.disclaimer or data.check["result"].get("disclaimer", ""),
         pain_svg=_styled(pain_svg),
         load_svg=_styled(load_chart(data.weekly_km)),
+        insights=None,  # the slot for the personal-evidence section (_insights.html.j2)
     )
