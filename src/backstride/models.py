@@ -45,6 +45,12 @@ class Activity:
     #: Values the import dropped as out of physical bounds, per field (see
     #: ingest/bounds.py): what the import report shows. Not stored.
     dropped: tuple[tuple[str, int], ...] = ()
+    #: The samples thinned for the activity page's charts and splits: (moving time [s],
+    #: distance [m], altitude [m] or None, heart rate [bpm] or None). Read again from the
+    #: kept original file when the page is shown; not stored, not compared.
+    profile: tuple[tuple[float, float, float | None, float | None], ...] = field(
+        default=(), compare=False, repr=False
+    )
 
 
 @dataclass(frozen=True)

@@ -56,3 +56,30 @@ def format_duration(duration_s: float) -> str:
     """ "2:49" (hours:minutes)."""
     minutes = round(duration_s / 60)
     return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def pace_s(
+    distance_m: float | None, moving_s: float | None, units: Units = "metric"
+) -> float | None:
+    """Seconds per km (per mile in imperial) over the moving time; None without both."""
+    if not distance_m or not moving_s or distance_m < 10:
+        return None
+    per = M_PER_MI if units == "imperial" else 1000.0
+    return moving_s / distance_m * per
+
+
+def format_pace(seconds: float | None, units: Units = "metric") -> str:
+    """ "5:12 /km" (minutes:seconds per km or mile); "" when unknown."""
+    if seconds is None:
+        return ""
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d} /{distance_unit(units)}"
+
+
+def format_clock(duration_s: float | None) -> str:
+    """ "1:02:05" or "42:10" (hours:minutes:seconds); "" when unknown."""
+    if duration_s is None:
+        return ""
+    whole = round(duration_s)
+    h, m, s = whole // 3600, whole % 3600 // 60, whole % 60
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"

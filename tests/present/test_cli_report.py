@@ -82,8 +82,9 @@ def test_report_needs_html_or_pdf(
 
 def test_charts_scale_by_hand() -> None:
     svg = pain_chart([(date(2026, 11, 1), 10), (date(2026, 11, 11), 0)])
-    # 640 wide, 36 padding: day 0 at x=36, pain 10 at y=36; day 10 at x=604, pain 0 at y=164
-    assert 'points="36.0,36.0 604.0,164.0"' in svg
+    # whole weeks, at least four: Mon 19 Oct to Mon 16 Nov is 28 days over 568 units from
+    # x=36; 1 Nov is day 13 (x=299.7) at pain 10 (y=36), 11 Nov day 23 (x=502.6) at 0 (y=164)
+    assert 'points="299.7,36.0 502.6,164.0"' in svg
     bars = load_chart([(date(2026, 11, 2), 20.0), (date(2026, 11, 9), 40.0)])
     assert 'height="128.0"' in bars and 'height="64.0"' in bars
 

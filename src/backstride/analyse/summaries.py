@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Literal
 
 from backstride.models import Activity, StoredActivity
@@ -45,10 +45,18 @@ def runs_only(activities: Iterable[StoredActivity]) -> list[StoredActivity]:
     return sorted(runs, key=lambda a: (a.activity.started_at, a.id))
 
 
+def local_start(activity: Activity) -> datetime:
+    """When the activity started, in its own time zone (the file's UTC offset) where the
+    file says, else in the machine's: one local time for a run on every page and table."""
+    if activity.utc_offset_s is not None:
+        zone = timezone(timedelta(seconds=activity.utc_offset_s))
+        return activity.started_at.astimezone(zone)
+    return activity.started_at.astimezone()
+
+
 def local_date(activity: Activity) -> date:
-    """The calendar day the run started on, in the runner's local time where known."""
-    offset = timedelta(seconds=activity.utc_offset_s or 0)
-    return (activity.started_at + offset).date()
+    """The calendar day the run started on, in the runner's local time (`local_start`)."""
+    return local_start(activity).date()
 
 
 def duration_s(activity: Activity) -> float:

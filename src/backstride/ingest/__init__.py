@@ -60,7 +60,7 @@ def detect_format(source: SourceFile) -> str:
     )
 
 
-def read_activities(source: SourceFile) -> list[Activity]:
+def read_activities(source: SourceFile, *, with_profile: bool = False) -> list[Activity]:
     """The activities in one source, with an export's name, gear and sport applied,
     each checked against the physical bounds (`bounds.check_activity`).
 
@@ -71,14 +71,24 @@ def read_activities(source: SourceFile) -> list[Activity]:
     kind = detect_format(source)
     # deferred: each reader loads its parser (fitdecode, lxml) only for its own format
     if kind == "fit":
-        from backstride.ingest.fit import read_fit as reader
-    elif kind == "gpx":
-        from backstride.ingest.gpx import read_gpx as reader
+        from backstride.ingest.fit import read_fit
+
+        found = read_fit(
+            source.data,
+            source_file=source.name,
+            content_hash=source.content_hash,
+            with_profile=with_profile,
+        )
     elif kind == "apple":
-        from backstride.ingest.apple_health import read_workout as reader
-    else:
-        from backstride.ingest.tcx import read_tcx as reader
-    found = reader(source.data, source_file=source.name, content_hash=source.content_hash)
+        from backstride.ingest.apple_health import read_workout
+
+        found = read_workout(source.data, source_file=source.name, content_hash=source.content_hash)
+    else:  # GPX and TCX summaries come from sample arrays and carry their profile anyway
+        if kind == "gpx":
+            from backstride.ingest.gpx import read_gpx as reader
+        else:
+            from backstride.ingest.tcx import read_tcx as reader
+        found = reader(source.data, source_file=source.name, content_hash=source.content_hash)
     meta = source.metadata
     if meta:
         found = [_with_metadata(activity, meta) for activity in found]

@@ -6,6 +6,7 @@ Both FIT readers feed this module, so any difference between them is a decoding 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,9 +36,10 @@ _SURFACES = {
 
 
 def activities_from_members(
-    members: list[FitMember], *, source_file: str, content_hash: str
+    members: list[FitMember], *, source_file: str, content_hash: str, with_profile: bool = False
 ) -> list[Activity]:
-    """Summarise every activity session in the decoded members.
+    """Summarise every activity session in the decoded members (`with_profile`: with the
+    samples thinned for charts, which imports do not need).
 
     Raises:
         NotAnActivity: no member is an activity file, or none holds anything to summarise.
@@ -61,6 +63,8 @@ def activities_from_members(
                     f"{source_file}: session {len(out)} holds values of the wrong type or "
                     f"out of range ({exc}); the file is damaged or non-standard"
                 ) from exc
+            if with_profile:
+                act = replace(act, profile=_profile(records))
             out.append(act)
     if not out:
         raise NotAnActivity(
@@ -159,6 +163,37 @@ def _activity(
         session_index=index,
         dropped=dropped.as_tuple(),
     )
+
+
+def _profile(
+    records: list[Record],
+) -> tuple[tuple[float, float, float | None, float | None], ...]:
+    """The records thinned for charts (`_samples.profile`), by the file's own distance where
+    it has one, else by the steps between positions."""
+    import numpy as np  # only the activity page asks: imports stay without numpy
+
+    from backstride.ingest._samples import haversine_m, profile
+
+    timed = [r for r in records if r[0] is not None]
+    if len(timed) < 2:
+        return ()
+    t = np.array([r[0] for r in timed], dtype=np.float64)
+    nan = float("nan")
+    ele = np.array([nan if r[3] is None else r[3] for r in timed], dtype=np.float64)
+    hr = np.array([nan if r[4] is None else r[4] for r in timed], dtype=np.float64)
+    ele[(ele < bounds.ALTITUDE_M.low) | (ele > bounds.ALTITUDE_M.high)] = nan
+    hr[(hr < bounds.HEART_RATE_BPM.low) | (hr > bounds.HEART_RATE_BPM.high)] = nan
+    dist = np.array([nan if r[6] is None else r[6] for r in timed], dtype=np.float64)
+    if np.isfinite(dist).sum() >= 2:
+        steps = np.diff(np.fmax.accumulate(np.nan_to_num(dist, nan=0.0)))
+        steps[0] = max(float(steps[0]), 0.0) if np.isfinite(dist[0]) else 0.0
+    else:
+        lat = np.array([nan if r[1] is None else r[1] * _SEMICIRCLE_DEG for r in timed])
+        lon = np.array([nan if r[2] is None else r[2] * _SEMICIRCLE_DEG for r in timed])
+        steps = np.nan_to_num(haversine_m(lat, lon), nan=0.0)
+        if not steps.any():
+            return ()
+    return profile(np.diff(t), steps, True, ele, hr)
 
 
 def _first(member: FitMember, key: str) -> Any:

@@ -51,6 +51,8 @@ class TrackSummary:
     dropped: tuple[tuple[str, int], ...] = ()
     #: The first sample's time within the bounds [s since 1970]; None if none is.
     start_s: float | None = None
+    #: The session's samples thinned for charts, as Activity.profile (not stored).
+    profile: tuple[tuple[float, float, float | None, float | None], ...] = ()
 
 
 def haversine_m(lat: Floats, lon: Floats) -> Floats:
@@ -233,6 +235,45 @@ def _round6(values: Floats) -> list[float]:
     return rounded
 
 
+#: The most samples a profile keeps (a chart needs no more; an import stays light).
+PROFILE_MAX_POINTS = 600
+
+
+def _moving_mask(dt: Floats, steps: Floats, has_motion: bool) -> npt.NDArray[np.bool_]:
+    if has_motion:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            speed = np.where(dt > 0, steps / dt, 0.0)
+        return np.asarray((dt > 0) & (speed >= MOVING_SPEED_M_PER_S))
+    return np.asarray((dt > 0) & (dt <= PAUSE_GAP_S))
+
+
+def profile(
+    dt: Floats, steps: Floats, has_motion: bool, ele: Floats, hr: Floats
+) -> tuple[tuple[float, float, float | None, float | None], ...]:
+    """(moving time [s], distance [m], altitude [m], heart rate [bpm]) at each kept sample.
+
+    `dt` and `steps` are the time and distance between consecutive samples; time counts
+    only while moving, so pace and splits leave pauses out. Thinned to PROFILE_MAX_POINTS.
+    """
+    n = ele.size
+    if n < 2 or dt.size != n - 1 or steps.size != n - 1:
+        return ()
+    moving = np.concatenate(
+        ([0.0], np.cumsum(np.where(_moving_mask(dt, steps, has_motion), dt, 0.0)))
+    )
+    dist = np.concatenate(([0.0], np.cumsum(np.nan_to_num(steps, nan=0.0))))
+    keep = np.unique(np.linspace(0, n - 1, min(n, PROFILE_MAX_POINTS)).round().astype(np.intp))
+
+    def val(a: Floats, i: int) -> float | None:
+        v = float(a[i])
+        return None if math.isnan(v) else round(v, 1)
+
+    return tuple(
+        (round(float(moving[i]), 1), round(float(dist[i]), 1), val(ele, i), val(hr, i))
+        for i in keep
+    )
+
+
 def _moving_s(dt: Floats, steps: Floats, has_motion: bool) -> float:
     if has_motion:
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -320,4 +361,7 @@ def summarise(
         route=simplify_route(lat, lon),
         dropped=dropped.as_tuple(),
         start_s=float(time_s[0]) if time_s.size else None,
+        profile=profile(dt, motion, distance is not None, ele, hr)
+        if motion.size == dt.size
+        else (),
     )

@@ -23,7 +23,9 @@ __all__ = ["FastPathUnsupported", "read_fit", "read_fit_reference"]
 log = logging.getLogger(__name__)
 
 
-def read_fit(data: bytes, *, source_file: str, content_hash: str) -> list[Activity]:
+def read_fit(
+    data: bytes, *, source_file: str, content_hash: str, with_profile: bool = False
+) -> list[Activity]:
     """One Activity per sport session (multisport files give several; session_index 0..n).
 
     Raises:
@@ -35,11 +37,19 @@ def read_fit(data: bytes, *, source_file: str, content_hash: str) -> list[Activi
         members = decode_fit(data)
     except FastPathUnsupported as exc:
         log.info("%s: fast FIT decoder declined (%s); using fitdecode", source_file, exc)
-        return read_fit_reference(data, source_file=source_file, content_hash=content_hash)
-    return activities_from_members(members, source_file=source_file, content_hash=content_hash)
+        return read_fit_reference(
+            data, source_file=source_file, content_hash=content_hash, with_profile=with_profile
+        )
+    return activities_from_members(
+        members, source_file=source_file, content_hash=content_hash, with_profile=with_profile
+    )
 
 
-def read_fit_reference(data: bytes, *, source_file: str, content_hash: str) -> list[Activity]:
+def read_fit_reference(
+    data: bytes, *, source_file: str, content_hash: str, with_profile: bool = False
+) -> list[Activity]:
     """Same contract as `read_fit`, decoding with fitdecode only."""
     members = decode_fit_reference(data)
-    return activities_from_members(members, source_file=source_file, content_hash=content_hash)
+    return activities_from_members(
+        members, source_file=source_file, content_hash=content_hash, with_profile=with_profile
+    )

@@ -255,6 +255,8 @@ class StrengthProgressionRules(_Strict):
 class ImprovementRules(_Strict):
     mcid_points: float = Field(gt=0, le=10)
     mcid_fraction: float = Field(gt=0, lt=1)
+    #: minimal detectable change: smaller moves are within measurement error
+    mdc_points: float | None = Field(default=None, gt=0, le=10)
     baseline_days: int = Field(ge=1)
     recent_days: int = Field(ge=1)
     evidence: EvidenceLevel

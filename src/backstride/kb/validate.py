@@ -162,6 +162,13 @@ def collect_problems(kb: KnowledgeBase) -> list[str]:
             )
         if q.type in ("choice", "choices") and not q.values:
             p.append(f"questions.yaml: {q.id}: {q.type} question needs `values`")
+        elif q.type in ("choice", "choices") and q.group != "derived":
+            # every answer shown in plain words: the web and the answers template read these
+            if set(q.value_labels or {}) != set(q.values or []):
+                p.append(
+                    f"questions.yaml: {q.id}: `value_labels` must give a plain label for each "
+                    "of its `values`, and only those"
+                )
         p += _missing("questions.yaml", q.id, "source", q.sources, kb.sources)
         if q.group == "self_tests" and (q.evidence is None or not q.sources):
             p.append(f"questions.yaml: {q.id}: a self-test needs `evidence` and `sources`")

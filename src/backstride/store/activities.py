@@ -34,7 +34,7 @@ DISTANCE_TOLERANCE_M = 150.0
 DISTANCE_TOLERANCE = 0.03
 
 #: What is stored of an Activity: all but the import's own notes.
-_ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity) if f.name != "dropped")
+_ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity) if f.name not in ("dropped", "profile"))
 
 
 def fingerprint(activity: Activity) -> str:

@@ -92,6 +92,8 @@ def _answer_step(page: Any, answers: dict[str, Any]) -> None:
         elif q.type == "choices":
             for v in value:
                 fieldset.locator(f'input[value="{v}"]').check()
+        elif fieldset.locator('input[type="range"]').count():  # the pain slider
+            fieldset.locator("input").first.evaluate("(el, v) => { el.value = v; }", str(value))
         else:
             fieldset.locator("input").first.fill(str(value))
 
@@ -105,7 +107,7 @@ def test_a_runners_visit(server: str, page: Any) -> None:
     # An emergency answer interrupts the self-check at once.
     page.goto(server + "/check")
     shoot(page, "02-check-first-step")
-    page.get_by_label("Yes", exact=True).check()
+    page.get_by_label("Yes", exact=True).first.check()  # the first sign; the rest left blank
     page.get_by_role("button", name="Next").click()
     page.wait_for_url("**/check/result/*")
     assert page.get_by_role("alert").filter(has_text="Emergency").is_visible()

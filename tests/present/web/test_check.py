@@ -29,14 +29,48 @@ def _source(client: TestClient, check_id: int) -> str:
         return str(conn.execute(sa.select(table.c.source).where(table.c.id == check_id)).scalar())
 
 
-def test_safety_screen_comes_first_one_question_per_step(client: TestClient) -> None:
+def test_safety_screen_comes_first_in_two_or_three_short_pages(client: TestClient) -> None:
     kb = load_kb()
-    first = steps(kb)[0]
-    assert first.group == "safety_screen" and len(first.questions) == 1
+    safety = [s for s in steps(kb) if s.group == "safety_screen"]
+    assert 2 <= len(safety) <= 3 and all(len(s.questions) <= 5 for s in safety)
+    assert steps(kb)[0].group == "safety_screen"
+    # no page of 14-18 questions any more: the other groups come at most 8 to a page
+    assert all(len(s.questions) <= 8 for s in steps(kb) if s.group != "self_tests")
+    # the emergency (cauda equina) signs are all on the first page
+    first = {q.id for q in safety[0].questions}
+    assert {"saddle_numbness", "bladder_bowel_change", "both_legs_symptoms"} <= first
     page = client.get("/check")
     assert page.status_code == 200
     assert kb.questions_in("safety_screen")[0].text in page.text
-    assert "Step 1 of" in page.text
+    assert "Page 1 of" in page.text and "0 of " in page.text
+
+
+def test_progress_counts_questions_answered_not_pages(client: TestClient) -> None:
+    kb = load_kb()
+    all_steps = steps(kb)
+    total = sum(len(s.questions) for s in all_steps)
+    data: dict[str, Any] = {"csrf_token": token(client, "/check"), "step": 0, "answers": "{}"}
+    for q in all_steps[0].questions:
+        data[q.id] = "no" if q.type == "bool" else "none"
+    second = client.post("/check", data=data)
+    assert second.status_code == 200, second.text
+    done = len(all_steps[0].questions)
+    assert f'<progress value="{done}" max="{total}"' in second.text
+    assert f"{done} of {total} questions answered" in second.text
+
+
+def test_every_answer_has_a_plain_label_and_pain_is_a_slider(client: TestClient) -> None:
+    kb = load_kb()
+    n = next(i for i, s in enumerate(steps(kb)) if s.group == "see_clinician_screen")
+    safety = {q.id: BASELINE[q.id] for q in kb.questions_in("safety_screen")}
+    data = {"csrf_token": token(client, "/check"), "step": n, "answers": json.dumps(safety)}
+    data["back"] = "1"
+    data["step"] = n + 1
+    page = client.post("/check", data=data).text
+    assert "Gradually, over days or weeks" in page and "Staying the same" in page
+    assert "> gradual<" not in page and "> same<" not in page
+    assert 'type="range" name="pain_worst" min="0" max="10"' in page
+    assert "0 No pain" in page and "10 Worst imaginable" in page
 
 
 def test_full_check_saves_the_same_result_as_the_library(client: TestClient) -> None:
@@ -85,7 +119,7 @@ def test_a_missing_required_answer_keeps_the_step_with_a_message(client: TestCli
     data = {"csrf_token": token(client, "/check"), "step": 0, "answers": "{}"}
     response = client.post("/check", data=data)
     assert response.status_code == 422
-    assert "please answer" in response.text and "Step 1 of" in response.text
+    assert "please answer" in response.text and "Page 1 of" in response.text
 
 
 def test_out_of_range_number_is_refused(client: TestClient) -> None:
@@ -119,7 +153,7 @@ def test_a_required_multiple_choice_needs_one_pick_on_its_own_step(client: TestC
     response = client.post("/check", data=data)
     assert response.status_code == 422
     assert "please choose at least one" in response.text
-    assert f"Step {n + 1} of" in response.text
+    assert f"Page {n + 1} of" in response.text
 
 
 def test_back_returns_to_the_previous_step_keeping_the_answers(client: TestClient) -> None:
@@ -129,14 +163,16 @@ def test_back_returns_to_the_previous_step_keeping_the_answers(client: TestClien
         "answers": "{}",
         "saddle_numbness": "no",
     }
+    for q in steps(load_kb())[0].questions[1:]:
+        data[q.id] = "no" if q.type == "bool" else "none"
     second = client.post("/check", data=data)
-    assert "Step 2 of" in second.text and "Back" in second.text
+    assert "Page 2 of" in second.text and "Back" in second.text
     carried = json.dumps({"saddle_numbness": False})
     back = client.post(
         "/check",
         data={"csrf_token": token(client, "/check"), "step": 1, "answers": carried, "back": "1"},
     )
-    assert back.status_code == 200 and "Step 1 of" in back.text
+    assert back.status_code == 200 and "Page 1 of" in back.text
     assert 'value="no" checked' in back.text
 
 

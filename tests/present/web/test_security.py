@@ -65,7 +65,7 @@ def test_oversized_upload_is_refused_before_reading(client: TestClient) -> None:
         files={"files": ("big.fit", b"x" * 5000)},
     )
     assert response.status_code == 413
-    assert not any((Path(client.app.state.web.settings.data_dir) / "uploads").glob("*/*"))  # type: ignore[attr-defined]
+    assert not any((Path(client.app.state.web.settings.store_files_dir) / "uploads").glob("*/*"))  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(

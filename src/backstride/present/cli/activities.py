@@ -2,30 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import click
 from rich.table import Table
 
-from backstride.models import Activity, StoredActivity
+from backstride import units
+from backstride.analyse.summaries import local_start
+from backstride.models import StoredActivity
+from backstride.present.cli import tables
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.present.cli.output import output_options, print_rows
 from backstride.services import records
 from backstride.services.activities import delete_activity, set_sport
 
-_M_PER_MILE = 1609.344
 _FT_PER_M = 3.28084
 
 
-def _local_start(activity: Activity) -> datetime:
-    return activity.started_at + timedelta(seconds=activity.utc_offset_s or 0)
+def to_json(stored: StoredActivity, units_: units.Units = "metric") -> dict[str, Any]:
+    """One activity as JSON (SI units, names with unit suffixes; no route).
 
-
-def to_json(stored: StoredActivity) -> dict[str, Any]:
-    """One activity as JSON (SI units, names with unit suffixes; no route)."""
+    ``local_start`` is the start in the activity's own offset where the file has one,
+    else the machine's; ``pace_s_per_km`` is over the moving time.
+    """
     a = stored.activity
-    local = _local_start(a) if a.utc_offset_s is not None else None
+    local = local_start(a)
     return {
         "id": stored.id,
         "sport": a.sport,
@@ -33,11 +35,13 @@ def to_json(stored: StoredActivity) -> dict[str, Any]:
         "sub_sport": a.sub_sport,
         "name": a.name,
         "started_at": a.started_at.astimezone(UTC).isoformat(),
-        "local_start_time": local.strftime("%H:%M:%S") if local else None,
+        "local_start": local.isoformat(),
+        "local_start_time": local.strftime("%H:%M:%S"),
         "utc_offset_s": a.utc_offset_s,
         "distance_m": a.distance_m,
         "elapsed_s": a.elapsed_s,
         "moving_s": a.moving_s,
+        "pace_s_per_km": units.pace_s(a.distance_m, a.moving_s or a.elapsed_s),
         "elevation_gain_m": a.elevation_gain_m,
         "elevation_loss_m": a.elevation_loss_m,
         "avg_hr_bpm": a.avg_hr_bpm,
@@ -50,51 +54,52 @@ def to_json(stored: StoredActivity) -> dict[str, Any]:
     }
 
 
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    whole = int(round(seconds))
-    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
-
-
-def _table(found: list[StoredActivity], units: str) -> Table:
-    imperial = units == "imperial"
-    table = Table("id", "date (local)", "sport", "name", "mi" if imperial else "km", "time")
-    table.add_column("ft up" if imperial else "m up", justify="right")
-    table.add_column("HR", justify="right")
-    table.add_column("spm", justify="right")
-    table.add_column("gear")
+def _table(found: list[StoredActivity], u: units.Units, *, wide: bool = False) -> Table:
+    """id, local start, sport, distance, moving time and pace; `wide` adds the rest."""
+    unit = units.distance_unit(u)
+    cols: list[str | tuple[str, str]] = [
+        "id", "date (local)", "sport", (unit, "right"), ("moving", "right"), ("pace", "right"),
+    ]  # fmt: skip
+    if wide:
+        cols += [
+            ("elapsed", "right"), ("ft up" if u == "imperial" else "m up", "right"),
+            ("HR", "right"), ("spm", "right"), ("gear", "text"),
+        ]  # fmt: skip
+    cols.append(("name", "text"))
+    t = tables.table(*cols)
     for stored in found:
         a = stored.activity
-        dist = (
-            ""
-            if a.distance_m is None
-            else f"{a.distance_m / (_M_PER_MILE if imperial else 1000):.2f}"
-        )
-        gain = a.elevation_gain_m
-        up = "" if gain is None else f"{gain * (_FT_PER_M if imperial else 1):.0f}"
-        table.add_row(
+        moving = a.moving_s or a.elapsed_s
+        row = [
             str(stored.id),
-            _local_start(a).strftime("%Y-%m-%d %H:%M"),
+            local_start(a).strftime("%Y-%m-%d %H:%M"),
             f"{a.sport}?" if a.sport_inferred else a.sport,
-            a.name or "",
-            dist,
-            _duration(a.moving_s or a.elapsed_s),
-            up,
-            "" if a.avg_hr_bpm is None else f"{a.avg_hr_bpm:.0f}",
-            "" if a.avg_cadence_spm is None else f"{a.avg_cadence_spm:.0f}",
-            a.gear or "",
-        )
-    return table
+            "" if a.distance_m is None else f"{units.distance_in(a.distance_m, u):.2f}",
+            units.format_clock(moving),
+            units.format_pace(units.pace_s(a.distance_m, moving, u), u).split(" ")[0],
+        ]
+        if wide:
+            gain = a.elevation_gain_m
+            row += [
+                units.format_clock(a.elapsed_s),
+                "" if gain is None else f"{gain * (_FT_PER_M if u == 'imperial' else 1):.0f}",
+                "" if a.avg_hr_bpm is None else f"{a.avg_hr_bpm:.0f}",
+                "" if a.avg_cadence_spm is None else f"{a.avg_cadence_spm:.0f}",
+                a.gear or "",
+            ]
+        row.append(a.name or "")
+        t.add_row(*row)
+    return tables.fit(t)
 
 
 @click.group("activities", invoke_without_command=True)
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="From this date (UTC).")
 @click.option("--sport", help="A sport or family: run, ride, swim, walk, ...")
 @output_options
+@tables.wide_option
 @click.pass_context
 def activities_cmd(
-    ctx: click.Context, since: datetime | None, sport: str | None, output: str | None
+    ctx: click.Context, since: datetime | None, sport: str | None, output: str | None, wide: bool
 ) -> None:
     """List imported activities, oldest first; `activities delete ID` removes one.
 
@@ -110,7 +115,7 @@ def activities_cmd(
         # deletes them, though no analysis reads them.
         found = records.activities_between(conn, start=start, sport=sport, implausible=True)
     if not print_rows([to_json(s) for s in found], output):
-        app.console.print(_table(found, app.settings.units))
+        app.console.print(_table(found, app.settings.units, wide=wide))
         if any(s.activity.sport_inferred for s in found):
             click.echo(
                 "sport? = the file named no sport: guessed from its speed and cadence; "
@@ -144,7 +149,7 @@ def delete_cmd(app: AppContext, activity_id: int, yes: bool) -> None:
     with app.engine.connect() as conn:
         found = records.activity(conn, activity_id=activity_id)
     if not yes:
-        app.console.print(_table([found], app.settings.units))
+        app.console.print(_table([found], app.settings.units, wide=True))
         click.confirm(f"Delete activity {activity_id}?", abort=True)
     delete_activity(app.engine, activity_id=activity_id, data_dir=app.settings.store_files_dir)
     click.echo(f"Deleted activity {activity_id} ({found.activity.source_file}).")

@@ -69,6 +69,40 @@ def read_answers_file(path: Path) -> dict[str, Any]:
     return data
 
 
+def answers_template(kb: KnowledgeBase) -> str:
+    """A YAML answers file to fill in: every question, its wording and allowed values as
+    comments, the answer left empty. Empty answers are read as not answered."""
+    import textwrap
+
+    from backstride.present.cli.kb import allowed_values
+    from backstride.services.selfcheck import GROUPS
+
+    lines = [
+        "# backstride self-check answers. Fill in the value after each colon, then run",
+        "#   backstride check --answers THIS_FILE",
+        "# Leave a value empty to skip an optional question; every 'required' one needs",
+        "# an answer. Yes/no questions take true or false (warning signs also unsure).",
+    ]
+    for group, title in GROUPS:
+        questions = kb.questions_in(group)
+        if not questions:
+            continue
+        lines += ["", f"# ---- {title} ----"]
+        for q in questions:
+            lines.append("")
+            lines += ["# " + t for t in textwrap.wrap(q.text, 76)]
+            labels = q.value_labels or {}
+            allowed = allowed_values(q)
+            if q.type == "choices":
+                lines.append("# a list of any of:")
+            for v in allowed:
+                label = labels.get(v)
+                lines.append(f"#   {v}" + (f"  ({label})" if label else ""))
+            lines.append(f"# {'required' if q.required else 'optional'}, type {q.type}")
+            lines.append(f"{q.id}:")
+    return "\n".join(lines) + "\n"
+
+
 def training_evidence(
     app: AppContext, kb: KnowledgeBase
 ) -> tuple[TrainingEvidence | None, list[str]]:
@@ -92,13 +126,26 @@ def training_evidence(
     type=click.Path(path_type=Path, dir_okay=False),
     help="JSON or YAML file mapping question ids to answers (non-interactive).",
 )
+@click.option(
+    "--template",
+    "template_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write a commented YAML answers file to fill in, then use it with --answers.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @click.option("--no-save", is_flag=True, help="Do not save the check in the history.")
 @pass_app
-def check_cmd(app: AppContext, answers_file: Path | None, as_json: bool, no_save: bool) -> None:
+def check_cmd(
+    app: AppContext,
+    answers_file: Path | None,
+    template_file: Path | None,
+    as_json: bool,
+    no_save: bool,
+) -> None:
     """Run the self-check: warning signs first, then likely causes, then a plan.
 
-    Example: backstride check --answers my-answers.yaml --json
+    Example: backstride check --template answers.yaml (fill it in), then
+    backstride check --answers answers.yaml --json
     """
     # Imported here so `check --help` needs none of them (the knowledge base, the store).
     from backstride.kb import load_kb
@@ -106,13 +153,27 @@ def check_cmd(app: AppContext, answers_file: Path | None, as_json: bool, no_save
     from backstride.services import selfcheck
 
     kb = load_kb()
+    if template_file is not None:
+        from backstride.files import write_atomic
+
+        if template_file.exists():
+            raise click.BadParameter(
+                f"{template_file} exists already: give a new file name", param_hint="--template"
+            )
+        write_atomic(template_file, answers_template(kb).encode())
+        click.echo(
+            f"Answers template written to {template_file}: fill it in, then run "
+            f"`backstride check --answers {template_file}`."
+        )
+        return
     if answers_file is None:
         # deferred: the interview's prompts, only without --answers
         from backstride.present.cli.interview import run_interview
 
         run_interview(app, kb, save=not no_save)
         return
-    raw = read_answers_file(answers_file)
+    # an empty value (a template's unanswered question) is not an answer
+    raw = {k: v for k, v in read_answers_file(answers_file).items() if v is not None}
     training, problems = training_evidence(app, kb)
     assessment = selfcheck.run_check(raw, kb, training=training, evidence_problems=problems)
     result = assessment.to_json()  # what is saved, printed with --json, and rendered

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import click
-from rich.table import Table
 
+from backstride.present.cli import tables
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.present.cli.output import output_options, print_rows
 from backstride.present.report.terminal import render_result
@@ -15,8 +15,9 @@ from backstride.services import records
 
 @click.group("history", invoke_without_command=True)
 @output_options
+@tables.wide_option
 @click.pass_context
-def history_group(ctx: click.Context, output: str | None) -> None:
+def history_group(ctx: click.Context, output: str | None, wide: bool) -> None:
     """List saved self-checks, newest first."""
     if ctx.invoked_subcommand is not None:
         return
@@ -30,15 +31,16 @@ def history_group(ctx: click.Context, output: str | None) -> None:
     ]  # fmt: skip
     if print_rows(rows, output):
         return
-    table = Table(title="Saved self-checks")
-    for col in ("id", "date", "level", "top cause", "kb"):
-        table.add_column(col)
+    cols: list[str | tuple[str, str]] = ["id", "date (local)", "level"]
+    table = tables.table(*cols, *(["kb"] if wide else []), ("top cause", "text"))
     for c in saved:
         top = c.top_cause or "-"
-        table.add_row(
-            str(c.id), c.created_at.strftime("%Y-%m-%d %H:%M"), c.triage_level, top, c.kb_version
-        )
-    app.console.print(table if saved else "No saved checks yet: run `backstride check`.")
+        when = c.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        level = c.triage_level.replace("_", " ")
+        table.add_row(str(c.id), when, level, *([c.kb_version] if wide else []), top)
+    app.console.print(
+        tables.fit(table) if saved else "No saved checks yet: run `backstride check`."
+    )
 
 
 @history_group.command("show")

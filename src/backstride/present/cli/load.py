@@ -7,12 +7,12 @@ from dataclasses import replace
 from datetime import date, datetime
 
 import click
-from rich.table import Table
 
 from backstride import units
 from backstride.analyse.flags import LoadFlag
 from backstride.analyse.report import LoadReport, WeekRow
 from backstride.kb import load_kb
+from backstride.present.cli import tables
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.services import training
 
@@ -55,32 +55,28 @@ def _flag_line(f: LoadFlag) -> str:
     return f"[{f.severity}] {f.text} ({where}rule {f.rule_id})"
 
 
-def render(app: AppContext, report: LoadReport) -> None:
+#: The columns `load` shows without `--wide` (indexes into `_row`): the week, runs,
+#: distance and its change, time, climbing, the longest run, hard runs and cadence.
+NARROW = (0, 1, 2, 3, 4, 6, 8, 10, 15)
+
+
+def render(app: AppContext, report: LoadReport, *, wide: bool = False) -> None:
     """The table, the flags and the one-line trends, in the user's units."""
     u, unit = app.settings.units, units.distance_unit(app.settings.units)
-    table = Table(title=f"Running by week to {report.today:%a %d %b %Y} (* = week so far)")
-    for name in (
-        "week",
-        "runs",
-        unit,
-        "chg",
-        "time",
-        "chg",
-        "climb m",
-        "chg",
-        f"long {unit}",
-        "long share",
-        "hard",
-        "monotony",
-        f"strain {unit}",
-        "ACWR roll",
-        "ACWR ewma",
-        "cadence spm",
-    ):
-        table.add_column(name, justify="left" if name == "week" else "right")
+    names = (
+        "week", "runs", unit, "chg", "time", "chg", "climb m", "chg", f"long {unit}",
+        "long share", "hard", "monotony", f"strain {unit}", "ACWR roll", "ACWR ewma",
+        "spm" if not wide else "cadence spm",
+    )  # fmt: skip
+    keep = range(len(names)) if wide else NARROW
+    table = tables.table(
+        *[names[i] if i == 0 else (names[i], "right") for i in keep],
+        title=f"Running by week to {report.today:%a %d %b %Y} (* = week so far)",
+    )
     for week in report.weeks:
-        table.add_row(*_row(week, u))
-    app.console.print(table)
+        row = _row(week, u)
+        table.add_row(*[row[i] for i in keep])
+    app.console.print(tables.fit(table))
     app.console.print("Flags:" if report.flags else "No flags in these weeks.")
     for flag in report.flags:
         app.console.print(f"  {_flag_line(flag)}", markup=False, highlight=False)
@@ -113,8 +109,11 @@ def render(app: AppContext, report: LoadReport) -> None:
     help="Analyse as of this date (YYYY-MM-DD) instead of today.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (SI units) instead of a table.")
+@tables.wide_option
 @pass_app
-def load_cmd(app: AppContext, weeks: int, today: datetime | None, as_json: bool) -> None:
+def load_cmd(
+    app: AppContext, weeks: int, today: datetime | None, as_json: bool, wide: bool
+) -> None:
     """Weekly distance, time, climbing and load, with the flags that tripped and why.
 
     Example: backstride load --weeks 12
@@ -137,7 +136,7 @@ def load_cmd(app: AppContext, weeks: int, today: datetime | None, as_json: bool)
     elif not report.weeks:
         click.echo("No runs stored yet: `backstride import FILE...` adds your history.")
     else:
-        render(app, report)
+        render(app, report, wide=wide)
 
 
 def register(cli: click.Group) -> None:

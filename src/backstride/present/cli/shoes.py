@@ -6,11 +6,11 @@ from datetime import date, datetime
 from typing import Any
 
 import click
-from rich.table import Table
 
 from backstride import units
 from backstride.analyse.report import ShoeStatus
 from backstride.errors import StoreError
+from backstride.present.cli import tables
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.present.cli.output import output_options, print_rows
 from backstride.services import records
@@ -95,25 +95,34 @@ def _as_dict(s: ShoeStatus) -> dict[str, object]:
 
 @shoes_group.command("list")
 @output_options
+@tables.wide_option
 @pass_app
-def list_cmd(app: AppContext, output: str | None) -> None:
+def list_cmd(app: AppContext, output: str | None, wide: bool) -> None:
     """List pairs with distance (linked runs plus runs whose gear has the pair's name)."""
     with app.engine.begin() as conn:
         statuses = shoe_service.shoe_statuses(conn)
     if print_rows([_as_dict(s) for s in statuses], output):
         return
     u = app.settings.units
-    table = Table("id", "name", units.distance_unit(u), "limit", "status", "added")
+    cols: list[str | tuple[str, str]] = [
+        "id", (units.distance_unit(u), "right"), ("limit", "right"), "status",
+    ]  # fmt: skip
+    if wide:
+        cols.append("added")
+    table = tables.table(*cols, ("name", "text"))
     for s in statuses:
-        table.add_row(
+        row = [
             str(s.shoe.id),
-            s.shoe.name,
             f"{units.distance_in(s.distance_m, u):.1f}",
             units.format_distance(s.shoe.limit_km * 1000, u),
             _status(s),
-            f"{s.shoe.added_date:%Y-%m-%d}",
-        )
-    app.console.print(table if statuses else "No shoes yet: `backstride shoes add NAME`.")
+        ]
+        if wide:
+            row.append(f"{s.shoe.added_date:%Y-%m-%d}")
+        table.add_row(*row, s.shoe.name)
+    app.console.print(
+        tables.fit(table) if statuses else "No shoes yet: `backstride shoes add NAME`."
+    )
 
 
 @shoes_group.command("retire")

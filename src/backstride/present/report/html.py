@@ -13,6 +13,23 @@ if TYPE_CHECKING:
 
 TEMPLATES = Path(__file__).parent / "templates"
 
+#: The charts' own style: WeasyPrint draws inline SVG with the SVG's styles only, not the page's.
+SVG_STYLE = (
+    "<style>.line{fill:none;stroke:#1a5fb4;stroke-width:2}circle{fill:#1a5fb4}"
+    "rect,.bar{fill:#7a9cc6}.grid{stroke:#e2e2e2}.mark{stroke:#666;stroke-dasharray:4 3}"
+    ".trend{stroke:#b60;stroke-width:1.5;stroke-dasharray:8 3}"
+    ".axis{font-size:13px;fill:#444;font-family:DejaVu Sans,Arial,sans-serif}"
+    ".line[class*=ref]{stroke:#666;stroke-dasharray:5 4}.line.limit{stroke:#b60}.over{fill:#b00}</style>"
+)
+
+
+def _styled(svg: str) -> str:
+    """The chart with its style inside (an empty-state paragraph stays as it is)."""
+    if not svg.startswith("<svg"):
+        return svg
+    end = svg.index(">") + 1
+    return svg[:end] + SVG_STYLE + svg[end:]
+
 
 def render_html(data: ReportData) -> str:
     """Render the report; charts are inline SVG, so the page needs no network."""
@@ -24,19 +41,24 @@ def render_html(data: ReportData) -> str:
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
     )
     view = data.view
-    result = data.check["result"]
-    causes = [c for c in result.get("causes", []) if c.get("score", 0) > 0][:5]
+    pain = data.pain
+    pain_svg = ""
+    if pain is not None:
+        target = None if pain.first_mean is None else pain.first_mean - pain.mcid_points
+        pain_svg = pain_chart(
+            pain.points, plan_start=pain.plan_start, target=target, trend=pain.slope_per_week
+        )
     return env.get_template("report.html.j2").render(
+        data=data,
         today=data.today,
         check=data.check,
-        result=result,
-        causes=causes,
-        view=view,
+        result=data.check["result"],
         plan=view.plan,
-        progress=view.progress,
         adherence=view.adherence,
         events=data.events,
-        disclaimer=view.plan.disclaimer or result.get("disclaimer", ""),
-        pain_svg=pain_chart(view.progress.points),
-        load_svg=load_chart(data.weekly_km),
+        pain=pain,
+        disclaimer=view.plan.disclaimer or data.check["result"].get("disclaimer", ""),
+        pain_svg=_styled(pain_svg),
+        load_svg=_styled(load_chart(data.weekly_km)),
+        insights=None,  # the slot for the personal-evidence section (_insights.html.j2)
     )

@@ -9,6 +9,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from backstride.assess.words import match_words
+
 LEVEL_STYLE = {
     "emergency": ("bold white on red", "EMERGENCY"),
     "urgent": ("bold red", "URGENT"),
@@ -37,14 +39,14 @@ def _triage_panel(triage: dict[str, Any]) -> Panel:
 def _causes_table(causes: list[dict[str, Any]], limit: int = 5) -> Table:
     table = Table(title="Likely contributors (ranked; not a diagnosis)", show_lines=True)
     table.add_column("Cause")
-    table.add_column("Score", justify="right")
+    table.add_column("Fit")
     table.add_column("Why we think so")
     for c in [c for c in causes if c["score"] > 0][:limit]:
         why = (
             "\n".join(c["evidence"])
             + f"\nHow strong is this link? {c['link_evidence'].replace('_', ' ')}: {c['honesty']}"
         )
-        table.add_row(c["name"], f"{c['score']:.2f}", why)
+        table.add_row(c["name"], match_words(float(c["score"])), why)
     return table
 
 

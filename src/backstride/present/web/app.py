@@ -15,6 +15,8 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
 from backstride import units
+from backstride.analyse.summaries import local_start
+from backstride.assess.words import match_words
 from backstride.config import Settings
 from backstride.kb import load_kb
 from backstride.present.web import errors
@@ -40,6 +42,12 @@ def _templates() -> Jinja2Templates:
     env.filters["duration"] = lambda s: units.format_duration(s or 0.0)
     env.filters["label"] = lambda v: str(v).replace("_", " ")
     env.filters["short"] = short_title
+    env.filters["match"] = match_words
+    # one truth for a run on every page: its local start, moving time and pace
+    env.filters["local_start"] = local_start
+    env.filters["clock"] = units.format_clock
+    env.filters["pace"] = lambda s, u: units.format_pace(s, u)
+    env.filters["pace_of"] = lambda m, s, u: units.format_pace(units.pace_s(m, s, u), u)
     return templates
 
 

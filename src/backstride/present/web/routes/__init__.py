@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from backstride.present.web.routes import (
+    activities,
     check,
     diary,
     form,
@@ -22,6 +23,7 @@ ALL: tuple[APIRouter, ...] = (
     login.router,
     check.router,
     training.router,
+    activities.router,
     form.router,
     plan.router,
     diary.router,

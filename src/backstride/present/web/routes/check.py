@@ -1,5 +1,6 @@
-"""The self-check: one safety question per step (so an emergency answer interrupts at once),
-then one page per remaining group, then the saved result.
+"""The self-check: the safety screen in a few short pages (the emergency signs first, so an
+emergency answer interrupts at once, before any other page), then one page per remaining
+group, then the saved result.
 
 Answers so far travel in a hidden field, so the flow needs no server session and works
 without JavaScript; the final answers are validated again by the assessment itself.
@@ -25,6 +26,12 @@ from backstride.services import records, selfcheck
 
 router = APIRouter()
 
+#: Safety-screen questions per page: the screen in two or three short pages, the
+#: emergency signs (cauda equina) all on the first.
+SAFETY_PAGE = 5
+#: Questions per page of the other groups (a page of 15-18 was a long scroll on a phone).
+GROUP_PAGE = 8
+
 
 @dataclass(frozen=True)
 class Step:
@@ -36,7 +43,8 @@ class Step:
 
 
 def steps(kb: KnowledgeBase, answers: dict[str, Any] | None = None) -> list[Step]:
-    """Each safety question alone, then each other group as one page.
+    """The safety questions SAFETY_PAGE to a page, then each other group GROUP_PAGE to a
+    page (the self-tests on one).
 
     The self-test page leaves out the tests the answers so far forbid (stop_rules.yaml);
     the page itself stays, so the number of steps never changes under the runner.
@@ -46,8 +54,13 @@ def steps(kb: KnowledgeBase, answers: dict[str, Any] | None = None) -> list[Step
         if not kb.questions_in(group):
             continue
         questions, left_out = selfcheck.questions_to_ask(kb, group, answers or {})
-        if group == "safety_screen":
-            out += [Step(group, title, [q]) for q in questions]
+        size = {"safety_screen": SAFETY_PAGE, "self_tests": 0}.get(group, GROUP_PAGE)
+        if size:  # self-tests stay one page: the tests left out vary with the answers
+            pages = [questions[i : i + size] for i in range(0, len(questions), size)]
+            out += [
+                Step(group, title if len(pages) == 1 else f"{title} ({i + 1} of {len(pages)})", p)
+                for i, p in enumerate(pages)
+            ]
         else:
             out.append(Step(group, title, questions, selfcheck.left_out_note(left_out)))
     return out
@@ -110,6 +123,8 @@ def _step_page(request: Request, n: int, answers: dict[str, Any], error: str | N
         step=all_steps[n],
         n=n,
         total=len(all_steps),
+        answered=sum(len(st.questions) for st in all_steps[:n]),
+        questions=sum(len(st.questions) for st in all_steps),
         answers=answers,
         answers_json=json.dumps(answers),
         error=error,
@@ -135,22 +150,27 @@ async def check_step(request: Request) -> Any:
     step = all_steps[n]
     if form.get("back") and n > 0:  # answers so far are kept; this step is not checked
         return _step_page(request, n - 1, answers)
-    asked = {q.id for q in step.questions}
+    asked = {q.id for st in all_steps if st.group == step.group for q in st.questions}
     for q in state.kb.questions_in(step.group):
         if q.id not in asked and step.group != "safety_screen":
             answers.pop(q.id, None)  # a self-test the answers now forbid (after going back)
-    try:
-        for q in step.questions:
+    problems: list[str] = []
+    for q in step.questions:
+        try:
             value = parse_answer(q, form)
-            answers.pop(q.id, None)
-            if value is not None:
-                answers[q.id] = value
-    except AnswersError as exc:
-        return _step_page(request, n, answers, str(exc))
+        except AnswersError as exc:
+            problems.append(str(exc))
+            continue
+        answers.pop(q.id, None)
+        if value is not None:
+            answers[q.id] = value
     if step.group == "safety_screen":
+        # an emergency answer stops the check at once, whatever else the page left blank
         emergency = selfcheck.emergency_result(state.kb, answers)
         if emergency is not None:
             return _save_and_show(state, answers, emergency)
+    if problems:
+        return _step_page(request, n, answers, problems[0])
     if n + 1 < len(all_steps):
         return _step_page(request, n + 1, answers)
     training, problems = selfcheck.training_evidence(
