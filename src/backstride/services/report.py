@@ -14,11 +14,13 @@ from sqlalchemy import Connection
 
 from backstride.analyse.load import RunSpike, longest_run_ratios
 from backstride.analyse.pain import daily_worst, is_improved, slope_per_week
+from backstride.analyse.personal import Insights
 from backstride.assess.words import match_words
 from backstride.config import Settings
 from backstride.kb import KnowledgeBase
 from backstride.kb.schema import Question
 from backstride.models import DiaryEntry, SavedCheck
+from backstride.services.insights import insights_from_store
 from backstride.services.plan import PlanView, latest_check, plan_view
 from backstride.services.training import load_report
 from backstride.store import activities, checks, diary, form_checks
@@ -122,6 +124,8 @@ class ReportData:
     psfs: list[tuple[date, str, int]] = field(default_factory=list)
     psfs_attribution: str = ""
     this_week: list[tuple[date, list[str]]] = field(default_factory=list)
+    #: the runner's own evidence (n-of-1 associations), over the whole stored history
+    insights: Insights | None = None
 
 
 def _warning_entry(conn: Connection, saved: SavedCheck) -> DiaryEntry | None:
@@ -297,6 +301,7 @@ def report_data(
     # the next seven days of the plan, across its calendar weeks
     next_days = [d for w in view.plan.weeks for d in w.days if d.date >= today][:7]
     return ReportData(
+        insights=insights_from_store(conn, kb=kb, today=today),
         today=today,
         check=check,
         view=view,

@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backstride.errors import OptionalDependencyMissing
+from backstride.kb import load_kb
 from backstride.present.report.charts import load_chart, pain_chart
+from backstride.present.report.insight_chart import insights_view
 
 if TYPE_CHECKING:
     from backstride.services.report import ReportData
@@ -60,5 +62,5 @@ def render_html(data: ReportData) -> str:
         disclaimer=view.plan.disclaimer or data.check["result"].get("disclaimer", ""),
         pain_svg=_styled(pain_svg),
         load_svg=_styled(load_chart(data.weekly_km)),
-        insights=None,  # the slot for the personal-evidence section (_insights.html.j2)
+        insights=None if data.insights is None else insights_view(data.insights, load_kb()),
     )
