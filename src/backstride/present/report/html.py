@@ -9,6 +9,8 @@ from backstride.errors import OptionalDependencyMissing
 from backstride.kb import load_kb
 from backstride.present.report.charts import load_chart, pain_chart
 from backstride.present.report.insight_chart import insights_view
+from backstride.services.exercises import figure_of
+from backstride.services.today import plan_sessions
 
 if TYPE_CHECKING:
     from backstride.services.report import ReportData
@@ -50,7 +52,11 @@ def render_html(data: ReportData) -> str:
         pain_svg = pain_chart(
             pain.points, plan_start=pain.plan_start, target=target, trend=pain.slope_per_week
         )
+    kb = load_kb()
+    cards = list({ex.id: ex for i in plan_sessions(view) for ex in i.exercises}.values())
     return env.get_template("report.html.j2").render(
+        cards=cards,
+        figures={ex.id: _styled(figure_of(kb, ex.id)) for ex in cards},
         data=data,
         today=data.today,
         check=data.check,
@@ -62,5 +68,5 @@ def render_html(data: ReportData) -> str:
         disclaimer=view.plan.disclaimer or data.check["result"].get("disclaimer", ""),
         pain_svg=_styled(pain_svg),
         load_svg=_styled(load_chart(data.weekly_km)),
-        insights=None if data.insights is None else insights_view(data.insights, load_kb()),
+        insights=None if data.insights is None else insights_view(data.insights, kb),
     )
