@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -189,7 +190,7 @@ def test_plan_text_shows_each_exercise_how_to_once(
 ) -> None:
     from backstride.kb import load_kb
 
-    result = _run(runner, {**checked, "COLUMNS": "400"}, "plan", "--weeks", "2")
+    result = _run(runner, {**checked, "COLUMNS": "400"}, "plan", "--weeks", "2", "--full")
     assert result.exit_code == 0, result.output
     bridge = load_kb().exercises["glute_bridge"]
     assert result.output.count(f"Key cue: {bridge.key_cue}") == 1
@@ -207,3 +208,18 @@ def test_plan_json_carries_each_exercise_how_to(runner: CliRunner, checked: dict
         e["instructions"] and e["key_cue"] and e["avoid_if"] for e in exercises
     )
     assert all(e["muscles"] for e in exercises)
+
+
+def test_plan_text_is_a_line_a_day_then_each_session_once(
+    runner: CliRunner, checked: dict[str, str]
+) -> None:
+    out = _run(runner, {**checked, "COLUMNS": "80"}, "plan", "--weeks", "2").output
+    lines = out.splitlines()
+    assert all(len(line) <= 80 for line in lines), max(lines, key=len)
+    day_lines = [line for line in lines if re.match(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d  ", line)]
+    assert 8 <= len(day_lines) <= 14  # two weeks, the first from today
+    assert out.count("The sessions") == 1
+    assert out.count("Glute bridge (glute_bridge)") == 1 and "Stop if:" in out
+    assert "How:" not in out and "backstride exercise" in out
+    full = _run(runner, checked, "plan", "--weeks", "2", "--full").output
+    assert full.count("How:") >= 3 and full.count("Glute bridge (glute_bridge)") == 1

@@ -27,6 +27,7 @@ KINDS = ("strength", "mobility", "run")
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write an iCalendar file.",
 )
+@click.option("--full", is_flag=True, help="Print each exercise's how-to under it as well.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), hidden=True)
 @click.pass_context
 def plan_group(
@@ -34,6 +35,7 @@ def plan_group(
     as_json: bool,
     weeks: int | None,
     ics_file: Path | None,
+    full: bool,
     today: datetime | None,
 ) -> None:
     """Plan the coming weeks from the latest saved check, training history and diary.
@@ -55,7 +57,7 @@ def plan_group(
     if as_json:
         click.echo(json.dumps(view.to_json(), indent=2))
     else:
-        render_plan(app.console, view)
+        render_plan(app.console, view, full=full)
 
 
 @plan_group.command("done")

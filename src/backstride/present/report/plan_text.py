@@ -42,7 +42,14 @@ def _first(console: Console, plan: Plan) -> None:
         console.print(Panel(Group(Text(g.text), note), title=g.title))
 
 
-def render_plan(console: Console, view: PlanView) -> None:
+def render_plan(console: Console, view: PlanView, *, full: bool = False) -> None:
+    """The plan at a glance: a line a day, then each session once with its exercises.
+
+    The how-to of each exercise is one command away (`backstride exercise ID`), so the
+    weeks do not repeat it; `full` prints it under each exercise as well.
+    """
+    from backstride.services.today import plan_sessions, short_title
+
     render_advice(console, view)
     plan = view.plan
     if not plan.weeks:
@@ -52,26 +59,44 @@ def render_plan(console: Console, view: PlanView) -> None:
         return
     console.print(f"[bold]{plan.message}")
     _first(console, plan)
-    shown: set[str] = set()
     for week in plan.weeks:
         console.rule(f"Week of {week.start_date:%a %d %b}")
         for day in week.days:
-            titles = "; ".join(f"{i.title}{_evidence(i.evidence)}" for i in day.items)
-            console.print(f"[bold]{day.date:%a %d %b}[/]  {titles}", highlight=False)
-            for item in day.items:
-                for ex in item.exercises:
-                    console.print(
-                        f"    {ex.name}: {ex.dose_text}{_evidence(ex.evidence)}", highlight=False
-                    )
-                    if ex.name not in shown:  # the how-to once, where the exercise first appears
-                        shown.add(ex.name)
-                        for line in ex.how_lines:
-                            console.print(f"      {line}", highlight=False)
-                if item.kind == "fuel" or (item.run and item.run.terrain):
-                    console.print(f"    {item.detail}", highlight=False)
-                for cue in item.run.cues if item.run else ():
-                    console.print(f"    Cue: {cue}", highlight=False)
+            chips = [short_title(i) for i in day.items if i.kind in _GRID_KINDS]
+            console.print(
+                f"[bold]{day.date:%a %d}[/]  {' · '.join(chips) or 'Rest'}", highlight=False
+            )
+    console.rule("The sessions")
+    ids: list[str] = []
+    for item in plan_sessions(view):
+        console.print(f"[bold]{item.title}[/]{_evidence(item.evidence)}", highlight=False)
+        if item.kind in ("run", "fuel", "warm_up", "habit") and item.detail:
+            console.print(f"  {item.detail}", highlight=False)
+        for cue in item.run.cues if item.run else ():
+            console.print(f"  Cue: {cue}", highlight=False)
+        for ex in item.exercises:
+            ids.append(ex.id)
+            console.print(
+                f"  • {ex.name} [dim]({ex.id})[/]: {ex.dose_text}{_evidence(ex.evidence)}",
+                highlight=False,
+            )
+            if full:
+                for line in ex.how_lines:
+                    console.print(f"      {line}", highlight=False)
+            elif ex.avoid_if:
+                console.print(f"    Stop if: {ex.avoid_if}", highlight=False)
+    if ids and not full:
+        first = ids[0]
+        console.print(
+            f"How to do each: backstride exercise ID (e.g. backstride exercise {first}), "
+            "or backstride plan --full.",
+            highlight=False,
+        )
     done = view.adherence
     if done.planned:
-        console.print(f"Sessions done so far: {done.done}/{done.planned}")
+        console.print(f"Sessions done so far: {done.done} of {done.planned}")
     console.print(plan.disclaimer)
+
+
+#: What the day lines list (habits, the warm-up and fuelling are in "The sessions").
+_GRID_KINDS = ("run", "strength", "mobility", "rest")
