@@ -23,11 +23,12 @@ def _running(kb: KnowledgeBase) -> str:
 
 def test_shipped_guard_reads_within_10_percent_of_30_days() -> None:
     assert _running(load_kb()) == (
-        "as the plan says; keep each run within 10% of your longest of the last 30 days"
+        "keep each run within 10% of your longest of the last 30 days; "
+        "the week plan gives each run its minutes and easy or hard"
     )
 
 
 def test_guard_wording_follows_the_habit_params() -> None:
-    assert _running(_with_guard(load_kb(), 1.15, 28)).endswith(
-        "within 15% of your longest of the last 28 days"
+    assert _running(_with_guard(load_kb(), 1.15, 28)).startswith(
+        "keep each run within 15% of your longest of the last 28 days;"
     )

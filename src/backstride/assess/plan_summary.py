@@ -118,7 +118,7 @@ def summarise_plan(
             habits.insert(0, "temporary_load_reduction")
         running = "stop until seen" if stop else "easy and pain-free only"
     else:
-        running = f"as the plan says; {_guard_words(kb)}"
+        running = f"{_guard_words(kb)}; the week plan gives each run its minutes and easy or hard"
     running = rx.running_text(reasons, kb) or running
     habits = [h for h in habits if rx.allowed(kb.habits[h].loads, forbidden)]
     if stop:
