@@ -14,7 +14,7 @@ import yaml
 from click.testing import CliRunner
 from rich.console import Console
 
-from backstride.assess import assess
+from backstride.assess import Assessment, assess
 from backstride.assess.engine import TriageReason
 from backstride.assess.restrictions import advice_in_order, forbidden_by, warm_up_steps
 from backstride.assess.triage import TriageLevel
@@ -190,8 +190,9 @@ def test_a_gentle_summary_names_what_is_left_out(kb: KnowledgeBase) -> None:
 
 
 def _terminal(result: dict[str, Any]) -> str:
+    """The terminal rendering of a result saved as this JSON (read back as a saved check is)."""
     console = Console(width=200, record=True, color_system=None)
-    render_result(console, result)
+    render_result(console, Assessment.from_json(result))
     return " ".join(console.export_text().split())
 
 
@@ -230,11 +231,12 @@ def test_the_web_result_shows_evidence_everywhere(
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'w.db'}", data_dir=tmp_path / "d")
     app = create_app(settings, config_path=tmp_path / "config.toml")
     answers = {**SAFE, **FULL}
-    result = assess(answers, kb).to_json()
+    assessment = assess(answers, kb)
+    result = assessment.to_json()
     with TestClient(app, base_url="http://127.0.0.1:8765") as client:
         with app.state.web.engine.begin() as conn:
             check_id = selfcheck.save_check(
-                conn, kb=kb, answers=answers, result=result, source="test"
+                conn, kb=kb, answers=answers, result=assessment, source="test"
             )
         page = " ".join(client.get(f"/check/result/{check_id}").text.split())
     app.state.web.engine.dispose()

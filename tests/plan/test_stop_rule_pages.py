@@ -74,7 +74,7 @@ def _page(tmp_path: Path, answers: dict[str, Any]) -> str:
     kb = load_kb()
     with TestClient(app, base_url="http://127.0.0.1:8765") as client:
         with app.state.web.engine.begin() as conn:
-            result = assess(answers, kb).to_json()
+            result = assess(answers, kb)
             selfcheck.save_check(conn, kb=kb, answers=answers, result=result, source="test")
         text = client.get("/plan").text
     app.state.web.engine.dispose()

@@ -12,7 +12,8 @@ from tests.plan.conftest import GLUTES, SAFE
 
 def test_check_result_shows_how_key_cue_stop_if_and_muscles() -> None:
     kb = load_kb()
-    result = assess({**SAFE, **GLUTES}, kb).to_json()
+    assessment = assess({**SAFE, **GLUTES}, kb)
+    result = assessment.to_json()
     entry = next(e for e in result["plan"]["exercises"] if e["id"] == "glute_bridge")
     bridge = kb.exercises["glute_bridge"]
     assert (entry["instructions"], entry["key_cue"], entry["avoid_if"]) == (
@@ -21,7 +22,7 @@ def test_check_result_shows_how_key_cue_stop_if_and_muscles() -> None:
         bridge.avoid_if,
     )
     console = Console(width=200, record=True, color_system=None)
-    render_result(console, result)
+    render_result(console, assessment)
     out = " ".join(console.export_text().replace("│", " ").split())
     for line in (
         f"How: {bridge.instructions}",

@@ -2,15 +2,39 @@
 
 Kept apart from the engine so `plan_summary` (which builds `PlanSummary`) and the engine
 (which uses it) import these without importing each other. `to_json()` on each is the
-public `backstride check --json` shape, also what a saved check holds.
+public `backstride check --json` shape, also what a saved check holds; `from_json()` reads
+such a saved shape back (older ones too) so the shells render saved and new checks alike.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from backstride.assess.triage import TriageLevel
+
+# Readers of saved JSON: a check saved by an older version may lack a key or hold a plain
+# string where a record now stands; each reads what is there and defaults what is not.
+
+
+def _text(data: Mapping[str, Any], key: str, default: str = "") -> str:
+    value = data.get(key)
+    return default if value is None else str(value)
+
+
+def _texts(data: Mapping[str, Any], key: str) -> list[str]:
+    value = data.get(key)
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _records(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    value = data.get(key)
+    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 @dataclass(frozen=True)
@@ -48,6 +72,26 @@ class SummaryExercise:
         out["muscles"] = self.muscles
         return out
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SummaryExercise:
+        return cls(
+            id=_text(data, "id"),
+            name=_text(data, "name"),
+            kind=_text(data, "kind"),
+            sets=int(data.get("sets") or 0),
+            reps=_int(data.get("reps")),
+            hold_s=_int(data.get("hold_s")),
+            per_side=bool(data.get("per_side")),
+            why=_text(data, "why"),
+            evidence=_text(data, "evidence"),
+            sources=_texts(data, "sources"),
+            loads=_texts(data, "loads"),
+            instructions=_text(data, "instructions"),
+            key_cue=_text(data, "key_cue"),
+            avoid_if=_text(data, "avoid_if"),
+            muscles=_texts(data, "muscles"),
+        )
+
 
 @dataclass(frozen=True)
 class SummaryHabit:
@@ -70,6 +114,17 @@ class SummaryHabit:
             "loads": self.loads,
         }
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SummaryHabit:
+        return cls(
+            id=_text(data, "id"),
+            name=_text(data, "name"),
+            text=_text(data, "text"),
+            evidence=_text(data, "evidence"),
+            sources=_texts(data, "sources"),
+            loads=_texts(data, "loads"),
+        )
+
 
 @dataclass(frozen=True)
 class SummaryCue:
@@ -87,6 +142,18 @@ class SummaryCue:
             "evidence": self.evidence,
             "sources": self.sources,
         }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | str) -> SummaryCue:
+        """A cue; a check saved before cues carried their evidence holds only the text."""
+        if not isinstance(data, Mapping):
+            return cls(id="", text=str(data), evidence="", sources=[])
+        return cls(
+            id=_text(data, "id"),
+            text=_text(data, "text"),
+            evidence=_text(data, "evidence"),
+            sources=_texts(data, "sources"),
+        )
 
 
 @dataclass(frozen=True)
@@ -110,6 +177,20 @@ class SummaryWarmUp:
             "loads": self.loads,
         }
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | str) -> SummaryWarmUp:
+        """The warm-up; a check saved before it carried its evidence holds only its name."""
+        if not isinstance(data, Mapping):
+            return cls(id="", name=str(data), steps=[], evidence="", sources=[], loads=[])
+        return cls(
+            id=_text(data, "id"),
+            name=_text(data, "name"),
+            steps=_texts(data, "steps"),
+            evidence=_text(data, "evidence"),
+            sources=_texts(data, "sources"),
+            loads=_texts(data, "loads"),
+        )
+
 
 @dataclass(frozen=True)
 class SummaryGuidance:
@@ -127,6 +208,16 @@ class SummaryGuidance:
             "evidence": self.evidence,
             "sources": self.sources,
         }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SummaryGuidance:
+        evidence = data.get("evidence")
+        return cls(
+            title=_text(data, "title"),
+            text=_text(data, "text"),
+            evidence=None if evidence is None else str(evidence),
+            sources=_texts(data, "sources"),
+        )
 
 
 @dataclass(frozen=True)
@@ -166,6 +257,27 @@ class PlanSummary:
             "warning_signs": self.warning_signs,
         }
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PlanSummary:
+        """A saved plan summary; keys an older check lacks (advice, guidance, left_out) are
+        empty, and its plain-string warm-up and cues become records without evidence."""
+        warm = data.get("warm_up")
+        cues = data.get("cues")
+        return cls(
+            kind="full" if data.get("kind") == "full" else "gentle",
+            focus_causes=_texts(data, "focus_causes"),
+            advice=_texts(data, "advice"),
+            guidance=[SummaryGuidance.from_json(g) for g in _records(data, "guidance")],
+            left_out=_texts(data, "left_out"),
+            exercises=[SummaryExercise.from_json(e) for e in _records(data, "exercises")],
+            warm_up=SummaryWarmUp.from_json(warm) if warm else None,
+            habits=[SummaryHabit.from_json(h) for h in _records(data, "habits")],
+            cues=[SummaryCue.from_json(c) for c in cues] if isinstance(cues, list) else [],
+            running=_text(data, "running"),
+            recheck_after_days=int(data.get("recheck_after_days") or 0),
+            warning_signs=_text(data, "warning_signs"),
+        )
+
 
 @dataclass(frozen=True)
 class TriageReason:
@@ -197,6 +309,21 @@ class TriageReason:
             "how_soon": self.how_soon,
         }
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> TriageReason:
+        how_soon = data.get("how_soon")
+        return cls(
+            rule=_text(data, "rule"),
+            level=TriageLevel(_text(data, "level", TriageLevel.SELF_CARE.value)),
+            text=_text(data, "text"),
+            advice=_text(data, "advice"),
+            running=_text(data, "running"),
+            evidence=_text(data, "evidence"),
+            sources=_texts(data, "sources"),
+            unsure=_texts(data, "unsure"),
+            how_soon=None if how_soon is None else str(how_soon),
+        )
+
 
 @dataclass(frozen=True)
 class CauseScore:
@@ -208,6 +335,27 @@ class CauseScore:
     evidence: list[str]
     link_evidence: str
     honesty: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "score": self.score,
+            "evidence": self.evidence,
+            "link_evidence": self.link_evidence,
+            "honesty": self.honesty,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> CauseScore:
+        return cls(
+            id=_text(data, "id"),
+            name=_text(data, "name"),
+            score=float(data.get("score") or 0),
+            evidence=_texts(data, "evidence"),
+            link_evidence=_text(data, "link_evidence"),
+            honesty=_text(data, "honesty"),
+        )
 
 
 @dataclass(frozen=True)
@@ -235,6 +383,9 @@ class Assessment:
     safety_net: str | None = None
     #: training or video evidence that could not be read; the triage never depends on it
     evidence_problems: list[str] = field(default_factory=list)
+    #: the check stopped at an emergency answer, before the rest was asked
+    #: (`services.selfcheck.emergency_result`): no causes, no plan, no evidence read
+    interrupted: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -246,20 +397,48 @@ class Assessment:
                 "also_noted": [r.to_json() for r in self.also_noted],
                 "safety_net": self.safety_net,
             },
-            "causes": [
-                {
-                    "id": c.id,
-                    "name": c.name,
-                    "score": c.score,
-                    "evidence": c.evidence,
-                    "link_evidence": c.link_evidence,
-                    "honesty": c.honesty,
-                }
-                for c in self.causes
-            ],
+            "causes": [c.to_json() for c in self.causes],
             "plan": None if self.plan is None else self.plan.to_json(),
             "disclaimer": self.disclaimer,
             "kb_version": self.kb_version,
-            "filled_from_training": self.filled_from_training,
-            "evidence_problems": self.evidence_problems,
+            # it stopped before any evidence was read: the shape it has always been saved in
+            **(
+                {"interrupted": True}
+                if self.interrupted
+                else {
+                    "filled_from_training": self.filled_from_training,
+                    "evidence_problems": self.evidence_problems,
+                }
+            ),
         }
+
+    @classmethod
+    def from_json(
+        cls, data: Mapping[str, Any], *, answers: Mapping[str, Any] | None = None
+    ) -> Assessment:
+        """A saved check's result (`to_json()`'s shape, or an older one) as the typed result.
+
+        The answers are not part of that JSON (a saved check keeps them beside it); keys
+        only a shell adds (`check_id`, `not_saved`, `from_diary_warning`) are not read.
+        """
+        triage = data.get("triage")
+        tri: Mapping[str, Any] = triage if isinstance(triage, Mapping) else {}
+        plan = data.get("plan")
+        how_soon, safety_net = tri.get("how_soon"), tri.get("safety_net")
+        filled = data.get("filled_from_training")
+        return cls(
+            level=TriageLevel(_text(tri, "level", TriageLevel.SELF_CARE.value)),
+            reasons=[TriageReason.from_json(r) for r in _records(tri, "reasons")],
+            causes=[CauseScore.from_json(c) for c in _records(data, "causes")],
+            plan=PlanSummary.from_json(plan) if isinstance(plan, Mapping) and plan else None,
+            message=_text(tri, "message"),
+            disclaimer=_text(data, "disclaimer"),
+            kb_version=_text(data, "kb_version"),
+            answers=dict(answers or {}),
+            filled_from_training=dict(filled) if isinstance(filled, Mapping) else {},
+            also_noted=[TriageReason.from_json(r) for r in _records(tri, "also_noted")],
+            how_soon=None if how_soon is None else str(how_soon),
+            safety_net=None if safety_net is None else str(safety_net),
+            evidence_problems=_texts(data, "evidence_problems"),
+            interrupted=bool(data.get("interrupted")),
+        )

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from backstride.assess import assess
+from backstride.assess import Assessment, assess
 from backstride.assess.engine import banner, how_soon, triage
 from backstride.assess.triage import TriageLevel
 from backstride.errors import InvalidDiaryEntry
@@ -102,13 +102,15 @@ class DiaryResult:
     """The saved entry and, when it reported a warning sign, the new safety-screen result."""
 
     entry: DiaryEntry
-    recheck: dict[str, Any] | None = None
+    recheck: Assessment | None = None
     recheck_check_id: int | None = None
+    #: why the re-check is partial (no full check saved yet to overlay the signs on)
+    recheck_note: str | None = None
 
     @property
     def plan_withdrawn(self) -> bool:
-        level = (self.recheck or {}).get("triage", {}).get("level")
-        return level in (TriageLevel.EMERGENCY.value, TriageLevel.URGENT.value)
+        level = None if self.recheck is None else self.recheck.level
+        return level in (TriageLevel.EMERGENCY, TriageLevel.URGENT)
 
 
 def warning_answers(warnings: tuple[str, ...], kb: KnowledgeBase) -> dict[str, Any]:
@@ -132,31 +134,32 @@ def _more_severe(old: dict[str, Any], new: dict[str, Any], kb: KnowledgeBase) ->
     return out
 
 
-def _partial_result(answers: dict[str, Any], kb: KnowledgeBase) -> dict[str, Any]:
+#: Shown with a re-check made from the warning signs alone.
+NO_FULL_CHECK = "No full self-check saved yet: run `backstride check` for a plan."
+
+
+def _partial_result(answers: dict[str, Any], kb: KnowledgeBase) -> Assessment:
     """Triage on the warning signs alone, when no full check exists to overlay them on.
 
-    Shaped as `Assessment.to_json()` is (reasons, banner time, also-noted, safety-net), so
-    every renderer of a check shows it; without a full check there are no causes or plan.
+    An `Assessment` as `assess` makes one (reasons, banner time, also-noted, safety-net),
+    so every renderer of a check shows it; without a full check there are no causes or plan.
     """
     found = triage(answers, kb)
     level = TriageLevel.most_severe([r.level for r in found])
     reasons = [r for r in found if r.level is level]
-    when = how_soon(level, reasons)
-    return {
-        "triage": {
-            "level": level.value,
-            "message": banner(level, reasons, kb),
-            "how_soon": when,
-            "reasons": [r.to_json() for r in reasons],
-            "also_noted": [r.to_json() for r in found if r.level is not level],
-            "safety_net": None if level is TriageLevel.EMERGENCY else kb.meta.safety_net,
-        },
-        "causes": [],
-        "plan": None,
-        "disclaimer": kb.meta.disclaimer,
-        "kb_version": kb.version,
-        "note": "No full self-check saved yet: run `backstride check` for a plan.",
-    }
+    return Assessment(
+        level=level,
+        reasons=reasons,
+        causes=[],
+        plan=None,
+        message=banner(level, reasons, kb),
+        disclaimer=kb.meta.disclaimer,
+        kb_version=kb.version,
+        answers=answers,
+        also_noted=[r for r in found if r.level is not level],
+        how_soon=how_soon(level, reasons),
+        safety_net=None if level is TriageLevel.EMERGENCY else kb.meta.safety_net,
+    )
 
 
 def add_entry(
@@ -177,16 +180,17 @@ def add_entry(
     overlay = warning_answers(entry.warnings, kb)
     latest = checks.latest(conn)
     if latest is None:
-        return DiaryResult(saved, _partial_result(overlay, kb))
+        return DiaryResult(saved, _partial_result(overlay, kb), recheck_note=NO_FULL_CHECK)
     answers = _more_severe(dict(latest.answers), overlay, kb)
-    result = assess(answers, kb).to_json()
+    assessment = assess(answers, kb)
+    result = assessment.to_json()  # the store keeps JSON, with what started the re-check
     result["from_diary_warning"] = list(entry.warnings)
     check_id = checks.add(
         conn,
         answers=answers,
         result=result,
         kb_version=kb.version,
-        triage_level=result["triage"]["level"],
+        triage_level=assessment.level.value,
         source="diary",
     )
-    return DiaryResult(saved, result, check_id)
+    return DiaryResult(saved, assessment, check_id)

@@ -19,7 +19,7 @@ from backstride.assess.triage import TriageLevel
 from backstride.config import Settings
 from backstride.kb import KnowledgeBase
 from backstride.kb.schema import LoadRulesFile, Question
-from backstride.models import TrainingEvidence
+from backstride.models import SavedCheck, TrainingEvidence
 from backstride.store import checks, form_checks
 
 logger = logging.getLogger(__name__)
@@ -33,29 +33,27 @@ GROUPS: tuple[tuple[str, str], ...] = (
 )
 
 
-def emergency_result(kb: KnowledgeBase, answers: dict[str, Any]) -> dict[str, Any] | None:
+def emergency_result(kb: KnowledgeBase, answers: dict[str, Any]) -> Assessment | None:
     """The result to show at once when the answers so far trigger an emergency rule.
 
-    It carries no causes and no plan: nothing should distract from getting help now.
+    It carries no causes and no plan: nothing should distract from getting help now. It is
+    `interrupted`, so its JSON says the check stopped here and names no evidence.
     """
     reasons = [r for r in triage(answers, kb) if r.level is TriageLevel.EMERGENCY]
     if not reasons:
         return None
-    return {
-        "triage": {
-            "level": "emergency",
-            "message": banner(TriageLevel.EMERGENCY, reasons, kb),
-            "how_soon": "now",
-            "reasons": [r.to_json() for r in reasons],
-            "also_noted": [],
-            "safety_net": None,
-        },
-        "causes": [],
-        "plan": None,
-        "disclaimer": kb.meta.disclaimer,
-        "kb_version": kb.version,
-        "interrupted": True,
-    }
+    return Assessment(
+        level=TriageLevel.EMERGENCY,
+        reasons=reasons,
+        causes=[],
+        plan=None,
+        message=banner(TriageLevel.EMERGENCY, reasons, kb),
+        disclaimer=kb.meta.disclaimer,
+        kb_version=kb.version,
+        answers=dict(answers),
+        how_soon="now",
+        interrupted=True,
+    )
 
 
 def questions_to_ask(
@@ -159,15 +157,24 @@ def save_check(
     *,
     kb: KnowledgeBase,
     answers: dict[str, Any],
-    result: dict[str, Any],
+    result: Assessment,
     source: str,
 ) -> int:
-    """Store a check with its answers and KB version, so a past result can be explained."""
+    """Store a check with its answers and KB version, so a past result can be explained.
+
+    The store keeps the result's JSON (`Assessment.to_json()`), which `saved_result` reads
+    back.
+    """
     return checks.add(
         conn,
         answers=answers,
-        result=result,
+        result=result.to_json(),
         kb_version=kb.version,
-        triage_level=result["triage"]["level"],
+        triage_level=result.level.value,
         source=source,
     )
+
+
+def saved_result(saved: SavedCheck) -> Assessment:
+    """A saved check's result as the typed `Assessment`, whatever version saved it."""
+    return Assessment.from_json(saved.result, answers=saved.answers)

@@ -176,21 +176,27 @@ def check_cmd(
     raw = {k: v for k, v in read_answers_file(answers_file).items() if v is not None}
     training, problems = training_evidence(app, kb)
     assessment = selfcheck.run_check(raw, kb, training=training, evidence_problems=problems)
-    result = assessment.to_json()  # what is saved, printed with --json, and rendered
+    check_id: int | None = None
+    not_saved: str | None = None
     if not no_save:
         try:
             with app.engine.begin() as conn:
-                result["check_id"] = selfcheck.save_check(
-                    conn, kb=kb, answers=raw, result=result, source="cli"
+                check_id = selfcheck.save_check(
+                    conn, kb=kb, answers=raw, result=assessment, source="cli"
                 )
         except Exception as exc:  # noqa: BLE001 - the triage is printed whatever the store does
-            result["not_saved"] = f"the check could not be saved ({type(exc).__name__}: {exc})"
+            not_saved = f"the check could not be saved ({type(exc).__name__}: {exc})"
     if as_json:
-        click.echo(json.dumps(result, indent=2))
+        shown = assessment.to_json()
+        if check_id is not None:
+            shown["check_id"] = check_id
+        if not_saved is not None:
+            shown["not_saved"] = not_saved
+        click.echo(json.dumps(shown, indent=2))
     else:
-        render_result(app.console, result)
-        if "not_saved" in result:
-            app.console.print(f"[yellow]Not saved: {result['not_saved']}[/]")
+        render_result(app.console, assessment)
+        if not_saved is not None:
+            app.console.print(f"[yellow]Not saved: {not_saved}[/]")
 
 
 def register(cli: click.Group) -> None:

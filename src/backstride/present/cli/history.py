@@ -11,6 +11,7 @@ from backstride.present.cli.context import AppContext, pass_app
 from backstride.present.cli.output import output_options, print_rows
 from backstride.present.report.terminal import render_result
 from backstride.services import records
+from backstride.services.selfcheck import saved_result
 
 
 @click.group("history", invoke_without_command=True)
@@ -65,7 +66,7 @@ def show_cmd(app: AppContext, check_id: int, as_json: bool) -> None:
         )
         return
     app.console.print(f"Check {saved.id} from {saved.created_at:%Y-%m-%d %H:%M} UTC")
-    render_result(app.console, saved.result)
+    render_result(app.console, saved_result(saved))
     for note in saved.notes:
         app.console.print(f"[bold yellow]Note:[/] {note}")
 

@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.prompt import Prompt
 
 from backstride.assess.answers import check_answer
+from backstride.assess.model import Assessment
 from backstride.errors import InvalidAnswer
 from backstride.kb import KnowledgeBase
 from backstride.kb.schema import Question
@@ -94,9 +95,7 @@ def ask(console: Console, q: Question) -> Any:
             console.print(f"  [red]{exc}[/]")
 
 
-def _save(
-    app: AppContext, kb: KnowledgeBase, answers: dict[str, Any], result: dict[str, Any]
-) -> None:
+def _save(app: AppContext, kb: KnowledgeBase, answers: dict[str, Any], result: Assessment) -> None:
     with app.engine.begin() as conn:
         selfcheck.save_check(conn, kb=kb, answers=answers, result=result, source="cli-interactive")
 
@@ -121,7 +120,7 @@ def run_interview(app: AppContext, kb: KnowledgeBase, *, save: bool) -> None:
                     _save(app, kb, answers, result)
                 raise click.exceptions.Exit(0)
     try:
-        result = selfcheck.run_check(answers, kb, training=None).to_json()
+        result = selfcheck.run_check(answers, kb, training=None)
     except InvalidAnswer as exc:
         raise click.UsageError(str(exc)) from exc
     render_result(console, result)

@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from backstride.assess.answers import check_answer
+from backstride.assess.model import Assessment
 from backstride.errors import AnswersError
 from backstride.kb import KnowledgeBase
 from backstride.kb.schema import Question
@@ -182,10 +183,10 @@ async def check_step(request: Request) -> Any:
         )
     except AnswersError as exc:
         return _step_page(request, n, answers, str(exc))
-    return _save_and_show(state, answers, assessment.to_json())  # the store keeps JSON
+    return _save_and_show(state, answers, assessment)
 
 
-def _save_and_show(state: WebState, answers: dict[str, Any], result: dict[str, Any]) -> Any:
+def _save_and_show(state: WebState, answers: dict[str, Any], result: Assessment) -> Any:
     with state.engine.begin() as conn:
         check_id = selfcheck.save_check(
             conn, kb=state.kb, answers=answers, result=result, source="web"
@@ -198,14 +199,12 @@ def check_result(request: Request, check_id: int) -> Any:
     state = web(request)
     with state.engine.connect() as conn:
         saved = records.saved_check(conn, check_id=check_id)
-    result: dict[str, Any] = dict(saved.result)
-    causes = [c for c in result.get("causes", []) if c.get("score", 0) > 0][:5]
+    result = selfcheck.saved_result(saved)
     return render(
         request,
         "check_result.html",
         saved=saved,
         result=result,
-        triage=result["triage"],
-        causes=causes,
-        plan=result.get("plan"),
+        causes=[c for c in result.causes if c.score > 0][:5],
+        plan=result.plan,
     )

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from backstride.analyse.pain import daily_worst
+from backstride.assess.model import Assessment
 from backstride.errors import DiaryError, NotFound
 from backstride.models import DiaryEntry
 from backstride.present.report.charts import pain_chart
@@ -55,7 +56,13 @@ def entry_from_form(form: FormData, today: date) -> DiaryEntry:
     )
 
 
-def _page(request: Request, *, error: str | None = None, recheck: Any = None) -> Any:
+def _page(
+    request: Request,
+    *,
+    error: str | None = None,
+    recheck: Assessment | None = None,
+    recheck_note: str | None = None,
+) -> Any:
     state = web(request)
     today = state.today()
     with state.engine.connect() as conn:
@@ -80,6 +87,7 @@ def _page(request: Request, *, error: str | None = None, recheck: Any = None) ->
         day_logged=any(e.kind == "day" and e.entry_date == today for e in entries),
         error=error,
         recheck=recheck,
+        recheck_note=recheck_note,
         saved=request.query_params.get("saved"),
         status_code=422 if error else 200,
     )
@@ -103,7 +111,7 @@ async def diary_add(request: Request) -> Any:
     if result.recheck_check_id is not None:  # the safety result comes first
         return RedirectResponse(f"/check/result/{result.recheck_check_id}", status_code=303)
     if result.recheck is not None:
-        return _page(request, recheck=result.recheck)
+        return _page(request, recheck=result.recheck, recheck_note=result.recheck_note)
     if form.get("back_to") == "/today":  # the one-tap entry on Today (never another address)
         return RedirectResponse("/today", status_code=303)
     return RedirectResponse(f"/diary?saved={entry.entry_date.isoformat()}", status_code=303)
