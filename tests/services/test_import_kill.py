@@ -23,6 +23,7 @@ from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError
 
 from backstride import store
+from backstride.config import store_files_dir
 from tests.conftest import postgres_schema
 
 N_FILES = 1500
@@ -101,6 +102,11 @@ def _consistent(db: Engine, data_dir: Path) -> None:
         seen = set(conn.execute(text("SELECT content_hash FROM seen_paths")).scalars())
         assert None not in seen and seen <= ledgered  # plain files: each row has its hash
         originals = list(conn.execute(text("SELECT stored_path FROM source_files")).scalars())
+        in_database = (
+            set(conn.execute(text("SELECT content_hash FROM original_files")).scalars())
+            if db.dialect.name != "sqlite"
+            else set()
+        )
         twice = conn.execute(
             text(
                 "SELECT count(*) FROM (SELECT content_hash, session_index FROM activities "
@@ -108,9 +114,13 @@ def _consistent(db: Engine, data_dir: Path) -> None:
             )
         ).scalar_one()
     assert twice == 0
+    if db.dialect.name != "sqlite":  # a server store keeps them in the database, same transaction
+        assert in_database == ledgered
+        return
+    files = store_files_dir(db.url.render_as_string(hide_password=False), None, data_dir)
     for stored_path in originals:  # written and renamed before its row commits
-        assert stored_path is not None and Path(stored_path).is_file()
-        assert Path(stored_path).is_relative_to(data_dir / "originals")
+        assert stored_path is not None and stored_path.startswith("originals/")
+        assert (files / stored_path).is_file()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
