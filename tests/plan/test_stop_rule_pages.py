@@ -61,7 +61,7 @@ def test_backstride_plan_shows_evidence_on_items_and_exercises(
     out = _flat(runner.invoke(cli, ["plan", "--weeks", "1"], env=cli_env).output)
     kb = load_kb()
     ex = kb.exercises["half_kneeling_hip_flexor_stretch"]
-    assert f"{ex.name}: 3 x 30 s each side (evidence: {ex.evidence})" in out
+    assert f"{ex.name} ({ex.id}): 3 x 30 s each side (evidence: {ex.evidence})" in out
     assert f"{kb.warm_up.name} (evidence: {kb.warm_up.evidence})" in out
 
 

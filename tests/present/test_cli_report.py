@@ -47,7 +47,8 @@ def test_html_report_holds_check_causes_charts_and_plan(
     html = out.read_text()
     assert "Triage: self care" in html
     assert "Sudden increase in training load" in html
-    assert html.count("<svg") == 1  # pain chart; no runs imported, so the load chart says so
+    physio = html.split('<section class="cards">')[0]  # the runner's exercise cards follow
+    assert physio.count("<svg") == 1  # pain chart; no runs imported, so the load chart says so
     assert "No imported runs in the last weeks." in html
     assert (
         "Strength: glutes, hips and core" in html and "Sessions done since the plan began" in html
