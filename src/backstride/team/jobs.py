@@ -1,0 +1,335 @@
+"""Heavy work as jobs on procrastinate: a PostgreSQL-backed queue, no extra server.
+
+The web app writes a row in ``jobs`` (what the user sees: state, progress, report) and
+the uploaded files in ``job_files`` (so a worker on another machine can read them), then
+defers a procrastinate job naming that row. Any number of `backstride worker` processes,
+on any machine that reaches the database, take jobs from the queue.
+
+Crash safety:
+- an import stores each file in one transaction of the runner's store and finds stored
+  files again by content hash, so a worker killed mid-import leaves no half-imported file
+  and the retry adds no duplicate;
+- each worker beats a heartbeat (procrastinate's ``procrastinate_workers`` table) every
+  `HEARTBEAT_S`; every worker also looks, every `RECOVER_EVERY_S`, for jobs still marked
+  as running by a worker whose heartbeat is older than `STALLED_AFTER_S` (killed, machine
+  gone, network cut) and puts them back on the queue; procrastinate's row lock lets only
+  one worker take each job;
+- a job that raised is retried up to `MAX_ATTEMPTS` times (procrastinate's RetryStrategy),
+  then shown as failed with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import procrastinate
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import make_url
+
+from backstride.errors import NotFound
+from backstride.services.importing import ImportReport, import_paths
+from backstride.team.accounts import User
+from backstride.team.db import TeamDB
+from backstride.team.schema import job_files, jobs
+
+log = logging.getLogger(__name__)
+
+QUEUE = "backstride"
+MAX_ATTEMPTS = 5
+HEARTBEAT_S = 5.0
+STALLED_AFTER_S = 20.0
+RECOVER_EVERY_S = 5.0
+#: The largest upload one job takes (the web server's own request limit is lower).
+MAX_JOB_BYTES = 512 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class JobView:
+    id: int
+    runner_id: int
+    kind: str
+    state: str
+    progress: dict[str, Any]
+    report: dict[str, Any] | None
+    error: str | None
+    attempts: int
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "kind": self.kind,
+            "state": self.state,
+            "progress": self.progress,
+            "report": self.report or {},
+            "attempts": self.attempts,
+        }
+        if self.error:
+            out["error"] = self.error
+        return out
+
+
+def conninfo(url: str) -> str:
+    """The libpq URL for procrastinate (no SQLAlchemy driver, no search_path option)."""
+    parsed = make_url(url).set(drivername="postgresql", query={})
+    return parsed.render_as_string(hide_password=False)
+
+
+class Queue:
+    """The procrastinate app of one team database, with the tasks the workers run."""
+
+    def __init__(
+        self,
+        db: TeamDB,
+        *,
+        data_dir: Path | None = None,
+        heartbeat_s: float = HEARTBEAT_S,
+        stalled_after_s: float = STALLED_AFTER_S,
+    ) -> None:
+        self.db = db
+        self.heartbeat_s = heartbeat_s
+        self.stalled_after_s = stalled_after_s
+        self.data_dir = data_dir or Path(tempfile.gettempdir()) / "backstride-team"
+        self.app = procrastinate.App(
+            connector=procrastinate.PsycopgConnector(
+                conninfo=conninfo(db.url),
+                kwargs={"options": f"-c search_path={db.schema}"},
+            )
+        )
+        self._import = self.app.task(
+            name="backstride.import",
+            queue=QUEUE,
+            pass_context=True,
+            retry=procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS - 1, wait=1),
+        )(self._run_import)
+        self._opened = False
+
+    # -- the queue's own schema ----------------------------------------------------------
+
+    def apply_schema(self) -> bool:
+        """Create procrastinate's tables in the team schema unless there; True if created."""
+        with self.db.engine.connect() as conn:
+            present = conn.exec_driver_sql(
+                "SELECT 1 FROM information_schema.tables "
+                "WHERE table_schema = %s AND table_name = 'procrastinate_jobs'",
+                (self.db.schema,),
+            ).first()
+        if present:
+            return False
+        with self.app.open():
+            self.app.schema_manager.apply_schema()
+        return True
+
+    # -- the web side: queue a job, read it back ---------------------------------------
+
+    def open(self) -> None:
+        if not self._opened:
+            self.app.open()
+            self._opened = True
+
+    def close(self) -> None:
+        if self._opened:
+            self.app.close()
+            self._opened = False
+
+    def submit_import(self, runner: User, files: list[tuple[str, bytes]]) -> int:
+        """Store the uploads and queue their import; the team job's id."""
+        now = datetime.now(UTC)
+        with self.db.engine.begin() as conn:
+            job_id = int(
+                conn.execute(
+                    insert(jobs).values(
+                        runner_id=runner.id,
+                        kind="import",
+                        state="queued",
+                        progress={"files_done": 0, "files_total": len(files)},
+                        created_at=now,
+                    )
+                ).inserted_primary_key[0]  # type: ignore[index]
+            )
+            for name, data in files:
+                conn.execute(insert(job_files).values(job_id=job_id, name=name, data=data))
+        self.open()
+        queue_id = self._import.defer(team_job_id=job_id)
+        with self.db.engine.begin() as conn:
+            conn.execute(update(jobs).where(jobs.c.id == job_id).values(queue_job_id=queue_id))
+        return job_id
+
+    def job(self, job_id: int, *, runner_id: int) -> JobView:
+        """One of `runner_id`'s jobs; NotFound for anyone else's, as for a missing one."""
+        with self.db.engine.connect() as conn:
+            row = conn.execute(
+                select(jobs).where(jobs.c.id == job_id, jobs.c.runner_id == runner_id)
+            ).first()
+        if row is None:
+            raise NotFound(f"no job {job_id}")
+        return JobView(
+            row.id,
+            row.runner_id,
+            row.kind,
+            row.state,
+            dict(row.progress or {}),
+            row.report,
+            row.error,
+            row.attempts,
+        )
+
+    # -- the worker side ---------------------------------------------------------------
+
+    def _run_import(self, context: procrastinate.JobContext, team_job_id: int) -> None:
+        attempt = (context.job.attempts if context.job else 0) + 1
+        with self.db.engine.begin() as conn:
+            row = conn.execute(
+                update(jobs)
+                .where(jobs.c.id == team_job_id)
+                .values(state="running", attempts=attempt, started_at=datetime.now(UTC))
+                .returning(jobs.c.runner_id)
+            ).first()
+            if row is None:  # the runner was deleted meanwhile: nothing to do
+                return
+            runner_schema = conn.exec_driver_sql(
+                "SELECT runner_schema FROM users WHERE id = %s", (row.runner_id,)
+            ).scalar_one()
+        try:
+            report = self._import_files(team_job_id, runner_schema, resumed=attempt > 1)
+        except Exception as exc:
+            final = attempt >= MAX_ATTEMPTS
+            with self.db.engine.begin() as conn:
+                conn.execute(
+                    update(jobs)
+                    .where(jobs.c.id == team_job_id)
+                    .values(
+                        state="failed" if final else "queued",
+                        error=f"{type(exc).__name__}: {exc}"[:500],
+                        finished_at=datetime.now(UTC) if final else None,
+                    )
+                )
+            raise
+        with self.db.engine.begin() as conn:
+            conn.execute(
+                update(jobs)
+                .where(jobs.c.id == team_job_id)
+                .values(state="done", report=report, error=None, finished_at=datetime.now(UTC))
+            )
+            conn.execute(
+                update(job_files).where(job_files.c.job_id == team_job_id).values(data=b"")
+            )
+
+    def _import_files(self, team_job_id: int, schema: str, *, resumed: bool) -> dict[str, Any]:
+        engine = self.db.runner_engine(schema)
+        data_dir = self.data_dir / schema
+        with self.db.engine.connect() as conn:
+            files = conn.execute(
+                select(job_files.c.id, job_files.c.done)
+                .where(job_files.c.job_id == team_job_id)
+                .order_by(job_files.c.id)
+            ).all()
+        total = len(files)
+        for index, (file_id, done) in enumerate(files, start=1):
+            if done:
+                continue
+            with self.db.engine.connect() as conn:
+                name, data = conn.execute(
+                    select(job_files.c.name, job_files.c.data).where(job_files.c.id == file_id)
+                ).one()
+            with _as_file(name, data) as path:
+                part = import_paths(engine, [path], data_dir=data_dir)
+            with self.db.engine.begin() as conn:
+                conn.execute(
+                    update(job_files)
+                    .where(job_files.c.id == file_id)
+                    .values(done=True, report=part.to_dict())
+                )
+                conn.execute(
+                    update(jobs)
+                    .where(jobs.c.id == team_job_id)
+                    .values(progress={"files_done": index, "files_total": total})
+                )
+        return self._merged(team_job_id, resumed=resumed)
+
+    def _merged(self, team_job_id: int, *, resumed: bool) -> dict[str, Any]:
+        total = ImportReport()
+        activities_total = 0
+        with self.db.engine.connect() as conn:
+            parts = conn.execute(
+                select(job_files.c.report)
+                .where(job_files.c.job_id == team_job_id)
+                .order_by(job_files.c.id)
+            ).scalars()
+            for part in parts:
+                if not part:
+                    continue
+                total.imported += part["imported"]
+                total.duplicates += part["duplicates"]
+                total.skipped += part["skipped"]
+                total.failed += part["failed"]
+                total.dropped += part["dropped"]
+                activities_total = part["activities_total"]
+        total.activities_total = activities_total
+        out = total.to_dict()
+        if resumed:
+            # A file stored just before a worker died counts as a duplicate of itself.
+            out["resumed"] = True
+        return out
+
+    async def recover_stalled(self) -> int:
+        """Put back on the queue the jobs of workers whose heartbeat stopped."""
+        recovered = 0
+        stalled = await self.app.job_manager.get_stalled_jobs(
+            seconds_since_heartbeat=self.stalled_after_s
+        )
+        for job in stalled:
+            try:
+                await self.app.job_manager.retry_job(job)
+                recovered += 1
+                log.warning("job %s of a stalled worker put back on the queue", job.id)
+            except Exception as exc:  # noqa: BLE001 - another worker retried it first
+                log.info("job %s not retried here: %s", job.id, exc)
+        return recovered
+
+    def run_worker(self, *, concurrency: int = 1, name: str | None = None) -> None:
+        """Run jobs until SIGINT/SIGTERM, recovering stalled jobs meanwhile."""
+
+        async def main() -> None:
+            async with self.app.open_async():
+                recovery = asyncio.create_task(self._recover_forever())
+                try:
+                    await self.app.run_worker_async(
+                        queues=[QUEUE],
+                        concurrency=concurrency,
+                        name=name,
+                        update_heartbeat_interval=self.heartbeat_s,
+                        stalled_worker_timeout=self.stalled_after_s,
+                        delete_jobs="successful",
+                    )
+                finally:
+                    recovery.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await recovery
+
+        asyncio.run(main())
+
+    async def _recover_forever(self) -> None:
+        while True:
+            try:
+                await self.recover_stalled()
+            except Exception as exc:  # noqa: BLE001 - keep the worker running
+                log.warning("stalled-job check failed: %s", exc)
+            await asyncio.sleep(min(RECOVER_EVERY_S, self.stalled_after_s / 2))
+
+
+@contextlib.contextmanager
+def _as_file(name: str, data: bytes) -> Iterator[Path]:
+    """The upload as a file named as the runner named it, in a folder of its own."""
+    safe = Path(name).name or "upload"
+    with tempfile.TemporaryDirectory(prefix="backstride-job-") as folder:
+        path = Path(folder) / safe
+        path.write_bytes(data)
+        yield path
