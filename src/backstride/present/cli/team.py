@@ -147,6 +147,27 @@ def worker_cmd(app: AppContext, concurrency: int, name: str | None, stalled_afte
     db.dispose()
 
 
+def serve_team(app: AppContext, *, host: str, port: int, host_names: tuple[str, ...]) -> None:
+    """`serve --team`: the team server on PostgreSQL (SQLite is refused with exit 2)."""
+    from backstride.present.web.server import run
+    from backstride.present.web.team import create_team_app
+
+    db = _team_db(app)
+    if db.team_heads() != db.team_code_heads():
+        raise click.ClickException(
+            f"the team schema {db.schema!r} is not up to date: run `backstride --db URL team init`"
+        )
+    web_app = create_team_app(db, app.settings, host_names=host_names)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"backstride team server at http://{shown}:{port}/  (Ctrl+C stops it)")
+    click.echo(
+        "Put it behind a TLS reverse proxy for anyone off this machine; start "
+        "`backstride --db URL worker` processes to run imports."
+    )
+    run(web_app, host=host, port=port)
+    db.dispose()
+
+
 def register(cli: click.Group) -> None:
     cli.add_command(team_group)
     cli.add_command(users_group)
