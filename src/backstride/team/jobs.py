@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -189,7 +190,12 @@ class Queue:
             row = conn.execute(
                 update(jobs)
                 .where(jobs.c.id == team_job_id)
-                .values(state="running", attempts=attempt, started_at=datetime.now(UTC))
+                .values(
+                    state="running",
+                    attempts=attempt,
+                    started_at=datetime.now(UTC),
+                    worker=f"{context.worker_name}:{os.getpid()}",
+                )
                 .returning(jobs.c.runner_id)
             ).first()
             if row is None:  # the runner was deleted meanwhile: nothing to do

@@ -80,6 +80,7 @@ jobs = sa.Table(
     sa.Column("state", sa.String(10), nullable=False),  # queued|running|done|failed
     sa.Column("queue_job_id", sa.BigInteger),  # procrastinate's job id
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("worker", sa.String(120)),  # the worker that ran (or runs) its latest attempt
     sa.Column("progress", sa.JSON, nullable=False),
     sa.Column("report", sa.JSON),
     sa.Column("error", sa.Text),
