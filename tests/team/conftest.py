@@ -34,9 +34,7 @@ def drop_team(db: TeamDB) -> None:
     admin = TeamDB.open(db.url)
     with admin.engine.begin() as conn:
         schemas = conn.execute(
-            text(
-                "SELECT nspname FROM pg_namespace WHERE nspname = :s OR nspname LIKE :r"
-            ),
+            text("SELECT nspname FROM pg_namespace WHERE nspname = :s OR nspname LIKE :r"),
             {"s": db.schema, "r": db.schema + "\\_r%"},
         ).scalars()
         for name in list(schemas):

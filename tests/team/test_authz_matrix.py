@@ -17,11 +17,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from backstride.config import Settings
+from backstride.models import DiaryEntry
 from backstride.present.web.team import create_team_app
 from backstride.services.importing import import_paths
 from backstride.store import diary as store_diary
 from backstride.store.schema import care_notes, exercise_adjustments
-from backstride.models import DiaryEntry
 from backstride.team import sharing
 from backstride.team.accounts import User, add_user, issue_token
 from backstride.team.db import TeamDB
@@ -240,7 +240,9 @@ def test_admin_routes(world: World, caller: str) -> None:
 def test_import_and_shares_are_a_runners_own(world: World, caller: str) -> None:
     h = world.headers(caller)
     res = world.client.post("/api/v1/imports", headers=h, files=[("files", ("x.gpx", gpx(99)))])
-    share = world.client.post("/api/v1/shares", headers=h, json={"email": "coach.shared@example.org"})
+    share = world.client.post(
+        "/api/v1/shares", headers=h, json={"email": "coach.shared@example.org"}
+    )
     if caller.startswith("runner"):
         assert res.status_code == 202
         job = res.json()["job_id"]
@@ -250,9 +252,12 @@ def test_import_and_shares_are_a_runners_own(world: World, caller: str) -> None:
             assert seen.status_code == (200 if other == caller else 404)
         assert share.status_code == 201
         if caller == "runner_other":
-            assert world.client.delete(
-                "/api/v1/shares/coach.shared@example.org", headers=h
-            ).status_code == 204
+            assert (
+                world.client.delete(
+                    "/api/v1/shares/coach.shared@example.org", headers=h
+                ).status_code
+                == 204
+            )
     else:
         assert (res.status_code, share.status_code) == (403, 403)
 
@@ -294,7 +299,12 @@ def test_revoking_takes_effect_at_once(world: World) -> None:
     coach = world.users["coach_unshared"]
     h = world.headers("coach_unshared")
     url = f"/api/v1/runners/{world.runner.id}/activities"
-    assert world.client.post("/api/v1/shares", headers=runner_h, json={"email": coach.email}).status_code == 201
+    assert (
+        world.client.post(
+            "/api/v1/shares", headers=runner_h, json={"email": coach.email}
+        ).status_code
+        == 201
+    )
     assert world.client.get(url, headers=h).status_code == 200
     assert world.client.delete(f"/api/v1/shares/{coach.email}", headers=runner_h).status_code == 204
     assert world.client.get(url, headers=h).status_code == 404

@@ -125,7 +125,9 @@ def test_a_worker_killed_mid_import_leaves_no_partial_file_and_another_finishes(
             select(func.count(func.distinct(activities.c.started_at)))
         ).scalar_one()
         ledger = conn.execute(
-            select(func.count()).select_from(source_files).where(source_files.c.status == "imported")
+            select(func.count())
+            .select_from(source_files)
+            .where(source_files.c.status == "imported")
         ).scalar_one()
         # every stored activity is whole: its ledger row and its track are there
         orphans = conn.execute(

@@ -49,7 +49,8 @@ def add_note(
 
 def notes(conn: Connection, *, limit: int = 50) -> list[CareNote]:
     rows = conn.execute(
-        select(care_notes).order_by(care_notes.c.created_at.desc(), care_notes.c.id.desc())
+        select(care_notes)
+        .order_by(care_notes.c.created_at.desc(), care_notes.c.id.desc())
         .limit(limit)
     )
     return [CareNote(r.id, r.created_at, r.author, r.author_role, r.body) for r in rows]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from backstride.analyse.load import longest_run_ratios
 from backstride.analyse.pain import daily_worst
@@ -137,7 +138,7 @@ def summarise(engine: Engine, *, kb: KnowledgeBase, settings: Settings, today: d
         load_flags=flags,
         weekly_km=[(w.week_start_date, round(w.distance_m / 1000, 1)) for w in load.weeks],
         guard=guard,
-        last_form=(forms[0].created_at, forms[0].report.get("view", "?")) if forms else None,
+        last_form=(forms[0].created_at, forms[0].view) if forms else None,
         activity_count=count,
         escalations=escalations,
     )
@@ -153,22 +154,44 @@ def _band(ratio: float | None, bands: list[tuple[float | None, str]]) -> str:
 
 
 class SummaryCache:
-    """Summaries per runner schema, kept while the store state and the day are unchanged."""
+    """Summaries per runner schema, kept while the store state and the day are unchanged.
 
-    def __init__(self, *, kb: KnowledgeBase, settings: Settings) -> None:
+    A summary checked against its store less than `fresh_for_s` ago is served without
+    asking again: a caseload of many runners then costs no query per runner, and a
+    change shows on it within that time (a runner's own page reads notes and exercises
+    afresh every time).
+    """
+
+    def __init__(self, *, kb: KnowledgeBase, settings: Settings, fresh_for_s: float = 5.0) -> None:
         self.kb = kb
         self.settings = settings
+        self.fresh_for_s = fresh_for_s
         self._lock = threading.Lock()
-        self._found: dict[str, tuple[Any, Summary]] = {}
+        self._found: dict[str, tuple[Any, float, Summary]] = {}
 
     def get(self, schema: str, engine: Engine, *, today: date) -> Summary:
-        with engine.connect() as conn:
-            key = (today, store_state(conn))
+        now = monotonic()
         with self._lock:
             hit = self._found.get(schema)
+        if hit is not None and hit[0][0] == today and now - hit[1] < self.fresh_for_s:
+            return hit[2]
+        with engine.connect() as conn:
+            key = (today, _state(conn))
         if hit is not None and hit[0] == key:
-            return hit[1]
+            with self._lock:
+                self._found[schema] = (key, now, hit[2])
+            return hit[2]
         summary = summarise(engine, kb=self.kb, settings=self.settings, today=today)
         with self._lock:
-            self._found[schema] = (key, summary)
+            self._found[schema] = (key, now, summary)
         return summary
+
+    def forget(self, schema: str) -> None:
+        with self._lock:
+            self._found.pop(schema, None)
+
+
+def _state(conn: Connection) -> tuple[Any, ...]:
+    """The dashboard's store state plus the form checks, which the caseload also shows."""
+    latest = form_checks.recent(conn, limit=1)
+    return (*store_state(conn), latest[0].id if latest else None)

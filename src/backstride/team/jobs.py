@@ -25,7 +25,7 @@ import contextlib
 import logging
 import os
 import tempfile
-from collections.abc import Iterator
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,7 +36,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import make_url
 
 from backstride.errors import NotFound
-from backstride.services.importing import ImportReport, import_paths
+from backstride.services.importing import import_paths
 from backstride.team.accounts import User
 from backstride.team.db import TeamDB
 from backstride.team.schema import job_files, jobs
@@ -50,6 +50,7 @@ STALLED_AFTER_S = 20.0
 RECOVER_EVERY_S = 5.0
 #: The largest upload one job takes (the web server's own request limit is lower).
 MAX_JOB_BYTES = 512 * 1024 * 1024
+PROGRESS_EVERY_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,11 @@ class Queue:
                         runner_id=runner.id,
                         kind="import",
                         state="queued",
-                        progress={"files_done": 0, "files_total": len(files)},
+                        progress={
+                            "bytes_done": 0,
+                            "bytes_total": sum(len(data) for _, data in files),
+                            "files_total": len(files),
+                        },
                         created_at=now,
                     )
                 ).inserted_primary_key[0]  # type: ignore[index]
@@ -229,61 +234,41 @@ class Queue:
             )
 
     def _import_files(self, team_job_id: int, schema: str, *, resumed: bool) -> dict[str, Any]:
+        """Import the job's files in one run over the runner's store (a transaction per
+        file); progress is written at most every `PROGRESS_EVERY_S`."""
         engine = self.db.runner_engine(schema)
-        data_dir = self.data_dir / schema
         with self.db.engine.connect() as conn:
             files = conn.execute(
-                select(job_files.c.id, job_files.c.done)
+                select(job_files.c.name, job_files.c.data)
                 .where(job_files.c.job_id == team_job_id)
                 .order_by(job_files.c.id)
             ).all()
         total = len(files)
-        for index, (file_id, done) in enumerate(files, start=1):
-            if done:
-                continue
-            with self.db.engine.connect() as conn:
-                name, data = conn.execute(
-                    select(job_files.c.name, job_files.c.data).where(job_files.c.id == file_id)
-                ).one()
-            with _as_file(name, data) as path:
-                part = import_paths(engine, [path], data_dir=data_dir)
+        last = [0.0]
+
+        def progress(_name: str, done: int, of: int) -> None:
+            now = time.monotonic()
+            if now - last[0] < PROGRESS_EVERY_S and done < of:
+                return
+            last[0] = now
             with self.db.engine.begin() as conn:
-                conn.execute(
-                    update(job_files)
-                    .where(job_files.c.id == file_id)
-                    .values(done=True, report=part.to_dict())
-                )
                 conn.execute(
                     update(jobs)
                     .where(jobs.c.id == team_job_id)
-                    .values(progress={"files_done": index, "files_total": total})
+                    .values(progress={"bytes_done": done, "bytes_total": of, "files_total": total})
                 )
-        return self._merged(team_job_id, resumed=resumed)
 
-    def _merged(self, team_job_id: int, *, resumed: bool) -> dict[str, Any]:
-        total = ImportReport()
-        activities_total = 0
-        with self.db.engine.connect() as conn:
-            parts = conn.execute(
-                select(job_files.c.report)
-                .where(job_files.c.job_id == team_job_id)
-                .order_by(job_files.c.id)
-            ).scalars()
-            for part in parts:
-                if not part:
-                    continue
-                total.imported += part["imported"]
-                total.duplicates += part["duplicates"]
-                total.skipped += part["skipped"]
-                total.failed += part["failed"]
-                total.dropped += part["dropped"]
-                activities_total = part["activities_total"]
-        total.activities_total = activities_total
-        out = total.to_dict()
+        with tempfile.TemporaryDirectory(prefix="backstride-job-") as folder:
+            paths = [
+                _write(Path(folder), index, name, data) for index, (name, data) in enumerate(files)
+            ]
+            report = import_paths(
+                engine, paths, data_dir=self.data_dir / schema, progress=progress
+            ).to_dict()
         if resumed:
-            # A file stored just before a worker died counts as a duplicate of itself.
-            out["resumed"] = True
-        return out
+            # Files stored before a worker died are listed as duplicates of themselves.
+            report["resumed"] = True
+        return report
 
     async def recover_stalled(self) -> int:
         """Put back on the queue the jobs of workers whose heartbeat stopped."""
@@ -310,7 +295,7 @@ class Queue:
                     await self.app.run_worker_async(
                         queues=[QUEUE],
                         concurrency=concurrency,
-                        name=name,
+                        name=name or f"backstride-{os.getpid()}",
                         update_heartbeat_interval=self.heartbeat_s,
                         stalled_worker_timeout=self.stalled_after_s,
                         delete_jobs="successful",
@@ -331,11 +316,9 @@ class Queue:
             await asyncio.sleep(min(RECOVER_EVERY_S, self.stalled_after_s / 2))
 
 
-@contextlib.contextmanager
-def _as_file(name: str, data: bytes) -> Iterator[Path]:
-    """The upload as a file named as the runner named it, in a folder of its own."""
-    safe = Path(name).name or "upload"
-    with tempfile.TemporaryDirectory(prefix="backstride-job-") as folder:
-        path = Path(folder) / safe
-        path.write_bytes(data)
-        yield path
+def _write(folder: Path, index: int, name: str, data: bytes) -> Path:
+    """The upload under the name the runner gave it, in a folder of its own (names may repeat)."""
+    path = folder / str(index) / (Path(name).name or "upload")
+    path.parent.mkdir()
+    path.write_bytes(data)
+    return path

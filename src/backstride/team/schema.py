@@ -75,7 +75,9 @@ jobs = sa.Table(
     "jobs",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("runner_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column(
+        "runner_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    ),
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("state", sa.String(10), nullable=False),  # queued|running|done|failed
     sa.Column("queue_job_id", sa.BigInteger),  # procrastinate's job id
@@ -96,7 +98,5 @@ job_files = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("job_id", sa.Integer, sa.ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
     sa.Column("name", sa.Text, nullable=False),
-    sa.Column("data", sa.LargeBinary, nullable=False),
-    sa.Column("done", sa.Boolean, nullable=False, server_default=sa.false()),
-    sa.Column("report", sa.JSON),
+    sa.Column("data", sa.LargeBinary, nullable=False),  # emptied once the job is done
 )

@@ -253,9 +253,7 @@ def runner_summary(runner_id: int, session: ApiSession, st: State) -> dict[str, 
 
 
 @router.post("/runners/{runner_id}/notes", status_code=201)
-def runner_note(
-    runner_id: int, body: NoteIn, session: ApiSession, st: State
-) -> dict[str, int]:
+def runner_note(runner_id: int, body: NoteIn, session: ApiSession, st: State) -> dict[str, int]:
     runner, engine = shared_runner(st, session.user, runner_id)
     note_id = leave_note(
         engine, author=session.user.email, author_role=session.user.role, body=body.body
@@ -303,7 +301,11 @@ def add_user(body: NewUser, session: ApiSession, st: State) -> dict[str, object]
     require_role(session.user, "admin")
     try:
         user = accounts.add_user(
-            st.db, email=body.email, role=body.role, password=body.password, actor=session.user.email
+            st.db,
+            email=body.email,
+            role=body.role,
+            password=body.password,
+            actor=session.user.email,
         )
     except AccountError as exc:
         raise HTTPException(422, str(exc)) from exc

@@ -78,7 +78,9 @@ def own_store(st: TeamState, user: User) -> Engine:
     return st.db.runner_engine(user.runner_schema)
 
 
-def record(st: TeamState, actor: User, action: str, runner_id: int | None, detail: str = "") -> None:
+def record(
+    st: TeamState, actor: User, action: str, runner_id: int | None, detail: str = ""
+) -> None:
     with st.db.engine.begin() as conn:
         audit.record(
             conn,

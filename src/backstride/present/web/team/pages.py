@@ -59,7 +59,11 @@ def _render(request: Request, name: str, session: Session | None, **values: Any)
     return templates.TemplateResponse(
         request,
         name,
-        {"user": session.user if session else None, "csrf": session.csrf if session else "", **values},
+        {
+            "user": session.user if session else None,
+            "csrf": session.csrf if session else "",
+            **values,
+        },
     )
 
 

@@ -40,9 +40,7 @@ def upgrade() -> None:
         sa.Column("action", sa.String(8), nullable=False),
         sa.Column("dose", sa.String(200), nullable=True),
     )
-    op.create_index(
-        "ix_exercise_adjustments_created_at", "exercise_adjustments", ["created_at"]
-    )
+    op.create_index("ix_exercise_adjustments_created_at", "exercise_adjustments", ["created_at"])
 
 
 def downgrade() -> None:
