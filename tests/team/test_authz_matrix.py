@@ -130,6 +130,7 @@ RUNNER_ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
         "/api/v1/runners/{id}/exercises",
         {"exercise_id": "glute_bridge", "action": "add", "dose": "3 x 12"},
     ),
+    ("POST", "/api/v1/runners/{id}/reports", None),
 ]
 
 
@@ -137,6 +138,8 @@ def _expected_for_runner_route(caller: str, method: str, path: str) -> int:
     if caller in ("coach_shared", "physio_shared"):
         if path.endswith("/exercises") and caller.startswith("coach"):
             return 403  # shared, but changing exercises is a physio's
+        if path.endswith("/reports"):
+            return 202  # queued
         return 201 if method == "POST" else 200
     return 404  # never revealing whether R exists
 
@@ -186,7 +189,10 @@ OWN_ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/api/v1/shares", None),
     ("GET", "/api/v1/audit", None),
     ("GET", "/api/v1/export", None),
-    ("GET", "/api/v1/jobs/1", None),
+    ("GET", "/api/v1/jobs/999999", None),
+    ("GET", "/api/v1/jobs/999999/output", None),
+    ("POST", "/api/v1/reports", None),
+    ("POST", "/api/v1/form-checks", None),
 ]
 
 
@@ -197,10 +203,11 @@ def test_own_routes(
 ) -> None:
     res = world.client.request(method, path, json=body, headers=world.headers(caller))
     if path.startswith("/api/v1/jobs/"):
-        assert res.status_code == 404  # no caller has job 1: nobody queued one
+        assert res.status_code == 404  # no such job: the same answer for everyone
         return
     if caller.startswith("runner"):
-        assert res.status_code == 200, res.text
+        expected = {"/api/v1/reports": 202, "/api/v1/form-checks": 422}.get(path, 200)
+        assert res.status_code == expected, res.text
     else:
         assert res.status_code == 403, (caller, path, res.text)
         return

@@ -26,8 +26,9 @@ import logging
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,11 @@ import procrastinate
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import make_url
 
-from backstride.errors import NotFound
+from backstride.config import Settings
+from backstride.errors import BackstrideError, NotFound
+from backstride.kb import KnowledgeBase, load_kb
 from backstride.services.importing import import_paths
+from backstride.services.report import ReportData, report_data
 from backstride.team.accounts import User
 from backstride.team.db import TeamDB
 from backstride.team.schema import job_files, jobs
@@ -57,6 +61,7 @@ PROGRESS_EVERY_S = 1.0
 class JobView:
     id: int
     runner_id: int
+    requested_by: int | None
     kind: str
     state: str
     progress: dict[str, Any]
@@ -94,8 +99,13 @@ class Queue:
         data_dir: Path | None = None,
         heartbeat_s: float = HEARTBEAT_S,
         stalled_after_s: float = STALLED_AFTER_S,
+        pdf_renderer: Callable[[ReportData], bytes] | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.db = db
+        self.pdf_renderer = pdf_renderer
+        self.settings = settings or Settings()
+        self._kb: KnowledgeBase | None = None
         self.heartbeat_s = heartbeat_s
         self.stalled_after_s = stalled_after_s
         self.data_dir = data_dir or Path(tempfile.gettempdir()) / "backstride-team"
@@ -105,12 +115,17 @@ class Queue:
                 kwargs={"options": f"-c search_path={db.schema}"},
             )
         )
-        self._import = self.app.task(
-            name="backstride.import",
-            queue=QUEUE,
-            pass_context=True,
-            retry=procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS - 1, wait=1),
-        )(self._run_import)
+        retry = procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS - 1, wait=1)
+        self._tasks = {
+            kind: self.app.task(
+                name=f"backstride.{kind}", queue=QUEUE, pass_context=True, retry=retry
+            )(run)
+            for kind, run in (
+                ("import", self._run_import),
+                ("report", self._run_report),
+                ("form", self._run_form),
+            )
+        }
         self._opened = False
 
     # -- the queue's own schema ----------------------------------------------------------
@@ -143,42 +158,77 @@ class Queue:
 
     def submit_import(self, runner: User, files: list[tuple[str, bytes]]) -> int:
         """Store the uploads and queue their import; the team job's id."""
-        now = datetime.now(UTC)
+        progress = {
+            "bytes_done": 0,
+            "bytes_total": sum(len(data) for _, data in files),
+            "files_total": len(files),
+        }
+        return self._submit("import", runner.id, runner.id, files, progress)
+
+    def submit_report(self, runner: User, *, requested_by: User) -> int:
+        """Queue a PDF report of `runner`'s data for `requested_by` (the runner or a viewer)."""
+        return self._submit("report", runner.id, requested_by.id, [], {})
+
+    def submit_form_check(self, runner: User, name: str, data: bytes, view: str) -> int:
+        """Queue the form check of one uploaded clip, saved to the runner's store."""
+        return self._submit("form", runner.id, runner.id, [(name, data)], {"view": view})
+
+    def _submit(
+        self,
+        kind: str,
+        runner_id: int,
+        requested_by: int,
+        files: list[tuple[str, bytes]],
+        progress: dict[str, Any],
+    ) -> int:
         with self.db.engine.begin() as conn:
             job_id = int(
                 conn.execute(
                     insert(jobs).values(
-                        runner_id=runner.id,
-                        kind="import",
+                        runner_id=runner_id,
+                        requested_by=requested_by,
+                        kind=kind,
                         state="queued",
-                        progress={
-                            "bytes_done": 0,
-                            "bytes_total": sum(len(data) for _, data in files),
-                            "files_total": len(files),
-                        },
-                        created_at=now,
+                        progress=progress,
+                        created_at=datetime.now(UTC),
                     )
                 ).inserted_primary_key[0]  # type: ignore[index]
             )
             for name, data in files:
                 conn.execute(insert(job_files).values(job_id=job_id, name=name, data=data))
         self.open()
-        queue_id = self._import.defer(team_job_id=job_id)
+        queue_id = self._tasks[kind].defer(team_job_id=job_id)
         with self.db.engine.begin() as conn:
             conn.execute(update(jobs).where(jobs.c.id == job_id).values(queue_job_id=queue_id))
         return job_id
 
-    def job(self, job_id: int, *, runner_id: int) -> JobView:
-        """One of `runner_id`'s jobs; NotFound for anyone else's, as for a missing one."""
+    def output(self, job_id: int) -> tuple[str, bytes] | None:
+        """A finished job's file (the PDF of a report job), by name."""
         with self.db.engine.connect() as conn:
             row = conn.execute(
-                select(jobs).where(jobs.c.id == job_id, jobs.c.runner_id == runner_id)
+                select(jobs.c.output_name, jobs.c.output).where(jobs.c.id == job_id)
+            ).first()
+        if row is None or row.output is None:
+            return None
+        return row.output_name, bytes(row.output)
+
+    def job(self, job_id: int, *, runner_id: int) -> JobView:
+        """A job about `runner_id` or asked for by them; NotFound for anyone else's, as
+        for a missing one (the API checks a viewer's share is still there)."""
+        columns = [c for c in jobs.c if c.name != "output"]
+        with self.db.engine.connect() as conn:
+            row = conn.execute(
+                select(*columns).where(
+                    jobs.c.id == job_id,
+                    (jobs.c.runner_id == runner_id) | (jobs.c.requested_by == runner_id),
+                )
             ).first()
         if row is None:
             raise NotFound(f"no job {job_id}")
         return JobView(
             row.id,
             row.runner_id,
+            row.requested_by,
             row.kind,
             row.state,
             dict(row.progress or {}),
@@ -190,6 +240,26 @@ class Queue:
     # -- the worker side ---------------------------------------------------------------
 
     def _run_import(self, context: procrastinate.JobContext, team_job_id: int) -> None:
+        self._run(context, team_job_id, self._import_files)
+
+    def _run_report(self, context: procrastinate.JobContext, team_job_id: int) -> None:
+        self._run(context, team_job_id, self._report)
+
+    def _run_form(self, context: procrastinate.JobContext, team_job_id: int) -> None:
+        self._run(context, team_job_id, self._form_check)
+
+    def _run(
+        self,
+        context: procrastinate.JobContext,
+        team_job_id: int,
+        work: Callable[[int, str, bool], dict[str, Any]],
+    ) -> None:
+        """Mark the job running, do `work`, record the outcome.
+
+        A BackstrideError (no self-check to report on, not a video) fails the job at once:
+        trying again would fail the same way. Anything else is retried by procrastinate
+        until the last attempt, then shown as failed.
+        """
         attempt = (context.job.attempts if context.job else 0) + 1
         with self.db.engine.begin() as conn:
             row = conn.execute(
@@ -209,19 +279,25 @@ class Queue:
                 "SELECT runner_schema FROM users WHERE id = %s", (row.runner_id,)
             ).scalar_one()
         try:
-            report = self._import_files(team_job_id, runner_schema, resumed=attempt > 1)
+            report = work(team_job_id, runner_schema, attempt > 1)
         except Exception as exc:
-            final = attempt >= MAX_ATTEMPTS
+            final = attempt >= MAX_ATTEMPTS or isinstance(exc, BackstrideError)
+            message = (
+                str(exc) if isinstance(exc, BackstrideError) else f"{type(exc).__name__}: {exc}"
+            )
             with self.db.engine.begin() as conn:
                 conn.execute(
                     update(jobs)
                     .where(jobs.c.id == team_job_id)
                     .values(
                         state="failed" if final else "queued",
-                        error=f"{type(exc).__name__}: {exc}"[:500],
+                        error=message[:500],
                         finished_at=datetime.now(UTC) if final else None,
                     )
                 )
+            if isinstance(exc, BackstrideError):
+                log.info("job %s failed: %s", team_job_id, exc)
+                return
             raise
         with self.db.engine.begin() as conn:
             conn.execute(
@@ -233,7 +309,48 @@ class Queue:
                 update(job_files).where(job_files.c.job_id == team_job_id).values(data=b"")
             )
 
-    def _import_files(self, team_job_id: int, schema: str, *, resumed: bool) -> dict[str, Any]:
+    @property
+    def kb(self) -> KnowledgeBase:
+        if self._kb is None:
+            self._kb = load_kb()
+        return self._kb
+
+    def _report(self, team_job_id: int, schema: str, _resumed: bool) -> dict[str, Any]:
+        if self.pdf_renderer is None:
+            raise RuntimeError("this worker cannot write PDFs: install the `report` extra")
+        engine = self.db.runner_engine(schema)
+        with engine.connect() as conn:
+            try:
+                data = report_data(conn, kb=self.kb, today=date.today(), settings=self.settings)
+            except NotFound as exc:
+                raise NotFound(f"nothing to report yet: {exc}") from exc
+        pdf = self.pdf_renderer(data)
+        name = "backstride-report.pdf"
+        with self.db.engine.begin() as conn:
+            conn.execute(
+                update(jobs).where(jobs.c.id == team_job_id).values(output_name=name, output=pdf)
+            )
+        return {"file": name, "bytes": len(pdf)}
+
+    def _form_check(self, team_job_id: int, schema: str, _resumed: bool) -> dict[str, Any]:
+        from backstride.services.form import analyse_video, save_form_evidence
+
+        with self.db.engine.connect() as conn:
+            view = conn.execute(
+                select(jobs.c.progress).where(jobs.c.id == team_job_id)
+            ).scalar_one()["view"]
+            name, data = conn.execute(
+                select(job_files.c.name, job_files.c.data).where(job_files.c.job_id == team_job_id)
+            ).one()
+        with tempfile.TemporaryDirectory(prefix="backstride-form-") as folder:
+            path = _write(Path(folder), 0, name, data)
+            report = analyse_video(path, view, None, kb=self.kb, annotate=False)
+        engine = self.db.runner_engine(schema)
+        with engine.begin() as conn:
+            saved = save_form_evidence(conn, report, source="team", clip_name=name)
+        return {"saved_id": saved, **report.to_json()}
+
+    def _import_files(self, team_job_id: int, schema: str, resumed: bool) -> dict[str, Any]:
         """Import the job's files in one run over the runner's store (a transaction per
         file); progress is written at most every `PROGRESS_EVERY_S`."""
         engine = self.db.runner_engine(schema)

@@ -78,7 +78,9 @@ jobs = sa.Table(
     sa.Column(
         "runner_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
     ),
-    sa.Column("kind", sa.String(16), nullable=False),
+    # who asked: the runner, or a coach or physio they share with (a report)
+    sa.Column("requested_by", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE")),
+    sa.Column("kind", sa.String(16), nullable=False),  # import | report | form
     sa.Column("state", sa.String(10), nullable=False),  # queued|running|done|failed
     sa.Column("queue_job_id", sa.BigInteger),  # procrastinate's job id
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
@@ -86,6 +88,8 @@ jobs = sa.Table(
     sa.Column("progress", sa.JSON, nullable=False),
     sa.Column("report", sa.JSON),
     sa.Column("error", sa.Text),
+    sa.Column("output_name", sa.String(120)),  # a report job's PDF
+    sa.Column("output", sa.LargeBinary),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("started_at", sa.DateTime(timezone=True)),
     sa.Column("finished_at", sa.DateTime(timezone=True)),

@@ -135,10 +135,16 @@ def worker_cmd(app: AppContext, concurrency: int, name: str | None, stalled_afte
     """Run queued team jobs (imports) until stopped; start as many as you like."""
     from backstride.team.jobs import Queue
 
+    try:
+        from backstride.present.report.pdf import render_pdf
+    except ImportError:  # without the report extra this worker fails report jobs, saying why
+        render_pdf = None  # type: ignore[assignment]
     db = _team_db(app)
     queue = Queue(
         db,
         data_dir=app.settings.data_dir / "team",
+        pdf_renderer=render_pdf,
+        settings=app.settings,
         heartbeat_s=max(0.5, stalled_after / 4),
         stalled_after_s=stalled_after,
     )

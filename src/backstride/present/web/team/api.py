@@ -35,7 +35,8 @@ from backstride.services.care import adjust_exercise, leave_note, notes_for_runn
 from backstride.services.care import prescribed_exercises as prescribed
 from backstride.store import activities, checks, diary
 from backstride.team import accounts, audit, sharing
-from backstride.team.accounts import AccountError, TooManyAttempts
+from backstride.team.accounts import AccountError, TooManyAttempts, User
+from backstride.team.jobs import JobView
 
 router = APIRouter(prefix="/api/v1")
 
@@ -121,12 +122,71 @@ async def start_import(request: Request, session: ApiSession, st: State) -> dict
     return {"job_id": job_id}
 
 
-@router.get("/jobs/{job_id}")
-def job(job_id: int, session: ApiSession, st: State) -> dict[str, Any]:
+def _visible_job(st: TeamState, user: User, job_id: int) -> JobView:
+    """The job if it is about the caller, or the caller asked for it and the runner still
+    shares with them; 404 otherwise."""
     try:
-        return st.queue.job(job_id, runner_id=session.user.id).to_json()
+        found = st.queue.job(job_id, runner_id=user.id)
     except NotFound as exc:
         raise HTTPException(404, "not found") from exc
+    if found.runner_id != user.id:
+        shared_runner(st, user, found.runner_id)
+    return found
+
+
+@router.get("/jobs/{job_id}")
+def job(job_id: int, session: ApiSession, st: State) -> dict[str, Any]:
+    return _visible_job(st, session.user, job_id).to_json()
+
+
+@router.get("/jobs/{job_id}/output")
+def job_output(job_id: int, session: ApiSession, st: State) -> Response:
+    """A finished report job's PDF."""
+    found = _visible_job(st, session.user, job_id)
+    output = st.queue.output(found.id)
+    if output is None:
+        raise HTTPException(409, f"the job is {found.state}: no file yet")
+    name, data = output
+    record(st, session.user, "view.report", found.runner_id)
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.post("/reports", status_code=202)
+def own_report(session: ApiSession, st: State) -> dict[str, int]:
+    """Queue a PDF report of the caller's own data (`GET /jobs/{id}/output` when done)."""
+    require_role(session.user, "runner")
+    job_id = st.queue.submit_report(session.user, requested_by=session.user)
+    return {"job_id": job_id}
+
+
+@router.post("/form-checks", status_code=202)
+async def form_check(request: Request, session: ApiSession, st: State) -> dict[str, int]:
+    """Queue the form check of one clip (multipart `file`, and `view`: side or rear)."""
+    require_role(session.user, "runner")
+    length = request.headers.get("content-length", "")
+    if not length.isdigit():
+        raise HTTPException(411, "the request must state its length (Content-Length)")
+    if int(length) > MAX_IMPORT_BYTES:
+        raise HTTPException(413, f"at most {MAX_IMPORT_BYTES // 2**20} MB per clip")
+    form = await request.form(max_files=1)
+    view = form.get("view", "side")
+    upload = form.get("file")
+    if view not in ("side", "rear") or upload is None or isinstance(upload, str):
+        await form.close()
+        raise HTTPException(422, "send the clip in the multipart field 'file' and view=side|rear")
+    name, data = upload.filename or "clip", await upload.read()
+    await form.close()
+    from starlette.concurrency import run_in_threadpool
+
+    job_id = await run_in_threadpool(
+        st.queue.submit_form_check, session.user, name, data, str(view)
+    )
+    record(st, session.user, "form.queue", session.user.id)
+    return {"job_id": job_id}
 
 
 @router.get("/activities")
@@ -250,6 +310,15 @@ def runner_summary(runner_id: int, session: ApiSession, st: State) -> dict[str, 
     record(st, session.user, "view.summary", runner.id)
     summary = st.summaries.get(runner.runner_schema, engine, today=st.today())
     return {"id": runner.id, "email": runner.email, **summary.to_json(), **_care(engine)}
+
+
+@router.post("/runners/{runner_id}/reports", status_code=202)
+def runner_report(runner_id: int, session: ApiSession, st: State) -> dict[str, int]:
+    """Queue a PDF report of a runner who shares with the caller."""
+    runner, _engine = shared_runner(st, session.user, runner_id)
+    job_id = st.queue.submit_report(runner, requested_by=session.user)
+    record(st, session.user, "report.queue", runner.id)
+    return {"job_id": job_id}
 
 
 @router.post("/runners/{runner_id}/notes", status_code=201)
