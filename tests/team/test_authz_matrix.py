@@ -7,6 +7,8 @@ each share state (R shared with them / never did / shared then revoked), an admi
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -219,9 +221,12 @@ def test_own_routes(
     if path.endswith("/diary"):
         assert [e["pain_during"] for e in res.json()] == [3 if me.id == world.runner.id else 6]
     if path.endswith("/export"):
-        assert b"Run 10" not in res.content or me.id == world.runner.id
-        assert b"Run 20" not in res.content or me.id == world.other.id
-    assert not_me.email not in res.text or path.endswith("/export")
+        with zipfile.ZipFile(io.BytesIO(res.content)) as zf:
+            exported = zf.read("activities.json").decode()
+        mine, theirs = ("Run 10", "Run 20") if me.id == world.runner.id else ("Run 20", "Run 10")
+        assert mine in exported and theirs not in exported
+        return
+    assert not_me.email not in res.text
 
 
 @pytest.mark.parametrize("caller", CALLERS)
@@ -329,6 +334,8 @@ PAGE_ROUTES: list[tuple[str, str, dict[str, str] | None]] = [
     ("POST", "/runners/{id}/exercises", {"exercise_id": "glute_bridge", "action": "add"}),
     ("GET", "/caseload", None),
     ("GET", "/me", None),
+    ("GET", "/me/export", None),
+    ("POST", "/me/delete", {"confirm": "not-my-address@example.org"}),
     ("GET", "/admin", None),
 ]
 
@@ -336,8 +343,10 @@ PAGE_ROUTES: list[tuple[str, str, dict[str, str] | None]] = [
 def _page_expected(caller: str, method: str, path: str) -> int:
     if path == "/caseload":
         return 200 if caller.startswith(("coach", "physio")) else 403
-    if path == "/me":
+    if path in ("/me", "/me/export"):
         return 200 if caller.startswith("runner") else 403
+    if path == "/me/delete":  # a wrong address: refused, nothing deleted
+        return 303 if caller.startswith("runner") else 403
     if path == "/admin":
         return 200 if caller == "admin" else 403
     if caller not in ("coach_shared", "physio_shared"):
@@ -371,6 +380,10 @@ def test_pages(
     if expected >= 400:
         assert _care_rows(world, world.runner) == before
         assert "r@example.org" not in res.text
+    if path == "/me/delete":
+        assert expected == 403 or res.headers["location"].startswith("/me?error=")
+        with world.db.engine.connect() as conn:
+            assert sharing.viewers(conn, world.runner.id), "R and their shares are still there"
 
 
 @pytest.mark.parametrize(("method", "path", "form"), PAGE_ROUTES, ids=lambda v: str(v))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from backstride.config import Settings
 from backstride.kb import load_kb
@@ -111,3 +114,38 @@ def test_a_form_check_of_something_not_a_video_fails_with_the_reason(
     found = client.get(f"/api/v1/jobs/{res.json()['job_id']}").json()
     assert found["state"] == "failed" and found["attempts"] == 1, found
     assert found["error"]
+
+
+def test_the_runner_imports_from_their_page_sees_the_result_then_deletes_everything(
+    team_db: TeamDB, tmp_path: Path
+) -> None:
+    from tests.team.conftest import gpx
+
+    runner = add_user(team_db, email="page@example.org", role="runner", password=PASSWORD)
+    app = create_team_app(team_db, Settings(data_dir=tmp_path))
+    client = TestClient(app, base_url=ORIGIN, headers={"Origin": ORIGIN})
+    client.post("/login", data={"email": runner.email, "password": PASSWORD})
+    page = client.get("/me").text
+    csrf = page.split('name="csrf" value="')[1].split('"')[0]
+    res = client.post(
+        "/me/imports",
+        data={"csrf": csrf},
+        files=[("files", ("a.gpx", gpx(1))), ("files", ("b.gpx", gpx(2)))],
+        follow_redirects=False,
+    )
+    assert res.status_code == 303
+    assert "queued" in client.get("/me").text
+    _drain(team_db)
+    assert "2 imported, 0 already there, 0 failed" in client.get("/me").text
+    export = client.get("/me/export")
+    assert export.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(export.content)) as zf:
+        assert "Run 1" in zf.read("activities.json").decode()
+    res = client.post("/me/delete", data={"csrf": csrf, "confirm": "page@example.org"})
+    assert res.url.path == "/login"
+    with team_db.engine.connect() as conn:
+        gone = conn.execute(
+            text("SELECT count(*) FROM pg_namespace WHERE nspname = :s"),
+            {"s": runner.runner_schema},
+        ).scalar_one()
+    assert gone == 0

@@ -202,6 +202,21 @@ class Queue:
             conn.execute(update(jobs).where(jobs.c.id == job_id).values(queue_job_id=queue_id))
         return job_id
 
+    def recent(self, *, runner_id: int, limit: int = 5) -> list[JobView]:
+        """The runner's latest jobs, newest first (their page shows progress and failures)."""
+        with self.db.engine.connect() as conn:
+            ids = (
+                conn.execute(
+                    select(jobs.c.id)
+                    .where(jobs.c.runner_id == runner_id)
+                    .order_by(jobs.c.id.desc())
+                    .limit(limit)
+                )
+                .scalars()
+                .all()
+            )
+        return [self.job(i, runner_id=runner_id) for i in ids]
+
     def output(self, job_id: int) -> tuple[str, bytes] | None:
         """A finished job's file (the PDF of a report job), by name."""
         with self.db.engine.connect() as conn:

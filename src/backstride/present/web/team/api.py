@@ -249,14 +249,19 @@ def own_audit(session: ApiSession, st: State) -> list[dict[str, object]]:
 @router.get("/export")
 def export(session: ApiSession, st: State) -> Response:
     """Every table of the caller's store as JSON files in one zip."""
-    engine = own_store(st, session.user)
+    own_store(st, session.user)
+    return export_zip(st, session.user)
+
+
+def export_zip(st: TeamState, user: User) -> Response:
+    engine = own_store(st, user)
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as folder, engine.connect() as conn:
         backup.export_all(conn, directory=Path(folder), fmt="json")
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
             for path in sorted(Path(folder).iterdir()):
                 zf.write(path, path.name)
-    record(st, session.user, "export", session.user.id)
+    record(st, user, "export", user.id)
     return Response(
         buffer.getvalue(),
         media_type="application/zip",

@@ -14,10 +14,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from backstride.errors import NotFound
 from backstride.present.web.security import check_origin
-from backstride.present.web.team.api import ExerciseChange, apply_exercise_change
+from backstride.present.web.team.api import (
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_FILES,
+    ExerciseChange,
+    apply_exercise_change,
+    export_zip,
+)
 from backstride.present.web.team.deps import (
     SESSION_COOKIE,
     State,
@@ -208,6 +215,7 @@ def my_page(request: Request, session: PageSession, st: State) -> HTMLResponse:
     with st.db.engine.connect() as conn:
         viewers = sharing.viewers(conn, session.user.id)
         log = audit.for_runner(conn, runner_id=session.user.id, limit=30)
+    recent_jobs = st.queue.recent(runner_id=session.user.id, limit=5)
     return _render(
         request,
         "me.html",
@@ -217,6 +225,7 @@ def my_page(request: Request, session: PageSession, st: State) -> HTMLResponse:
         names={k: e.name for k, e in st.kb.exercises.items()},
         viewers=viewers,
         log=log,
+        jobs=recent_jobs,
         error=request.query_params.get("error"),
     )
 
@@ -250,6 +259,55 @@ def revoke(
     require_role(session.user, "runner")
     sharing.revoke(st.db, session.user, with_email=email)
     return RedirectResponse("/me", status_code=303)
+
+
+@router.post("/me/imports")
+async def import_files(request: Request, session: PageSession, st: State) -> RedirectResponse:
+    """Queue an import of the uploaded files; /me shows its progress."""
+    require_role(session.user, "runner")
+    length = request.headers.get("content-length", "")
+    if not length.isdigit() or int(length) > MAX_IMPORT_BYTES:
+        raise HTTPException(413, f"at most {MAX_IMPORT_BYTES // 2**20} MB per import")
+    form = await request.form(max_files=MAX_IMPORT_FILES)
+    try:
+        _checked(request, session, str(form.get("csrf", "")))
+        files = [
+            (item.filename or "upload", await item.read())
+            for item in form.getlist("files")
+            if not isinstance(item, str)
+        ]
+    finally:
+        await form.close()
+    if files:
+        await run_in_threadpool(st.queue.submit_import, session.user, files)
+        record(st, session.user, "import.queue", session.user.id, f"{len(files)} file(s)")
+    return RedirectResponse("/me", status_code=303)
+
+
+@router.get("/me/export")
+def export(session: PageSession, st: State) -> Response:
+    """All of the runner's data as a zip of JSON files."""
+    require_role(session.user, "runner")
+    return export_zip(st, session.user)
+
+
+@router.post("/me/delete")
+def delete_me(
+    request: Request,
+    session: PageSession,
+    st: State,
+    confirm: Annotated[str, Form(max_length=320)] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    """Delete the runner's account and store, once they typed their address to confirm."""
+    _checked(request, session, csrf)
+    require_role(session.user, "runner")
+    if confirm.strip().lower() != session.user.email:
+        return RedirectResponse("/me?error=type+your+e-mail+address+to+delete", 303)
+    accounts.delete_user(st.db, session.user, actor=session.user)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
 
 
 # -- admins ----------------------------------------------------------------------------
