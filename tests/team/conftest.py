@@ -32,12 +32,15 @@ def team_url() -> str:
 def drop_team(db: TeamDB) -> None:
     db.dispose()
     admin = TeamDB.open(db.url)
-    with admin.engine.begin() as conn:
-        schemas = conn.execute(
-            text("SELECT nspname FROM pg_namespace WHERE nspname = :s OR nspname LIKE :r"),
-            {"s": db.schema, "r": db.schema + "\\_r%"},
-        ).scalars()
-        for name in list(schemas):
+    with admin.engine.connect() as conn:
+        schemas = list(
+            conn.execute(
+                text("SELECT nspname FROM pg_namespace WHERE nspname = :s OR nspname LIKE :r"),
+                {"s": db.schema, "r": db.schema + "\\_r%"},
+            ).scalars()
+        )
+    for name in schemas:  # one transaction each, or many runners exhaust the lock table
+        with admin.engine.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
     admin.dispose()
 

@@ -1,7 +1,7 @@
 """A runner at a glance for their coach or physio: the caseload row and the runner page.
 
 Everything is read from the runner's own store with the single-runner services. A row is
-cached per runner under `store_state` (a few COUNT/MAX queries) and the day, so a caseload
+cached per runner under the store's state (counts and highest ids, one query) and the day, so a caseload
 of many runners costs a handful of cheap queries each until a runner's data changes.
 """
 
@@ -13,17 +13,21 @@ from datetime import UTC, date, datetime, time, timedelta
 from time import monotonic
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, String, func, select
 
 from backstride.analyse.load import longest_run_ratios
 from backstride.analyse.pain import daily_worst
 from backstride.config import Settings
 from backstride.errors import NotFound
 from backstride.kb import KnowledgeBase
-from backstride.services.dashboard import store_state
 from backstride.services.plan import plan_view
 from backstride.services.training import load_report
 from backstride.store import activities, checks, diary, form_checks
+from backstride.store.schema import activities as activities_table
+from backstride.store.schema import activity_shoes, diary_entries, plan_ticks
+from backstride.store.schema import checks as checks_table
+from backstride.store.schema import form_checks as form_checks_table
+from backstride.store.schema import shoes as shoes_table
 
 #: Triage levels that put a runner at the top of the caseload.
 ESCALATING = ("emergency", "urgent", "see_clinician")
@@ -192,6 +196,16 @@ class SummaryCache:
 
 
 def _state(conn: Connection) -> tuple[Any, ...]:
-    """The dashboard's store state plus the form checks, which the caseload also shows."""
-    latest = form_checks.recent(conn, limit=1)
-    return (*store_state(conn), latest[0].id if latest else None)
+    """What `dashboard.store_state` compares, plus the form checks, in one round trip.
+
+    Counts and highest ids of every table a summary reads, and a digest of the shoes
+    (they change in place). Team mode is PostgreSQL only, so `md5`/`string_agg` are fine.
+    """
+    parts: list[Any] = []
+    for table in (activities_table, checks_table, diary_entries, plan_ticks, form_checks_table):
+        parts.append(select(func.count()).select_from(table).scalar_subquery())
+        parts.append(select(func.max(table.c.id)).scalar_subquery())
+    row_text = func.cast(shoes_table.table_valued(), String)
+    parts.append(select(func.md5(func.string_agg(row_text, ","))).scalar_subquery())
+    parts.append(select(func.count()).select_from(activity_shoes).scalar_subquery())
+    return tuple(conn.execute(select(*parts)).one())
