@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backstride.config import Settings
 from backstride.kb import load_kb
@@ -19,6 +20,35 @@ from backstride.team.db import TeamDB
 from backstride.team.jobs import Queue
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+_HEADERS = [
+    (b"cache-control", b"no-store"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class SafeHeaders:
+    """Health data is never cached, framed or sniffed (a plain ASGI middleware: cheap)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(n, v) for n, v in _HEADERS if n not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def create_team_app(
@@ -54,13 +84,6 @@ def create_team_app(
     app.add_exception_handler(pages.LoginRequired, pages.to_login)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=[*LOOPBACK, *host_names])
 
-    @app.middleware("http")
-    async def no_store(request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        response.headers.setdefault("Cache-Control", "no-store")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    app.add_middleware(SafeHeaders)
 
     return app
