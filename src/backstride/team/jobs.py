@@ -25,6 +25,7 @@ import contextlib
 import logging
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -127,6 +128,7 @@ class Queue:
             )
         }
         self._opened = False
+        self._open_lock = threading.Lock()
 
     # -- the queue's own schema ----------------------------------------------------------
 
@@ -147,14 +149,16 @@ class Queue:
     # -- the web side: queue a job, read it back ---------------------------------------
 
     def open(self) -> None:
-        if not self._opened:
-            self.app.open()
-            self._opened = True
+        with self._open_lock:  # request threads may queue their first jobs together
+            if not self._opened:
+                self.app.open()
+                self._opened = True
 
     def close(self) -> None:
-        if self._opened:
-            self.app.close()
-            self._opened = False
+        with self._open_lock:
+            if self._opened:
+                self.app.close()
+                self._opened = False
 
     def submit_import(self, runner: User, files: list[tuple[str, bytes]]) -> int:
         """Store the uploads and queue their import; the team job's id."""
