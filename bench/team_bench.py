@@ -193,6 +193,8 @@ def load(
     def one(email: str, client: httpx.Client, seed: int) -> None:
         rng = random.Random(seed)
         barrier.wait()
+        if think_s:  # independent users: not all opening their first page at the same instant
+            time.sleep(rng.uniform(0, 2 * think_s))
         for n in range(per_user):
             if stop is not None and stop.is_set():
                 return
