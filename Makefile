@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-EXTRAS ?= dev,web,postgres,report,video
+EXTRAS ?= dev,web,postgres,report,video,team
 
 .PHONY: all run test test-fast lint fix typecheck kb-check docs serve bench clean install system-deps
 

@@ -34,6 +34,20 @@ ALLOWED: dict[str, set[str]] = {
         "files",
         "video",
     },
+    # team mode's accounts, sharing and jobs run the single-runner services on a runner's
+    # store; the web pages and API over them are present's (present/web/team)
+    "team": {
+        "services",
+        "store",
+        "analyse",
+        "kb",
+        "models",
+        "errors",
+        "config",
+        "files",
+        "ingest",
+        "text",
+    },
     "present": {"*"},
 }
 

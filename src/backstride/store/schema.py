@@ -274,3 +274,30 @@ experiments = Table(
     Column("schedule", JSON, nullable=False),
     Column("stopped_date", Date, nullable=True),
 )
+
+# What the runner's physio or coach left for them in team mode (migration team_care, file 0008_team_care.py,
+# a branch from 0001_checks): notes the runner reads, and changes to their exercises. They
+# live in the runner's own store, so they are exported and deleted with the runner's data.
+care_notes = Table(
+    "care_notes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", UTCDateTime(), nullable=False, index=True),
+    # who wrote it, as the runner knows them (an e-mail address) and their role
+    Column("author", String(320), nullable=False),
+    Column("author_role", String(10), nullable=False),
+    Column("body", Text, nullable=False),
+)
+
+exercise_adjustments = Table(
+    "exercise_adjustments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", UTCDateTime(), nullable=False, index=True),
+    Column("author", String(320), nullable=False),
+    Column("author_role", String(10), nullable=False),
+    Column("exercise_id", String(80), nullable=False),
+    # "add", "remove" or "dose"; the latest row per exercise is what holds
+    Column("action", String(8), nullable=False),
+    Column("dose", String(200), nullable=True),
+)

@@ -99,6 +99,14 @@ COMMANDS: dict[str, LazyCommand] = {
     "shoes": LazyCommand(
         "shoes", "Running shoes: distance per pair, limits, retirement, rotation."
     ),
+    "team": LazyCommand(
+        "team",
+        "Team mode on PostgreSQL: create or upgrade the team schema and every runner's store.",
+    ),
+    "users": LazyCommand("team", "Team accounts: add, list, delete (PostgreSQL team mode)."),
+    "worker": LazyCommand(
+        "team", "Run queued team jobs (imports) until stopped; start as many as you like."
+    ),
 }
 
 

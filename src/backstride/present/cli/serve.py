@@ -57,6 +57,12 @@ def _valid_names(
     "answers only to loopback names, the --host address and these; any other Host header "
     "(a site pointing its name at your machine) is refused.",
 )
+@click.option(
+    "--team",
+    is_flag=True,
+    help="Serve the team server (many runners, coaches, physios) on the PostgreSQL --db; "
+    "see docs/team.md.",
+)
 @pass_app
 def serve_cmd(
     app: AppContext,
@@ -64,6 +70,7 @@ def serve_cmd(
     port: int | None,
     allow_remote: bool,
     host_names: tuple[str, ...],
+    team: bool,
 ) -> None:
     """Start the local web app and print its address. Example: backstride serve --port 8000"""
     host = host or app.settings.host
@@ -73,6 +80,11 @@ def serve_cmd(
             f"--host {host} would let other machines reach your health data; "
             "add --allow-remote if you really mean it"
         )
+    if team:
+        from backstride.present.cli.team import serve_team
+
+        serve_team(app, host=host, port=port, host_names=host_names)
+        return
     try:
         from backstride.present.web import create_app
         from backstride.present.web.security import Exposure, is_wildcard

@@ -1,0 +1,211 @@
+"""A runner at a glance for their coach or physio: the caseload row and the runner page.
+
+Everything is read from the runner's own store with the single-runner services. A row is
+cached per runner under the store's state (counts and highest ids, one query) and the day, so a caseload
+of many runners costs a handful of cheap queries each until a runner's data changes.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
+from typing import Any
+
+from sqlalchemy import Connection, Engine, String, func, select
+
+from backstride.analyse.load import longest_run_ratios
+from backstride.analyse.pain import daily_worst
+from backstride.config import Settings
+from backstride.errors import NotFound
+from backstride.kb import KnowledgeBase
+from backstride.services.plan import plan_view
+from backstride.services.training import load_report
+from backstride.store import activities, checks, diary, form_checks
+from backstride.store.schema import activities as activities_table
+from backstride.store.schema import activity_shoes, diary_entries, plan_ticks
+from backstride.store.schema import checks as checks_table
+from backstride.store.schema import form_checks as form_checks_table
+from backstride.store.schema import shoes as shoes_table
+
+#: Triage levels that put a runner at the top of the caseload.
+ESCALATING = ("emergency", "urgent", "see_clinician")
+GUARD_DAYS = 30
+WEEKS = 8
+PAIN_WINDOW_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Guard:
+    run_date: date
+    distance_km: float
+    ratio: float | None
+    label: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the caseload shows of one runner (no raw records)."""
+
+    level: str | None
+    checked_at: datetime | None
+    pain_recent: float | None
+    pain_before: float | None
+    adherence: float | None
+    load_flags: list[str]
+    weekly_km: list[tuple[date, float]]
+    guard: list[Guard]
+    last_form: tuple[datetime, str] | None
+    activity_count: int
+    escalations: list[str] = field(default_factory=list)
+
+    @property
+    def pain_trend(self) -> str:
+        if self.pain_recent is None:
+            return "no entries"
+        if self.pain_before is None:
+            return "new"
+        change = self.pain_recent - self.pain_before
+        return "worse" if change >= 1 else "better" if change <= -1 else "steady"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "pain_trend": self.pain_trend,
+            "pain_recent": self.pain_recent,
+            "adherence": self.adherence,
+            "load_flags": self.load_flags,
+            "weekly_km": [{"week": w.isoformat(), "km": km} for w, km in self.weekly_km],
+            "guard": [
+                {"date": g.run_date.isoformat(), "km": g.distance_km, "ratio": g.ratio}
+                for g in self.guard
+            ],
+            "last_form_check": self.last_form[0].isoformat() if self.last_form else None,
+            "escalations": self.escalations,
+            "activity_count": self.activity_count,
+        }
+
+
+def _mean(values: list[int]) -> float | None:
+    return round(sum(values) / len(values), 1) if values else None
+
+
+def summarise(engine: Engine, *, kb: KnowledgeBase, settings: Settings, today: date) -> Summary:
+    """One runner's summary, computed afresh (see `SummaryCache` for the cached one)."""
+    with engine.connect() as conn:
+        latest = checks.latest(conn)
+        since = today - timedelta(days=2 * PAIN_WINDOW_DAYS)
+        pains = daily_worst(diary.between(conn, start=since, end=today))
+        split = today - timedelta(days=PAIN_WINDOW_DAYS)
+        recent = _mean([p for d, p in pains if d > split])
+        before = _mean([p for d, p in pains if d <= split])
+        adherence = escalated = None
+        try:
+            view = plan_view(conn, kb=kb, today=today, save=False)
+            adherence, escalated = view.adherence.fraction, view.escalated
+        except NotFound:
+            pass
+        load = load_report(conn, weeks=WEEKS, today=today, settings=settings, rules=kb.load_rules)
+        recent_since = today - timedelta(days=kb.load_rules.recent_window_days)
+        flags = [
+            f.text
+            for f in load.flags
+            if (f.flag_date or f.week_start_date or today) >= recent_since
+        ]
+        rule = kb.load_rules["single_run_spike"]
+        window = int(rule.thresholds["window_days"])
+        start = datetime.combine(today - timedelta(days=GUARD_DAYS + window + 1), time(), UTC)
+        end = datetime.combine(today + timedelta(days=1), time(), UTC)
+        runs = activities.between(conn, start=start, end=end)
+        bands = [(b.max_ratio, b.label) for b in rule.bands]
+        guard = [
+            Guard(s.run_date, round(s.distance_m / 1000, 1), s.ratio, _band(s.ratio, bands))
+            for s in longest_run_ratios(runs, window_days=window)
+            if s.run_date > today - timedelta(days=GUARD_DAYS)
+        ]
+        forms = form_checks.recent(conn, limit=1)
+        count = activities.count(conn)
+    escalations: list[str] = []
+    if latest is not None and latest.triage_level in ESCALATING:
+        escalations.append(f"latest self-check: {latest.triage_level.replace('_', ' ')}")
+    if escalated:
+        escalations.append("pain not improving on the plan: review")
+    if recent is not None and before is not None and recent - before >= 2:
+        escalations.append(f"pain up from {before} to {recent} (0-10) in two weeks")
+    return Summary(
+        level=latest.triage_level if latest else None,
+        checked_at=latest.created_at if latest else None,
+        pain_recent=recent,
+        pain_before=before,
+        adherence=adherence,
+        load_flags=flags,
+        weekly_km=[(w.week_start_date, round(w.distance_m / 1000, 1)) for w in load.weeks],
+        guard=guard,
+        last_form=(forms[0].created_at, forms[0].view) if forms else None,
+        activity_count=count,
+        escalations=escalations,
+    )
+
+
+def _band(ratio: float | None, bands: list[tuple[float | None, str]]) -> str:
+    if ratio is None:
+        return "first run"
+    for upper, label in bands:
+        if upper is None or ratio <= upper:
+            return label
+    return bands[-1][1] if bands else ""
+
+
+class SummaryCache:
+    """Summaries per runner schema, kept while the store state and the day are unchanged.
+
+    A summary checked against its store less than `fresh_for_s` ago is served without
+    asking again: a caseload of many runners then costs no query per runner, and a
+    change shows on it within that time (a runner's own page reads notes and exercises
+    afresh every time).
+    """
+
+    def __init__(self, *, kb: KnowledgeBase, settings: Settings, fresh_for_s: float = 5.0) -> None:
+        self.kb = kb
+        self.settings = settings
+        self.fresh_for_s = fresh_for_s
+        self._lock = threading.Lock()
+        self._found: dict[str, tuple[Any, float, Summary]] = {}
+
+    def get(self, schema: str, engine: Engine, *, today: date) -> Summary:
+        now = monotonic()
+        with self._lock:
+            hit = self._found.get(schema)
+        if hit is not None and hit[0][0] == today and now - hit[1] < self.fresh_for_s:
+            return hit[2]
+        with engine.connect() as conn:
+            key = (today, _state(conn))
+        if hit is not None and hit[0] == key:
+            with self._lock:
+                self._found[schema] = (key, now, hit[2])
+            return hit[2]
+        summary = summarise(engine, kb=self.kb, settings=self.settings, today=today)
+        with self._lock:
+            self._found[schema] = (key, now, summary)
+        return summary
+
+    def forget(self, schema: str) -> None:
+        with self._lock:
+            self._found.pop(schema, None)
+
+
+def _state(conn: Connection) -> tuple[Any, ...]:
+    """What `dashboard.store_state` compares, plus the form checks, in one round trip.
+
+    Counts and highest ids of every table a summary reads, and a digest of the shoes
+    (they change in place). Team mode is PostgreSQL only, so `md5`/`string_agg` are fine.
+    """
+    parts: list[Any] = []
+    for table in (activities_table, checks_table, diary_entries, plan_ticks, form_checks_table):
+        parts.append(select(func.count()).select_from(table).scalar_subquery())
+        parts.append(select(func.max(table.c.id)).scalar_subquery())
+    row_text = func.cast(shoes_table.table_valued(), String)
+    parts.append(select(func.md5(func.string_agg(row_text, ","))).scalar_subquery())
+    parts.append(select(func.count()).select_from(activity_shoes).scalar_subquery())
+    return tuple(conn.execute(select(*parts)).one())

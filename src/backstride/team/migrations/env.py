@@ -1,0 +1,19 @@
+"""Alembic environment for the team schema (the engine is handed in by team.db)."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from backstride.team.db import VERSION_TABLE
+from backstride.team.schema import metadata
+
+engine = context.config.attributes["engine"]
+
+with engine.begin() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        version_table=VERSION_TABLE,
+        transaction_per_migration=True,
+    )
+    context.run_migrations()
