@@ -115,3 +115,17 @@ def test_day_pain_form_never_redirects_elsewhere(checked: TestClient) -> None:
             "back_to": "https://example.org/"}  # fmt: skip
     saved = post(checked, "/diary", data, follow_redirects=False)
     assert saved.headers["location"].startswith("/diary")
+
+
+def test_notes_and_exercises_from_the_physio_show_on_today(checked: TestClient) -> None:
+    from backstride.services.care import adjust_exercise, leave_note
+
+    engine = _engine(checked)
+    assert "From your physio or coach" not in checked.get("/today").text
+    leave_note(engine, author="physio@clinic.example", author_role="physio",  # type: ignore[arg-type]
+               body="Keep the long run flat this week.")  # fmt: skip
+    adjust_exercise(engine, author="physio@clinic.example", author_role="physio",  # type: ignore[arg-type]
+                    exercise_id="bird_dog", action="add", dose="2 x 8 each side")  # fmt: skip
+    page = checked.get("/today").text
+    assert "From your physio or coach" in page and "Keep the long run flat this week." in page
+    assert 'href="/exercises/bird_dog"' in page and "2 x 8 each side" in page

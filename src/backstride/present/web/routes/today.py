@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from backstride.errors import NotFound
 from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, render, web
+from backstride.services.care import notes_for_runner, prescribed_exercises
 from backstride.services.exercises import exercise_card, exercise_cards, figure_of
 from backstride.services.plan import preferences_from_store
 from backstride.services.today import PAIN_KINDS, mark_done, today_view
@@ -39,6 +40,12 @@ def today_page(request: Request) -> Any:
         pain_kinds=PAIN_KINDS,
         pain_scale=PAIN_SCALE,
         saved=_saved_note(request.query_params.get("saved", "")),
+        care_notes=notes_for_runner(state.engine, limit=3),
+        prescribed=[
+            (p, state.kb.exercises[p.exercise_id].name)
+            for p in prescribed_exercises(state.engine)
+            if p.exercise_id in state.kb.exercises
+        ],
     )
 
 
