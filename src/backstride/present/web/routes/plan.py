@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -20,6 +21,20 @@ router = APIRouter()
 
 #: The kinds `backstride plan done` accepts: what adherence counts.
 TICKABLE = ("strength", "mobility", "run")
+
+
+def tick_target(form: Mapping[str, Any], *, today: date) -> tuple[date, str]:
+    """The day and kind of a session being ticked off (the plan page and Today), checked."""
+    kind = str(form.get("kind") or "")
+    try:
+        day = date.fromisoformat(str(form.get("date") or ""))
+    except ValueError as exc:
+        raise HTTPException(422, "date must be YYYY-MM-DD") from exc
+    if kind not in TICKABLE:
+        raise HTTPException(422, f"kind must be one of {', '.join(TICKABLE)}")
+    if day > today:
+        raise HTTPException(422, f"{day} is in the future: tick a session off once it is done")
+    return day, kind
 
 
 def _view(request: Request) -> PlanView:
@@ -60,15 +75,7 @@ def plan_page(request: Request) -> Any:
 async def plan_done(request: Request) -> Any:
     state = web(request)
     form = await checked_form(request, max_bytes=MAX_FORM_BYTES)
-    kind = str(form.get("kind") or "")
-    try:
-        day = date.fromisoformat(str(form.get("date") or ""))
-    except ValueError as exc:
-        raise HTTPException(422, "date must be YYYY-MM-DD") from exc
-    if kind not in TICKABLE:
-        raise HTTPException(422, f"kind must be one of {', '.join(TICKABLE)}")
-    if day > state.today():
-        raise HTTPException(422, f"{day} is in the future: tick a session off once it is done")
+    day, kind = tick_target(form, today=state.today())
     with state.engine.begin() as conn:
         records.tick(conn, item_date=day, kind=kind)
     return RedirectResponse(f"/plan#day-{day.isoformat()}", status_code=303)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from backstride.errors import NotFound
+from backstride.present.web.routes.plan import TICKABLE, tick_target
 from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, render, web
 from backstride.services.care import notes_for_runner, prescribed_exercises
@@ -18,7 +18,6 @@ from backstride.services.today import PAIN_KINDS, mark_done, today_view
 
 router = APIRouter()
 
-TICKABLE = ("strength", "mobility", "run")
 PAIN_SCALE = tuple(range(11))
 
 
@@ -78,15 +77,7 @@ def _pain(value: object, name: str) -> int | None:
 async def today_done(request: Request) -> Any:
     state = web(request)
     form = await checked_form(request, max_bytes=MAX_FORM_BYTES)
-    kind = str(form.get("kind") or "")
-    try:
-        day = date.fromisoformat(str(form.get("date") or ""))
-    except ValueError as exc:
-        raise HTTPException(422, "date must be YYYY-MM-DD") from exc
-    if kind not in TICKABLE:
-        raise HTTPException(422, f"kind must be one of {', '.join(TICKABLE)}")
-    if day > state.today():
-        raise HTTPException(422, f"{day} is in the future: tick a session off once it is done")
+    day, kind = tick_target(form, today=state.today())
     during = _pain(form.get("pain_during"), "pain during")
     after = _pain(form.get("pain_after"), "pain after")
     with state.engine.begin() as conn:
