@@ -226,31 +226,75 @@ def fit_history_import(tmp: Path, n_files: int) -> None:
     )
 
 
+def _timed_import(
+    db: Path, paths: list[Path], data_dir: Path, workers: int, context: str | None
+) -> tuple[float, float, float, dict[str, object]]:
+    """(wall s, CPU s of this process, CPU s of its parsing workers, report) of one
+    import; `context` forces the pool's start method ("fork" or "spawn")."""
+    from multiprocessing import get_context
+
+    from backstride.services import importing
+
+    chosen = importing._pool_context
+    if context is not None:
+        importing._pool_context = lambda: get_context(context)  # type: ignore[assignment,return-value]
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    try:
+        elapsed, report = _import(db, paths, data_dir, workers)
+    finally:
+        importing._pool_context = chosen
+    own2 = resource.getrusage(resource.RUSAGE_SELF)
+    kids2 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = own2.ru_utime + own2.ru_stime - own.ru_utime - own.ru_stime
+    workers_cpu = kids2.ru_utime + kids2.ru_stime - kids.ru_utime - kids.ru_stime
+    return elapsed, cpu, workers_cpu, report
+
+
 def pool_comparison(tmp: Path, n_files: int, repeat: int = 1) -> None:
-    """A whole-history import on one core and on every core (the process pool), fresh
-    stores each time, in the same run: wall time and the speed-up. A file the import
-    fails (a corpus GPX labelled a run at 54 m/s fails the bounds) is counted and
-    named, never a crash of the bench."""
+    """A whole-history import on one core and on every core (the process pool, forked
+    and spawned), fresh stores each time, interleaved in the same run: wall time, CPU
+    time per file (the writer's process and the parsing workers) and the speed-ups. A
+    file the import fails (a corpus GPX labelled a run at 54 m/s fails the bounds) is
+    counted and named, never a crash of the bench."""
+    import os
+
     from backstride.services.importing import default_workers
 
     export = tmp / "pool-history"
     mb = build_history(export, n_files, ("gpx", "tcx")) / 1e6
     cores = default_workers()
-    one, many = [], []
+    modes = {"1 process": (1, None), "pool, fork": (cores, "fork"), "pool, spawn": (cores, "spawn")}
+    runs: dict[str, list[tuple[float, float, float]]] = {label: [] for label in modes}
     failures: list[object] = []
+    loads = [os.getloadavg()[0]]
     for i in range(repeat):
-        for workers, times in ((1, one), (cores, many)):
-            elapsed, report = _import(
-                tmp / f"pool-{workers}-{i}.db", [export], tmp / f"pool-{workers}-{i}", workers
+        for n, (label, (workers, context)) in enumerate(modes.items()):
+            name = f"pool-{n}-{i}"
+            wall, cpu, kids, report = _timed_import(
+                tmp / f"{name}.db", [export], tmp / name, workers, context
             )
-            times.append(elapsed)
+            runs[label].append((wall, cpu, kids))
             failures = list(report["failed"])  # type: ignore[call-overload]
-    a, b = statistics.median(one), statistics.median(many)
+            loads.append(os.getloadavg()[0])
     print(
-        f"whole-history import, {n_files} files ({mb:.0f} MB, GPX+TCX), median of {repeat}: "
-        f"1 process {a:.1f} s ({n_files / a:.0f} files/s), {cores} parsing processes + 1 "
-        f"writer {b:.1f} s ({n_files / b:.0f} files/s): {a / b:.2f}x"
+        f"whole-history import, {n_files} files ({mb:.0f} MB, GPX+TCX), {cores} cores, "
+        f"median of {repeat}, interleaved; load average {min(loads):.1f}-{max(loads):.1f}:"
     )
+    base_wall = statistics.median(w for w, _, _ in runs["1 process"])
+    base_cpu = statistics.median(c + k for _, c, k in runs["1 process"])
+    for label, times in runs.items():
+        wall = statistics.median(w for w, _, _ in times)
+        own = statistics.median(c for _, c, _ in times)
+        total = statistics.median(c + k for _, c, k in times)
+        # What the CPU times allow on idle cores: the writer alone, or all the work
+        # shared by the cores, whichever is longer.
+        bound = base_cpu / max(own, total / cores) if label != "1 process" else 1.0
+        print(
+            f"  {label:12} {wall:6.1f} s wall ({n_files / wall:4.0f} files/s) {base_wall / wall:5.2f}x;"
+            f" CPU {1000 * total / n_files:5.1f} ms/file (writer {1000 * own / n_files:4.1f}),"
+            f" {total / base_cpu:4.2f}x one process's; idle-core bound {bound:4.2f}x"
+        )
     if failures:
         first = failures[0]
         print(f"  {len(failures)} files failed (reported, not fatal), e.g. {first}")

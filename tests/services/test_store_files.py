@@ -280,3 +280,78 @@ def test_web_sport_form_sets_the_sport(tmp_path: Path) -> None:
         changed = activities.get(conn, activity_id=stored.id).activity
     assert (changed.sport, changed.sport_inferred) == ("walking", False)
     engine.dispose()
+
+
+def _strava_export(folder: Path, days: int) -> None:
+    """A Strava-style export: activities.csv naming each gzipped GPX, its name and gear."""
+    import gzip
+
+    (folder / "activities").mkdir(parents=True)
+    rows = ["Activity ID,Activity Name,Activity Type,Activity Gear,Filename\n"]
+    for day in range(1, days + 1):
+        name = f"activities/{day}.gpx.gz"
+        (folder / name).write_bytes(gzip.compress(_gpx(day, kind="running")))
+        rows.append(f"{day},Run {day},Run,Shoe {day % 3},{name}\n")
+    (folder / "activities.csv").write_text("".join(rows), encoding="utf-8")
+
+
+def _stored(engine: Engine) -> list[tuple[object, ...]]:
+    with engine.connect() as conn:
+        return [
+            (x.activity.name, x.activity.gear, x.activity.distance_m)
+            for x in activities.between(conn)
+        ]
+
+
+@pytest.mark.parametrize(
+    ("in_database", "start"), [(False, "fork"), (True, "spawn")], ids=["folder", "database"]
+)
+def test_pool_keeps_export_metadata_and_originals_as_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_database: bool, start: str
+) -> None:
+    """Workers write the originals (a folder store) or send their bytes (a store that
+    keeps them in its database, as PostgreSQL does: forced here on SQLite); units go to
+    the workers without their export index, which is sent once per worker. Both start
+    methods: fork where no thread runs, spawn under the CLI's progress bar or the web app."""
+    from multiprocessing import get_context
+
+    from sqlalchemy import select
+
+    from backstride.services import importing
+    from backstride.store.files import StoreFiles
+    from backstride.store.schema import original_files, source_files
+
+    if in_database:
+        monkeypatch.setattr(
+            StoreFiles, "for_engine", classmethod(lambda cls, e, root, legacy=(): cls(root, True))
+        )
+    monkeypatch.setattr(importing, "_pool_context", lambda: get_context(start))
+    export = tmp_path / "export"
+    _strava_export(export, 20)
+    results = []
+    for workers in (2, 1):
+        engine = store.connect(f"sqlite:///{tmp_path / f'w{workers}.db'}")
+        folder = tmp_path / f"files{workers}"
+        report = import_paths(engine, [export], data_dir=folder, workers=workers).to_dict()
+        with engine.connect() as conn:
+            ledger = sorted(
+                (r.content_hash, r.stored_path, r.size_bytes, r.format, r.status)
+                for r in conn.execute(select(source_files))
+            )
+            kept = {r.content_hash: bytes(r.data) for r in conn.execute(select(original_files))}
+        stored = _stored(engine)
+        engine.dispose()
+        on_disk = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.gz"))
+        results.append((report, ledger, stored, on_disk, kept))
+        assert report["imported"] == 20 and report["failed"] == []
+        assert {(name, gear) for name, gear, _ in stored} == {
+            (f"Run {d}", f"Shoe {d % 3}") for d in range(1, 21)
+        }
+        if in_database:
+            assert on_disk == [] and len(kept) == 20
+            assert all(data[:2] == b"\x1f\x8b" for data in kept.values())  # as it came
+        else:
+            assert kept == {} and on_disk == sorted(path for _, path, *_ in ledger)
+    pooled, single = results
+    assert pooled[:2] == single[:2] and pooled[3:] == single[3:]
+    assert sorted(pooled[2], key=str) == sorted(single[2], key=str)

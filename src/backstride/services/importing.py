@@ -10,11 +10,13 @@ import bisect
 import json
 import logging
 import os
+import threading
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
 
@@ -189,7 +191,7 @@ def import_paths(
             for i, key in enumerate(keys)
             if known.paths.get(key, (None, None, None))[:2] != sizes[i]
         ]
-        parsed = _parsed_units(units, fresh, known, workers)
+        parsed = _parsed_units(units, fresh, known, files, workers)
         done = 0
         for i, unit in enumerate(units):
             key, (size, mtime_ns) = keys[i], sizes[i]
@@ -197,7 +199,8 @@ def import_paths(
                 _report_unchanged(report, unit, known.paths[key][2], known)
             else:
                 try:
-                    _import_new(conn, next(parsed), files, known, report, (key, size, mtime_ns))
+                    stat = (key, size, mtime_ns)
+                    _import_new(conn, next(parsed), unit, files, known, report, stat)
                 except (WriteError, OperationalError) as exc:
                     # A full or read-only disk fails every file after this one as well:
                     # stop, keep what is stored (each file was its own transaction), say why.
@@ -217,59 +220,113 @@ class _Parsed:
     """One source of a unit as a parsing worker hands it to the writer.
 
     `found` holds the activities read; `outcome` says otherwise what happened:
-    "known" (the content is in the ledger: not parsed), "skip", "fail" or "bug", with
-    the message in `message`.
+    "known" (the content is in the ledger: not parsed), "skip", "fail", "bug", or
+    "unwritable" (its original could not be written: the disk is full), with the
+    message in `message`.
+
+    A SourceFile comes without its bytes (`data` empty, `packed` None): the writer
+    needs only what is below. Sending every file's bytes back to the writer cost more
+    than a worker saved (issue 18).
     """
 
     source: SourceFile | SkippedSource | FailedSource
     found: tuple[Activity, ...] = ()
     outcome: str = "read"
     message: str = ""
+    #: Bytes of the content (decompressed), and its format where the content says so.
+    size: int = 0
+    sniffed: str | None = None
+    #: Where its original is kept (the ledger's `stored_path`), once read.
+    stored: str | None = None
+    #: Whether this import wrote the original file (a SQLite store): removed again if
+    #: the file's transaction fails.
+    created: bool = False
+    #: The original's bytes, for a store that keeps originals in its database.
+    payload: bytes | None = None
 
 
-#: The content hashes the ledger knows, in each parsing worker (set once per worker).
-_KNOWN_IN_WORKER: frozenset[str] = frozenset()
+@dataclass(frozen=True)
+class _Target:
+    """What a parsing worker needs, sent once per worker rather than with every file."""
+
+    #: Content hashes the ledger knows (not failed): not parsed again.
+    known: frozenset[str]
+    files: StoreFiles
+    #: The Strava indexes of the units (one per export folder), by position: a unit
+    #: travels without its index, which holds every activity of the export.
+    indexes: tuple[Mapping[str, Mapping[str, str]], ...] = ()
 
 
-def _init_worker(known: frozenset[str]) -> None:
-    global _KNOWN_IN_WORKER  # noqa: PLW0603 - one value per worker process
-    _KNOWN_IN_WORKER = known
+#: The parsing worker's target (set once per worker process).
+_WORKER: _Target | None = None
+
+
+def _init_worker(target: _Target) -> None:
+    global _WORKER  # noqa: PLW0603 - one value per worker process
+    _WORKER = target
     logging.getLogger("backstride").setLevel(logging.WARNING)
 
 
 def _parse_source(
-    source: SourceFile | SkippedSource | FailedSource, known: frozenset[str]
+    source: SourceFile | SkippedSource | FailedSource, known: frozenset[str], files: StoreFiles
 ) -> _Parsed:
+    """Read one source and, where it holds activities, keep its original: written to the
+    store's folder here (in the worker), or carried to the writer for the database."""
     if not isinstance(source, SourceFile):
         return _Parsed(source)
+    slim = replace(source, data=b"", packed=None)
+    size, sniffed = len(source.data), sniff_format(source)
     if source.content_hash in known:
-        return _Parsed(source, outcome="known")
+        return _Parsed(slim, outcome="known", size=size, sniffed=sniffed)
     try:
-        return _Parsed(source, tuple(read_activities(source)))
+        found = tuple(read_activities(source))
     except (NotAnActivity, UnsupportedFormat) as exc:
-        return _Parsed(source, outcome="skip", message=_message(exc, source.name))
+        message = _message(exc, source.name)
+        return _Parsed(slim, outcome="skip", message=message, size=size, sniffed=sniffed)
     except IngestError as exc:
-        return _Parsed(source, outcome="fail", message=_message(exc, source.name))
+        message = _message(exc, source.name)
+        return _Parsed(slim, outcome="fail", message=message, size=size, sniffed=sniffed)
     except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the batch
         log.exception("%s: unexpected error while reading", source.name)
-        return _Parsed(
-            source,
-            outcome="bug",
-            message=f"internal error while reading ({exc!r}); please report it",
-        )
+        message = f"internal error while reading ({exc!r}); please report it"
+        return _Parsed(slim, outcome="bug", message=message, size=size, sniffed=sniffed)
+    fmt = sniffed or detect_format(source)
+    stored = original_key(source.content_hash, fmt, packed=source.packed is not None)
+    payload = source.packed if source.packed is not None else source.data
+    if files.in_database:
+        return _Parsed(slim, found, size=size, sniffed=sniffed, stored=stored, payload=payload)
+    try:
+        created = files.write_original(stored, payload)
+    except OSError as exc:
+        message = str(write_error(files.path(stored), exc))
+        return _Parsed(slim, found, "unwritable", message, size, sniffed, stored)
+    return _Parsed(slim, found, size=size, sniffed=sniffed, stored=stored, created=created)
 
 
-def _parse_unit_lazily(unit: Unit, known: frozenset[str]) -> Iterator[_Parsed]:
+def _parse_unit_lazily(unit: Unit, known: frozenset[str], files: StoreFiles) -> Iterator[_Parsed]:
     for source in read_unit(unit):
-        yield _parse_source(source, known)
+        yield _parse_source(source, known, files)
 
 
-def _parse_unit_in_worker(unit: Unit) -> list[_Parsed]:
-    return list(_parse_unit_lazily(unit, _KNOWN_IN_WORKER))
+def _parse_unit_in_worker(unit: Unit, index: int) -> list[_Parsed]:
+    target = _WORKER
+    assert target is not None, "_init_worker sets the target"
+    if index >= 0:
+        unit = replace(unit, index=target.indexes[index])
+    return list(_parse_unit_lazily(unit, target.known, target.files))
+
+
+def _pool_context() -> BaseContext:
+    """fork where it is safe (Linux, no other thread: the CLI's progress bar and the web
+    app's import jobs run threads, whose locks a forked child could inherit held),
+    else spawn. fork spares each worker importing the readers again."""
+    if "fork" in get_all_start_methods() and threading.active_count() == 1:
+        return get_context("fork")
+    return get_context("spawn")
 
 
 def _parsed_units(
-    units: list[Unit], fresh: list[int], known: _Known, workers: int | None
+    units: list[Unit], fresh: list[int], known: _Known, files: StoreFiles, workers: int | None
 ) -> Generator[Iterator[_Parsed], None, None]:
     """The parsed sources of each unit in `fresh`, in order: from a process pool when
     there are enough files, else parsed here one at a time as the writer asks."""
@@ -277,24 +334,37 @@ def _parsed_units(
     digests = frozenset(h for h, r in known.sources.items() if r.status != "failed")
     if workers == 1 or len(fresh) < POOL_MIN_FILES:
         for i in fresh:
-            yield _parse_unit_lazily(units[i], digests)
+            yield _parse_unit_lazily(units[i], digests, files)
         return
-    context = get_context("spawn")  # never fork: the web app imports from a thread
+    # Each unit goes with the number of its index, the indexes once per worker.
+    positions: dict[int, int] = {}
+    indexes: list[Mapping[str, Mapping[str, str]]] = []
+    tasks: list[tuple[Unit, int]] = []
+    for i in fresh:
+        unit = units[i]
+        if not unit.index:
+            tasks.append((unit, -1))
+            continue
+        if id(unit.index) not in positions:
+            positions[id(unit.index)] = len(indexes)
+            indexes.append(unit.index)
+        tasks.append((replace(unit, index={}), positions[id(unit.index)]))
+    target = _Target(digests, files, tuple(indexes))
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=(digests,)
+        workers, mp_context=_pool_context(), initializer=_init_worker, initargs=(target,)
     ) as pool:
         pending: deque[Future[list[_Parsed]]] = deque()
-        queue = iter(fresh)
+        queue = iter(tasks)
         try:
-            for i in queue:
-                pending.append(pool.submit(_parse_unit_in_worker, units[i]))
+            for task in queue:
+                pending.append(pool.submit(_parse_unit_in_worker, *task))
                 if len(pending) >= workers * _AHEAD_PER_WORKER:
                     break
             while pending:
                 result = pending.popleft().result()
                 following = next(queue, None)
                 if following is not None:
-                    pending.append(pool.submit(_parse_unit_in_worker, units[following]))
+                    pending.append(pool.submit(_parse_unit_in_worker, *following))
                 yield iter(result)
         finally:
             for future in pending:
@@ -304,6 +374,7 @@ def _parsed_units(
 def _import_new(
     conn: Connection,
     parsed: Iterator[_Parsed],
+    unit: Unit,
     files: StoreFiles,
     known: _Known,
     report: ImportReport,
@@ -311,10 +382,24 @@ def _import_new(
 ) -> None:
     key, size, mtime_ns = stat
     seen = _SeenPath(key, size, mtime_ns, new=key not in known.paths)
-    settled, digests = _import_unit(conn, parsed, files, known, report, seen)
+
+    def reread(digest: str) -> _Parsed:
+        return _read_again(unit, digest, files)
+
+    settled, digests = _import_unit(conn, parsed, files, known, report, seen, reread)
     if settled and digests and not seen.recorded:  # all stored, skipped or known
         seen.digest = digests[0] if len(digests) == 1 else None
         seen.record_alone(conn)
+
+
+def _read_again(unit: Unit, digest: str, files: StoreFiles) -> _Parsed:
+    """The source of `unit` with content `digest`, parsed here: for a file the ledger
+    knew when parsing began but no longer does (its row failed meanwhile)."""
+    for source in read_unit(unit):
+        if isinstance(source, SourceFile) and source.content_hash == digest:
+            return _parse_source(source, frozenset(), files)
+    name = display_name(str(unit.path))
+    return _Parsed(FailedSource(name, "the file changed during the import; import it again"))
 
 
 def _stop_reason(exc: Exception) -> str:
@@ -395,6 +480,7 @@ def _import_unit(
     known: _Known,
     report: ImportReport,
     seen: _SeenPath,
+    reread: Callable[[str], _Parsed],
 ) -> tuple[bool, list[str]]:
     """Import one file or archive: whether every part is settled for good, and the
     content hashes of the parts read.
@@ -418,7 +504,8 @@ def _import_unit(
             if last:
                 seen.digest = None if digests else source.content_hash
             digests.append(source.content_hash)
-            settled &= _import_source(conn, item, files, known, report, seen if last else None)
+            part = seen if last else None
+            settled &= _import_source(conn, item, files, known, report, reread, part)
         item = following
     return settled, digests
 
@@ -444,6 +531,7 @@ def _import_source(
     files: StoreFiles,
     known: _Known,
     report: ImportReport,
+    reread: Callable[[str], _Parsed],
     seen: _SeenPath | None = None,
 ) -> bool:
     """Store one parsed file in its own transaction; True unless it failed.
@@ -457,35 +545,31 @@ def _import_source(
         _report_known(report, source.name, record)  # re-import: no parsing at all
         return True
     if item.outcome == "known":  # known to the ledger when parsing began, not now
-        item = _parse_source(source, frozenset())
+        item = reread(source.content_hash)
+        if not isinstance(item.source, SourceFile):
+            report.fail(item.source.name, getattr(item.source, "error", "unreadable"))
+            return False
+    if item.outcome == "unwritable":  # the disk is full: the run stops here
+        raise WriteError(item.message)
     if item.outcome == "skip":
         report.skip(source.name, item.message)
-        return _remember_or_fail(conn, known, source, "skipped", item.message, seen)
+        return _remember_or_fail(conn, known, item, "skipped", item.message, seen)
     if item.outcome == "fail":
         report.fail(source.name, item.message)
-        _remember_or_fail(conn, known, source, "failed", item.message)
+        _remember_or_fail(conn, known, item, "failed", item.message)
         return False
     if item.outcome == "bug":
         report.fail(source.name, item.message)
         return False
     found = [_corrected(activity, known) for activity in item.found]
-    fmt = detect_format(source)
-    packed = source.packed is not None
-    stored = original_key(source.content_hash, fmt, packed=packed)
-    payload = source.packed if source.packed is not None else source.data
-    created = False
-    if not files.in_database:
-        try:
-            created = files.write_original(stored, payload)
-        except OSError as exc:
-            raise write_error(files.path(stored), exc) from exc
     part = ImportReport()
     try:
         with conn.begin():
             status, duplicate_of = _store(conn, source, found, part, known.starts)
             if files.in_database:
-                files.insert_original(conn, source.content_hash, stored, payload)
-            _remember_in(conn, known, source, stored, status=status, duplicate_of=duplicate_of)
+                assert item.stored is not None and item.payload is not None
+                files.insert_original(conn, source.content_hash, item.stored, item.payload)
+            _remember_in(conn, known, item, status=status, duplicate_of=duplicate_of)
             if seen is not None:
                 seen.record(conn)
     except IntegrityError:  # the same content stored meanwhile by another import
@@ -493,8 +577,8 @@ def _import_source(
     except (SQLAlchemyError, StoreError) as exc:
         # Rolled back: the file is one failure in the report, and the import goes on.
         known.sources.pop(source.content_hash, None)
-        if created:
-            files.path(stored).unlink(missing_ok=True)
+        if item.created and item.stored is not None:
+            files.path(item.stored).unlink(missing_ok=True)
         log.warning("%s: not stored: %s", source.name, exc)
         report.fail(source.name, _store_error(exc))
         return False
@@ -518,7 +602,7 @@ def _store_error(exc: Exception) -> str:
 def _remember_or_fail(
     conn: Connection,
     known: _Known,
-    source: SourceFile,
+    item: _Parsed,
     status: str,
     reason: str,
     seen: _SeenPath | None = None,
@@ -526,10 +610,11 @@ def _remember_or_fail(
     """Record a skipped or failed file in the ledger; a database error there is
     logged, not raised: the report already names the file."""
     try:
-        _remember(conn, known, source, None, status=status, reason=reason, seen=seen)
+        _remember(conn, known, item, status=status, reason=reason, seen=seen)
     except (SQLAlchemyError, StoreError) as exc:
-        known.sources.pop(source.content_hash, None)
-        log.warning("%s: not recorded in the ledger: %s", source.name, exc)
+        assert isinstance(item.source, SourceFile)
+        known.sources.pop(item.source.content_hash, None)
+        log.warning("%s: not recorded in the ledger: %s", item.source.name, exc)
         return False
     return True
 
@@ -609,8 +694,7 @@ def _corrected(activity: Activity, known: _Known) -> Activity:
 def _remember(
     conn: Connection,
     known: _Known,
-    source: SourceFile,
-    stored: str | None,
+    item: _Parsed,
     *,
     status: str,
     reason: str | None = None,
@@ -618,14 +702,14 @@ def _remember(
 ) -> None:
     try:
         with conn.begin():
-            _remember_in(conn, known, source, stored, status=status, reason=reason)
+            _remember_in(conn, known, item, status=status, reason=reason)
             if seen is not None:
                 seen.record(conn)
     except IntegrityError:  # another import wrote this content or path meanwhile
         if seen is not None:
             seen.new = False
         with conn.begin():
-            _remember_in(conn, known, source, stored, status=status, reason=reason, replace=True)
+            _remember_in(conn, known, item, status=status, reason=reason, replace=True)
             if seen is not None:
                 seen.record(conn)
 
@@ -633,21 +717,21 @@ def _remember(
 def _remember_in(
     conn: Connection,
     known: _Known,
-    source: SourceFile,
-    stored: str | None,
+    item: _Parsed,
     *,
     status: str,
     reason: str | None = None,
     duplicate_of: str | None = None,
     replace: bool = False,
 ) -> None:
-    sniffed = sniff_format(source)
+    source = item.source
+    assert isinstance(source, SourceFile)
     record = ledger.SourceRecord(
         content_hash=source.content_hash,
         name=source.name,
-        format=sniffed,
-        size_bytes=len(source.data),
-        stored_path=stored,
+        format=item.sniffed,
+        size_bytes=item.size,
+        stored_path=item.stored,  # None for a skipped or failed file: no original kept
         status=status,
         reason=reason,
         duplicate_of=duplicate_of,
