@@ -51,22 +51,22 @@ def test_light_pages_stay_fast_while_reports_queue(app: FastAPI) -> None:
         with httpx.Client(base_url=url, timeout=30) as light:
             assert light.get("/home").status_code == 200  # the home view is cached from here on
             results: list[httpx.Response] = []
+            finished: list[float] = []
             lock = threading.Lock()
 
             def pull() -> None:
                 response = httpx.get(url + "/report.pdf", timeout=60)
                 with lock:
                     results.append(response)
+                    finished.append(time.monotonic())
 
             pullers = [threading.Thread(target=pull) for _ in range(REPORTS)]
             for t in pullers:
                 t.start()
             time.sleep(0.3)  # every report request has arrived
-            timings = []
             for path in ("/healthz", "/home", "/healthz", "/home", "/training"):
-                started = time.monotonic()
                 assert light.get(path).status_code == 200
-                timings.append(time.monotonic() - started)
+            light_done = time.monotonic()
             for t in pullers:
                 t.join(60)
     statuses = sorted(r.status_code for r in results)
@@ -77,7 +77,9 @@ def test_light_pages_stay_fast_while_reports_queue(app: FastAPI) -> None:
     busy = [r for r in results if r.status_code == 503]
     assert all(r.headers["retry-after"] == str(heavy.retry_after_s) for r in busy)
     assert heavy.peak_running <= heavy.slots
-    assert max(timings) < 2.0, timings  # generous: a behaviour check, not a benchmark
+    # the light pages were all answered before the admitted reports were done: they did not
+    # queue behind them (an order, not a timing; the figures are in bench/web_heavy_bench.py)
+    assert light_done < max(finished)
     assert heavy.admitted == 0
 
 
