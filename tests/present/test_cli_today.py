@@ -80,6 +80,22 @@ def test_ics_has_at_most_one_event_a_day(
     assert starts and len(starts) == len(set(starts)) <= 14
 
 
+def test_ics_reminds_each_experiment_day_in_that_days_one_event(
+    runner: CliRunner, checked: dict[str, str], tmp_path: Path
+) -> None:
+    _run(runner, checked, "experiment", "start", "strength before runs",
+         "--start", TODAY.isoformat(), "--seed", "1")  # fmt: skip
+    ics = tmp_path / "plan.ics"
+    assert _run(runner, checked, "plan", "--weeks", "2", "--ics", str(ics)).exit_code == 0
+    events = list(Calendar.from_ical(ics.read_bytes()).walk("VEVENT"))
+    starts = [e.decoded("DTSTART") for e in events]
+    assert len(starts) == len(set(starts))  # still one event a day
+    by_day = {e.decoded("DTSTART"): str(e.get("DESCRIPTION")) for e in events}
+    assert "Experiment, block 1" in by_day[TODAY]
+    # every day of the plan from the experiment's start carries its instruction
+    assert all("Experiment, block" in by_day[d] for d in by_day if d >= TODAY)
+
+
 def test_exercise_card_command(runner: CliRunner, cli_env: dict[str, str]) -> None:
     result = _run(runner, cli_env, "exercise", "glute_bridge")
     for text in ("Glute bridge", "1. Lie on your back", "Key cue", "Stop if", "Evidence: weak"):

@@ -105,6 +105,19 @@ class ExperimentDay:
         )
 
 
+def experiment_reminders(conn: Connection, start: date, end: date) -> dict[date, str]:
+    """The running experiment's instruction for each day from `start` to `end` (the
+    calendar shows it on the day it applies)."""
+    out: dict[date, str] = {}
+    day = start
+    while day <= end:
+        now = experiment_today(conn, day)
+        if now is not None:
+            out[day] = now.text
+        day += timedelta(days=1)
+    return out
+
+
 def experiment_today(conn: Connection, day: date) -> ExperimentDay | None:
     """The running experiment's instruction for `day`, or None."""
     e = experiments.latest(conn)

@@ -136,6 +136,12 @@ def plan_sessions(view: PlanView) -> list[PlanItem]:
     return out
 
 
+def plan_span(view: PlanView) -> tuple[date, date]:
+    """The first and last day the plan covers (today alone for a plan without weeks)."""
+    days = [d.date for w in view.plan.weeks for d in w.days]
+    return (min(days), max(days)) if days else (view.plan.plan_start, view.plan.plan_start)
+
+
 def rest_only(view: PlanView) -> bool:
     """True when the plan holds no training at all (a stop rule took it all out)."""
     training = ("run", "strength", "mobility", "warm_up")

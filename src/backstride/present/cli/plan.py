@@ -13,7 +13,9 @@ from backstride.kb import load_kb
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.present.report.plan_text import render_plan
 from backstride.services import records
+from backstride.services.experiment import experiment_reminders
 from backstride.services.plan import plan_view, preferences_from_store
+from backstride.services.today import plan_span
 
 KINDS = ("strength", "mobility", "run")
 
@@ -49,11 +51,12 @@ def plan_group(
     with app.engine.begin() as conn:
         prefs = preferences_from_store(conn, settings=app.settings, weeks=weeks)
         view = plan_view(conn, kb=load_kb(), today=day, preferences=prefs)
+        reminders = experiment_reminders(conn, *plan_span(view)) if ics_file else {}
     if ics_file is not None:
         # deferred: icalendar, only when a calendar file is asked for
         from backstride.present.report.ics import plan_to_ics
 
-        write_atomic(ics_file, plan_to_ics(view.plan))
+        write_atomic(ics_file, plan_to_ics(view.plan, reminders=reminders))
     if as_json:
         click.echo(json.dumps(view.to_json(), indent=2))
     else:

@@ -5,7 +5,8 @@ A day's event lists that day's items; rest days get none (a calendar of rest row
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from backstride.plan import Plan
@@ -39,8 +40,15 @@ def _summary(items: list[dict[str, Any]]) -> str:
     return "backstride: " + " + ".join(titles)
 
 
-def plan_to_ics(plan: Plan, *, now: datetime | None = None) -> bytes:
-    """Serialise the plan, one event a day; UIDs are stable per date, so a re-import updates."""
+def plan_to_ics(
+    plan: Plan, *, now: datetime | None = None, reminders: Mapping[date, str] | None = None
+) -> bytes:
+    """Serialise the plan, one event a day; UIDs are stable per date, so a re-import updates.
+
+    `reminders` (e.g. the running experiment's instruction for each day) lead that day's
+    event; a day with a reminder and no session still gets its one event.
+    """
+    reminders = reminders or {}
     from icalendar import Calendar, Event
 
     stamp = now or datetime.now(UTC)
@@ -51,19 +59,19 @@ def plan_to_ics(plan: Plan, *, now: datetime | None = None) -> bytes:
     for week in plan.to_json()["weeks"]:
         for day in week["days"]:
             items = [i for i in day["items"] if i["kind"] != "rest"]
-            if not items:
-                continue
             when = datetime.fromisoformat(day["date"]).date()
+            note = reminders.get(when)
+            if not items and not note:
+                continue
             event = Event()
             event.add("uid", f"{day['date']}@backstride")
             event.add("dtstamp", stamp)
             event.add("dtstart", when)
             event.add("dtend", when + timedelta(days=1))
-            event.add("summary", _summary(items))
-            event.add(
-                "description",
-                "\n\n".join(f"{i['title'].upper()}\n{_description(i)}" for i in items),
-            )
+            event.add("summary", _summary(items) if items else "backstride: experiment day")
+            parts = [note] if note else []
+            parts += [f"{i['title'].upper()}\n{_description(i)}" for i in items]
+            event.add("description", "\n\n".join(parts))
             event.add("categories", sorted({i["kind"] for i in items}))
             cal.add_component(event)
     return bytes(cal.to_ical())

@@ -14,8 +14,9 @@ from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, render, web
 from backstride.services import records
 from backstride.services.exercises import figure_of
+from backstride.services.experiment import experiment_reminders
 from backstride.services.plan import PlanView, plan_view, preferences_from_store
-from backstride.services.today import done_between, grid_weeks, plan_sessions, rest_only
+from backstride.services.today import done_between, grid_weeks, plan_sessions, plan_span, rest_only
 
 router = APIRouter()
 
@@ -87,8 +88,11 @@ def plan_ics(request: Request) -> Response:
     from backstride.present.report.ics import plan_to_ics
 
     view = _view(request)
+    state = web(request)
+    with state.engine.connect() as conn:
+        reminders = experiment_reminders(conn, *plan_span(view))
     return Response(
-        plan_to_ics(view.plan),
+        plan_to_ics(view.plan, reminders=reminders),
         media_type="text/calendar",
         headers={"content-disposition": 'attachment; filename="backstride-plan.ics"'},
     )
