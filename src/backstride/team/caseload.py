@@ -189,4 +189,3 @@ class SummaryCache:
     def forget(self, schema: str) -> None:
         with self._lock:
             self._found.pop(schema, None)
-

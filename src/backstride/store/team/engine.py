@@ -23,8 +23,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
-from backstride.store import engine as _store_engine
 from backstride.errors import StoreError
+from backstride.store import engine as _store_engine
 
 #: The team schema when the URL names none (``?options=-csearch_path%3DNAME`` names one).
 DEFAULT_SCHEMA = "team"
