@@ -51,11 +51,11 @@ from backstride.kb import load_kb  # noqa: E402
 from backstride.models import DiaryEntry  # noqa: E402
 from backstride.services.selfcheck import run_check  # noqa: E402
 from backstride.store import activities, checks, diary  # noqa: E402
+from backstride.store.team.schema import jobs  # noqa: E402
 from backstride.team import sharing  # noqa: E402
 from backstride.team.accounts import add_user  # noqa: E402
 from backstride.team.db import TeamDB  # noqa: E402
 from backstride.team.jobs import Queue  # noqa: E402
-from backstride.team.schema import jobs  # noqa: E402
 
 PASSWORD = "bench password 123"
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"

@@ -34,8 +34,10 @@ ALLOWED: dict[str, set[str]] = {
         "files",
         "video",
     },
-    # team mode's accounts, sharing and jobs run the single-runner services on a runner's
-    # store; the web pages and API over them are present's (present/web/team)
+    # team mode's accounts, sharing, caseload and jobs: the rules over the team schema,
+    # whose tables and statements are store's (store.team, part of the store stage), and
+    # the single-runner services run on a runner's store; the web pages and API over
+    # them are present's (present/web/team)
     "team": {
         "services",
         "store",

@@ -10,8 +10,9 @@ from backstride.config import Settings
 from backstride.kb import load_kb
 from backstride.models import DiaryEntry
 from backstride.store import diary, shoes
+from backstride.store.team.caseload import store_state as _state
 from backstride.team.accounts import add_user
-from backstride.team.caseload import SummaryCache, _state
+from backstride.team.caseload import SummaryCache
 from backstride.team.db import TeamDB
 from tests.team.conftest import PASSWORD
 

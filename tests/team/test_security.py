@@ -11,10 +11,10 @@ from sqlalchemy.exc import ProgrammingError
 
 from backstride.config import Settings
 from backstride.present.web.team import create_team_app
+from backstride.store.team.schema import users
 from backstride.team import accounts
 from backstride.team.accounts import TooManyAttempts, add_user, authenticate
 from backstride.team.db import TeamDB
-from backstride.team.schema import users
 from tests.team.conftest import ORIGIN, PASSWORD
 
 pytestmark = pytest.mark.postgres

@@ -20,10 +20,10 @@ import pytest
 from sqlalchemy import func, select, text
 
 from backstride.store.schema import activities, source_files
+from backstride.store.team.schema import jobs
 from backstride.team.accounts import User, add_user
 from backstride.team.db import TeamDB
 from backstride.team.jobs import Queue
-from backstride.team.schema import jobs
 from tests.team.conftest import PASSWORD, gpx
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]

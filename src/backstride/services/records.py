@@ -59,10 +59,14 @@ def activities_between(
     start: datetime | None = None,
     end: datetime | None = None,
     sport: str | None = None,
+    with_route: bool = True,
     implausible: bool = False,
 ) -> list[StoredActivity]:
-    """Activities starting in [start, end), oldest first (as `store.activities.between`)."""
-    return activities.between(conn, start=start, end=end, sport=sport, implausible=implausible)
+    """Activities starting in [start, end), oldest first (as `store.activities.between`);
+    `with_route=False` leaves the GPS tracks out (the team API's listing)."""
+    return activities.between(
+        conn, start=start, end=end, sport=sport, with_route=with_route, implausible=implausible
+    )
 
 
 def activity(conn: Connection, *, activity_id: int) -> StoredActivity:

@@ -9,17 +9,40 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection
 
-from backstride.errors import BackstrideError, NotFound
+from backstride.errors import BackstrideError
+from backstride.store.team import accounts as rows
+from backstride.store.team.accounts import Session, User
+from backstride.store.team.engine import TeamDB
+from backstride.store.team.schema import ROLES
 from backstride.team import audit
-from backstride.team.db import TeamDB
-from backstride.team.schema import ROLES, api_tokens, login_failures, users
+
+__all__ = [
+    "API_TOKEN_LIFETIME",
+    "FAILURE_WINDOW",
+    "MAX_FAILURES",
+    "MIN_PASSWORD",
+    "SESSION_LIFETIME",
+    "AccountError",
+    "Session",
+    "TooManyAttempts",
+    "User",
+    "add_user",
+    "authenticate",
+    "by_email",
+    "delete_user",
+    "get",
+    "issue_token",
+    "list_users",
+    "normalise_email",
+    "resolve",
+    "revoke",
+]
 
 #: Argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile: t=3, m=64 MiB, p=4).
 _HASHER = PasswordHasher()
@@ -39,32 +62,11 @@ class TooManyAttempts(BackstrideError):
     """Too many failed logins for this address lately."""
 
 
-@dataclass(frozen=True)
-class User:
-    id: int
-    email: str
-    role: str
-    runner_schema: str | None
-
-    def to_json(self) -> dict[str, object]:
-        return {"id": self.id, "email": self.email, "role": self.role}
-
-
-@dataclass(frozen=True)
-class Session:
-    user: User
-    csrf: str | None
-
-
 def normalise_email(email: str) -> str:
     email = email.strip().lower()
     if "@" not in email or len(email) > 320 or any(c.isspace() for c in email):
         raise AccountError(f"{email!r} is not an e-mail address")
     return email
-
-
-def _user(row: object) -> User:
-    return User(row.id, row.email, row.role, row.runner_schema)  # type: ignore[attr-defined]
 
 
 def add_user(db: TeamDB, *, email: str, role: str, password: str, actor: str = "cli") -> User:
@@ -76,15 +78,13 @@ def add_user(db: TeamDB, *, email: str, role: str, password: str, actor: str = "
         raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
     hashed = _HASHER.hash(password)
     with db.engine.begin() as conn:
-        if conn.execute(select(users.c.id).where(users.c.email == email)).first():
+        if rows.email_taken(conn, email):
             raise AccountError(f"{email} already has an account")
-        user_id = conn.execute(
-            insert(users).values(
-                email=email, role=role, password_hash=hashed, created_at=datetime.now(UTC)
-            )
-        ).inserted_primary_key[0]  # type: ignore[index]
+        user_id = rows.insert_user(
+            conn, email=email, role=role, password_hash=hashed, created_at=datetime.now(UTC)
+        )
         schema = db.runner_schema_name(user_id) if role == "runner" else None
-        conn.execute(update(users).where(users.c.id == user_id).values(runner_schema=schema))
+        rows.set_runner_schema(conn, user_id, schema)
         audit.record(
             conn, actor_id=None, actor_email=actor, action="account.add", detail=f"{email} {role}"
         )
@@ -94,19 +94,16 @@ def add_user(db: TeamDB, *, email: str, role: str, password: str, actor: str = "
 
 
 def get(conn: Connection, user_id: int) -> User:
-    row = conn.execute(select(users).where(users.c.id == user_id)).first()
-    if row is None:
-        raise NotFound(f"no user {user_id}")
-    return _user(row)
+    """The account with id `user_id`; NotFound when there is none."""
+    return rows.get(conn, user_id)
 
 
 def by_email(conn: Connection, email: str) -> User | None:
-    row = conn.execute(select(users).where(users.c.email == email.strip().lower())).first()
-    return None if row is None else _user(row)
+    return rows.by_email(conn, email)
 
 
 def list_users(conn: Connection) -> list[User]:
-    return [_user(r) for r in conn.execute(select(users).order_by(users.c.id))]
+    return rows.list_users(conn)
 
 
 def authenticate(db: TeamDB, *, email: str, password: str) -> User | None:
@@ -118,35 +115,28 @@ def authenticate(db: TeamDB, *, email: str, password: str) -> User | None:
     email = email.strip().lower()[:320]
     now = datetime.now(UTC)
     with db.engine.begin() as conn:
-        recent = conn.execute(
-            select(func.count())
-            .select_from(login_failures)
-            .where(login_failures.c.email == email, login_failures.c.at > now - FAILURE_WINDOW)
-        ).scalar_one()
+        recent = rows.count_failures(conn, email, since=now - FAILURE_WINDOW)
         if recent >= MAX_FAILURES:
             raise TooManyAttempts(
                 f"too many failed logins for this address: try again in "
                 f"{int(FAILURE_WINDOW.total_seconds() // 60)} minutes"
             )
-        row = conn.execute(select(users).where(users.c.email == email)).first()
+        row = rows.with_password_hash(conn, email)
     ok = False
     try:
-        ok = _HASHER.verify(row.password_hash if row else _DUMMY, password)
+        ok = _HASHER.verify(row[1] if row else _DUMMY, password)
     except (VerificationError, InvalidHashError):
         ok = False
     with db.engine.begin() as conn:
         if not ok or row is None:
-            conn.execute(insert(login_failures).values(email=email, at=now))
+            rows.add_failure(conn, email, at=now)
             return None
-        conn.execute(delete(login_failures).where(login_failures.c.email == email))
-        if _HASHER.check_needs_rehash(row.password_hash):
-            conn.execute(
-                update(users)
-                .where(users.c.id == row.id)
-                .values(password_hash=_HASHER.hash(password))
-            )
-        audit.record(conn, actor_id=row.id, actor_email=row.email, action="login")
-    return _user(row)
+        user, password_hash = row
+        rows.clear_failures(conn, email)
+        if _HASHER.check_needs_rehash(password_hash):
+            rows.set_password_hash(conn, user.id, _HASHER.hash(password))
+        audit.record(conn, actor_id=user.id, actor_email=user.email, action="login")
+    return user
 
 
 _DUMMY = _HASHER.hash(secrets.token_urlsafe(16))
@@ -163,15 +153,14 @@ def issue_token(db: TeamDB, user: User, *, kind: str = "api") -> tuple[str, str 
     lifetime = SESSION_LIFETIME if kind == "session" else API_TOKEN_LIFETIME
     now = datetime.now(UTC)
     with db.engine.begin() as conn:
-        conn.execute(
-            insert(api_tokens).values(
-                token_hash=_digest(token),
-                user_id=user.id,
-                kind=kind,
-                csrf=csrf,
-                created_at=now,
-                expires_at=now + lifetime,
-            )
+        rows.insert_token(
+            conn,
+            token_hash=_digest(token),
+            user_id=user.id,
+            kind=kind,
+            csrf=csrf,
+            created_at=now,
+            expires_at=now + lifetime,
         )
     return token, csrf
 
@@ -181,32 +170,18 @@ def resolve(db: TeamDB, token: str | None, *, kind: str = "api") -> Session | No
     if not token or len(token) > 200:
         return None
     with db.engine.connect() as conn:
-        row = conn.execute(
-            select(users, api_tokens.c.csrf)
-            .join(api_tokens, api_tokens.c.user_id == users.c.id)
-            .where(
-                api_tokens.c.token_hash == _digest(token),
-                api_tokens.c.kind == kind,
-                api_tokens.c.revoked_at.is_(None),
-                api_tokens.c.expires_at > datetime.now(UTC),
-            )
-        ).first()
-    return None if row is None else Session(_user(row), row.csrf)
+        return rows.live_session(conn, _digest(token), kind=kind, now=datetime.now(UTC))
 
 
 def revoke(db: TeamDB, token: str) -> None:
     with db.engine.begin() as conn:
-        conn.execute(
-            update(api_tokens)
-            .where(api_tokens.c.token_hash == _digest(token), api_tokens.c.revoked_at.is_(None))
-            .values(revoked_at=datetime.now(UTC))
-        )
+        rows.revoke_token(conn, _digest(token), at=datetime.now(UTC))
 
 
 def delete_user(db: TeamDB, user: User, *, actor: User | None) -> None:
     """Delete an account; a runner's whole store schema goes with it."""
     with db.engine.begin() as conn:
-        conn.execute(delete(users).where(users.c.id == user.id))
+        rows.delete_user(conn, user.id)
         audit.record(
             conn,
             actor_id=actor.id if actor else None,

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from time import monotonic
 from typing import Any
 
-from sqlalchemy import Connection, Engine, String, func, select
+from sqlalchemy import Engine
 
 from backstride.analyse.load import longest_run_ratios
 from backstride.analyse.pain import daily_worst
@@ -23,11 +23,7 @@ from backstride.kb import KnowledgeBase
 from backstride.services.plan import plan_view
 from backstride.services.training import load_report
 from backstride.store import activities, checks, diary, form_checks
-from backstride.store.schema import activities as activities_table
-from backstride.store.schema import activity_shoes, diary_entries, plan_ticks
-from backstride.store.schema import checks as checks_table
-from backstride.store.schema import form_checks as form_checks_table
-from backstride.store.schema import shoes as shoes_table
+from backstride.store.team.caseload import store_state
 
 #: Triage levels that put a runner at the top of the caseload.
 ESCALATING = ("emergency", "urgent", "see_clinician")
@@ -180,7 +176,7 @@ class SummaryCache:
         if hit is not None and hit[0][0] == today and now - hit[1] < self.fresh_for_s:
             return hit[2]
         with engine.connect() as conn:
-            key = (today, _state(conn))
+            key = (today, store_state(conn))
         if hit is not None and hit[0] == key:
             with self._lock:
                 self._found[schema] = (key, now, hit[2])
@@ -193,19 +189,3 @@ class SummaryCache:
     def forget(self, schema: str) -> None:
         with self._lock:
             self._found.pop(schema, None)
-
-
-def _state(conn: Connection) -> tuple[Any, ...]:
-    """What `dashboard.store_state` compares, plus the form checks, in one round trip.
-
-    Counts and highest ids of every table a summary reads, and a digest of the shoes
-    (they change in place). Team mode is PostgreSQL only, so `md5`/`string_agg` are fine.
-    """
-    parts: list[Any] = []
-    for table in (activities_table, checks_table, diary_entries, plan_ticks, form_checks_table):
-        parts.append(select(func.count()).select_from(table).scalar_subquery())
-        parts.append(select(func.max(table.c.id)).scalar_subquery())
-    row_text = func.cast(shoes_table.table_valued(), String)
-    parts.append(select(func.md5(func.string_agg(row_text, ","))).scalar_subquery())
-    parts.append(select(func.count()).select_from(activity_shoes).scalar_subquery())
-    return tuple(conn.execute(select(*parts)).one())

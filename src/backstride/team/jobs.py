@@ -28,13 +28,11 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import procrastinate
-from sqlalchemy import insert, select, update
 from sqlalchemy.engine import make_url
 
 from backstride.config import Settings
@@ -42,9 +40,12 @@ from backstride.errors import BackstrideError, NotFound
 from backstride.kb import KnowledgeBase, load_kb
 from backstride.services.importing import import_paths
 from backstride.services.report import ReportData, report_data
+from backstride.store.team import jobs as rows
+from backstride.store.team.engine import TeamDB
+from backstride.store.team.jobs import JobView
 from backstride.team.accounts import User
-from backstride.team.db import TeamDB
-from backstride.team.schema import job_files, jobs
+
+__all__ = ["MAX_ATTEMPTS", "QUEUE", "JobView", "Queue", "conninfo"]
 
 log = logging.getLogger(__name__)
 
@@ -56,32 +57,6 @@ RECOVER_EVERY_S = 5.0
 #: The largest upload one job takes (the web server's own request limit is lower).
 MAX_JOB_BYTES = 512 * 1024 * 1024
 PROGRESS_EVERY_S = 1.0
-
-
-@dataclass(frozen=True)
-class JobView:
-    id: int
-    runner_id: int
-    requested_by: int | None
-    kind: str
-    state: str
-    progress: dict[str, Any]
-    report: dict[str, Any] | None
-    error: str | None
-    attempts: int
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "id": self.id,
-            "kind": self.kind,
-            "state": self.state,
-            "progress": self.progress,
-            "report": self.report or {},
-            "attempts": self.attempts,
-        }
-        if self.error:
-            out["error"] = self.error
-        return out
 
 
 def conninfo(url: str) -> str:
@@ -135,11 +110,7 @@ class Queue:
     def apply_schema(self) -> bool:
         """Create procrastinate's tables in the team schema unless there; True if created."""
         with self.db.engine.connect() as conn:
-            present = conn.exec_driver_sql(
-                "SELECT 1 FROM information_schema.tables "
-                "WHERE table_schema = %s AND table_name = 'procrastinate_jobs'",
-                (self.db.schema,),
-            ).first()
+            present = rows.queue_installed(conn, self.db.schema)
         if present:
             return False
         with self.app.open():
@@ -186,75 +157,37 @@ class Queue:
         progress: dict[str, Any],
     ) -> int:
         with self.db.engine.begin() as conn:
-            job_id = int(
-                conn.execute(
-                    insert(jobs).values(
-                        runner_id=runner_id,
-                        requested_by=requested_by,
-                        kind=kind,
-                        state="queued",
-                        progress=progress,
-                        created_at=datetime.now(UTC),
-                    )
-                ).inserted_primary_key[0]  # type: ignore[index]
+            job_id = rows.add(
+                conn,
+                kind=kind,
+                runner_id=runner_id,
+                requested_by=requested_by,
+                files=files,
+                progress=progress,
+                created_at=datetime.now(UTC),
             )
-            for name, data in files:
-                conn.execute(insert(job_files).values(job_id=job_id, name=name, data=data))
         self.open()
         queue_id = self._tasks[kind].defer(team_job_id=job_id)
         with self.db.engine.begin() as conn:
-            conn.execute(update(jobs).where(jobs.c.id == job_id).values(queue_job_id=queue_id))
+            rows.set_queue_job_id(conn, job_id, queue_id)
         return job_id
 
     def recent(self, *, runner_id: int, limit: int = 5) -> list[JobView]:
         """The runner's latest jobs, newest first (their page shows progress and failures)."""
         with self.db.engine.connect() as conn:
-            ids = (
-                conn.execute(
-                    select(jobs.c.id)
-                    .where(jobs.c.runner_id == runner_id)
-                    .order_by(jobs.c.id.desc())
-                    .limit(limit)
-                )
-                .scalars()
-                .all()
-            )
+            ids = rows.recent_ids(conn, runner_id=runner_id, limit=limit)
         return [self.job(i, runner_id=runner_id) for i in ids]
 
     def output(self, job_id: int) -> tuple[str, bytes] | None:
         """A finished job's file (the PDF of a report job), by name."""
         with self.db.engine.connect() as conn:
-            row = conn.execute(
-                select(jobs.c.output_name, jobs.c.output).where(jobs.c.id == job_id)
-            ).first()
-        if row is None or row.output is None:
-            return None
-        return row.output_name, bytes(row.output)
+            return rows.output(conn, job_id)
 
     def job(self, job_id: int, *, runner_id: int) -> JobView:
         """A job about `runner_id` or asked for by them; NotFound for anyone else's, as
         for a missing one (the API checks a viewer's share is still there)."""
-        columns = [c for c in jobs.c if c.name != "output"]
         with self.db.engine.connect() as conn:
-            row = conn.execute(
-                select(*columns).where(
-                    jobs.c.id == job_id,
-                    (jobs.c.runner_id == runner_id) | (jobs.c.requested_by == runner_id),
-                )
-            ).first()
-        if row is None:
-            raise NotFound(f"no job {job_id}")
-        return JobView(
-            row.id,
-            row.runner_id,
-            row.requested_by,
-            row.kind,
-            row.state,
-            dict(row.progress or {}),
-            row.report,
-            row.error,
-            row.attempts,
-        )
+            return rows.get(conn, job_id, runner_id=runner_id)
 
     # -- the worker side ---------------------------------------------------------------
 
@@ -281,22 +214,15 @@ class Queue:
         """
         attempt = (context.job.attempts if context.job else 0) + 1
         with self.db.engine.begin() as conn:
-            row = conn.execute(
-                update(jobs)
-                .where(jobs.c.id == team_job_id)
-                .values(
-                    state="running",
-                    attempts=attempt,
-                    started_at=datetime.now(UTC),
-                    worker=f"{context.worker_name}:{os.getpid()}",
-                )
-                .returning(jobs.c.runner_id)
-            ).first()
-            if row is None:  # the runner was deleted meanwhile: nothing to do
+            runner_schema = rows.start(
+                conn,
+                team_job_id,
+                attempt=attempt,
+                worker=f"{context.worker_name}:{os.getpid()}",
+                at=datetime.now(UTC),
+            )
+            if runner_schema is None:  # the runner was deleted meanwhile: nothing to do
                 return
-            runner_schema = conn.exec_driver_sql(
-                "SELECT runner_schema FROM users WHERE id = %s", (row.runner_id,)
-            ).scalar_one()
         try:
             report = work(team_job_id, runner_schema, attempt > 1)
         except Exception as exc:
@@ -305,28 +231,13 @@ class Queue:
                 str(exc) if isinstance(exc, BackstrideError) else f"{type(exc).__name__}: {exc}"
             )
             with self.db.engine.begin() as conn:
-                conn.execute(
-                    update(jobs)
-                    .where(jobs.c.id == team_job_id)
-                    .values(
-                        state="failed" if final else "queued",
-                        error=message[:500],
-                        finished_at=datetime.now(UTC) if final else None,
-                    )
-                )
+                rows.fail(conn, team_job_id, final=final, error=message[:500], at=datetime.now(UTC))
             if isinstance(exc, BackstrideError):
                 log.info("job %s failed: %s", team_job_id, exc)
                 return
             raise
         with self.db.engine.begin() as conn:
-            conn.execute(
-                update(jobs)
-                .where(jobs.c.id == team_job_id)
-                .values(state="done", report=report, error=None, finished_at=datetime.now(UTC))
-            )
-            conn.execute(
-                update(job_files).where(job_files.c.job_id == team_job_id).values(data=b"")
-            )
+            rows.finish(conn, team_job_id, report=report, at=datetime.now(UTC))
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -346,21 +257,15 @@ class Queue:
         pdf = self.pdf_renderer(data)
         name = "backstride-report.pdf"
         with self.db.engine.begin() as conn:
-            conn.execute(
-                update(jobs).where(jobs.c.id == team_job_id).values(output_name=name, output=pdf)
-            )
+            rows.set_output(conn, team_job_id, name=name, data=pdf)
         return {"file": name, "bytes": len(pdf)}
 
     def _form_check(self, team_job_id: int, schema: str, _resumed: bool) -> dict[str, Any]:
         from backstride.services.form import analyse_video, save_form_evidence
 
         with self.db.engine.connect() as conn:
-            view = conn.execute(
-                select(jobs.c.progress).where(jobs.c.id == team_job_id)
-            ).scalar_one()["view"]
-            name, data = conn.execute(
-                select(job_files.c.name, job_files.c.data).where(job_files.c.job_id == team_job_id)
-            ).one()
+            view = rows.progress(conn, team_job_id)["view"]
+            name, data = rows.one_file(conn, team_job_id)
         with tempfile.TemporaryDirectory(prefix="backstride-form-") as folder:
             path = _write(Path(folder), 0, name, data)
             report = analyse_video(path, view, None, kb=self.kb, annotate=False)
@@ -374,11 +279,7 @@ class Queue:
         file); progress is written at most every `PROGRESS_EVERY_S`."""
         engine = self.db.runner_engine(schema)
         with self.db.engine.connect() as conn:
-            files = conn.execute(
-                select(job_files.c.name, job_files.c.data)
-                .where(job_files.c.job_id == team_job_id)
-                .order_by(job_files.c.id)
-            ).all()
+            files = rows.files(conn, team_job_id)
         total = len(files)
         last = [0.0]
 
@@ -388,10 +289,8 @@ class Queue:
                 return
             last[0] = now
             with self.db.engine.begin() as conn:
-                conn.execute(
-                    update(jobs)
-                    .where(jobs.c.id == team_job_id)
-                    .values(progress={"bytes_done": done, "bytes_total": of, "files_total": total})
+                rows.set_progress(
+                    conn, team_job_id, {"bytes_done": done, "bytes_total": of, "files_total": total}
                 )
 
         with tempfile.TemporaryDirectory(prefix="backstride-job-") as folder:

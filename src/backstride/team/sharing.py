@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection
 
 from backstride.errors import NotFound
+from backstride.store.team import sharing as rows
+from backstride.store.team.engine import TeamDB
+from backstride.store.team.schema import VIEWER_ROLES
 from backstride.team import audit
 from backstride.team.accounts import AccountError, User, by_email
-from backstride.team.db import TeamDB
-from backstride.team.schema import VIEWER_ROLES, shares, users
 
 
 def share(db: TeamDB, runner: User, *, with_email: str) -> User:
@@ -25,17 +26,8 @@ def share(db: TeamDB, runner: User, *, with_email: str) -> User:
         viewer = by_email(conn, with_email)
         if viewer is None or viewer.role not in VIEWER_ROLES:
             raise NotFound("no coach or physio with that address")
-        exists = conn.execute(
-            select(shares.c.runner_id).where(
-                shares.c.runner_id == runner.id, shares.c.viewer_id == viewer.id
-            )
-        ).first()
-        if not exists:
-            conn.execute(
-                insert(shares).values(
-                    runner_id=runner.id, viewer_id=viewer.id, created_at=datetime.now(UTC)
-                )
-            )
+        if not rows.exists(conn, runner_id=runner.id, viewer_id=viewer.id):
+            rows.add(conn, runner_id=runner.id, viewer_id=viewer.id, created_at=datetime.now(UTC))
             audit.record(
                 conn,
                 actor_id=runner.id,
@@ -53,9 +45,7 @@ def revoke(db: TeamDB, runner: User, *, with_email: str) -> bool:
         viewer = by_email(conn, with_email)
         if viewer is None:
             return False
-        gone = conn.execute(
-            delete(shares).where(shares.c.runner_id == runner.id, shares.c.viewer_id == viewer.id)
-        ).rowcount
+        gone = rows.remove(conn, runner_id=runner.id, viewer_id=viewer.id)
         if gone:
             audit.record(
                 conn,
@@ -70,39 +60,18 @@ def revoke(db: TeamDB, runner: User, *, with_email: str) -> bool:
 
 def viewers(conn: Connection, runner_id: int) -> list[User]:
     """Who the runner shares with, by address."""
-    rows = conn.execute(
-        select(users)
-        .join(shares, shares.c.viewer_id == users.c.id)
-        .where(shares.c.runner_id == runner_id)
-        .order_by(users.c.email)
-    )
-    return [User(r.id, r.email, r.role, r.runner_schema) for r in rows]
+    return rows.viewers(conn, runner_id)
 
 
 def runners_of(conn: Connection, viewer: User) -> list[User]:
     """The runners who shared with `viewer`, by address (none for runners and admins)."""
     if viewer.role not in VIEWER_ROLES:
         return []
-    rows = conn.execute(
-        select(users)
-        .join(shares, shares.c.runner_id == users.c.id)
-        .where(shares.c.viewer_id == viewer.id, users.c.role == "runner")
-        .order_by(users.c.email)
-    )
-    return [User(r.id, r.email, r.role, r.runner_schema) for r in rows]
+    return rows.runners_of(conn, viewer.id)
 
 
 def shared_runner(conn: Connection, viewer: User, runner_id: int) -> User | None:
     """The runner if they share with `viewer` now; None otherwise, whether or not they exist."""
     if viewer.role not in VIEWER_ROLES:
         return None
-    row = conn.execute(
-        select(users)
-        .join(shares, shares.c.runner_id == users.c.id)
-        .where(
-            shares.c.viewer_id == viewer.id,
-            shares.c.runner_id == runner_id,
-            users.c.role == "runner",
-        )
-    ).first()
-    return None if row is None else User(row.id, row.email, row.role, row.runner_schema)
+    return rows.shared_runner(conn, viewer_id=viewer.id, runner_id=runner_id)

@@ -30,10 +30,9 @@ from backstride.present.web.team.deps import (
     require_role,
     shared_runner,
 )
-from backstride.services import backup
+from backstride.services import backup, records
 from backstride.services.care import adjust_exercise, leave_note, notes_for_runner
 from backstride.services.care import prescribed_exercises as prescribed
-from backstride.store import activities, checks, diary
 from backstride.team import accounts, audit, sharing
 from backstride.team.accounts import AccountError, TooManyAttempts, User
 from backstride.team.jobs import JobView
@@ -403,18 +402,18 @@ def delete_user(user_id: int, session: ApiSession, st: State) -> Response:
 
 def _activities(engine: Engine) -> list[dict[str, Any]]:
     with engine.connect() as conn:
-        return [activity_json(a) for a in activities.between(conn, with_route=False)]
+        return [activity_json(a) for a in records.activities_between(conn, with_route=False)]
 
 
 def _diary(engine: Engine) -> list[dict[str, Any]]:
     with engine.connect() as conn:
-        entries = diary.between(conn)
+        entries = records.diary_entries(conn)
     return [{**asdict(e), "entry_date": e.entry_date.isoformat()} for e in entries]
 
 
 def _checks(engine: Engine) -> list[dict[str, Any]]:
     with engine.connect() as conn:
-        saved = checks.recent(conn, limit=100)
+        saved = records.recent_checks(conn, limit=100)
     return [
         {
             "id": c.id,

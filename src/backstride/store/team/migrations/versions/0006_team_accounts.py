@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from backstride.team.schema import metadata
+from backstride.store.team.schema import metadata
 
 revision = "team_accounts"
 down_revision = None

@@ -1,11 +1,11 @@
-"""Alembic environment for the team schema (the engine is handed in by team.db)."""
+"""Alembic environment for the team schema (the engine is handed in by store.team.engine)."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from backstride.team.db import VERSION_TABLE
-from backstride.team.schema import metadata
+from backstride.store.team.engine import VERSION_TABLE
+from backstride.store.team.schema import metadata
 
 engine = context.config.attributes["engine"]
 
