@@ -19,9 +19,11 @@ ALLOWED: dict[str, set[str]] = {
     "assess": {"kb", "analyse", "models", "errors"},
     "plan": {"assess", "analyse", "kb", "models", "errors"},
     "video": {"models", "errors", "kb"},
-    # services may format numbers in the evidence lines it hands the self-check (units)
+    # services words the load flags and the evidence lines it hands the self-check
+    # (wording, in the user's units)
     "services": {
         "units",
+        "wording",
         "ingest",
         "store",
         "analyse",
@@ -121,6 +123,45 @@ def test_analyse_names_the_kb_schema_for_types_only() -> None:
     flags = SRC / "analyse" / "flags.py"
     assert "kb" not in _imported_stages(flags, TYPE_ONLY["analyse"])
     assert "kb" in _imported_stages(flags)  # it does name the type, under TYPE_CHECKING
+
+
+def test_wording_imports_units_models_and_the_finding_types_only() -> None:
+    """`wording` sits beside `units` so that services may use it: it may take nothing from
+    analyse but the findings it words (no analysis runs to word a sentence)."""
+    modules = {m for m, _ in _all_imports(SRC / "wording.py") if m.startswith("backstride")}
+    allowed = {"backstride.units", "backstride.models", "backstride.analyse.findings"}
+    assert modules <= allowed, sorted(modules - allowed)
+
+
+#: The analyse modules whose findings `wording` words (issue 16, item 7). `personal`
+#: (the insights) still words its own findings; see docs/architecture.md "Known debts".
+FINDING_MODULES = ("findings", "flags", "state_flags", "evidence", "report")
+
+
+@pytest.mark.parametrize("name", FINDING_MODULES)
+def test_analyse_builds_no_sentences(name: str) -> None:
+    """The load flags and the self-check evidence carry typed findings, not text: no
+    f-string, no formatter handed in or imported, no dataclass field named `text`."""
+    path = SRC / "analyse" / f"{name}.py"
+    tree = ast.parse(path.read_text())
+    f_strings = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)]
+    assert f_strings == [], f"{path.name} builds text at lines {f_strings}"
+    formatters = sorted(
+        n.arg if isinstance(n, ast.arg) else n.name
+        for n in ast.walk(tree)
+        if isinstance(n, ast.arg | ast.FunctionDef)
+        and "format" in (n.arg if isinstance(n, ast.arg) else n.name)
+    )
+    assert formatters == [], f"{path.name} takes or defines {formatters}"
+    assert not any(m in ("backstride.units", "backstride.wording") for m, _ in _all_imports(path))
+    text_fields = [
+        f"{c.name}.text"
+        for c in ast.walk(tree)
+        if isinstance(c, ast.ClassDef)
+        for stmt in c.body
+        if isinstance(stmt, ast.AnnAssign) and ast.unparse(stmt.target) == "text"
+    ]
+    assert text_fields == []
 
 
 def _all_imports(path: Path) -> list[tuple[str, list[str]]]:

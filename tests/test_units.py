@@ -11,7 +11,6 @@ def test_distance_conversions() -> None:
     assert units.m_from_display(10, "imperial") == pytest.approx(16_093.44)
     assert units.format_distance(28_100) == "28.1 km"
     assert units.format_distance(28_100, "imperial") == "17.5 mi"
-    assert units.distance_formatter("imperial")(1609.344) == "1.0 mi"
 
 
 def test_format_duration_hours_and_minutes() -> None:

@@ -1,8 +1,7 @@
-"""Display-unit conversions (used by present/ only; everything else is SI)."""
+"""Display-unit conversions (used by present/ and wording; everything else is SI)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Literal
 
 Units = Literal["metric", "imperial"]
@@ -45,11 +44,6 @@ def m_from_display(value: float, units: Units) -> float:
 def format_distance(distance_m: float, units: Units = "metric") -> str:
     """ "28.1 km" or "17.5 mi"."""
     return f"{distance_in(distance_m, units):.1f} {distance_unit(units)}"
-
-
-def distance_formatter(units: Units) -> Callable[[float], str]:
-    """A one-argument formatter for the analysis texts."""
-    return lambda distance_m: format_distance(distance_m, units)
 
 
 def format_duration(duration_s: float) -> str:

@@ -4,15 +4,28 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from backstride.analyse.evidence import flags, training_evidence
+from backstride.analyse.evidence import HistoryEvidence, flags, training_evidence
+from backstride.analyse.findings import LoadFlag
 from backstride.kb import load_kb
 from backstride.models import Shoe, StoredActivity
+from backstride.units import Units
+from backstride.wording import evidence_lines, finding_text
 from tests.analyse._factory import run
 from tests.analyse.test_terrain import ELSEWHERE, LOOP
 
 RULES = load_kb().load_rules
 
 TODAY = date(2025, 11, 10)
+
+
+def _text(flag: LoadFlag) -> str:
+    """The flag's sentence as the shells show it (metric)."""
+    return finding_text(flag.finding)
+
+
+def _lines(ev: HistoryEvidence, units: Units = "metric") -> dict[str, list[str]]:
+    """The evidence lines the self-check is handed."""
+    return evidence_lines(ev.findings, units)
 
 
 def _km(i: int, day: date, km: float, **kw: object) -> StoredActivity:
@@ -47,8 +60,8 @@ def test_spike_and_weekly_change_name_the_run_and_the_week() -> None:
         ("weekly_distance_change", "caution", None, None, date(2025, 11, 3)),
         ("single_run_spike", "caution", 24, date(2025, 11, 9), None),
     ]
-    assert found[0].text == "Week of Mon 3 Nov: 44.1 km, 38% more than the week before (32.0 km)"
-    assert found[1].text == (
+    assert _text(found[0]) == "Week of Mon 3 Nov: 44.1 km, 38% more than the week before (32.0 km)"
+    assert _text(found[1]) == (
         "Sun 9 Nov: 28.1 km, 41% longer than your longest run in the previous 30 days "
         "(19.9 km; moderate spike)"
     )
@@ -60,18 +73,16 @@ def test_evidence_cites_the_runs_behind_each_answer() -> None:
         "recent_changes": ["mileage_increase", "long_run_longer"],
         "longest_run_minutes": 169,
     }
-    assert ev.lines["recent_changes"][1].startswith("Sun 9 Nov: 28.1 km, 41% longer than your")
-    assert ev.lines["longest_run_minutes"] == [
+    assert _lines(ev)["recent_changes"][1].startswith("Sun 9 Nov: 28.1 km, 41% longer than your")
+    assert _lines(ev)["longest_run_minutes"] == [
         "Sun 9 Nov: 2 h 49 min (28.1 km), your longest run in the last 28 days"
     ]
     assert "shoe_km" not in ev.answers and "same_route_most_days" not in ev.answers
 
 
-def test_distance_text_follows_the_formatter() -> None:
-    ev = training_evidence(
-        _history(), today=TODAY, rules=RULES, format_distance=lambda m: f"{m / 1609.344:.1f} mi"
-    )
-    assert ev.lines["longest_run_minutes"][0].endswith(
+def test_distance_text_follows_the_units() -> None:
+    ev = training_evidence(_history(), today=TODAY, rules=RULES)
+    assert _lines(ev, "imperial")["longest_run_minutes"][0].endswith(
         "(17.5 mi), your longest run in the last 28 days"
     )
 
@@ -86,7 +97,7 @@ def test_steady_running_answers_none() -> None:
     acts = [_km(i, TODAY - timedelta(days=2 * i), 8.0) for i in range(1, 30)]
     ev = training_evidence(acts, today=TODAY, rules=RULES)
     assert ev.answers["recent_changes"] == ["none"]
-    assert ev.lines["recent_changes"][0].startswith("No change found in the last 28 days")
+    assert _lines(ev)["recent_changes"][0].startswith("No change found in the last 28 days")
 
 
 def test_return_after_a_break() -> None:
@@ -98,7 +109,7 @@ def test_return_after_a_break() -> None:
     found = [
         f for f in flags(acts, today=TODAY, rules=RULES) if f.rule_id == "returned_after_break"
     ]
-    assert [(f.activity_id, f.text) for f in found] == [
+    assert [(f.activity_id, _text(f)) for f in found] == [
         (3, "Sat 1 Nov: first run after 20 days without running (last run Sun 12 Oct)")
     ]
     assert (
@@ -119,11 +130,11 @@ def test_hard_days_in_a_row_and_more_hard_sessions() -> None:
     found = {f.rule_id: f for f in flags(easy + hard, today=TODAY, rules=RULES)}
     streak = found["consecutive_hard_days"]
     assert (streak.activity_id, streak.flag_date) == (101, date(2025, 11, 5))
-    assert streak.text == "Tue 4 Nov to Wed 5 Nov: hard runs on 2 days in a row"
+    assert _text(streak) == "Tue 4 Nov to Wed 5 Nov: hard runs on 2 days in a row"
     more = found["hard_session"]
     # 4 hard runs in the last 28 days = 1.0 a week, none in the 56 days before: +1.0 a week
     assert more.recent_change == "more_hard_sessions"
-    assert more.text == (
+    assert _text(more) == (
         "Last 28 days: 1.0 hard runs a week, up from 0.0 a week in the 56 days before"
     )
 
@@ -146,7 +157,7 @@ def test_shoes_over_limit_new_pair_single_pair_and_shoe_km() -> None:
         for f in flags(acts, [old, new], today=TODAY, rules=RULES, assignments=assignments)
         if f.rule_id.startswith("shoe")
     ]
-    assert [(f.rule_id, f.text, f.recent_change) for f in found] == [
+    assert [(f.rule_id, _text(f), f.recent_change) for f in found] == [
         ("shoe_life", "Sun 2 Nov: first run in Pegasus 41 (a new pair)", "new_shoes"),
         ("shoe_life", "Pegasus 40: 806.0 km, past its 800 km limit", None),
         (
@@ -158,7 +169,7 @@ def test_shoes_over_limit_new_pair_single_pair_and_shoe_km() -> None:
     ]
     ev = training_evidence(acts, [old, new], today=TODAY, rules=RULES, assignments=assignments)
     assert ev.answers["shoe_km"] == 34.0
-    assert ev.lines["shoe_km"] == [
+    assert _lines(ev)["shoe_km"] == [
         "Pegasus 41: 34.0 km in total, the pair you ran in most in the last 28 days (3 runs)"
     ]
     assert "new_shoes" in ev.answers["recent_changes"]
@@ -169,7 +180,7 @@ def test_same_route_most_days() -> None:
     acts.append(_km(9, TODAY - timedelta(days=1), 5.0, route=ELSEWHERE))
     ev = training_evidence(acts, today=TODAY, rules=RULES)
     assert ev.answers["same_route_most_days"] is True
-    assert ev.lines["same_route_most_days"] == [
+    assert _lines(ev)["same_route_most_days"] == [
         "Last 28 days: 4 of 5 runs with a track followed the same route (most recently Sat 8 Nov)"
     ]
     varied = acts[:2] + [
@@ -183,7 +194,7 @@ def test_same_route_most_days() -> None:
     ]
     ev = training_evidence(varied, today=TODAY, rules=RULES)
     assert ev.answers["same_route_most_days"] is False
-    assert ev.lines["same_route_most_days"][0].startswith("Last 28 days: at most 2 of 5 runs")
+    assert _lines(ev)["same_route_most_days"][0].startswith("Last 28 days: at most 2 of 5 runs")
 
 
 def test_too_few_tracks_leave_same_route_unanswered() -> None:
@@ -202,7 +213,7 @@ def test_hill_block_week() -> None:
             for k in range(3)
         ]
     found = [f for f in flags(acts, today=TODAY, rules=RULES) if f.rule_id == "hill_block"]
-    assert [(f.week_start_date, f.text) for f in found] == [
+    assert [(f.week_start_date, _text(f)) for f in found] == [
         (
             date(2025, 11, 3),
             "Week of Mon 3 Nov: 600 m of climbing, 6.0x your average of the 4 weeks before (100 m)",
@@ -224,7 +235,7 @@ def test_surface_change_to_trail() -> None:
     found = [
         f for f in flags(road + trail, today=TODAY, rules=RULES) if f.rule_id == "surface_change"
     ]
-    assert [f.text for f in found] == [
+    assert [_text(f) for f in found] == [
         "Last 28 days: 100% of distance on trail, up from 0% in the 56 days before"
     ]
 
@@ -232,7 +243,7 @@ def test_surface_change_to_trail() -> None:
 def test_same_load_every_day_is_flagged_as_monotonous() -> None:
     acts = [_km(i, date(2025, 11, 3) + timedelta(days=i), 5.0) for i in range(7)]
     found = [f for f in flags(acts, today=TODAY, rules=RULES) if f.rule_id == "monotony_strain"]
-    assert [(f.week_start_date, f.text) for f in found] == [
+    assert [(f.week_start_date, _text(f)) for f in found] == [
         (
             date(2025, 11, 3),
             "Week of Mon 3 Nov: monotony no rest-day variation (much the same "

@@ -10,6 +10,7 @@ from backstride.analyse import load
 from backstride.analyse.evidence import flags
 from backstride.kb import load_kb
 from backstride.models import StoredActivity
+from backstride.wording import finding_text
 from tests.analyse._factory import run
 
 RULES = load_kb().load_rules
@@ -30,7 +31,7 @@ def test_20_km_after_49_days_off_is_a_warning_naming_the_break_and_the_reference
         ("return_after_break", "warning", 40)
     ]
     warning = next(f for f in found if f.rule_id == "return_after_break")
-    assert warning.text == (
+    assert finding_text(warning.finding) == (
         "Wed 19 Nov: 20.0 km after 49 days without running (last run Wed 1 Oct); your longest "
         "run in the 30 days before the break was 16.0 km (Sun 28 Sep), which the return guide "
         "(expert opinion) cuts to about 4.8 km after 7 weeks off"

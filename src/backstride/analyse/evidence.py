@@ -1,27 +1,29 @@
 """What the training history says for the self-check, each value citing the runs behind it.
 
 ``flags`` applies every load rule; ``training_evidence`` turns the flags and the recent
-runs into answers in the answers-spec vocabulary (the runner's own answers win).
+runs into answers in the answers-spec vocabulary (the runner's own answers win), each
+with the findings behind it (``backstride.wording`` words them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from backstride.analyse import shoes, summaries
-from backstride.analyse.flags import (
-    DistanceFormat,
-    History,
+from backstride.analyse.findings import (
+    Finding,
     LoadFlag,
-    format_day,
-    format_km,
-    history_flags,
-    prepare,
+    LongestRun,
+    NoRecentChange,
+    NoSameRoute,
+    ShoeTotal,
 )
+from backstride.analyse.flags import History, history_flags, prepare
 from backstride.analyse.state_flags import route_flag, state_flags
-from backstride.models import Shoe, StoredActivity, TrainingEvidence
+from backstride.models import Shoe, StoredActivity
 
 if TYPE_CHECKING:  # a type only: the caller hands the rules in (kb.load_rules)
     from backstride.kb.schema import LoadRulesFile
@@ -37,6 +39,19 @@ RECENT_CHANGES = (
     "returned_after_break",
     "surface_change",
 )
+
+
+@dataclass(frozen=True)
+class HistoryEvidence:
+    """What the runs say about the self-check's questions, before wording.
+
+    ``answers`` holds values in the answers-spec vocabulary; ``findings`` holds, per
+    question id, the findings behind the value (``backstride.wording.evidence_lines``
+    makes them the sentences of ``models.TrainingEvidence``).
+    """
+
+    answers: dict[str, object] = field(default_factory=dict)
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
 
 
 def _flag_end(flag: LoadFlag, today: date) -> date:
@@ -56,7 +71,6 @@ def flags(
     rules: LoadRulesFile,
     assignments: Mapping[int, int] | None = None,
     week_start: summaries.WeekStart = "monday",
-    format_distance: DistanceFormat = format_km,
 ) -> list[LoadFlag]:
     """Every flag the runs up to `today` raise, oldest first; `since` drops earlier ones.
 
@@ -69,7 +83,6 @@ def flags(
         rules=rules,
         assignments=assignments,
         week_start=week_start,
-        format_distance=format_distance,
     )
     return _all_flags(h, since)
 
@@ -81,32 +94,26 @@ def _all_flags(h: History, since: date | None) -> list[LoadFlag]:
     return sorted(found, key=lambda f: (f.flag_date or f.week_start_date or h.today, f.rule_id))
 
 
-def _recent_changes(h: History, found: Sequence[LoadFlag]) -> tuple[list[str], list[str]]:
+def _recent_changes(h: History, found: Sequence[LoadFlag]) -> tuple[list[str], list[Finding]]:
     values = {f.recent_change for f in found if f.recent_change}
-    lines = [f.text for f in found if f.recent_change]
+    behind: list[Finding] = [f.finding for f in found if f.recent_change]
     if not values:
-        days = h.rules.recent_window_days
-        return ["none"], [
-            f"No change found in the last {days} days: no run more than 10% longer than the "
-            "longest of the 30 days before it, no jump in weekly distance, climbing or hard "
-            "runs, no break, no new shoes or surface"
-        ]
-    return [v for v in RECENT_CHANGES if v in values], lines
+        return ["none"], [NoRecentChange(h.rules.recent_window_days)]
+    return [v for v in RECENT_CHANGES if v in values], behind
 
 
-def _longest_run(h: History, recent: Sequence[StoredActivity]) -> tuple[int, str]:
+def _longest_run(h: History, recent: Sequence[StoredActivity]) -> LongestRun:
     run = max(recent, key=lambda r: (summaries.duration_s(r.activity), r.id))
     secs = summaries.duration_s(run.activity)
-    minutes = round(secs / 60)
-    dist = f" ({h.fmt(run.activity.distance_m)})" if run.activity.distance_m else ""
-    text = (
-        f"{format_day(summaries.local_date(run.activity))}: {minutes // 60} h {minutes % 60:02d} "
-        f"min{dist}, your longest run in the last {h.rules.recent_window_days} days"
+    return LongestRun(
+        summaries.local_date(run.activity),
+        round(secs / 60),
+        run.activity.distance_m or None,
+        h.rules.recent_window_days,
     )
-    return minutes, text
 
 
-def _shoe_km(h: History, since: date) -> tuple[float, str] | None:
+def _shoe_km(h: History, since: date) -> tuple[float, ShoeTotal] | None:
     uses = shoes.shoe_use(h.runs, h.shoe_of, since=since)
     if not uses:
         return None
@@ -115,11 +122,9 @@ def _shoe_km(h: History, since: date) -> tuple[float, str] | None:
     if shoe is None:
         return None
     total_m = shoes.distance_per_shoe_m(h.runs, h.shoes, h.shoe_of)[shoe_id]
-    text = (
-        f"{shoe.name}: {h.fmt(total_m)} in total, the pair you ran in most in the last "
-        f"{h.rules.recent_window_days} days ({use.runs} runs)"
+    return round(total_m / 1000, 1), ShoeTotal(
+        shoe.name, total_m, h.rules.recent_window_days, use.runs
     )
-    return round(total_m / 1000, 1), text
 
 
 def training_evidence(
@@ -130,8 +135,7 @@ def training_evidence(
     rules: LoadRulesFile,
     assignments: Mapping[int, int] | None = None,
     week_start: summaries.WeekStart = "monday",
-    format_distance: DistanceFormat = format_km,
-) -> TrainingEvidence:
+) -> HistoryEvidence:
     """Answers for recent_changes, shoe_km, same_route_most_days and longest_run_minutes.
 
     Only questions the runs can speak to are answered: nothing without a run in the
@@ -145,26 +149,24 @@ def training_evidence(
         rules=rules,
         assignments=assignments,
         week_start=week_start,
-        format_distance=format_distance,
     )
     since = today - timedelta(days=h.rules.recent_window_days - 1)
     recent = [r for r in h.runs if summaries.local_date(r.activity) >= since]
     if not recent:
-        return TrainingEvidence()
+        return HistoryEvidence()
     answers: dict[str, object] = {}
-    lines: dict[str, list[str]] = {}
-    answers["recent_changes"], lines["recent_changes"] = _recent_changes(h, _all_flags(h, since))
-    minutes, text = _longest_run(h, recent)
-    answers["longest_run_minutes"], lines["longest_run_minutes"] = minutes, [text]
+    behind: dict[str, list[Finding]] = {}
+    answers["recent_changes"], behind["recent_changes"] = _recent_changes(h, _all_flags(h, since))
+    longest = _longest_run(h, recent)
+    answers["longest_run_minutes"], behind["longest_run_minutes"] = longest.minutes, [longest]
     shoe = _shoe_km(h, since)
     if shoe is not None:
-        answers["shoe_km"], lines["shoe_km"] = shoe[0], [shoe[1]]
+        answers["shoe_km"], behind["shoe_km"] = shoe[0], [shoe[1]]
     route_flags, repeated = route_flag(h)
     if repeated is not None:
         answers["same_route_most_days"] = bool(route_flags)
-        lines["same_route_most_days"] = [f.text for f in route_flags] or [
-            f"Last {int(h.rules.threshold('same_route', 'window_days'))} days: at most "
-            f"{len(repeated.activity_ids)} of {repeated.runs_with_route} runs with a track "
-            "followed the same route"
+        window = int(h.rules.threshold("same_route", "window_days"))
+        behind["same_route_most_days"] = [f.finding for f in route_flags] or [
+            NoSameRoute(window, len(repeated.activity_ids), repeated.runs_with_route)
         ]
-    return TrainingEvidence(answers=answers, lines=lines)
+    return HistoryEvidence(answers=answers, findings=behind)

@@ -6,41 +6,27 @@ behind it and, where honest, the self-check's ``recent_changes`` value it suppor
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from backstride.analyse import intensity, load, shoes, summaries
+from backstride.analyse.findings import (
+    BreakReturn,
+    HardStreak,
+    HillBlock,
+    LoadFlag,
+    Monotony,
+    MoreHard,
+    ReturnRun,
+    RunSpike,
+    WeeklyJump,
+)
 from backstride.models import Shoe, StoredActivity
 
 if TYPE_CHECKING:  # a type only: the caller hands the rules in (kb.load_rules)
     from backstride.kb.schema import LoadRulesFile
-
-DistanceFormat = Callable[[float], str]
-
-
-def format_km(distance_m: float) -> str:
-    """The default distance text: "28.1 km"."""
-    return f"{distance_m / 1000:.1f} km"
-
-
-def format_day(day: date) -> str:
-    """ "Sun 9 Nov"."""
-    return f"{day:%a} {day.day} {day:%b}"
-
-
-@dataclass(frozen=True)
-class LoadFlag:
-    """One rule tripped by one run (``activity_id``/``flag_date``), week, or the current state."""
-
-    rule_id: str
-    severity: str
-    text: str
-    flag_date: date | None = None
-    week_start_date: date | None = None
-    activity_id: int | None = None
-    recent_change: str | None = None  # a value of the answers spec's recent_changes
 
 
 @dataclass(frozen=True)
@@ -53,7 +39,6 @@ class History:
     today: date
     rules: LoadRulesFile
     week_start: summaries.WeekStart
-    fmt: DistanceFormat
 
 
 def prepare(
@@ -64,12 +49,11 @@ def prepare(
     rules: LoadRulesFile,
     assignments: Mapping[int, int] | None = None,
     week_start: summaries.WeekStart = "monday",
-    format_distance: DistanceFormat = format_km,
 ) -> History:
     """Keep the runs up to `today` and resolve which shoe each was run in."""
     runs = [r for r in summaries.runs_only(activities) if summaries.local_date(r.activity) <= today]
     shoe_of = shoes.shoe_of_runs(runs, shoe_list, assignments or {})
-    return History(runs, list(shoe_list), shoe_of, today, rules, week_start, format_distance)
+    return History(runs, list(shoe_list), shoe_of, today, rules, week_start)
 
 
 def _spike_flags(h: History) -> list[LoadFlag]:
@@ -82,15 +66,12 @@ def _spike_flags(h: History) -> list[LoadFlag]:
         band = rule.band_for(s.ratio)
         if band.severity == "none":
             continue
-        text = (
-            f"{format_day(s.run_date)}: {h.fmt(s.distance_m)}, "
-            f"{round((s.ratio - 1) * 100)}% longer "
-            f"than your longest run in the previous {window} days "
-            f"({h.fmt(s.previous_longest_m)}; {band.label.replace('_', ' ')})"
+        found = RunSpike(
+            s.run_date, s.distance_m, s.ratio, window, s.previous_longest_m, band.label
         )
         out.append(
             LoadFlag(
-                rule.id, band.severity, text, s.run_date, None, s.activity_id, "long_run_longer"
+                rule.id, band.severity, found, s.run_date, None, s.activity_id, "long_run_longer"
             )
         )
     return out
@@ -117,15 +98,14 @@ def _week_flags(h: History, weeks: Sequence[summaries.WeekSummary]) -> list[Load
         band = rule.band_for(ratio)
         if band.severity == "none":
             continue
-        text = (
-            f"Week of {format_day(week.week_start_date)}: {h.fmt(week.distance_m)}, "
-            f"{round((ratio - 1) * 100)}% more than the week before ({h.fmt(prev.distance_m)})"
-        )
+        found = WeeklyJump(week.week_start_date, week.distance_m, ratio, prev.distance_m)
         # Alternate-day running swings 3- and 4-run weeks by a third; only a week above
         # every one of the 4 before it is a new level, i.e. a "mileage increase".
         new_level = week.distance_m > max(w.distance_m for w in weeks[max(0, i - 3) : i + 1])
         change = "mileage_increase" if new_level else None
-        out.append(LoadFlag(rule.id, band.severity, text, None, week.week_start_date, None, change))
+        out.append(
+            LoadFlag(rule.id, band.severity, found, None, week.week_start_date, None, change)
+        )
     return out + _hill_flags(h, weeks) + _monotony_flags(h, weeks)
 
 
@@ -141,13 +121,10 @@ def _hill_flags(h: History, weeks: Sequence[summaries.WeekSummary]) -> list[Load
         if ratio >= rule.thresholds["min_increase_ratio"] and (
             week.climbing_m - base >= rule.thresholds["min_increase_m"]
         ):
-            text = (
-                f"Week of {format_day(week.week_start_date)}: {week.climbing_m:.0f} m of climbing, "
-                f"{ratio:.1f}x your average of the {base_n} weeks before ({base:.0f} m)"
-            )
+            found = HillBlock(week.week_start_date, week.climbing_m, ratio, base_n, base)
             out.append(
                 LoadFlag(
-                    rule.id, rule.severity, text, None, week.week_start_date, None, "hills_added"
+                    rule.id, rule.severity, found, None, week.week_start_date, None, "hills_added"
                 )
             )
     return out
@@ -167,12 +144,8 @@ def _monotony_flags(h: History, weeks: Sequence[summaries.WeekSummary]) -> list[
             continue  # a partial week would count the days still to come as rest
         value = load.monotony(daily)
         if value == value and value >= rule.thresholds["high_monotony"]:  # NaN-safe
-            shown = "no rest-day variation" if value == float("inf") else f"{value:.1f}"
-            text = (
-                f"Week of {format_day(week.week_start_date)}: monotony {shown} (much the same "
-                f"load every day; {rule.thresholds['high_monotony']:g} is a commonly quoted mark)"
-            )
-            out.append(LoadFlag(rule.id, rule.severity, text, None, week.week_start_date))
+            found = Monotony(week.week_start_date, value, rule.thresholds["high_monotony"])
+            out.append(LoadFlag(rule.id, rule.severity, found, None, week.week_start_date))
     return out
 
 
@@ -194,18 +167,21 @@ def _return_flags(h: History) -> list[LoadFlag]:
         band = rule.band_for(r.ratio)
         if band.severity == "none":
             continue
-        text = (
-            f"{format_day(r.run_date)}: {h.fmt(r.distance_m)} after {r.break_days} days without "
-            f"running (last run {format_day(r.last_run_date)}); your longest run in the "
-            f"{int(t['window_days'])} days before the break was {h.fmt(r.reference_m)} "
-            f"({format_day(r.reference_date)}), which the return guide (expert opinion) cuts "
-            f"to about {h.fmt(r.allowed_m)} after {r.break_days // 7} weeks off"
+        found = ReturnRun(
+            r.run_date,
+            r.distance_m,
+            r.break_days,
+            r.last_run_date,
+            int(t["window_days"]),
+            r.reference_m,
+            r.reference_date,
+            r.allowed_m,
         )
         out.append(
             LoadFlag(
                 rule.id,
                 band.severity,
-                text,
+                found,
                 r.run_date,
                 None,
                 r.activity_id,
@@ -224,12 +200,9 @@ def _break_flags(h: History) -> list[LoadFlag]:
     for before, after in load.breaks(days, min_gap_days=int(rule.thresholds["min_gap_days"])):
         if after in warned:
             continue  # the warning names the break already
-        text = (
-            f"{format_day(after)}: first run after {(after - before).days} days without "
-            f"running (last run {format_day(before)})"
-        )
+        found = BreakReturn(after, (after - before).days, before)
         out.append(
-            LoadFlag(rule.id, rule.severity, text, after, None, ids[after], "returned_after_break")
+            LoadFlag(rule.id, rule.severity, found, after, None, ids[after], "returned_after_break")
         )
     return out
 
@@ -251,11 +224,8 @@ def _hard_flags(h: History) -> list[LoadFlag]:
         if len(streak) <= limit:
             continue
         last_id = max((s for s in hard if s.run_date == streak[-1]), key=lambda s: s.activity_id)
-        text = (
-            f"{format_day(streak[0])} to {format_day(streak[-1])}: hard runs on "
-            f"{len(streak)} days in a row"
-        )
-        out.append(LoadFlag(rule.id, rule.severity, text, streak[-1], None, last_id.activity_id))
+        found = HardStreak(streak[0], streak[-1], len(streak))
+        out.append(LoadFlag(rule.id, rule.severity, found, streak[-1], None, last_id.activity_id))
     return out + _more_hard_flag(h, sessions)
 
 
@@ -272,11 +242,10 @@ def _more_hard_flag(h: History, sessions: Sequence[intensity.SessionIntensity]) 
     )
     if recent - base < rule.thresholds["more_hard_per_week"]:
         return []
-    text = (
-        f"Last {h.rules.recent_window_days} days: {recent:.1f} hard runs a week, up from "
-        f"{base:.1f} a week in the {int(rule.thresholds['reference_days'])} days before"
+    found = MoreHard(
+        h.rules.recent_window_days, recent, base, int(rule.thresholds["reference_days"])
     )
-    return [LoadFlag(rule.id, rule.severity, text, h.today, None, None, "more_hard_sessions")]
+    return [LoadFlag(rule.id, rule.severity, found, h.today, None, None, "more_hard_sessions")]
 
 
 def history_flags(h: History) -> list[LoadFlag]:

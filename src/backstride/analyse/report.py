@@ -6,13 +6,14 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
 
 from backstride.analyse import intensity, load, shoes, summaries, terrain
 from backstride.analyse.evidence import flags as all_flags
-from backstride.analyse.flags import DistanceFormat, LoadFlag, format_km, prepare
+from backstride.analyse.findings import LoadFlag
+from backstride.analyse.flags import prepare
 from backstride.models import Shoe, StoredActivity
 
 if TYPE_CHECKING:  # a type only: the caller hands the rules in (kb.load_rules)
@@ -56,13 +57,17 @@ class ShoeStatus:
     over_limit: bool
 
 
+#: The flags' type: `LoadFlag` here; `services.training` hands on a subtype with words.
+FlagT = TypeVar("FlagT", bound=LoadFlag)
+
+
 @dataclass(frozen=True)
-class LoadReport:
+class LoadReport(Generic[FlagT]):
     """What `backstride load` prints: weekly rows, flags, terrain, shoes, trends."""
 
     today: date
     weeks: list[WeekRow]
-    flags: list[LoadFlag]
+    flags: list[FlagT]
     shoes: list[ShoeStatus] = field(default_factory=list)
     pairs_in_rotation: int = 0
     cadence_trend_spm_per_week: float | None = None
@@ -168,8 +173,7 @@ def build_load_report(
     rules: LoadRulesFile,
     assignments: Mapping[int, int] | None = None,
     week_start: summaries.WeekStart = "monday",
-    format_distance: DistanceFormat = format_km,
-) -> LoadReport:
+) -> LoadReport[LoadFlag]:
     """The last `weeks` weeks up to `today`, the flags raised in them, shoes and terrain."""
     h = prepare(
         activities,
@@ -178,7 +182,6 @@ def build_load_report(
         rules=rules,
         assignments=assignments,
         week_start=week_start,
-        format_distance=format_distance,
     )
     if not h.runs:
         return LoadReport(today=today, weeks=[], flags=[])
@@ -206,7 +209,6 @@ def build_load_report(
             rules=h.rules,
             assignments=assignments,
             week_start=week_start,
-            format_distance=format_distance,
         ),
         shoes=[ShoeStatus(s, totals[s.id], shoes.over_limit(s, totals[s.id])) for s in h.shoes],
         pairs_in_rotation=shoes.pairs_in_rotation(

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from backstride.analyse import shoes, summaries, terrain
-from backstride.analyse.flags import History, LoadFlag, format_day
+from backstride.analyse.findings import (
+    FewPairs,
+    LoadFlag,
+    NewShoes,
+    SameRoute,
+    ShoeOverLimit,
+    SurfaceShift,
+)
+from backstride.analyse.flags import History
 from backstride.models import StoredActivity
 
 
@@ -21,26 +29,22 @@ def shoe_flags(h: History) -> list[LoadFlag]:
     out = []
     for shoe in h.shoes:
         if shoe.retired_date is None and shoes.over_limit(shoe, totals[shoe.id]):
-            text = f"{shoe.name}: {h.fmt(totals[shoe.id])}, past its {shoe.limit_km:g} km limit"
-            out.append(LoadFlag(life.id, life.severity, text))
+            over = ShoeOverLimit(shoe.name, totals[shoe.id], shoe.limit_km)
+            out.append(LoadFlag(life.id, life.severity, over))
     new_since = h.today - timedelta(days=int(life.thresholds["new_pair_days"]) - 1)
     first_run = summaries.local_date(h.runs[0].activity) if h.runs else h.today
     for shoe_id, use in shoes.shoe_use(h.runs, h.shoe_of).items():
         if use.first_date >= new_since and use.first_date > first_run:
-            name = next((s.name for s in h.shoes if s.id == shoe_id), f"shoe {shoe_id}")
-            text = f"{format_day(use.first_date)}: first run in {name} (a new pair)"
+            name = next((s.name for s in h.shoes if s.id == shoe_id), None)
+            new = NewShoes(use.first_date, shoe_id, name)
             out.append(
-                LoadFlag(life.id, life.severity, text, use.first_date, None, None, "new_shoes")
+                LoadFlag(life.id, life.severity, new, use.first_date, None, None, "new_shoes")
             )
     rot = h.rules["shoe_rotation"]
     window = int(rot.thresholds["window_days"])
     in_use = shoes.pairs_in_rotation(h.runs, h.shoe_of, today=h.today, window_days=window)
     if 0 < in_use < rot.thresholds["min_pairs_in_use"]:
-        text = (
-            f"Last {window} days: {in_use} pair of shoes in use; runners who used more "
-            "than one pair in parallel had fewer injuries"
-        )
-        out.append(LoadFlag(rot.id, rot.severity, text, h.today))
+        out.append(LoadFlag(rot.id, rot.severity, FewPairs(window, in_use), h.today))
     return out
 
 
@@ -58,12 +62,10 @@ def route_flag(h: History) -> tuple[list[LoadFlag], terrain.RepeatedRoute | None
         return [], repeated
     last = repeated.activity_ids[-1]
     day = next(summaries.local_date(r.activity) for r in runs if r.id == last)
-    text = (
-        f"Last {int(t['window_days'])} days: {len(repeated.activity_ids)} of "
-        f"{repeated.runs_with_route} runs with a track followed the same route "
-        f"(most recently {format_day(day)})"
+    found = SameRoute(
+        int(t["window_days"]), len(repeated.activity_ids), repeated.runs_with_route, day
     )
-    return [LoadFlag(rule.id, rule.severity, text, day, None, last)], repeated
+    return [LoadFlag(rule.id, rule.severity, found, day, None, last)], repeated
 
 
 def surface_flag(h: History) -> list[LoadFlag]:
@@ -80,11 +82,14 @@ def surface_flag(h: History) -> list[LoadFlag]:
     if not before or terrain.share_change(before, after) < t["min_share_change"]:
         return []
     grew = max(after, key=lambda k: after[k] - before.get(k, 0.0))
-    text = (
-        f"Last {h.rules.recent_window_days} days: {after[grew]:.0%} of distance on {grew}, "
-        f"up from {before.get(grew, 0.0):.0%} in the {int(t['baseline_days'])} days before"
+    found = SurfaceShift(
+        h.rules.recent_window_days,
+        grew,
+        after[grew],
+        before.get(grew, 0.0),
+        int(t["baseline_days"]),
     )
-    return [LoadFlag(rule.id, rule.severity, text, h.today, None, None, "surface_change")]
+    return [LoadFlag(rule.id, rule.severity, found, h.today, None, None, "surface_change")]
 
 
 def state_flags(h: History) -> list[LoadFlag]:

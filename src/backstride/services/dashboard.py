@@ -22,7 +22,7 @@ from backstride.kb import KnowledgeBase
 from backstride.models import StoredActivity
 from backstride.services.plan import PlanView, plan_view, preferences_from_store
 from backstride.services.shoes import shoe_statuses
-from backstride.services.training import load_report
+from backstride.services.training import WordedFlag, load_report
 from backstride.store import activities, checks, diary, state
 
 #: Weeks of history on the training page's charts.
@@ -123,7 +123,7 @@ class TrainingView:
 
     today: date
     until: date  # the charts' last day: today, or the latest activity of an old history
-    load: LoadReport
+    load: LoadReport[WordedFlag]
     spikes: list[RunSpike]
     shoes: list[ShoeStatus]
     recent: list[StoredActivity]

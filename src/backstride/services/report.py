@@ -22,7 +22,7 @@ from backstride.kb.schema import Question
 from backstride.models import DiaryEntry, SavedCheck
 from backstride.services.insights import insights_from_store
 from backstride.services.plan import PlanView, latest_check, plan_view
-from backstride.services.training import load_report
+from backstride.services.training import WordedFlag, load_report
 from backstride.store import activities, checks, diary, form_checks
 
 #: Weeks of training shown in the load chart.
@@ -215,7 +215,7 @@ def _form_findings(conn: Connection) -> list[str]:
     return out
 
 
-def _events(conn: Connection, flags: list[Any]) -> list[str]:
+def _events(conn: Connection, flags: list[WordedFlag]) -> list[str]:
     """The load analysis' flags (jumps, streaks, breaks; each names its day or week) and
     diary warning signs; single-run spikes are in the guard's own lines."""
     out = []

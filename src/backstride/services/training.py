@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
+from backstride.analyse.findings import LoadFlag
 from backstride.analyse.summaries import local_date, runs_only
 from backstride.config import Settings
 from backstride.kb.schema import LoadRulesFile
 from backstride.models import StoredActivity, TrainingEvidence
 from backstride.store import activities, shoes
-from backstride.units import distance_formatter
+from backstride.units import Units
+from backstride.wording import evidence_lines, finding_text
 
 if TYPE_CHECKING:
     from backstride.analyse.report import LoadReport
@@ -29,15 +32,28 @@ def _history(conn: Connection, *, first_date: date, today: date) -> list[StoredA
     return activities.between(conn, start=start, end=end)
 
 
+@dataclass(frozen=True)
+class WordedFlag(LoadFlag):
+    """A load flag with its sentence in the user's units (`wording.finding_text`)."""
+
+    text: str = ""
+
+
+def worded(flag: LoadFlag, units: Units) -> WordedFlag:
+    """`flag` with its sentence."""
+    kept = {f.name: getattr(flag, f.name) for f in fields(flag)}
+    return WordedFlag(**kept, text=finding_text(flag.finding, units))
+
+
 def load_report(
     conn: Connection, *, weeks: int, today: date, settings: Settings, rules: LoadRulesFile
-) -> LoadReport:
-    """The weekly table and flags for the last `weeks` weeks up to `today`."""
+) -> LoadReport[WordedFlag]:
+    """The weekly table and flags (worded in the user's units) for the last `weeks` weeks."""
     # Imported on use, as in training_evidence_from_store: the analysis brings numpy.
-    from backstride.analyse.report import build_load_report
+    from backstride.analyse.report import LoadReport, build_load_report
 
     first = today - timedelta(weeks=weeks)
-    return build_load_report(
+    report = build_load_report(
         _history(conn, first_date=first, today=today),
         shoes.list_all(conn),
         today=today,
@@ -45,8 +61,10 @@ def load_report(
         rules=rules,
         assignments=shoes.assignments(conn),
         week_start=settings.week_start,
-        format_distance=distance_formatter(settings.units),
     )
+    kept = {f.name: getattr(report, f.name) for f in fields(report)}
+    kept["flags"] = [worded(f, settings.units) for f in report.flags]
+    return LoadReport[WordedFlag](**kept)
 
 
 def latest_run_date(conn: Connection) -> date | None:
@@ -66,12 +84,12 @@ def training_evidence_from_store(
         return TrainingEvidence()
     from backstride.analyse.evidence import training_evidence
 
-    return training_evidence(
+    found = training_evidence(
         history,
         shoes.list_all(conn),
         today=today,
         rules=rules,
         assignments=shoes.assignments(conn),
         week_start=settings.week_start,
-        format_distance=distance_formatter(settings.units),
     )
+    return TrainingEvidence(found.answers, evidence_lines(found.findings, settings.units))

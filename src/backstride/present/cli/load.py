@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 
 import click
 
 from backstride import units
-from backstride.analyse.flags import LoadFlag
 from backstride.analyse.report import LoadReport, WeekRow
 from backstride.kb import load_kb
 from backstride.present.cli import tables
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.services import training
+from backstride.services.training import WordedFlag
 
 
 def _pct(ratio: float | None) -> str:
@@ -50,7 +51,7 @@ def _row(w: WeekRow, u: units.Units) -> list[str]:
     ]
 
 
-def _flag_line(f: LoadFlag) -> str:
+def _flag_line(f: WordedFlag) -> str:
     where = f"run #{f.activity_id}; " if f.activity_id else ""
     return f"[{f.severity}] {f.text} ({where}rule {f.rule_id})"
 
@@ -60,7 +61,19 @@ def _flag_line(f: LoadFlag) -> str:
 NARROW = (0, 1, 2, 3, 4, 6, 8, 10, 15)
 
 
-def render(app: AppContext, report: LoadReport, *, wide: bool = False) -> None:
+def json_of(report: LoadReport[WordedFlag]) -> dict[str, Any]:
+    """`load --json`: each flag by its sentence (``text``, after its rule and severity);
+    the finding the sentence was worded from stays out."""
+    out = report.to_dict()
+    out["flags"] = [
+        {"rule_id": f["rule_id"], "severity": f["severity"], "text": f["text"]}
+        | {k: v for k, v in f.items() if k not in ("rule_id", "severity", "text", "finding")}
+        for f in out["flags"]
+    ]
+    return out
+
+
+def render(app: AppContext, report: LoadReport[WordedFlag], *, wide: bool = False) -> None:
     """The table, the flags and the one-line trends, in the user's units."""
     u, unit = app.settings.units, units.distance_unit(app.settings.units)
     names = (
@@ -126,7 +139,7 @@ def load_cmd(
         )
         latest = None if report.weeks else training.latest_run_date(conn)
     if as_json:
-        click.echo(json.dumps(report.to_dict(), indent=2))
+        click.echo(json.dumps(json_of(report), indent=2))
     elif latest is not None:  # an old history: say where its weeks are
         click.echo(
             f"No runs in the {weeks} weeks to {day:%d %b %Y}; your latest run was on "

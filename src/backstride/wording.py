@@ -1,0 +1,152 @@
+"""The sentences the load flags and the self-check evidence are shown in.
+
+``analyse`` finds (``analyse.findings``: dates, distances in metres, ratios, windows);
+this module words a finding in the user's units. It sits beside ``units`` rather than in
+``present`` because ``services`` needs the words too: the evidence lines it hands the
+self-check, the home page's warnings, the report's events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from backstride.analyse.findings import (
+    BreakReturn,
+    FewPairs,
+    Finding,
+    HardStreak,
+    HillBlock,
+    LongestRun,
+    Monotony,
+    MoreHard,
+    NewShoes,
+    NoRecentChange,
+    NoSameRoute,
+    ReturnRun,
+    RunSpike,
+    SameRoute,
+    ShoeOverLimit,
+    ShoeTotal,
+    SurfaceShift,
+    WeeklyJump,
+)
+from backstride.units import Units, format_distance
+
+
+def format_day(day: date) -> str:
+    """ "Sun 9 Nov"."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def finding_text(found: Finding, units: Units = "metric") -> str:
+    """The sentence for one finding, distances in `units`."""
+
+    def dist(distance_m: float) -> str:
+        return format_distance(distance_m, units)
+
+    match found:
+        case RunSpike():
+            return (
+                f"{format_day(found.run_date)}: {dist(found.distance_m)}, "
+                f"{round((found.ratio - 1) * 100)}% longer "
+                f"than your longest run in the previous {found.window_days} days "
+                f"({dist(found.previous_longest_m)}; {found.band.replace('_', ' ')})"
+            )
+        case WeeklyJump():
+            return (
+                f"Week of {format_day(found.week_start_date)}: {dist(found.distance_m)}, "
+                f"{round((found.ratio - 1) * 100)}% more than the week before "
+                f"({dist(found.previous_m)})"
+            )
+        case HillBlock():
+            return (
+                f"Week of {format_day(found.week_start_date)}: {found.climbing_m:.0f} m of "
+                f"climbing, {found.ratio:.1f}x your average of the {found.baseline_weeks} "
+                f"weeks before ({found.baseline_m:.0f} m)"
+            )
+        case Monotony():
+            value = found.monotony
+            shown = "no rest-day variation" if value == float("inf") else f"{value:.1f}"
+            return (
+                f"Week of {format_day(found.week_start_date)}: monotony {shown} (much the same "
+                f"load every day; {found.mark:g} is a commonly quoted mark)"
+            )
+        case ReturnRun():
+            return (
+                f"{format_day(found.run_date)}: {dist(found.distance_m)} after "
+                f"{found.break_days} days without running (last run "
+                f"{format_day(found.last_run_date)}); your longest run in the "
+                f"{found.window_days} days before the break was {dist(found.reference_m)} "
+                f"({format_day(found.reference_date)}), which the return guide (expert "
+                f"opinion) cuts to about {dist(found.allowed_m)} after "
+                f"{found.break_days // 7} weeks off"
+            )
+        case BreakReturn():
+            return (
+                f"{format_day(found.run_date)}: first run after {found.gap_days} days without "
+                f"running (last run {format_day(found.last_run_date)})"
+            )
+        case HardStreak():
+            return (
+                f"{format_day(found.first_date)} to {format_day(found.last_date)}: hard runs "
+                f"on {found.days} days in a row"
+            )
+        case MoreHard():
+            return (
+                f"Last {found.window_days} days: {found.recent_per_week:.1f} hard runs a week, "
+                f"up from {found.base_per_week:.1f} a week in the {found.reference_days} "
+                "days before"
+            )
+        case ShoeOverLimit():
+            return f"{found.shoe}: {dist(found.distance_m)}, past its {found.limit_km:g} km limit"
+        case NewShoes():
+            name = found.shoe if found.shoe is not None else f"shoe {found.shoe_id}"
+            return f"{format_day(found.run_date)}: first run in {name} (a new pair)"
+        case FewPairs():
+            return (
+                f"Last {found.window_days} days: {found.pairs} pair of shoes in use; runners "
+                "who used more than one pair in parallel had fewer injuries"
+            )
+        case SameRoute():
+            return (
+                f"Last {found.window_days} days: {found.on_route} of {found.runs_with_route} "
+                "runs with a track followed the same route "
+                f"(most recently {format_day(found.last_date)})"
+            )
+        case SurfaceShift():
+            return (
+                f"Last {found.window_days} days: {found.share:.0%} of distance on "
+                f"{found.surface}, up from {found.previous_share:.0%} in the "
+                f"{found.baseline_days} days before"
+            )
+        case NoRecentChange():
+            return (
+                f"No change found in the last {found.window_days} days: no run more than 10% "
+                "longer than the longest of the 30 days before it, no jump in weekly "
+                "distance, climbing or hard runs, no break, no new shoes or surface"
+            )
+        case LongestRun():
+            m = found.minutes
+            shown = f" ({dist(found.distance_m)})" if found.distance_m else ""
+            return (
+                f"{format_day(found.run_date)}: {m // 60} h {m % 60:02d} min{shown}, your "
+                f"longest run in the last {found.window_days} days"
+            )
+        case ShoeTotal():
+            return (
+                f"{found.shoe}: {dist(found.distance_m)} in total, the pair you ran in most "
+                f"in the last {found.window_days} days ({found.runs} runs)"
+            )
+        case NoSameRoute():
+            return (
+                f"Last {found.window_days} days: at most {found.on_route} of "
+                f"{found.runs_with_route} runs with a track followed the same route"
+            )
+
+
+def evidence_lines(
+    findings: Mapping[str, Sequence[Finding]], units: Units = "metric"
+) -> dict[str, list[str]]:
+    """Per self-check question id, the sentences for the findings behind its answer."""
+    return {q: [finding_text(f, units) for f in found] for q, found in findings.items()}
