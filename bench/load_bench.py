@@ -9,9 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from backstride.analyse.evidence import training_evidence
 from backstride.analyse.report import build_load_report
+from backstride.kb import load_kb
 from backstride.models import Activity, Shoe, StoredActivity
 
 TODAY = date(2025, 11, 10)
+RULES = load_kb().load_rules
 
 
 def _loop(rng: random.Random) -> tuple[tuple[float, float], ...]:
@@ -60,13 +62,13 @@ def main() -> None:
     shoes = [Shoe(1, "A", 800, date(2015, 1, 1)), Shoe(2, "B", 800, date(2015, 1, 1))]
     for weeks in (8, 520):
         t0 = time.perf_counter()
-        report = build_load_report(runs, shoes, today=TODAY, weeks=weeks)
+        report = build_load_report(runs, shoes, today=TODAY, weeks=weeks, rules=RULES)
         print(
             f"load report, {len(runs)} runs, {weeks} weeks: {time.perf_counter() - t0:.2f} s, "
             f"{len(report.flags)} flags"
         )
     t0 = time.perf_counter()
-    training_evidence(runs, shoes, today=TODAY)
+    training_evidence(runs, shoes, today=TODAY, rules=RULES)
     print(f"training evidence, {len(runs)} runs: {time.perf_counter() - t0:.2f} s")
 
 
