@@ -9,7 +9,7 @@ such a saved shape back (older ones too) so the shells render saved and new chec
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 from backstride.assess.triage import TriageLevel
@@ -35,6 +35,28 @@ def _records(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
 
 def _int(value: Any) -> int | None:
     return None if value is None else int(value)
+
+
+class _FlatRecord:
+    """A record of text and lists of text whose JSON is its fields, in order: one
+    `to_json` and one tolerant reader instead of a copy per record."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
+
+    @classmethod
+    def _read(cls, data: Mapping[str, Any]) -> dict[str, Any]:
+        """Each field from `data` by its annotation: text, optional text or a list of text."""
+        out: dict[str, Any] = {}
+        for f in fields(cls):  # type: ignore[arg-type]
+            if f.type == "list[str]":
+                out[f.name] = _texts(data, f.name)
+            elif f.type == "str | None":
+                value = data.get(f.name)
+                out[f.name] = None if value is None else str(value)
+            else:
+                out[f.name] = _text(data, f.name)
+        return out
 
 
 @dataclass(frozen=True)
@@ -94,7 +116,7 @@ class SummaryExercise:
 
 
 @dataclass(frozen=True)
-class SummaryHabit:
+class SummaryHabit(_FlatRecord):
     """A habit the plan summary recommends."""
 
     id: str
@@ -104,30 +126,13 @@ class SummaryHabit:
     sources: list[str]
     loads: list[str]
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "text": self.text,
-            "evidence": self.evidence,
-            "sources": self.sources,
-            "loads": self.loads,
-        }
-
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SummaryHabit:
-        return cls(
-            id=_text(data, "id"),
-            name=_text(data, "name"),
-            text=_text(data, "text"),
-            evidence=_text(data, "evidence"),
-            sources=_texts(data, "sources"),
-            loads=_texts(data, "loads"),
-        )
+        return cls(**cls._read(data))
 
 
 @dataclass(frozen=True)
-class SummaryCue:
+class SummaryCue(_FlatRecord):
     """A running cue the plan summary recommends."""
 
     id: str
@@ -135,29 +140,16 @@ class SummaryCue:
     evidence: str
     sources: list[str]
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "text": self.text,
-            "evidence": self.evidence,
-            "sources": self.sources,
-        }
-
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | str) -> SummaryCue:
         """A cue; a check saved before cues carried their evidence holds only the text."""
         if not isinstance(data, Mapping):
             return cls(id="", text=str(data), evidence="", sources=[])
-        return cls(
-            id=_text(data, "id"),
-            text=_text(data, "text"),
-            evidence=_text(data, "evidence"),
-            sources=_texts(data, "sources"),
-        )
+        return cls(**cls._read(data))
 
 
 @dataclass(frozen=True)
-class SummaryWarmUp:
+class SummaryWarmUp(_FlatRecord):
     """The warm-up, its steps with any forbidden one replaced or dropped."""
 
     id: str
@@ -167,33 +159,16 @@ class SummaryWarmUp:
     sources: list[str]
     loads: list[str]
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "steps": self.steps,
-            "evidence": self.evidence,
-            "sources": self.sources,
-            "loads": self.loads,
-        }
-
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | str) -> SummaryWarmUp:
         """The warm-up; a check saved before it carried its evidence holds only its name."""
         if not isinstance(data, Mapping):
             return cls(id="", name=str(data), steps=[], evidence="", sources=[], loads=[])
-        return cls(
-            id=_text(data, "id"),
-            name=_text(data, "name"),
-            steps=_texts(data, "steps"),
-            evidence=_text(data, "evidence"),
-            sources=_texts(data, "sources"),
-            loads=_texts(data, "loads"),
-        )
+        return cls(**cls._read(data))
 
 
 @dataclass(frozen=True)
-class SummaryGuidance:
+class SummaryGuidance(_FlatRecord):
     """An extra text a triggered rule adds to the plan (e.g. the postnatal return)."""
 
     title: str
@@ -201,23 +176,9 @@ class SummaryGuidance:
     evidence: str | None
     sources: list[str]
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "title": self.title,
-            "text": self.text,
-            "evidence": self.evidence,
-            "sources": self.sources,
-        }
-
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SummaryGuidance:
-        evidence = data.get("evidence")
-        return cls(
-            title=_text(data, "title"),
-            text=_text(data, "text"),
-            evidence=None if evidence is None else str(evidence),
-            sources=_texts(data, "sources"),
-        )
+        return cls(**cls._read(data))
 
 
 @dataclass(frozen=True)
