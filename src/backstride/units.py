@@ -46,6 +46,14 @@ def format_distance(distance_m: float, units: Units = "metric") -> str:
     return f"{distance_in(distance_m, units):.1f} {distance_unit(units)}"
 
 
+def format_size(count: int) -> str:
+    """A byte count as people read it: "3.2 MB" (binary steps, one decimal)."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)):
+        if count >= scale:
+            return f"{count / scale:.1f} {unit}"
+    return f"{count} bytes"
+
+
 def format_duration(duration_s: float) -> str:
     """ "2:49" (hours:minutes)."""
     minutes = round(duration_s / 60)

@@ -17,6 +17,7 @@ pytest.importorskip("argon2", reason="team mode needs the `team` extra")
 
 from backstride.team.db import TeamDB  # noqa: E402
 from backstride.team.jobs import Queue  # noqa: E402
+from tests.present.web.test_browser import browser  # noqa: E402, F401 - the one Chromium fixture
 
 PASSWORD = "correct horse battery staple"
 ORIGIN = "http://127.0.0.1:8765"

@@ -3,7 +3,6 @@ it, revokes the physio's access, and the physio's page for that runner is gone (
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,21 +14,9 @@ from backstride.team import sharing
 from backstride.team.accounts import add_user
 from backstride.team.db import TeamDB
 from tests.present.web.live import threaded_server
-from tests.present.web.test_browser import ARGS, CHROMIUM
 from tests.team.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.slow]
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: `make test` installs Debian's chromium when root")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def _log_in(page: Any, url: str, email: str) -> None:

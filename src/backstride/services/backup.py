@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine
 
+from backstride import units
 from backstride.errors import StoreError
 from backstride.files import staged_files
 from backstride.store import sources, tables
@@ -220,16 +221,9 @@ class Deletion:
         """One line for the runner: counts and sizes."""
         return (
             f"Deleted {sum(self.rows.values())} rows from {len(self.rows)} tables and "
-            f"{self.files} files ({_size(self.bytes)}: originals, uploads, form-check "
+            f"{self.files} files ({units.format_size(self.bytes)}: originals, uploads, form-check "
             "pictures and videos, scratch)."
         )
-
-
-def _size(count: int) -> str:
-    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)):
-        if count >= scale:
-            return f"{count / scale:.1f} {unit}"
-    return f"{count} bytes"
 
 
 def delete_everything(engine: Engine, *, files_dir: Path, data_dir: Path | None = None) -> Deletion:

@@ -108,19 +108,17 @@ class ExperimentDay:
 def experiment_reminders(conn: Connection, start: date, end: date) -> dict[date, str]:
     """The running experiment's instruction for each day from `start` to `end` (the
     calendar shows it on the day it applies)."""
-    out: dict[date, str] = {}
-    day = start
-    while day <= end:
-        now = experiment_today(conn, day)
-        if now is not None:
-            out[day] = now.text
-        day += timedelta(days=1)
-    return out
+    e = experiments.latest(conn)
+    days = (start + timedelta(days=n) for n in range((end - start).days + 1))
+    return {d: now.text for d in days if (now := _day_of(e, d)) is not None}
 
 
 def experiment_today(conn: Connection, day: date) -> ExperimentDay | None:
     """The running experiment's instruction for `day`, or None."""
-    e = experiments.latest(conn)
+    return _day_of(experiments.latest(conn), day)
+
+
+def _day_of(e: Experiment | None, day: date) -> ExperimentDay | None:
     if e is None or not _running(e, day):
         return None
     for i, b in enumerate(e.blocks):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from backstride import units
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.services.database import (
     code_heads,
@@ -48,14 +49,9 @@ def info_cmd(app: AppContext) -> None:
     click.echo(f"files folder: {info.files_dir}")
     click.echo(f"activities: {info.activities}")
     for place in info.locations:
-        click.echo(f"  {place.what}: {place.where} — {place.files} files, {_size(place.bytes)}")
-
-
-def _size(count: int) -> str:
-    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)):
-        if count >= scale:
-            return f"{count / scale:.1f} {unit}"
-    return f"{count} bytes"
+        click.echo(
+            f"  {place.what}: {place.where} — {place.files} files, {units.format_size(place.bytes)}"
+        )
 
 
 def register(cli: click.Group) -> None:
