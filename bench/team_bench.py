@@ -79,7 +79,7 @@ def build(db: TeamDB, n_runners: int, years: int) -> dict[str, list[tuple[str, i
     """Accounts and histories; returns {"coach"|"physio"|"runner": [(email, runner id)]}."""
     kb = load_kb()
     answers = yaml.safe_load((REPO / "tests/data/answers/baseline.yaml").read_text())
-    result = run_check(answers, kb, training=None)
+    result = run_check(answers, kb, training=None).to_json()
     today = date.today()
     n_viewers = max(1, n_runners // 10)
     out: dict[str, list[tuple[str, int]]] = {"coach": [], "physio": [], "runner": []}
