@@ -355,3 +355,83 @@ def test_pool_keeps_export_metadata_and_originals_as_one_process(
     pooled, single = results
     assert pooled[:2] == single[:2] and pooled[3:] == single[3:]
     assert sorted(pooled[2], key=str) == sorted(single[2], key=str)
+
+
+def test_web_export_zip_carries_the_originals_and_imports_back(
+    runner: CliRunner, separate: tuple[dict[str, str], Path, Path], tmp_path: Path
+) -> None:
+    """Issue 18: "Export everything" in the browser is a whole backup, originals included,
+    and `import-backup` takes the zip as it was downloaded."""
+    import io
+    import zipfile
+
+    from fastapi.testclient import TestClient
+
+    from backstride.present.web.app import create_app
+    from tests.present.web.conftest import post
+
+    env, db, _ = separate
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.gpx").write_bytes(_gpx(3, kind="running"))
+    (inbox / "b.gpx").write_bytes(_gpx(4, kind=None))
+    _cli(runner, env, "import", str(inbox))
+    originals = _tree(db.with_name("runner.files") / "originals")
+    assert len(originals) == 2
+    settings = load_settings(
+        {"database_url": str(db), "data_dir": env["BACKSTRIDE_DATA_DIR"]},
+        environ={},
+        read_file=False,
+    )
+    app = create_app(settings, config_path=tmp_path / "config.toml")
+    base = "http://127.0.0.1:8765"
+    with TestClient(app, base_url=base, headers={"origin": base}) as client:
+        reply = post(client, "/export", {"format": "csv"})
+    app.state.web.engine.dispose()
+    assert reply.status_code == 200 and reply.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(reply.content)) as archive:
+        names = archive.namelist()
+        manifest = json.loads(archive.read("backstride-export/manifest.json"))
+    assert manifest["originals"] == 2
+    assert sorted(n.removeprefix("backstride-export/originals/") for n in names if "/originals/" in n) == sorted(originals)  # fmt: skip
+    # the zip was built on disk and is gone once sent
+    assert not list((db.with_name("runner.files") / "tmp").glob("*.zip"))
+
+    download = tmp_path / "backstride-export-csv.zip"
+    download.write_bytes(reply.content)
+    fresh = {**env, "BACKSTRIDE_DB": str(tmp_path / "new" / "fresh.db")}
+    out = _cli(runner, fresh, "import-backup", str(download))
+    assert "2 original files" in out
+    assert _tree(tmp_path / "new" / "fresh.files" / "originals") == originals
+    assert len(json.loads(_cli(runner, fresh, "activities", "--json"))) == 2
+
+
+@pytest.mark.parametrize(
+    "member", ["../escaped.json", "/abs/manifest.json", "backstride-export/../../x", "C:/x"]
+)
+def test_a_hostile_backup_zip_is_refused_and_writes_nothing_outside(
+    runner: CliRunner, separate: tuple[dict[str, str], Path, Path], tmp_path: Path, member: str
+) -> None:
+    import zipfile
+
+    env, db, _ = separate
+    hostile = tmp_path / "hostile.zip"
+    with zipfile.ZipFile(hostile, "w") as archive:
+        archive.writestr("backstride-export/manifest.json", '{"format": "json", "tables": {}}')
+        archive.writestr(member, "{}")
+    before = _tree(tmp_path)
+    result = runner.invoke(cli, ["import-backup", str(hostile)], env=env)
+    assert result.exit_code != 0
+    assert "would leave the backup folder" in result.output and "Traceback" not in result.output
+    after = {k: v for k, v in _tree(tmp_path).items() if not k.startswith("elsewhere")}
+    assert after == before
+
+
+def test_a_backup_that_is_not_a_zip_says_so(
+    runner: CliRunner, separate: tuple[dict[str, str], Path, Path], tmp_path: Path
+) -> None:
+    env, _, _ = separate
+    fake = tmp_path / "backup.zip"
+    fake.write_bytes(b"not a zip at all")
+    result = runner.invoke(cli, ["import-backup", str(fake)], env=env)
+    assert result.exit_code != 0 and "not a readable backup zip" in result.output

@@ -222,7 +222,7 @@ def test_own_routes(
         assert [e["pain_during"] for e in res.json()] == [3 if me.id == world.runner.id else 6]
     if path.endswith("/export"):
         with zipfile.ZipFile(io.BytesIO(res.content)) as zf:
-            exported = zf.read("activities.json").decode()
+            exported = zf.read("backstride-export/activities.json").decode()
         mine, theirs = ("Run 10", "Run 20") if me.id == world.runner.id else ("Run 20", "Run 10")
         assert mine in exported and theirs not in exported
         return

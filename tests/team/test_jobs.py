@@ -140,7 +140,10 @@ def test_the_runner_imports_from_their_page_sees_the_result_then_deletes_everyth
     export = client.get("/me/export")
     assert export.headers["content-type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(export.content)) as zf:
-        assert "Run 1" in zf.read("activities.json").decode()
+        assert "Run 1" in zf.read("backstride-export/activities.json").decode()
+        # the originals travel with it (kept in the database on a team server)
+        originals = [n for n in zf.namelist() if n.startswith("backstride-export/originals/")]
+        assert len(originals) == 2
     res = client.post("/me/delete", data={"csrf": csrf, "confirm": "page@example.org"})
     assert res.url.path == "/login"
     with team_db.engine.connect() as conn:

@@ -11,6 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -27,6 +33,10 @@ Format = Literal["json", "csv"]
 MANIFEST = "manifest.json"
 #: The backup's folder of kept originals, laid out as in the store's folder.
 ORIGINALS = "originals"
+#: The one folder inside an export zip, so unpacking it never scatters files.
+ZIP_ROOT = "backstride-export"
+#: Free space an unpacked backup must leave on the disk [bytes].
+UNPACK_RESERVE_BYTES = 64 * 2**20
 
 
 @dataclass(frozen=True)
@@ -95,6 +105,94 @@ def _export_originals(conn: Connection, files: StoreFiles, directory: Path, stag
         stage.write(directory / key, data)
         copied += 1
     return copied
+
+
+def export_zip(engine: Engine, *, fmt: Format, files: StoreFiles | None, scratch: Path) -> Path:
+    """The whole export (tables and kept originals) as one zip file in `scratch`, which
+    the caller sends and then deletes.
+
+    Written to disk, not memory: a whole history's originals are hundreds of MB, more than
+    a reply should hold. Originals that are gzipped already are stored, not recompressed.
+
+    Raises:
+        WriteError: `scratch` cannot be written (disk full, read-only, no permission).
+    """
+    scratch.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=scratch, prefix="export-", suffix=".zip")
+    os.close(handle)
+    target = Path(name)
+    try:
+        with tempfile.TemporaryDirectory(dir=scratch) as tmp:
+            folder = Path(tmp) / ZIP_ROOT
+            with engine.connect() as conn:
+                export_all(conn, directory=folder, fmt=fmt, files=files)
+            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+                for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                    packed = zipfile.ZIP_STORED if path.suffix == ".gz" else zipfile.ZIP_DEFLATED
+                    member = f"{ZIP_ROOT}/{path.relative_to(folder).as_posix()}"
+                    archive.write(path, member, compress_type=packed)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return target
+
+
+@contextmanager
+def unpacked(archive_path: Path, *, scratch: Path) -> Iterator[Path]:
+    """The backup folder inside an export zip (the web's or the team server's download),
+    unpacked into `scratch` for `import_all` and removed afterwards.
+
+    A hostile zip gets a StoreError naming the problem and writes nothing outside the
+    temporary folder: member names that leave the folder (``..``, absolute, drive letters)
+    or are links are refused, and the sizes the zip declares (which reading enforces) must
+    fit on the disk with room to spare.
+
+    Raises:
+        StoreError: not a zip, a damaged one, an unsafe member, or too big for the disk.
+    """
+    scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=scratch) as tmp:
+        root = Path(tmp)
+        try:
+            with zipfile.ZipFile(archive_path) as archive:
+                infos = [i for i in archive.infolist() if not i.is_dir()]
+                _check_members(archive_path, infos, root)
+                for info in infos:
+                    target = root / info.filename
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    with archive.open(info) as src, target.open("wb") as dst:
+                        shutil.copyfileobj(src, dst, 2**20)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
+                EOFError, ValueError) as exc:  # fmt: skip
+            raise StoreError(f"{archive_path}: not a readable backup zip ({exc})") from exc
+        manifests = sorted(root.rglob(MANIFEST), key=lambda p: len(p.parts))
+        if not manifests:
+            raise StoreError(f"{archive_path}: not a backstride backup (no {MANIFEST} inside)")
+        yield manifests[0].parent
+
+
+def _check_members(archive_path: Path, infos: list[zipfile.ZipInfo], root: Path) -> None:
+    for info in infos:
+        name = info.filename
+        mode = info.external_attr >> 16
+        unsafe = (
+            name.startswith(("/", "\\"))
+            or ":" in name
+            or ".." in Path(name).parts
+            or "\\" in name
+            or (mode & 0o170000) == 0o120000  # a symbolic link
+        )
+        if unsafe or not (root / name).resolve().is_relative_to(root.resolve()):
+            raise StoreError(
+                f"{archive_path}: refused: the member {name!r} would leave the backup folder"
+            )
+    declared = sum(i.file_size for i in infos)
+    free = shutil.disk_usage(root).free
+    if declared + UNPACK_RESERVE_BYTES > free:
+        raise StoreError(
+            f"{archive_path}: refused: it unpacks to {units.format_size(declared)} and the disk "
+            f"has {units.format_size(free)} free"
+        )
 
 
 def _render(rows: list[dict[str, Any]], names: list[str], fmt: Format) -> str:

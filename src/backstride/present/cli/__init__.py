@@ -73,7 +73,7 @@ COMMANDS: dict[str, LazyCommand] = {
         "Import FIT, GPX and TCX files, folders, .gz/.zip archives, Strava and Garmin exports.",
     ),
     "import-backup": LazyCommand(
-        "backup", "Load a backup written by `backstride export` into an empty store."
+        "backup", "Load a backup (an export folder or the web's zip) into an empty store."
     ),
     "insights": LazyCommand(
         "insights", "What in your own training goes with your back pain (associations, not causes)."

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
 
 from backstride.present.cli.context import AppContext, pass_app
-from backstride.services.backup import Format, export_all, import_all, store_files
+from backstride.services.backup import Format, export_all, import_all, store_files, unpacked
 
 
 @click.command("export")
@@ -29,13 +30,21 @@ def export_cmd(app: AppContext, fmt: Format, directory: Path) -> None:
 
 
 @click.command("import-backup")
-@click.argument("directory", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("backup", type=click.Path(path_type=Path, exists=True))
 @pass_app
-def import_cmd(app: AppContext, directory: Path) -> None:
-    """Load a backup written by `backstride export` into an empty store."""
+def import_cmd(app: AppContext, backup: Path) -> None:
+    """Load a backup (an export folder or the web's zip) into an empty store.
+
+    BACKUP is the folder `backstride export` writes, or the zip the web app's export
+    downloads."""
     files = store_files(app.engine, app.settings.store_files_dir)
-    with app.engine.begin() as conn:
-        summary = import_all(conn, directory=directory, files=files)
+    with ExitStack() as stack:
+        directory = backup
+        if backup.is_file():
+            scratch = app.settings.store_files_dir / "tmp"
+            directory = stack.enter_context(unpacked(backup, scratch=scratch))
+        with app.engine.begin() as conn:
+            summary = import_all(conn, directory=directory, files=files)
     click.echo(
         f"Imported {sum(summary.rows.values())} rows into {len(summary.rows)} tables and "
         f"{summary.originals} original files."

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
-import tempfile
-import zipfile
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.background import BackgroundTask
 
 from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, WebState, render, web
@@ -76,25 +74,21 @@ async def export(request: Request) -> Response:
     fmt = str(form.get("format") or "json")
     if fmt not in ("json", "csv"):
         raise HTTPException(422, "format must be json or csv")
-    archive = await state.heavy.run(lambda: _export_zip(state, "json" if fmt == "json" else "csv"))
-    return Response(
+    files = backup.store_files(state.engine, state.settings.store_files_dir)
+    archive = await state.heavy.run(
+        lambda: backup.export_zip(
+            state.engine,
+            fmt="json" if fmt == "json" else "csv",
+            files=files,
+            scratch=_scratch(state.settings.store_files_dir),
+        )
+    )
+    return FileResponse(
         archive,
         media_type="application/zip",
-        headers={"content-disposition": f'attachment; filename="backstride-export-{fmt}.zip"'},
+        filename=f"backstride-export-{fmt}.zip",
+        background=BackgroundTask(archive.unlink, missing_ok=True),
     )
-
-
-def _export_zip(state: WebState, fmt: Literal["json", "csv"]) -> bytes:
-    buffer = io.BytesIO()
-    with tempfile.TemporaryDirectory(dir=_scratch(state.settings.store_files_dir)) as tmp:
-        with state.engine.connect() as conn:
-            # The tables only: the originals of a whole history would not fit a reply
-            # built in memory (`backstride export` writes them too).
-            backup.export_all(conn, directory=Path(tmp), fmt=fmt)
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(Path(tmp).iterdir()):
-                archive.write(path, f"backstride-export/{path.name}")
-    return buffer.getvalue()
 
 
 def _scratch(data_dir: Path) -> Path:

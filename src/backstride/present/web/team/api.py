@@ -8,16 +8,16 @@ data.
 
 from __future__ import annotations
 
-import io
 import tempfile
-import zipfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response, UploadFile
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
+from starlette.background import BackgroundTask
 
 from backstride.errors import NotFound
 from backstride.present.cli.activities import to_json as activity_json
@@ -253,18 +253,19 @@ def export(session: ApiSession, st: State) -> Response:
 
 
 def export_zip(st: TeamState, user: User) -> Response:
+    """The caller's whole store, tables and kept originals, as the single-runner app's
+    export zip (so `backstride import-backup` takes it on the runner's own machine)."""
     engine = own_store(st, user)
-    buffer = io.BytesIO()
-    with tempfile.TemporaryDirectory() as folder, engine.connect() as conn:
-        backup.export_all(conn, directory=Path(folder), fmt="json")
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-            for path in sorted(Path(folder).iterdir()):
-                zf.write(path, path.name)
+    scratch = Path(tempfile.gettempdir()) / "backstride-team-exports"
+    archive = backup.export_zip(
+        engine, fmt="json", files=backup.store_files(engine, scratch), scratch=scratch
+    )
     record(st, user, "export", user.id)
-    return Response(
-        buffer.getvalue(),
+    return FileResponse(
+        archive,
         media_type="application/zip",
-        headers={"Content-Disposition": 'attachment; filename="backstride-export.zip"'},
+        filename="backstride-export.zip",
+        background=BackgroundTask(archive.unlink, missing_ok=True),
     )
 
 
