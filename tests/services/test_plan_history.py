@@ -103,3 +103,31 @@ def test_stored_shoes_give_the_plan_their_own_limit_and_rotation(engine: Engine)
         view = plan_view(conn, kb=kb, today=TODAY, preferences=prefs)
     assert prefs.shoe_pairs == 2
     assert "Rotate two pairs" not in {i.title for _, i in view.plan.items}
+
+
+def test_a_late_evening_run_belongs_to_its_local_day_not_the_utc_one(engine: Engine) -> None:
+    """A run at 23:30 in New York is 04:30 UTC the next day: the runner ran on the day
+    their watch shows, so the diary links it and the plan counts it there."""
+    import dataclasses
+    from datetime import UTC, datetime
+
+    kb = load_kb()
+    day = TODAY - timedelta(days=2)
+    late = dataclasses.replace(
+        run(day, 8, 48),
+        started_at=datetime(day.year, day.month, day.day, 23, 30, tzinfo=UTC) + timedelta(hours=5),
+        utc_offset_s=-5 * 3600,
+    )
+    with engine.begin() as conn:
+        activity_id = activities.add(conn, activity=late)
+        linked = add_entry(conn, entry=DiaryEntry(day, "run", pain_during=2), kb=kb, today=TODAY)
+        next_day = add_entry(
+            conn,
+            entry=DiaryEntry(day + timedelta(days=1), "run", pain_during=2),
+            kb=kb,
+            today=TODAY,
+        )
+        stored = training_history(conn, today=TODAY)
+    assert linked.entry.activity_id == activity_id
+    assert next_day.entry.activity_id is None
+    assert [r.day for r in past_runs(stored)] == [day]

@@ -125,8 +125,8 @@ def _run_exposures(
                 mark(day, 1.0 if before < t["new_pair_km"] * 1000 else 0.0)
     elif f.id == "evening_run":
         for r in runs:
-            local = r.activity.started_at + timedelta(seconds=r.activity.utc_offset_s or 0)
-            mark(summaries.local_date(r.activity), 1.0 if local.hour >= t["from_hour"] else 0.0)
+            local = summaries.local_start(r.activity)
+            mark(local.date(), 1.0 if local.hour >= t["from_hour"] else 0.0)
     elif f.id == "same_route_repeat":
         previous: StoredActivity | None = None
         for r in runs:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
+from backstride.analyse.summaries import local_date
 from backstride.kb.schema import ReturnAfterBreakRules
 from backstride.models import Activity, StoredActivity, sport_family
 
@@ -137,9 +138,7 @@ def past_runs(history: Iterable[Activity | StoredActivity]) -> list[PastRun]:
         act = item.activity if isinstance(item, StoredActivity) else item
         if not _is_run(act):
             continue
-        day = act.started_at.date()
-        if act.utc_offset_s is not None:
-            day = (act.started_at + timedelta(seconds=act.utc_offset_s)).date()
+        day = local_date(act)
         duration = act.moving_s or act.elapsed_s
         runs.append(PastRun(day, float(duration), act.distance_m))
     return sorted(runs, key=lambda r: r.day)

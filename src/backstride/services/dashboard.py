@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 from backstride.analyse.load import RunSpike, longest_run_ratios
 from backstride.analyse.pain import daily_worst
 from backstride.analyse.report import LoadReport, ShoeStatus
+from backstride.analyse.summaries import local_date
 from backstride.config import Settings
 from backstride.errors import NotFound
 from backstride.kb import KnowledgeBase
@@ -158,7 +159,7 @@ def training_view(
     recent = _recent_activities(conn, today)
     until = today
     if recent:
-        latest = recent[0].activity.started_at.date()
+        latest = local_date(recent[0].activity)
         if latest < today - timedelta(weeks=TRAINING_WEEKS):
             until = latest
     load = load_report(

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from backstride.analyse.summaries import local_date
 from backstride.assess import Assessment, assess
 from backstride.assess.engine import banner, how_soon, triage
 from backstride.assess.triage import TriageLevel
@@ -87,12 +88,13 @@ def _run_of_the_day(conn: Connection, day: date) -> int | None:
     """The id of the one imported run on `day`, if there is exactly one."""
     # The store directly rather than services.plan.training_history, whose module brings
     # numpy and the plan builder: `diary add --kind run` needs neither.
+    # a local day lies within a day either side of the same UTC date (offsets reach ±14 h)
     start = datetime.combine(day - timedelta(days=1), time(), UTC)
-    end = datetime.combine(day + timedelta(days=1), time(), UTC)
+    end = datetime.combine(day + timedelta(days=2), time(), UTC)
     runs = [
         r
         for r in activities.between(conn, start=start, end=end, sport="run")
-        if r.activity.started_at.date() == day
+        if local_date(r.activity) == day
     ]
     return runs[0].id if len(runs) == 1 else None
 

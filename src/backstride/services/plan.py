@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 
 from backstride.analyse.pain import PainProgress
 from backstride.analyse.report import ShoeStatus
+from backstride.analyse.summaries import local_date
 from backstride.assess import assess
 from backstride.assess.model import Assessment
 from backstride.config import Settings
@@ -145,7 +146,7 @@ def _done_sessions(
 ) -> set[tuple[date, str]]:
     done = plans.ticks(conn, start=start, end=today)
     done |= {(e.entry_date, e.kind) for e in entries if e.kind in ("run", "strength")}
-    done |= {(h.activity.started_at.date(), "run") for h in history}
+    done |= {(local_date(h.activity), "run") for h in history}
     return done
 
 
@@ -163,7 +164,7 @@ def plan_view(
     assessment = assessment_of(saved, kb)
     entries = diary.between(conn, end=today)
     history = training_history(conn, today=today)
-    if not any(h.activity.started_at.date() < start for h in history):
+    if not any(local_date(h.activity) < start for h in history):
         # a break longer than the history read: the plan restarts below the running before it
         window = int(kb.habits["longest_run_guard"].params["window_days"])
         before = today - timedelta(days=HISTORY_DAYS)
