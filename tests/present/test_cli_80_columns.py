@@ -116,3 +116,27 @@ def test_kb_questions_keep_every_id_and_json_gives_wording_type_and_values(
     assert data["leg_weakness"]["text"] == kb.questions["leg_weakness"].text
     assert data["saddle_numbness"]["allowed"] == ["true", "false", "unsure"]
     assert data["age"]["type"] == "int" and data["age"]["max"] == 120
+
+
+def test_a_long_sport_wraps_in_words_and_leaves_the_name_its_room(
+    runner: CliRunner, cli_env: dict[str, str], stored: None, engine: Engine
+) -> None:
+    with engine.begin() as conn:
+        first = activities.between(conn)[0]
+        activities.set_sport(conn, activity_id=first.id, sport="stand_up_paddleboarding")
+    lines = _lines(runner, cli_env, "activities")
+    text = " ".join(lines)
+    assert "paddleboarding" in text and "stand_up" not in text
+    # the name column keeps whole words, not a letter or two per line
+    assert "Long Sunday run" in text
+
+
+def test_wide_shows_every_column_whole_even_in_80_columns(
+    runner: CliRunner, cli_env: dict[str, str], stored: None
+) -> None:
+    result = runner.invoke(
+        cli, ["activities", "--wide"], env={**cli_env, **NARROW}, catch_exceptions=False
+    )
+    header = next(line for line in result.output.splitlines() if " gear " in line)
+    assert all(name in header for name in ("sport", "elapsed", "HR", "spm", "gear", "name"))
+    assert "Brooks Ghost 15 (the blue ones with the worn heel)" in result.output

@@ -58,7 +58,8 @@ def _table(found: list[StoredActivity], u: units.Units, *, wide: bool = False) -
     """id, local start, sport, distance, moving time and pace; `wide` adds the rest."""
     unit = units.distance_unit(u)
     cols: list[str | tuple[str, str]] = [
-        "id", "date (local)", "sport", (unit, "right"), ("moving", "right"), ("pace", "right"),
+        "id", "date (local)", ("sport", "text"), (unit, "right"), ("moving", "right"),
+        ("pace", "right"),
     ]  # fmt: skip
     if wide:
         cols += [
@@ -73,7 +74,8 @@ def _table(found: list[StoredActivity], u: units.Units, *, wide: bool = False) -
         row = [
             str(stored.id),
             local_start(a).strftime("%Y-%m-%d %H:%M"),
-            f"{a.sport}?" if a.sport_inferred else a.sport,
+            # words, so "stand up paddleboarding" wraps instead of taking the name's room
+            a.sport.replace("_", " ") + ("?" if a.sport_inferred else ""),
             "" if a.distance_m is None else f"{units.distance_in(a.distance_m, u):.2f}",
             units.format_clock(moving),
             units.format_pace(units.pace_s(a.distance_m, moving, u), u).split(" ")[0],
@@ -115,11 +117,24 @@ def activities_cmd(
         # deletes them, though no analysis reads them.
         found = records.activities_between(conn, start=start, sport=sport, implausible=True)
     if not print_rows([to_json(s) for s in found], output):
-        app.console.print(_table(found, app.settings.units, wide=wide))
+        shown = _table(found, app.settings.units, wide=wide)
+        # --wide asks for every column whole: lines as long as they need (a pipe or a
+        # wide terminal) rather than columns squeezed to nothing in 80
+        console = app.console
+        unbounded = console.options.update_width(1000)
+        width = console.measure(shown, options=unbounded).maximum if wide else console.width
+        narrow = console.width
+        console.width = max(width, narrow)  # print(width=) would stop at the terminal's
+        try:
+            console.print(shown)
+        finally:
+            console.width = narrow
         if any(s.activity.sport_inferred for s in found):
-            click.echo(
+            app.console.print(
                 "sport? = the file named no sport: guessed from its speed and cadence; "
-                "correct it with `backstride activities set-sport ID SPORT`"
+                "correct it with `backstride activities set-sport ID SPORT`",
+                markup=False,
+                highlight=False,
             )
 
 
