@@ -33,6 +33,13 @@ from backstride.analyse.findings import (
 )
 from backstride.units import Units, format_distance
 
+#: Where the self-check ranks no contributor above nothing: said, not an empty table.
+NO_LEADING_CAUSE = (
+    "No single contributor stands out from your answers. The plan keeps to the measures "
+    "that help most runners with back pain; a physiotherapist can look for what a "
+    "questionnaire cannot."
+)
+
 
 def format_day(day: date) -> str:
     """ "Sun 9 Nov"."""

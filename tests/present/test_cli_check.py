@@ -291,3 +291,13 @@ def test_an_answers_path_that_is_a_pipe_or_device_is_refused_without_reading(
         os.mkfifo(path)
     result = runner.invoke(cli, ["check", "--answers", str(path)], env=cli_env)
     assert result.exit_code == 2 and "not a regular file" in result.output, result.output
+
+
+def test_no_leading_cause_is_a_sentence_not_an_empty_table(
+    runner: CliRunner, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    result = _run(runner, {**cli_env, "COLUMNS": "80"}, "check", "--answers", str(_answers(tmp_path, {})), "--no-save")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "No single contributor stands out from your answers" in text
+    assert "Why we think so" not in text

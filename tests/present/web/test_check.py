@@ -213,3 +213,11 @@ def test_the_new_optional_questions_are_asked(client: TestClient) -> None:
         "family_history_spondyloarthritis",
         "arthritis_enthesitis_or_psoriasis",
     } <= ids
+
+
+def test_no_leading_cause_is_said_not_shown_as_an_empty_list(client: TestClient) -> None:
+    assert all(c.score == 0 for c in assess(BASELINE, load_kb()).causes)
+    done = answer_all(client, BASELINE)
+    page = client.get(done.headers["location"]).text
+    assert "No single contributor stands out from your answers" in page
+    assert 'class="card cause"' not in page

@@ -16,6 +16,7 @@ from backstride.assess.model import (
     SummaryWarmUp,
 )
 from backstride.assess.words import match_words
+from backstride.wording import NO_LEADING_CAUSE
 
 LEVEL_STYLE = {
     "emergency": ("bold white on red", "EMERGENCY"),
@@ -108,7 +109,10 @@ def render_result(console: Console, result: Assessment) -> None:
     for problem in result.evidence_problems:
         console.print(Text(f"Not used: {problem}", style="yellow"))
     if result.level.allows_exercise_plan:  # self-care and see-a-clinician
-        console.print(_causes_table(result.causes))
+        if any(c.score > 0 for c in result.causes):
+            console.print(_causes_table(result.causes))
+        else:
+            console.print(Text(f"Likely contributors: {NO_LEADING_CAUSE}"))
     if result.plan:
         console.print(_plan_panel(result.plan))
     console.print(Text(result.disclaimer, style="dim italic"))

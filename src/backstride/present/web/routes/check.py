@@ -24,6 +24,7 @@ from backstride.kb.schema import Question
 from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, WebState, render, web
 from backstride.services import records, selfcheck
+from backstride.wording import NO_LEADING_CAUSE
 
 router = APIRouter()
 
@@ -206,5 +207,6 @@ def check_result(request: Request, check_id: int) -> Any:
         saved=saved,
         result=result,
         causes=[c for c in result.causes if c.score > 0][:5],
+        no_cause=NO_LEADING_CAUSE,
         plan=result.plan,
     )
