@@ -137,3 +137,25 @@ def test_today_carries_the_day_pain_and_the_running_experiment(
     assert after["experiment"]["arm"] in ("change", "usual") and after["experiment"]["block"] == 1
     text = _run(runner, checked, "today").output
     assert "Today's back pain: 3/10" in text and "Experiment, block 1" in text
+
+
+def test_today_at_80_columns_keeps_details_under_their_session(
+    runner: CliRunner, checked: dict[str, str]
+) -> None:
+    """Every line fits 80 columns; a wrapped detail stays indented under its session,
+    and sessions that are not ticked off carry a bullet rather than a stray space."""
+    day = TODAY
+    for _ in range(7):  # a day of the coming week that has a session with details
+        out = _run(runner, {**checked, "COLUMNS": "80"}, "today", "--today", day.isoformat())
+        lines = out.output.splitlines()
+        sessions = [i for i, line in enumerate(lines) if line.startswith(("[ ] ", "✓ done "))]
+        if any(i + 1 < len(lines) and lines[i + 1].startswith("    ") for i in sessions):
+            break
+        day += timedelta(days=1)
+    assert all(len(line) <= 80 for line in lines), out.output
+    end = next(i for i, line in enumerate(lines) if line.startswith(("Tick one off", "Tomorrow")))
+    details = [
+        line for line in lines[sessions[0] : end] if not line.startswith(("[ ] ", "✓ done ", "• "))
+    ]
+    assert details and all(line.startswith("    ") for line in details), details
+    assert not any(line.startswith(" ") and line[1:2] != " " for line in lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from datetime import date, datetime
 
 import click
@@ -54,14 +55,12 @@ def render_today(console: Console, t: TodayView) -> None:
     if not t.items:
         console.print("Nothing planned today.")
     for ti in t.items:
-        mark = "[green]✓ done[/]" if ti.done else ("[ ]" if ti.tickable else "")
+        mark = "[green]✓ done[/]" if ti.done else ("\\[ ]" if ti.tickable else "•")
         console.print(f"{mark} {ti.item.title}", highlight=False)
         if ti.item.detail and ti.item.kind in ("run", "fuel"):
-            console.print(f"    {ti.item.detail}", highlight=False)
+            _indented(console, ti.item.detail)
         for ex in ti.item.exercises:
-            console.print(
-                f"    {ex.name}: {ex.dose_text} — stop if: {ex.avoid_if}", highlight=False
-            )
+            _indented(console, f"{ex.name}: {ex.dose_text} — stop if: {ex.avoid_if}")
     if any(ti.tickable and not ti.done for ti in t.items):
         console.print("Tick one off: backstride plan done KIND (or on the web app's Today page).")
     if t.tomorrow:
@@ -76,7 +75,14 @@ def render_today(console: Console, t: TodayView) -> None:
         here = " <- today" if d.is_today else ""
         console.print(f"  {d.date:%a %d}  {text or '-'}{here}", highlight=False)
     a = t.view.adherence
-    console.print(f"Sessions done so far: {a.done} of {a.planned}")
+    if a.planned:
+        console.print(f"Sessions done so far: {a.done} of {a.planned}")
+
+
+def _indented(console: Console, text: str) -> None:
+    """A detail line under its session, wrapped with the same indent (not back to the margin)."""
+    lines = textwrap.wrap(text, width=max(console.width - 4, 20))
+    console.print("\n".join(f"    {line}" for line in lines), highlight=False, markup=False)
 
 
 @click.command("today")
