@@ -140,3 +140,16 @@ def test_wide_shows_every_column_whole_even_in_80_columns(
     header = next(line for line in result.output.splitlines() if " gear " in line)
     assert all(name in header for name in ("sport", "elapsed", "HR", "spm", "gear", "name"))
     assert "Brooks Ghost 15 (the blue ones with the worn heel)" in result.output
+
+
+@pytest.mark.parametrize("args", [("plan",), ("plan", "--full")], ids=" ".join)
+def test_plan_details_wrap_inside_their_indent(
+    runner: CliRunner, cli_env: dict[str, str], stored: None, args: tuple[str, ...]
+) -> None:
+    lines = _lines(runner, cli_env, *args)
+    sessions = lines[next(i for i, line in enumerate(lines) if "The sessions" in line) + 1 :]
+    warm = next(
+        i for i, line in enumerate(sessions) if line.startswith("Five-to-ten-minute warm-up")
+    )
+    detail = sessions[warm + 1 : warm + 4]  # the warm-up's routine takes several lines at 80
+    assert all(line.startswith("  ") and line.strip() for line in detail), detail

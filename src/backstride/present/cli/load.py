@@ -14,6 +14,7 @@ from backstride.analyse.report import LoadReport, WeekRow
 from backstride.kb import load_kb
 from backstride.present.cli import tables
 from backstride.present.cli.context import AppContext, pass_app
+from backstride.present.indent import print_indented
 from backstride.services import training
 from backstride.services.training import WordedFlag
 
@@ -92,7 +93,7 @@ def render(app: AppContext, report: LoadReport[WordedFlag], *, wide: bool = Fals
     app.console.print(tables.fit(table))
     app.console.print("Flags:" if report.flags else "No flags in these weeks.")
     for flag in report.flags:
-        app.console.print(f"  {_flag_line(flag)}", markup=False, highlight=False)
+        print_indented(app.console, _flag_line(flag), 2)
     climb = _num(report.climbing_m_per_km, ".1f")
     surfaces = ", ".join(f"{k} {v:.0%}" for k, v in report.surface_shares.items()) or "unknown"
     app.console.print(
@@ -141,10 +142,12 @@ def load_cmd(
     if as_json:
         click.echo(json.dumps(json_of(report), indent=2))
     elif latest is not None:  # an old history: say where its weeks are
-        click.echo(
+        app.console.print(
             f"No runs in the {weeks} weeks to {day:%d %b %Y}; your latest run was on "
             f"{latest:%a %d %b %Y}: `backstride load --today {latest:%Y-%m-%d}` shows "
-            "the weeks up to it."
+            "the weeks up to it.",
+            markup=False,
+            highlight=False,
         )
     elif not report.weeks:
         click.echo("No runs stored yet: `backstride import FILE...` adds your history.")

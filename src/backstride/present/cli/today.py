@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import textwrap
 from datetime import date, datetime
 
 import click
@@ -13,6 +12,7 @@ from backstride.kb import load_kb
 from backstride.kb.figures import FIGURE_DIR
 from backstride.plan.model import PlannedExercise
 from backstride.present.cli.context import AppContext, pass_app
+from backstride.present.indent import print_indented
 from backstride.services.exercises import exercise_card
 from backstride.services.plan import preferences_from_store
 from backstride.services.today import TodayView, today_view
@@ -58,9 +58,9 @@ def render_today(console: Console, t: TodayView) -> None:
         mark = "[green]✓ done[/]" if ti.done else ("\\[ ]" if ti.tickable else "•")
         console.print(f"{mark} {ti.item.title}", highlight=False)
         if ti.item.detail and ti.item.kind in ("run", "fuel"):
-            _indented(console, ti.item.detail)
+            print_indented(console, ti.item.detail, 4)
         for ex in ti.item.exercises:
-            _indented(console, f"{ex.name}: {ex.dose_text} — stop if: {ex.avoid_if}")
+            print_indented(console, f"{ex.name}: {ex.dose_text} — stop if: {ex.avoid_if}", 4)
     if any(ti.tickable and not ti.done for ti in t.items):
         console.print("Tick one off: backstride plan done KIND (or on the web app's Today page).")
     if t.tomorrow:
@@ -77,12 +77,6 @@ def render_today(console: Console, t: TodayView) -> None:
     a = t.view.adherence
     if a.planned:
         console.print(f"Sessions done so far: {a.done} of {a.planned}")
-
-
-def _indented(console: Console, text: str) -> None:
-    """A detail line under its session, wrapped with the same indent (not back to the margin)."""
-    lines = textwrap.wrap(text, width=max(console.width - 4, 20))
-    console.print("\n".join(f"    {line}" for line in lines), highlight=False, markup=False)
 
 
 @click.command("today")

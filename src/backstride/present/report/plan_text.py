@@ -8,6 +8,8 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
+from backstride.present.indent import print_indented
+
 if TYPE_CHECKING:
     from backstride.plan import Plan
     from backstride.services.plan import PlanView
@@ -71,20 +73,18 @@ def render_plan(console: Console, view: PlanView, *, full: bool = False) -> None
     for item in plan_sessions(view):
         console.print(f"[bold]{item.title}[/]{_evidence(item.evidence)}", highlight=False)
         if item.kind in ("run", "fuel", "warm_up", "habit") and item.detail:
-            console.print(f"  {item.detail}", highlight=False)
+            print_indented(console, item.detail, 2)
         for cue in item.run.cues if item.run else ():
-            console.print(f"  Cue: {cue}", highlight=False)
+            print_indented(console, f"Cue: {cue}", 2)
         for ex in item.exercises:
             ids.append(ex.id)
-            console.print(
-                f"  • {ex.name} [dim]({ex.id})[/]: {ex.dose_text}{_evidence(ex.evidence)}",
-                highlight=False,
-            )
+            line = f"• {ex.name} [dim]({ex.id})[/]: {ex.dose_text}{_evidence(ex.evidence)}"
+            print_indented(console, line, 2, markup=True)
             if full:
                 for line in ex.how_lines:
-                    console.print(f"      {line}", highlight=False)
+                    print_indented(console, line, 6)
             elif ex.avoid_if:
-                console.print(f"    Stop if: {ex.avoid_if}", highlight=False)
+                print_indented(console, f"Stop if: {ex.avoid_if}", 4)
     if ids and not full:
         first = ids[0]
         console.print(
