@@ -153,3 +153,32 @@ def test_plan_details_wrap_inside_their_indent(
     )
     detail = sessions[warm + 1 : warm + 4]  # the warm-up's routine takes several lines at 80
     assert all(line.startswith("  ") and line.strip() for line in detail), detail
+
+
+def test_diary_list_is_a_table_without_none_and_keeps_long_notes_whole(
+    runner: CliRunner, cli_env: dict[str, str]
+) -> None:
+    long_note = "felt tight in the lower back at forty minutes along the river, eased after"
+    for args in (
+        ("--kind", "day", "--during", "4"),
+        (
+            "--kind",
+            "run",
+            "--during",
+            "2",
+            "--after",
+            "3",
+            "--notes",
+            long_note,
+            "--psfs",
+            "running 10 km=6",
+        ),  # fmt: skip
+    ):
+        added = runner.invoke(cli, ["diary", "add", *args], env=cli_env, catch_exceptions=False)
+        assert added.exit_code == 0, added.output
+    lines = _lines(runner, cli_env, "diary", "list")
+    assert not any("None" in line for line in lines)
+    text = " ".join(" ".join(lines).split())
+    assert f"{long_note}; PSFS running 10 km: 6/10" in text
+    [day_row] = [line for line in lines if DATE.match(line.strip()) and line.split()[1] == "day"]
+    assert day_row.split()[2:5] == ["4", "-", "-"]

@@ -123,6 +123,10 @@ def add_cmd(
     click.echo(f"Saved {entry.kind} entry for {entry.entry_date}.")
 
 
+def _pain(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
 @diary_group.command("list")
 @output_options
 @pass_app
@@ -137,13 +141,27 @@ def list_cmd(app: AppContext, output: str | None) -> None:
     rows = [{**asdict(e), "entry_date": e.entry_date.isoformat()} for e in entries]
     if print_rows(rows, output):
         return
+    if not entries:
+        click.echo("No diary entries yet: `backstride diary add --during N` logs today's pain.")
+        return
+    # deferred with the store: rich's tables are not needed to add an entry
+    from backstride.present.cli import tables
+
+    table = tables.table(
+        "date", "entry", ("during", "right"), ("after", "right"), ("next am", "right"),
+        ("notes", "text"), title="Pain 0-10 (for a day entry, \"during\" is the day's worst)",
+    )  # fmt: skip
     for e in entries:
-        pains = f"during {e.pain_during}, after {e.pain_after}, next morning {e.pain_next_morning}"
-        click.echo(f"{e.entry_date} {e.kind:<8} {pains} {e.notes}".rstrip())
-        for name, score in e.psfs:
-            click.echo(f"    PSFS {name}: {score}/10")
+        notes = "; ".join([e.notes, *(f"PSFS {name}: {score}/10" for name, score in e.psfs)])
+        table.add_row(
+            e.entry_date.isoformat(),
+            e.kind,
+            *(_pain(v) for v in (e.pain_during, e.pain_after, e.pain_next_morning)),
+            notes.strip("; "),
+        )
+    app.console.print(tables.fit(table))
     if any(e.psfs for e in entries):
-        click.echo(load_kb().progress_rules.psfs.attribution)
+        app.console.print(load_kb().progress_rules.psfs.attribution, markup=False, highlight=False)
     if not entries:
         click.echo("No diary entries yet: `backstride diary add --during 3`.")
 
