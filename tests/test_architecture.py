@@ -56,8 +56,13 @@ ALLOWED: dict[str, set[str]] = {
 }
 
 #: Modules a stage may name for type annotations only (under `if TYPE_CHECKING:`): analyse
-#: is handed the knowledge base's parameter sets and names their type, but never imports kb.
-TYPE_ONLY: dict[str, set[str]] = {"analyse": {"backstride.kb.schema"}}
+#: is handed the knowledge base's parameter sets and names their type, but never imports kb;
+#: team's job queue is handed a pose estimator and never imports video.
+TYPE_ONLY: dict[str, set[str]] = {
+    "analyse": {"backstride.kb.schema"},
+    # the job queue is handed a pose estimator (tests replay recorded keypoints through it)
+    "team": {"backstride.video.pose"},
+}
 
 
 def _type_checking_imports(tree: ast.AST) -> set[int]:

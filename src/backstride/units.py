@@ -9,6 +9,14 @@ Units = Literal["metric", "imperial"]
 M_PER_KM = 1000.0
 M_PER_MI = 1609.344
 
+#: The form check's units as the web pages write them (single-runner and team alike).
+FORM_UNIT_LABELS: dict[str, str] = {
+    "deg": "°",
+    "% leg length": "% of leg length",
+    "% hip width": "% of hip width",
+    "% of frames": "% of frames",
+}
+
 
 def km_from_m(distance_m: float) -> float:
     return distance_m / M_PER_KM

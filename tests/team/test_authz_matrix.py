@@ -11,6 +11,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from backstride.present.web.team import create_team_app
 from backstride.services.importing import import_paths
 from backstride.store import diary as store_diary
 from backstride.store.schema import care_notes, exercise_adjustments
+from backstride.store.team import jobs as job_rows
 from backstride.team import sharing
 from backstride.team.accounts import User, add_user, issue_token
 from backstride.team.db import TeamDB
@@ -53,6 +55,10 @@ class World:
     tokens: dict[str, str]
     runner: User  # R
     other: User  # B
+    #: per caller, a finished report job about R that the caller asked for (rows written
+    #: directly: only a runner or a viewer shared with could have queued one, and whether
+    #: the answer holds after a revoke or for a forged row is the point)
+    report_jobs: dict[str, int]
 
     def headers(self, caller: str | None) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[caller]}"} if caller else {}
@@ -68,6 +74,31 @@ def _seed(db: TeamDB, runner: User, day: int, tmp: Path, pain: int) -> None:
             conn,
             entry=DiaryEntry(entry_date=path_day(day), kind="day", pain_during=pain),
         )
+
+
+FAKE_PDF = b"%PDF-1.7 the report of r@example.org"
+
+
+def _done_report(db: TeamDB, runner: User, requested_by: User) -> int:
+    at = datetime.now(UTC)
+    with db.engine.begin() as conn:
+        job = job_rows.add(
+            conn,
+            kind="report",
+            runner_id=runner.id,
+            requested_by=requested_by.id,
+            files=[],
+            progress={},
+            created_at=at,
+        )
+        job_rows.set_output(conn, job, name="backstride-report.pdf", data=FAKE_PDF)
+        job_rows.finish(conn, job, report={"bytes": len(FAKE_PDF)}, at=at)
+    return job
+
+
+def _jobs_of(world: World, runner: User) -> int:
+    with world.db.engine.connect() as conn:
+        return len(job_rows.recent(conn, runner_id=runner.id, limit=10_000))
 
 
 def path_day(day: int) -> Any:
@@ -104,9 +135,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             # must not open R's data
             sharing.share(db, other, with_email=f"{role}.unshared@example.org")
         tokens = {name: issue_token(db, user)[0] for name, user in users.items()}
+        report_jobs = {name: _done_report(db, runner, user) for name, user in users.items()}
         app = create_team_app(db, Settings(data_dir=tmp / "server"))
         with TestClient(app, base_url=ORIGIN, headers={"Origin": ORIGIN}) as client:
-            yield World(db, client, users, tokens, runner, other)
+            yield World(db, client, users, tokens, runner, other, report_jobs)
     finally:
         drop_team(db)
 
@@ -332,12 +364,30 @@ PAGE_ROUTES: list[tuple[str, str, dict[str, str] | None]] = [
     ("GET", "/runners/{id}", None),
     ("POST", "/runners/{id}/notes", {"body": "rest two days"}),
     ("POST", "/runners/{id}/exercises", {"exercise_id": "glute_bridge", "action": "add"}),
+    ("POST", "/runners/{id}/reports", {}),
+    ("GET", "/jobs/{job}/output", None),
     ("GET", "/caseload", None),
     ("GET", "/me", None),
     ("GET", "/me/export", None),
     ("POST", "/me/delete", {"confirm": "not-my-address@example.org"}),
+    ("POST", "/me/reports", {}),
+    ("POST", "/me/form-checks", {"view": "side"}),
+    ("GET", "/me/jobs/{r_job}", None),
     ("GET", "/admin", None),
 ]
+
+#: Uploads sent with a page's form (queued only: no worker runs in this module).
+PAGE_FILES: dict[str, dict[str, tuple[str, bytes, str]]] = {
+    "/me/form-checks": {"file": ("run.mp4", b"\x00\x00\x00\x18ftypmp42", "video/mp4")},
+}
+
+
+def _page_url(world: World, path: str, caller: str) -> str:
+    return path.format(
+        id=world.runner.id,
+        job=world.report_jobs[caller],
+        r_job=world.report_jobs["runner_self"],
+    )
 
 
 def _page_expected(caller: str, method: str, path: str) -> int:
@@ -347,6 +397,12 @@ def _page_expected(caller: str, method: str, path: str) -> int:
         return 200 if caller.startswith("runner") else 403
     if path == "/me/delete":  # a wrong address: refused, nothing deleted
         return 303 if caller.startswith("runner") else 403
+    if path in ("/me/reports", "/me/form-checks"):
+        return 303 if caller.startswith("runner") else 403
+    if path == "/me/jobs/{r_job}":  # R's own job: B gets the 404 of a job that is not theirs
+        return {"runner_self": 200, "runner_other": 404}.get(caller, 403)
+    if path == "/jobs/{job}/output":  # the runner's, or the viewer's who asked while shared
+        return 200 if caller in ("runner_self", "coach_shared", "physio_shared") else 404
     if path == "/admin":
         return 200 if caller == "admin" else 403
     if caller not in ("coach_shared", "physio_shared"):
@@ -362,15 +418,22 @@ def test_pages(
     world: World, caller: str, method: str, path: str, form: dict[str, str] | None
 ) -> None:
     cookie, csrf = issue_token(world.db, world.users[caller], kind="session")
-    url = path.format(id=world.runner.id)
-    before = _care_rows(world, world.runner)
+    url = _page_url(world, path, caller)
+    before = _care_rows(world, world.runner), _jobs_of(world, world.runner)
+    jobs_before = _jobs_of(world, world.runner) + _jobs_of(world, world.other)
     data = {**form, "csrf": csrf or ""} if form is not None else None
     world.client.cookies.set("backstride_team", cookie)
     try:
-        res = world.client.request(method, url, data=data, follow_redirects=False)
+        res = world.client.request(
+            method, url, data=data, files=PAGE_FILES.get(path), follow_redirects=False
+        )
         if method == "POST":
             forged = world.client.request(
-                method, url, data={**(form or {}), "csrf": "forged"}, follow_redirects=False
+                method,
+                url,
+                data={**(form or {}), "csrf": "forged"},
+                files=PAGE_FILES.get(path),
+                follow_redirects=False,
             )
             assert forged.status_code in (403, 404)
     finally:
@@ -378,21 +441,42 @@ def test_pages(
     expected = _page_expected(caller, method, path)
     assert res.status_code == expected, (caller, url, res.text[:300])
     if expected >= 400:
-        assert _care_rows(world, world.runner) == before
+        assert (_care_rows(world, world.runner), _jobs_of(world, world.runner)) == before
         assert "r@example.org" not in res.text
     if path == "/me/delete":
         assert expected == 403 or res.headers["location"].startswith("/me?error=")
         with world.db.engine.connect() as conn:
             assert sharing.viewers(conn, world.runner.id), "R and their shares are still there"
+    if path == "/jobs/{job}/output":
+        # the page and the API give the PDF to the same people
+        api = world.client.get(
+            f"/api/v1/jobs/{world.report_jobs[caller]}/output", headers=world.headers(caller)
+        )
+        assert api.status_code == res.status_code
+        if expected == 200:
+            assert res.headers["content-type"] == "application/pdf"
+            assert res.content == api.content == FAKE_PDF
+    if path == "/runners/{id}" and expected == 200:
+        # the viewer's own report job with its link, no one else's
+        links = {f'href="/jobs/{j}/output"' for j in world.report_jobs.values()}
+        shown = {link for link in links if link in res.text}
+        assert shown == {f'href="/jobs/{world.report_jobs[caller]}/output"'}
+    if path in ("/runners/{id}/reports", "/me/reports", "/me/form-checks"):
+        queued = _jobs_of(world, world.runner) + _jobs_of(world, world.other) - jobs_before
+        assert queued == (1 if expected == 303 else 0), "one job, and none for the forged form"
 
 
 @pytest.mark.parametrize(("method", "path", "form"), PAGE_ROUTES, ids=lambda v: str(v))
 def test_pages_without_a_session_go_to_login(
     world: World, method: str, path: str, form: dict[str, str] | None
 ) -> None:
-    before = _care_rows(world, world.runner)
+    before = _care_rows(world, world.runner), _jobs_of(world, world.runner)
     res = world.client.request(
-        method, path.format(id=world.runner.id), data=form, follow_redirects=False
+        method,
+        _page_url(world, path, "runner_self"),
+        data=form,
+        files=PAGE_FILES.get(path),
+        follow_redirects=False,
     )
     assert (res.status_code, res.headers.get("location")) == (303, "/login")
-    assert _care_rows(world, world.runner) == before
+    assert (_care_rows(world, world.runner), _jobs_of(world, world.runner)) == before

@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import procrastinate
 from sqlalchemy.engine import make_url
@@ -44,6 +44,9 @@ from backstride.store.team import jobs as rows
 from backstride.store.team.engine import TeamDB
 from backstride.store.team.jobs import JobView
 from backstride.team.accounts import User
+
+if TYPE_CHECKING:
+    from backstride.video.pose import PoseEstimator
 
 __all__ = ["MAX_ATTEMPTS", "QUEUE", "JobView", "Queue", "conninfo"]
 
@@ -77,9 +80,12 @@ class Queue:
         stalled_after_s: float = STALLED_AFTER_S,
         pdf_renderer: Callable[[ReportData], bytes] | None = None,
         settings: Settings | None = None,
+        estimator_factory: Callable[[], PoseEstimator] | None = None,
     ) -> None:
         self.db = db
         self.pdf_renderer = pdf_renderer
+        # None: the real pose model; tests replay recorded keypoints instead
+        self.estimator_factory = estimator_factory
         self.settings = settings or Settings()
         self._kb: KnowledgeBase | None = None
         self.heartbeat_s = heartbeat_s
@@ -172,11 +178,20 @@ class Queue:
             rows.set_queue_job_id(conn, job_id, queue_id)
         return job_id
 
-    def recent(self, *, runner_id: int, limit: int = 5) -> list[JobView]:
-        """The runner's latest jobs, newest first (their page shows progress and failures)."""
+    def recent(
+        self,
+        *,
+        runner_id: int,
+        limit: int = 5,
+        kind: str | None = None,
+        requested_by: int | None = None,
+    ) -> list[JobView]:
+        """The runner's latest jobs, newest first (their page shows progress and failures);
+        only those of one `kind` or asked for by `requested_by` when given."""
         with self.db.engine.connect() as conn:
-            ids = rows.recent_ids(conn, runner_id=runner_id, limit=limit)
-        return [self.job(i, runner_id=runner_id) for i in ids]
+            return rows.recent(
+                conn, runner_id=runner_id, limit=limit, kind=kind, requested_by=requested_by
+            )
 
     def output(self, job_id: int) -> tuple[str, bytes] | None:
         """A finished job's file (the PDF of a report job), by name."""
@@ -266,13 +281,41 @@ class Queue:
         with self.db.engine.connect() as conn:
             view = rows.progress(conn, team_job_id)["view"]
             name, data = rows.one_file(conn, team_job_id)
+        estimator = self.estimator_factory() if self.estimator_factory else None
         with tempfile.TemporaryDirectory(prefix="backstride-form-") as folder:
             path = _write(Path(folder), 0, name, data)
-            report = analyse_video(path, view, None, kb=self.kb, annotate=False)
+            report = analyse_video(
+                path,
+                view,
+                None,
+                estimator=estimator,
+                kb=self.kb,
+                annotate=False,
+                progress=self._frames_progress(team_job_id, view),
+            )
         engine = self.db.runner_engine(schema)
         with engine.begin() as conn:
             saved = save_form_evidence(conn, report, source="team", clip_name=name)
         return {"saved_id": saved, **report.to_json()}
+
+    def _frames_progress(self, team_job_id: int, view: str) -> Callable[[str, int, int], None]:
+        """Write the frames the pose model has read, at most every `PROGRESS_EVERY_S`
+        (the pipeline calls this after every frame, from its worker threads)."""
+        last = [0.0]
+        lock = threading.Lock()
+
+        def progress(_stage: str, done: int, of: int) -> None:
+            with lock:
+                now = time.monotonic()
+                if now - last[0] < PROGRESS_EVERY_S and done < of:
+                    return
+                last[0] = now
+            with self.db.engine.begin() as conn:
+                rows.set_progress(
+                    conn, team_job_id, {"view": view, "frames_done": done, "frames_total": of}
+                )
+
+        return progress
 
     def _import_files(self, team_job_id: int, schema: str, resumed: bool) -> dict[str, Any]:
         """Import the job's files in one run over the runner's store (a transaction per

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Row, insert, select, update
 
 from backstride.errors import NotFound
 from backstride.store.team.schema import job_files, jobs
@@ -25,6 +25,7 @@ class JobView:
     report: dict[str, Any] | None
     error: str | None
     attempts: int
+    created_at: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -38,6 +39,10 @@ class JobView:
         if self.error:
             out["error"] = self.error
         return out
+
+
+#: Everything a view shows: not the PDF, which only the download reads.
+_VIEW_COLUMNS = [c for c in jobs.c if c.name != "output"]
 
 
 def queue_installed(conn: Connection, schema: str) -> bool:
@@ -82,18 +87,21 @@ def set_queue_job_id(conn: Connection, job_id: int, queue_job_id: int) -> None:
     conn.execute(update(jobs).where(jobs.c.id == job_id).values(queue_job_id=queue_job_id))
 
 
-def recent_ids(conn: Connection, *, runner_id: int, limit: int) -> list[int]:
-    """The ids of the runner's latest jobs, newest first."""
-    return list(
-        conn.execute(
-            select(jobs.c.id)
-            .where(jobs.c.runner_id == runner_id)
-            .order_by(jobs.c.id.desc())
-            .limit(limit)
-        )
-        .scalars()
-        .all()
-    )
+def recent(
+    conn: Connection,
+    *,
+    runner_id: int,
+    limit: int,
+    kind: str | None = None,
+    requested_by: int | None = None,
+) -> list[JobView]:
+    """The runner's latest jobs, newest first: of one `kind`, or asked for by one user."""
+    query = select(*_VIEW_COLUMNS).where(jobs.c.runner_id == runner_id)
+    if kind is not None:
+        query = query.where(jobs.c.kind == kind)
+    if requested_by is not None:
+        query = query.where(jobs.c.requested_by == requested_by)
+    return [_view(r) for r in conn.execute(query.order_by(jobs.c.id.desc()).limit(limit))]
 
 
 def output(conn: Connection, job_id: int) -> tuple[str, bytes] | None:
@@ -106,15 +114,18 @@ def output(conn: Connection, job_id: int) -> tuple[str, bytes] | None:
 
 def get(conn: Connection, job_id: int, *, runner_id: int) -> JobView:
     """A job about `runner_id` or asked for by them; NotFound for anyone else's."""
-    columns = [c for c in jobs.c if c.name != "output"]
     row = conn.execute(
-        select(*columns).where(
+        select(*_VIEW_COLUMNS).where(
             jobs.c.id == job_id,
             (jobs.c.runner_id == runner_id) | (jobs.c.requested_by == runner_id),
         )
     ).first()
     if row is None:
         raise NotFound(f"no job {job_id}")
+    return _view(row)
+
+
+def _view(row: Row[Any]) -> JobView:
     return JobView(
         row.id,
         row.runner_id,
@@ -125,6 +136,7 @@ def get(conn: Connection, job_id: int, *, runner_id: int) -> JobView:
         row.report,
         row.error,
         row.attempts,
+        row.created_at,
     )
 
 

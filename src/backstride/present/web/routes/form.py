@@ -16,16 +16,9 @@ from backstride.present.web.security import checked_form
 from backstride.present.web.state import MAX_FORM_BYTES, render, web
 from backstride.services import records
 from backstride.services.form import missing_video_support
+from backstride.units import FORM_UNIT_LABELS
 
 router = APIRouter()
-
-#: Units as the page writes them.
-UNIT_LABELS: dict[str, str] = {
-    "deg": "°",
-    "% leg length": "% of leg length",
-    "% hip width": "% of hip width",
-    "% of frames": "% of frames",
-}
 
 
 def _job(request: Request, job_id: str) -> FormJob:
@@ -40,7 +33,7 @@ def _result_context(request: Request, report: dict[str, Any], key: str | None) -
     return {
         "r": report,
         "media": media,
-        "unit_labels": UNIT_LABELS,
+        "unit_labels": FORM_UNIT_LABELS,
     }
 
 

@@ -9,7 +9,8 @@ data.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from backstride.errors import NotFound
 from backstride.present.cli.activities import to_json as activity_json
@@ -114,14 +117,12 @@ async def start_import(request: Request, session: ApiSession, st: State) -> dict
     await form.close()
     if not files:
         raise HTTPException(422, "send the files in the multipart field 'files'")
-    from starlette.concurrency import run_in_threadpool
-
     job_id = await run_in_threadpool(st.queue.submit_import, session.user, files)
     record(st, session.user, "import.queue", session.user.id, f"{len(files)} file(s)")
     return {"job_id": job_id}
 
 
-def _visible_job(st: TeamState, user: User, job_id: int) -> JobView:
+def visible_job(st: TeamState, user: User, job_id: int) -> JobView:
     """The job if it is about the caller, or the caller asked for it and the runner still
     shares with them; 404 otherwise."""
     try:
@@ -135,18 +136,23 @@ def _visible_job(st: TeamState, user: User, job_id: int) -> JobView:
 
 @router.get("/jobs/{job_id}")
 def job(job_id: int, session: ApiSession, st: State) -> dict[str, Any]:
-    return _visible_job(st, session.user, job_id).to_json()
+    return visible_job(st, session.user, job_id).to_json()
 
 
 @router.get("/jobs/{job_id}/output")
 def job_output(job_id: int, session: ApiSession, st: State) -> Response:
     """A finished report job's PDF."""
-    found = _visible_job(st, session.user, job_id)
+    return job_file(st, session.user, job_id)
+
+
+def job_file(st: TeamState, user: User, job_id: int) -> Response:
+    """A finished job's PDF for whoever may see the job (the API and the pages alike)."""
+    found = visible_job(st, user, job_id)
     output = st.queue.output(found.id)
     if output is None:
         raise HTTPException(409, f"the job is {found.state}: no file yet")
     name, data = output
-    record(st, session.user, "view.report", found.runner_id)
+    record(st, user, "view.report", found.runner_id)
     return Response(
         data,
         media_type="application/pdf",
@@ -166,26 +172,50 @@ def own_report(session: ApiSession, st: State) -> dict[str, int]:
 async def form_check(request: Request, session: ApiSession, st: State) -> dict[str, int]:
     """Queue the form check of one clip (multipart `file`, and `view`: side or rear)."""
     require_role(session.user, "runner")
+    clip = await read_clip(request)
+    job_id = await run_in_threadpool(
+        st.queue.submit_form_check, session.user, clip.name, clip.data, clip.view
+    )
+    record(st, session.user, "form.queue", session.user.id)
+    return {"job_id": job_id}
+
+
+@dataclass(frozen=True)
+class Clip:
+    name: str
+    data: bytes
+    view: str
+
+
+async def read_clip(request: Request, *, check: Callable[[FormData], None] | None = None) -> Clip:
+    """The clip and camera view of a form-check upload, for the API and the runner's page
+    alike; `check` sees the form first (the page's CSRF token is a field of it).
+
+    Raises:
+        HTTPException: 411 without a stated length, 413 past the limit, 422 without a
+            clip or with a view other than side or rear.
+    """
     length = request.headers.get("content-length", "")
     if not length.isdigit():
         raise HTTPException(411, "the request must state its length (Content-Length)")
     if int(length) > MAX_IMPORT_BYTES:
         raise HTTPException(413, f"at most {MAX_IMPORT_BYTES // 2**20} MB per clip")
     form = await request.form(max_files=1)
-    view = form.get("view", "side")
-    upload = form.get("file")
-    if view not in ("side", "rear") or upload is None or isinstance(upload, str):
+    try:
+        if check is not None:
+            check(form)
+        view = form.get("view") or "side"
+        upload = form.get("file")
+        if view not in ("side", "rear") or upload is None or isinstance(upload, str):
+            raise HTTPException(
+                422, "send the clip in the multipart field 'file' and view=side|rear"
+            )
+        data = await upload.read()
+        if not data:
+            raise HTTPException(422, "the clip is empty: choose a video file of your running")
+        return Clip(Path(upload.filename or "clip").name or "clip", data, str(view))
+    finally:
         await form.close()
-        raise HTTPException(422, "send the clip in the multipart field 'file' and view=side|rear")
-    name, data = upload.filename or "clip", await upload.read()
-    await form.close()
-    from starlette.concurrency import run_in_threadpool
-
-    job_id = await run_in_threadpool(
-        st.queue.submit_form_check, session.user, name, data, str(view)
-    )
-    record(st, session.user, "form.queue", session.user.id)
-    return {"job_id": job_id}
 
 
 @router.get("/activities")

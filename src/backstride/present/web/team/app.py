@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backstride.config import Settings
 from backstride.kb import load_kb
-from backstride.present.web.team import api, pages
+from backstride.present.web.team import api, job_pages, pages
 from backstride.present.web.team.deps import TeamState
 from backstride.team.caseload import SummaryCache
 from backstride.team.db import TeamDB
@@ -81,6 +81,7 @@ def create_team_app(
     )
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(job_pages.router)
     app.add_exception_handler(pages.LoginRequired, pages.to_login)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=[*LOOPBACK, *host_names])
 

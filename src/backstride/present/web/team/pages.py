@@ -11,6 +11,7 @@ import hmac
 from pathlib import Path
 from typing import Annotated, Any
 
+import jinja2
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -33,12 +34,27 @@ from backstride.present.web.team.deps import (
     require_role,
     shared_runner,
 )
+from backstride.present.web.team.job_context import me_page_extras, runner_page_extras
 from backstride.services.care import leave_note, notes_for_runner, prescribed_exercises
 from backstride.team import accounts, audit, sharing
 from backstride.team.accounts import Session, TooManyAttempts
 
 router = APIRouter()
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+#: The team's own templates, and the single-runner app's under "single/" for the parts
+#: both show the same way (a form check's result in words).
+templates = Jinja2Templates(
+    env=jinja2.Environment(
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+                jinja2.PrefixLoader(
+                    {"single": jinja2.FileSystemLoader(Path(__file__).parents[1] / "templates")}
+                ),
+            ]
+        ),
+        autoescape=True,
+    )
+)
 templates.env.filters["label"] = lambda v: str(v or "").replace("_", " ")
 
 
@@ -165,6 +181,7 @@ def runner_page(request: Request, runner_id: int, session: PageSession, st: Stat
         prescribed=prescribed_exercises(engine),
         exercises=sorted(st.kb.exercises.values(), key=lambda e: e.name),
         names={k: e.name for k, e in st.kb.exercises.items()},
+        **runner_page_extras(st, session.user, runner, engine),
     )
 
 
@@ -227,6 +244,7 @@ def my_page(request: Request, session: PageSession, st: State) -> HTMLResponse:
         log=log,
         jobs=recent_jobs,
         error=request.query_params.get("error"),
+        **me_page_extras(engine),
     )
 
 
