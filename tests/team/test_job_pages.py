@@ -146,7 +146,8 @@ def test_the_runner_checks_their_form_on_their_page_and_the_physio_reads_it(
 
     as_physio, _ = _logged_in(app, physio)
     runner_page = _text(as_physio.get(f"/runners/{runner.id}").text)
-    assert "Last form check" in runner_page and "side view · my run.mp4" in runner_page
+    headline = f"side view · my run.mp4 · {len(findings)} finding(s)"
+    assert "Last form check" in runner_page and headline in runner_page
     assert all(title in runner_page for title in findings)
     assert "Trunk lean" in runner_page and "Typical" in runner_page
     assert as_physio.get(job_page).status_code == 403  # the job page is the runner's

@@ -34,7 +34,12 @@ def last_form_check(engine: Engine) -> dict[str, Any]:
 
 def me_page_extras(engine: Engine) -> dict[str, Any]:
     """The runner's own page's last form check and the largest clip it takes."""
-    return {**last_form_check(engine), "max_mb": MAX_IMPORT_BYTES // 2**20, "kinds": JOB_KINDS}
+    return {
+        **last_form_check(engine),
+        "fold_form": True,  # the page has much else; the job's page shows it unfolded
+        "max_mb": MAX_IMPORT_BYTES // 2**20,
+        "kinds": JOB_KINDS,
+    }
 
 
 def runner_page_extras(st: TeamState, viewer: User, runner: User, engine: Engine) -> dict[str, Any]:
