@@ -17,8 +17,8 @@ from backstride.present.web.team import create_team_app
 from backstride.team import sharing
 from backstride.team.accounts import add_user
 from backstride.team.db import TeamDB
-from tests.present.web.live import REPO, threaded_server
-from tests.present.web.test_browser import SHOTS, WIDTHS
+from tests.present.web.live import threaded_server
+from tests.present.web.test_browser import DOC_SHOTS, SHOTS, WIDTHS
 from tests.team.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.slow]
@@ -72,9 +72,6 @@ def test_physio_changes_an_exercise_runner_sees_it_then_revokes(
         assert "runner@example.org" not in physio.content()
 
 
-DOC_SHOTS = REPO / "docs" / "screenshots"
-
-
 def _drain_beside(db: TeamDB, **queue_args: Any) -> None:
     """Run the queued jobs in a thread of their own: Playwright's loop holds this one."""
     from tests.team.test_jobs import _drain
@@ -94,8 +91,8 @@ def _drain_beside(db: TeamDB, **queue_args: Any) -> None:
 
 
 def _fits_and_shoot(page: Any, where: str, name: str, *, docs: tuple[str, ...] = ()) -> None:
-    """No sideways scrolling at phone or desktop width; shots to build/screenshots, or to
-    docs/screenshots for the widths in `docs`."""
+    """No sideways scrolling at phone or desktop width; shots to build/screenshots, the
+    widths in `docs` to docs/screenshots when BACKSTRIDE_DOC_SCREENSHOTS=1 asks for them."""
     for label, (w, h) in WIDTHS.items():
         page.set_viewport_size({"width": w, "height": h})
         wide = page.evaluate("document.documentElement.scrollWidth")
