@@ -13,9 +13,17 @@ process:
    (target: 2 workers >= 1.7x of 1 on 2 cores);
 3. how long a queued import waits for a worker while the web app is under that load.
 
-Everything is bounded (requests per user, files per job) and dropped at the end.
+Each page's latency is printed beside `/healthz` (no database, no template) measured
+by the same users in the same run, back to back and with a think time, with the load
+average.
 
-    python bench/team_bench.py [--runners 200] [--years 3] [--users 50]
+Everything is bounded (requests per user, files per job) and dropped at the end, unless
+`--keep NAME` keeps the built runners in schema `teambench_NAME` for the next run with
+the same `--keep NAME` (building 200 runners takes minutes); the accounts a run adds for
+its imports are deleted either way. `DROP SCHEMA` the kept ones when done (`--drop NAME`).
+
+    python bench/team_bench.py [--runners 200] [--years 3] [--users 50] [--keep NAME]
+        [--phases pages,wait,imports]
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import argparse
 import dataclasses
 import os
 import random
+import re
 import signal
 import socket
 import statistics
@@ -51,9 +60,9 @@ from backstride.kb import load_kb  # noqa: E402
 from backstride.models import DiaryEntry  # noqa: E402
 from backstride.services.selfcheck import run_check  # noqa: E402
 from backstride.store import activities, checks, diary  # noqa: E402
-from backstride.store.team.schema import jobs  # noqa: E402
+from backstride.store.team.schema import jobs, users  # noqa: E402
 from backstride.team import sharing  # noqa: E402
-from backstride.team.accounts import add_user  # noqa: E402
+from backstride.team.accounts import add_user, delete_user, get  # noqa: E402
 from backstride.team.db import TeamDB  # noqa: E402
 from backstride.team.jobs import Queue  # noqa: E402
 
@@ -170,8 +179,13 @@ def load(
     per_user: int,
     stop: threading.Event | None = None,
     think_s: float = 0.0,
+    baseline: bool = False,
 ) -> dict[str, list[float]]:
-    """`users` threads, each a logged-in coach, physio or runner, `per_user` page views."""
+    """`users` threads, each a logged-in coach, physio or runner, `per_user` page views.
+
+    With `baseline` the same users, logged in alike, ask for `/healthz` instead: what the
+    server, the client and the machine cost without any of the app's work.
+    """
     viewers = people["coach"] + people["physio"]
     runners = people["runner"]
     mine: dict[str, list[int]] = {}
@@ -179,7 +193,12 @@ def load(
     for i, (_, runner_id) in enumerate(runners):
         for role in ("coach", "physio"):
             mine.setdefault(people[role][i % len(people[role])][0], []).append(runner_id)
-    times: dict[str, list[float]] = {"caseload": [], "runner page": [], "own page": []}
+    times: dict[str, list[float]] = {
+        "/healthz": [],
+        "caseload": [],
+        "runner page": [],
+        "own page": [],
+    }
     lock = threading.Lock()
     clients = []
     for u in range(users):
@@ -198,7 +217,9 @@ def load(
         for n in range(per_user):
             if stop is not None and stop.is_set():
                 return
-            if email.startswith("runner"):
+            if baseline:
+                kind, path = "/healthz", "/healthz"
+            elif email.startswith("runner"):
                 kind, path = "own page", "/me"
             elif n % 2 == 0:
                 kind, path = "caseload", "/caseload"
@@ -288,6 +309,147 @@ def _wait_registered(db: TeamDB, n: int) -> None:
     raise AssertionError("workers did not start")
 
 
+def _load_average() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
+
+
+def _report(title: str, times: dict[str, list[float]]) -> None:
+    print(f"\n{title}   [{_load_average()}]")
+    base = statistics.median(times["/healthz"]) if times.get("/healthz") else None
+    for kind, values in times.items():
+        if not values:
+            continue
+        med, p95 = statistics.median(values), _pct(values, 0.95)
+        ratio = f"  {med / base:5.1f}x /healthz" if base and kind != "/healthz" else ""
+        target = "" if kind == "/healthz" else "  (target p95 < 150 ms)"
+        print(
+            f"  {kind:<12} n={len(values):5d}  p50 {med:6.1f} ms  p95 {p95:6.1f} ms{ratio}{target}"
+        )
+
+
+def pages(base: str, people: dict[str, list[tuple[str, int]]], args: argparse.Namespace) -> None:
+    cold = []
+    for email, _ in people["coach"] + people["physio"]:  # every runner's summary once
+        client = _client(base, email)
+        t0 = time.perf_counter()
+        assert client.get("/caseload").status_code == 200
+        cold.append((time.perf_counter() - t0) * 1000)
+        client.close()
+    print(
+        f"first caseload of each viewer (summaries computed, ~10 runners each, one "
+        f"user at a time): p50 {statistics.median(cold):.0f} ms, max {max(cold):.0f} ms"
+    )
+    for think in (0.0, args.think):
+        times = load(base, people, args.users, args.requests, think_s=think, baseline=True)
+        times.update(
+            (k, v)
+            for k, v in load(base, people, args.users, args.requests, think_s=think).items()
+            if v
+        )
+        how = "back to back" if not think else f"each reading a page ~{think:g} s"
+        _report(f"{args.users} concurrent users, {how} ({args.runners} runners)", times)
+
+
+def queued_wait(
+    db: TeamDB,
+    url: str,
+    tmp: Path,
+    base: str,
+    people: dict[str, list[tuple[str, int]]],
+    args: argparse.Namespace,
+    tag: str,
+) -> None:
+    """A queued import's wait for an idle worker while the pages are under load."""
+    worker = _worker(url, tmp, "waiter")
+    time.sleep(3)
+    stop = threading.Event()
+    busy = threading.Thread(target=load, args=(base, people, args.users, 10_000, stop), daemon=True)
+    busy.start()
+    time.sleep(1)
+    queue = Queue(db)
+    runner = add_user(db, email=f"waiter{tag}@bench.org", role="runner", password=PASSWORD)
+    waits = []
+    for k in range(5):
+        job_id = queue.submit_import(runner, [(f"w{k}.gpx", _gpx(500 + k))])
+        _wait_done(db, [job_id], timeout=120)
+        with db.engine.connect() as conn:
+            created, started = conn.execute(
+                select(jobs.c.created_at, jobs.c.started_at).where(jobs.c.id == job_id)
+            ).one()
+        waits.append((started - created).total_seconds() * 1000)
+    queue.close()
+    stop.set()
+    busy.join(timeout=60)
+    _stop([worker])
+    print(
+        f"\nqueued import wait for an idle worker, web app under load: "
+        f"median {statistics.median(waits):.0f} ms, max {max(waits):.0f} ms  [{_load_average()}]"
+    )
+
+
+def imports(db: TeamDB, tmp: Path, args: argparse.Namespace, tag: str) -> None:
+    one = throughput(db, tmp, 1, args.import_jobs, args.import_files, f"one{tag}")
+    load_one = _load_average()
+    two = throughput(db, tmp, 2, args.import_jobs, args.import_files, f"two{tag}")
+    print(
+        f"\nimport throughput ({args.import_jobs} jobs x {args.import_files} GPX files): "
+        f"1 worker {one:.1f} files/s [{load_one}], 2 workers {two:.1f} files/s "
+        f"[{_load_average()}] = {two / one:.2f}x "
+        f"(target >= 1.7x on 2 free cores; this machine has {os.cpu_count()} shared)"
+    )
+
+
+def built(db: TeamDB, n_runners: int) -> dict[str, list[tuple[str, int]]] | None:
+    """The people of a kept build of `n_runners` runners, or None when there is none."""
+    with db.engine.connect() as conn:
+        query = select(users.c.email, users.c.id).where(users.c.email.like("%@bench.org"))
+        found: dict[str, int] = dict(conn.execute(query).tuples().all())
+    if not found:
+        return None
+    n_viewers = max(1, n_runners // 10)
+    want = {
+        "coach": [f"coach{i}@bench.org" for i in range(n_viewers)],
+        "physio": [f"physio{i}@bench.org" for i in range(n_viewers)],
+        "runner": [f"runner{i}@bench.org" for i in range(n_runners)],
+    }
+    built_runners = sum(1 for e in found if re.fullmatch(r"runner\d+@bench\.org", e))
+    if built_runners != n_runners or any(e not in found for es in want.values() for e in es):
+        raise SystemExit(
+            f"the kept schema {db.schema} holds {built_runners} runners, not {n_runners}: "
+            "pass its --runners, or another --keep NAME, or --drop NAME it first"
+        )
+    return {role: [(e, found[e]) for e in emails] for role, emails in want.items()}
+
+
+def drop_schemas(url: str, schema: str) -> None:
+    admin = TeamDB.open(url)
+    with admin.engine.connect() as conn:
+        names = list(
+            conn.execute(
+                text("SELECT nspname FROM pg_namespace WHERE nspname = :s OR nspname LIKE :r"),
+                {"s": schema, "r": schema + "\\_r%"},
+            ).scalars()
+        )
+    for name in names:  # one transaction each: 200 in one would run out of lock slots
+        with admin.engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+    admin.dispose()
+
+
+def _drop_extras(db: TeamDB, tag: str) -> None:
+    """The accounts this run added (imports, the waiter), so a kept build stays as built."""
+    with db.engine.connect() as conn:
+        extra = [
+            get(conn, i)
+            for i in conn.execute(
+                select(users.c.id).where(users.c.email.like(f"%{tag}%@bench.org"))
+            ).scalars()
+        ]
+    for user in extra:
+        delete_user(db, user, actor=None)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runners", type=int, default=20)
@@ -300,92 +462,58 @@ def main() -> None:
     parser.add_argument("--import-jobs", type=int, default=4)
     parser.add_argument("--import-files", type=int, default=150, help="files per import job")
     parser.add_argument(
+        "--phases", default="pages,wait,imports", help="which of pages,wait,imports to run"
+    )
+    parser.add_argument(
+        "--keep", metavar="NAME", help="build into teambench_NAME once and reuse it next time"
+    )
+    parser.add_argument("--drop", metavar="NAME", help="drop a kept teambench_NAME and exit")
+    parser.add_argument(
         "--url", default=os.environ.get("BACKSTRIDE_TEST_POSTGRES_URL", DEFAULT_URL)
     )
     args = parser.parse_args()
-    schema = f"teambench_{uuid.uuid4().hex[:8]}"
+    phases = set(args.phases.split(","))
+    if phases - {"pages", "wait", "imports"}:
+        parser.error(f"--phases: unknown {sorted(phases - {'pages', 'wait', 'imports'})}")
+    for name in (args.keep, args.drop):
+        if name is not None and not re.fullmatch(r"[a-z0-9_]{1,20}", name):
+            parser.error(f"{name!r}: a kept build's NAME is 1-20 of a-z, 0-9 and _")
+    if args.drop:
+        drop_schemas(
+            args.url + f"?options=-csearch_path%3Dteambench_{args.drop}", f"teambench_{args.drop}"
+        )
+        return
+    schema = f"teambench_{args.keep or uuid.uuid4().hex[:8]}"
+    tag = f"x{uuid.uuid4().hex[:6]}"  # names this run's extra accounts
     url = args.url + f"?options=-csearch_path%3D{schema}"
     db = TeamDB.open(url)
     tmp = Path(tempfile.mkdtemp(prefix="team-bench-"))
     try:
         db.upgrade_team()
         Queue(db).apply_schema()
-        t0 = time.perf_counter()
-        print(f"building {args.runners} runners with {args.years}-year histories ...")
-        people = build(db, args.runners, args.years)
-        print(f"built in {time.perf_counter() - t0:.1f} s")
-        with served(url, tmp) as base:
-            cold = []
-            for email, _ in people["coach"] + people["physio"]:  # every runner's summary once
-                client = _client(base, email)
-                t0 = time.perf_counter()
-                assert client.get("/caseload").status_code == 200
-                cold.append((time.perf_counter() - t0) * 1000)
-                client.close()
-            print(
-                f"first caseload of each viewer (summaries computed, ~10 runners each, one "
-                f"user at a time): p50 {statistics.median(cold):.0f} ms, max {max(cold):.0f} ms"
-            )
-            for think in (0.0, args.think):
-                times = load(base, people, args.users, args.requests, think_s=think)
-                how = "back to back" if not think else f"~{think:g} s between a user's pages"
-                print(f"\npages at {args.users} concurrent users, {how} ({args.runners} runners):")
-                for kind, values in times.items():
-                    if values:
-                        print(
-                            f"  {kind:<12} n={len(values):4d}  p50 "
-                            f"{statistics.median(values):6.1f} ms  p95 {_pct(values, 0.95):6.1f} ms"
-                            "  (target p95 < 150 ms)"
-                        )
-            # a queued import's wait for an idle worker while the pages are under load
-            worker = _worker(url, tmp, "waiter")
-            time.sleep(3)
-            stop = threading.Event()
-            pages = threading.Thread(
-                target=load, args=(base, people, args.users, 10_000, stop), daemon=True
-            )
-            pages.start()
-            time.sleep(1)
-            queue = Queue(db)
-            runner = add_user(db, email="waiter@bench.org", role="runner", password=PASSWORD)
-            waits = []
-            for k in range(5):
-                job_id = queue.submit_import(runner, [(f"w{k}.gpx", _gpx(500 + k))])
-                _wait_done(db, [job_id], timeout=120)
-                with db.engine.connect() as conn:
-                    created, started = conn.execute(
-                        select(jobs.c.created_at, jobs.c.started_at).where(jobs.c.id == job_id)
-                    ).one()
-                waits.append((started - created).total_seconds() * 1000)
-            queue.close()
-            stop.set()
-            pages.join(timeout=60)
-            _stop([worker])
-            print(
-                f"\nqueued import wait for an idle worker, web app under load: "
-                f"median {statistics.median(waits):.0f} ms, max {max(waits):.0f} ms"
-            )
-        one = throughput(db, tmp, 1, args.import_jobs, args.import_files, "one")
-        two = throughput(db, tmp, 2, args.import_jobs, args.import_files, "two")
-        print(
-            f"\nimport throughput ({args.import_jobs} jobs x {args.import_files} GPX files): "
-            f"1 worker {one:.1f} files/s, 2 workers {two:.1f} files/s = {two / one:.2f}x "
-            f"(target >= 1.7x on 2 free cores; this machine has {os.cpu_count()} shared)"
-        )
+        people = built(db, args.runners) if args.keep else None
+        if people is None:
+            t0 = time.perf_counter()
+            print(f"building {args.runners} runners with {args.years}-year histories ...")
+            people = build(db, args.runners, args.years)
+            print(f"built in {time.perf_counter() - t0:.1f} s")
+        else:
+            print(f"reusing the {args.runners} runners kept in {schema}")
+        if phases & {"pages", "wait"}:
+            with served(url, tmp) as base:
+                if "pages" in phases:
+                    pages(base, people, args)
+                if "wait" in phases:
+                    queued_wait(db, url, tmp, base, people, args, tag)
+        if "imports" in phases:
+            imports(db, tmp, args, tag)
     finally:
-        db.dispose()
-        admin = TeamDB.open(url)
-        with admin.engine.connect() as conn:
-            names = list(
-                conn.execute(
-                    text("SELECT nspname FROM pg_namespace WHERE nspname = :s OR nspname LIKE :r"),
-                    {"s": schema, "r": schema + "\\_r%"},
-                ).scalars()
-            )
-        for name in names:  # one transaction each: 200 in one would run out of lock slots
-            with admin.engine.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-        admin.dispose()
+        if args.keep:
+            _drop_extras(db, tag)
+            db.dispose()
+        else:
+            db.dispose()
+            drop_schemas(url, schema)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
@@ -79,6 +79,12 @@ def _secure(request: Request) -> bool:
         request.url.scheme == "https"
         or request.headers.get("x-forwarded-proto", "").lower() == "https"
     )
+
+
+@router.get("/healthz", response_class=PlainTextResponse)
+def healthz() -> str:
+    """A route that touches nothing: for the proxy's health check and the bench's baseline."""
+    return "ok"
 
 
 @router.get("/login", response_class=HTMLResponse)
