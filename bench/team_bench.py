@@ -404,7 +404,7 @@ def built(db: TeamDB, n_runners: int) -> dict[str, list[tuple[str, int]]] | None
     """The people of a kept build of `n_runners` runners, or None when there is none."""
     with db.engine.connect() as conn:
         query = select(users.c.email, users.c.id).where(users.c.email.like("%@bench.org"))
-        found: dict[str, int] = dict(conn.execute(query).tuples().all())
+        found: dict[str, int] = {row.email: row.id for row in conn.execute(query)}
     if not found:
         return None
     n_viewers = max(1, n_runners // 10)
