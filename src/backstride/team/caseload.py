@@ -1,8 +1,9 @@
 """A runner at a glance for their coach or physio: the caseload row and the runner page.
 
 Everything is read from the runner's own store with the single-runner services. A row is
-cached per runner under the store's state (counts and highest ids, one query) and the day, so a caseload
-of many runners costs a handful of cheap queries each until a runner's data changes.
+cached per runner under the store's change counter and the day; the counter comes with
+the share that lets the viewer in, so a caseload asks no runner's store anything until
+that runner's data changes, and shows the change on the next load.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from time import monotonic
 from typing import Any
 
 from sqlalchemy import Engine
@@ -23,7 +23,6 @@ from backstride.kb import KnowledgeBase
 from backstride.services.plan import plan_view
 from backstride.services.training import load_report
 from backstride.store import activities, checks, diary, form_checks
-from backstride.store.team.caseload import store_state
 
 #: Triage levels that put a runner at the top of the caseload.
 ESCALATING = ("emergency", "urgent", "see_clinician")
@@ -154,38 +153,31 @@ def _band(ratio: float | None, bands: list[tuple[float | None, str]]) -> str:
 
 
 class SummaryCache:
-    """Summaries per runner schema, kept while the store state and the day are unchanged.
+    """Summaries per runner schema, kept while the store's version and the day are unchanged.
 
-    A summary checked against its store less than `fresh_for_s` ago is served without
-    asking again: a caseload of many runners then costs no query per runner, and a
-    change shows on it within that time (a runner's own page reads notes and exercises
-    afresh every time).
+    The version is the store's change counter (`SharedRunner.store_version`), bumped in
+    every transaction that writes to the store, so a summary cached under it is current
+    while it is: no time window, no query to the runner's schema on a hit.
     """
 
-    def __init__(self, *, kb: KnowledgeBase, settings: Settings, fresh_for_s: float = 5.0) -> None:
+    def __init__(self, *, kb: KnowledgeBase, settings: Settings) -> None:
         self.kb = kb
         self.settings = settings
-        self.fresh_for_s = fresh_for_s
         self._lock = threading.Lock()
-        self._found: dict[str, tuple[Any, float, Summary]] = {}
+        self._found: dict[str, tuple[tuple[date, int], Summary]] = {}
 
-    def get(self, schema: str, engine: Engine, *, today: date) -> Summary:
-        now = monotonic()
+    def get(self, schema: str, engine: Engine, *, today: date, version: int) -> Summary:
+        """The summary of the store at `schema` as of `version` (read before calling).
+
+        Computed after the version was read, a summary may include later writes; cached
+        under the earlier version it is then recomputed on the next load, never stale.
+        """
+        key = (today, version)
         with self._lock:
             hit = self._found.get(schema)
-        if hit is not None and hit[0][0] == today and now - hit[1] < self.fresh_for_s:
-            return hit[2]
-        with engine.connect() as conn:
-            key = (today, store_state(conn))
         if hit is not None and hit[0] == key:
-            with self._lock:
-                self._found[schema] = (key, now, hit[2])
-            return hit[2]
+            return hit[1]
         summary = summarise(engine, kb=self.kb, settings=self.settings, today=today)
         with self._lock:
-            self._found[schema] = (key, now, summary)
+            self._found[schema] = (key, summary)
         return summary
-
-    def forget(self, schema: str) -> None:
-        with self._lock:
-            self._found.pop(schema, None)

@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 
 from backstride.errors import StoreError
 from backstride.store import engine as _store_engine
+from backstride.store.team import versions
 
 #: The team schema when the URL names none (``?options=-csearch_path%3DNAME`` names one).
 DEFAULT_SCHEMA = "team"
@@ -111,16 +112,23 @@ class TeamDB:
     # -- schema work -------------------------------------------------------------------
 
     def create_runner_store(self, schema: str) -> Engine:
-        """Create and migrate a runner's store schema (the single-runner migrations)."""
+        """Create and migrate a runner's store schema (the single-runner migrations).
+
+        Every table then carries the trigger that bumps the store's change counter
+        (`store.team.versions`), the tables this upgrade added included.
+        """
         with self.engine.begin() as conn:
             conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}"))
         runner = self.runner_engine(schema)
         _store_engine.upgrade(runner)
+        with runner.begin() as conn:
+            versions.install(conn, team_schema=self.schema)
         return runner
 
     def drop_runner_store(self, schema: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(text(f"DROP SCHEMA IF EXISTS {_quoted(schema)} CASCADE"))
+            versions.forget(conn, runner_schema=schema)
         with self._lock:
             self._runners.pop(schema, None)
 

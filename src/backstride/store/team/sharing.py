@@ -5,12 +5,25 @@ Only SQL: who may share and who may view is decided in `team.sharing`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, Select, delete, func, insert, select
 
 from backstride.store.team.accounts import User, user_from_row
-from backstride.store.team.schema import shares, users
+from backstride.store.team.schema import shares, store_versions, users
+
+
+@dataclass(frozen=True)
+class SharedRunner:
+    """A runner who shares with the viewer, and their store's change counter.
+
+    `store_version` changes with every write to the runner's store (`store.team.versions`):
+    what was read from the store under one version is current while it stays.
+    """
+
+    user: User
+    store_version: int
 
 
 def exists(conn: Connection, *, runner_id: int, viewer_id: int) -> bool:
@@ -48,26 +61,22 @@ def viewers(conn: Connection, runner_id: int) -> list[User]:
     return [user_from_row(r) for r in rows]
 
 
-def runners_of(conn: Connection, viewer_id: int) -> list[User]:
-    """The runners who shared with the viewer `viewer_id`, by address."""
-    rows = conn.execute(
-        select(users)
+def _shared_with(viewer_id: int) -> Select[tuple[object, ...]]:
+    return (
+        select(users, func.coalesce(store_versions.c.version, 0).label("store_version"))
         .join(shares, shares.c.runner_id == users.c.id)
+        .outerjoin(store_versions, store_versions.c.runner_schema == users.c.runner_schema)
         .where(shares.c.viewer_id == viewer_id, users.c.role == "runner")
-        .order_by(users.c.email)
     )
-    return [user_from_row(r) for r in rows]
 
 
-def shared_runner(conn: Connection, *, viewer_id: int, runner_id: int) -> User | None:
+def runners_of(conn: Connection, viewer_id: int) -> list[SharedRunner]:
+    """The runners who shared with the viewer `viewer_id`, by address, in one query."""
+    rows = conn.execute(_shared_with(viewer_id).order_by(users.c.email))
+    return [SharedRunner(user_from_row(r), r.store_version) for r in rows]
+
+
+def shared_runner(conn: Connection, *, viewer_id: int, runner_id: int) -> SharedRunner | None:
     """The runner `runner_id` if they share with `viewer_id` now, else None."""
-    row = conn.execute(
-        select(users)
-        .join(shares, shares.c.runner_id == users.c.id)
-        .where(
-            shares.c.viewer_id == viewer_id,
-            shares.c.runner_id == runner_id,
-            users.c.role == "runner",
-        )
-    ).first()
-    return None if row is None else user_from_row(row)
+    row = conn.execute(_shared_with(viewer_id).where(users.c.id == runner_id)).first()
+    return None if row is None else SharedRunner(user_from_row(row), row.store_version)

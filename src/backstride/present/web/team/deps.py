@@ -16,6 +16,7 @@ from backstride.team.accounts import Session, User, resolve
 from backstride.team.caseload import SummaryCache
 from backstride.team.db import TeamDB
 from backstride.team.jobs import Queue
+from backstride.team.sharing import SharedRunner
 
 SESSION_COOKIE = "backstride_team"
 
@@ -65,11 +66,17 @@ def shared_runner(st: TeamState, viewer: User, runner_id: int) -> tuple[User, En
     The same 404 whether the runner does not exist, never shared, or revoked: a viewer
     learns nothing about runners who did not choose them.
     """
+    shared, engine = shared_store(st, viewer, runner_id)
+    return shared.user, engine
+
+
+def shared_store(st: TeamState, viewer: User, runner_id: int) -> tuple[SharedRunner, Engine]:
+    """As `shared_runner`, with the store's change counter read in the same query."""
     with st.db.engine.connect() as conn:
-        runner = sharing.shared_runner(conn, viewer, runner_id)
-    if runner is None or runner.runner_schema is None:
+        found = sharing.shared_runner(conn, viewer, runner_id)
+    if found is None or found.user.runner_schema is None:
         raise HTTPException(404, "not found")
-    return runner, st.db.runner_engine(runner.runner_schema)
+    return found, st.db.runner_engine(found.user.runner_schema)
 
 
 def own_store(st: TeamState, user: User) -> Engine:

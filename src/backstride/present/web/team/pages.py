@@ -32,6 +32,7 @@ from backstride.present.web.team.deps import (
     record,
     require_role,
     shared_runner,
+    shared_store,
 )
 from backstride.services.care import leave_note, notes_for_runner, prescribed_exercises
 from backstride.team import accounts, audit, sharing
@@ -145,10 +146,13 @@ def caseload(request: Request, session: PageSession, st: State) -> HTMLResponse:
     with st.db.engine.connect() as conn:
         found = sharing.runners_of(conn, session.user)
     rows = []
-    for runner in found:
-        assert runner.runner_schema is not None
-        engine = st.db.runner_engine(runner.runner_schema)
-        rows.append((runner, st.summaries.get(runner.runner_schema, engine, today=st.today())))
+    for shared in found:
+        schema = shared.user.runner_schema
+        assert schema is not None
+        summary = st.summaries.get(
+            schema, st.db.runner_engine(schema), today=st.today(), version=shared.store_version
+        )
+        rows.append((shared.user, summary))
     # escalations first, then the most recent pain, then by address
     rows.sort(key=lambda r: (not r[1].escalations, -(r[1].pain_recent or 0), r[0].email))
     record(st, session.user, "view.caseload", None, f"{len(rows)} runner(s)")
@@ -157,9 +161,12 @@ def caseload(request: Request, session: PageSession, st: State) -> HTMLResponse:
 
 @router.get("/runners/{runner_id}", response_class=HTMLResponse)
 def runner_page(request: Request, runner_id: int, session: PageSession, st: State) -> HTMLResponse:
-    runner, engine = shared_runner(st, session.user, runner_id)
+    shared, engine = shared_store(st, session.user, runner_id)
+    runner = shared.user
     assert runner.runner_schema is not None
-    summary = st.summaries.get(runner.runner_schema, engine, today=st.today())
+    summary = st.summaries.get(
+        runner.runner_schema, engine, today=st.today(), version=shared.store_version
+    )
     record(st, session.user, "view.runner", runner.id)
     return _render(
         request,
