@@ -498,7 +498,13 @@ def main() -> None:
             people = build(db, args.runners, args.years)
             print(f"built in {time.perf_counter() - t0:.1f} s")
         else:
-            print(f"reusing the {args.runners} runners kept in {schema}")
+            t0 = time.perf_counter()
+            for _, runner_id in people["runner"]:  # as `team init` does after an update
+                db.create_runner_store(db.runner_schema_name(runner_id))
+            print(
+                f"reusing the {args.runners} runners kept in {schema} (stores brought up "
+                f"to date in {time.perf_counter() - t0:.1f} s)"
+            )
         if phases & {"pages", "wait"}:
             with served(url, tmp) as base:
                 if "pages" in phases:

@@ -14,13 +14,14 @@ from backstride.config import Settings
 from backstride.kb import load_kb
 from backstride.models import DiaryEntry
 from backstride.present.web.team import create_team_app
+from backstride.services.care import leave_note
 from backstride.services.importing import import_paths
 from backstride.store import diary, shoes
 from backstride.store.schema import metadata as store_metadata
 from backstride.store.team import versions
 from backstride.team import sharing
 from backstride.team.accounts import User, add_user, by_email
-from backstride.team.caseload import SummaryCache
+from backstride.team.caseload import RunnerCache
 from backstride.team.db import TeamDB
 from tests.team.conftest import ORIGIN, PASSWORD, gpx
 
@@ -102,23 +103,23 @@ def test_summaries_are_cached_under_the_version_and_recomputed_when_it_moves(
     db, runner = shared
     schema = runner.runner_schema or ""
     engine = db.runner_engine(schema)
-    cache = SummaryCache(kb=load_kb(), settings=Settings())
+    cache = RunnerCache(kb=load_kb(), settings=Settings())
     version = _version(db, runner)
-    first = cache.get(schema, engine, today=TODAY, version=version)
+    first = cache.summary(schema, engine, today=TODAY, version=version)
     assert (first.pain_trend, first.level, first.escalations) == ("no entries", None, [])
-    assert cache.get(schema, engine, today=TODAY, version=version) is first
+    assert cache.summary(schema, engine, today=TODAY, version=version) is first
     with engine.begin() as conn:
         for d in range(28):
             pain = 2 if d < 14 else 5  # worse in the last two weeks
             day = TODAY - timedelta(days=27 - d)
             diary.add(conn, entry=DiaryEntry(entry_date=day, kind="day", pain_during=pain))
     # the same version (as a request that read it before the write) keeps the cached one
-    assert cache.get(schema, engine, today=TODAY, version=version) is first
-    later = cache.get(schema, engine, today=TODAY, version=_version(db, runner))
+    assert cache.summary(schema, engine, today=TODAY, version=version) is first
+    later = cache.summary(schema, engine, today=TODAY, version=_version(db, runner))
     assert later.pain_trend == "worse" and later.pain_recent == 5.0
     assert any("pain up from 2.0 to 5.0" in e for e in later.escalations)
     # a new day is a new summary, even with nothing written
-    next_day = cache.get(schema, engine, today=TODAY + timedelta(days=1), version=version)
+    next_day = cache.summary(schema, engine, today=TODAY + timedelta(days=1), version=version)
     assert next_day is not later
 
 
@@ -149,3 +150,17 @@ def test_a_diary_entry_or_import_shows_on_the_caseload_at_the_next_load(
         assert _weekly_km(client.get("/caseload").text).endswith("11.1")
         runner_page = client.get(f"/runners/{runner.id}").text
     assert f"<td>{day}</td><td>11.1</td>" in runner_page  # the 30-day guard
+
+
+def test_care_is_cached_under_the_version_and_a_new_note_moves_it(
+    shared: tuple[TeamDB, User],
+) -> None:
+    db, runner = shared
+    schema = runner.runner_schema or ""
+    engine = db.runner_engine(schema)
+    cache = RunnerCache(kb=load_kb(), settings=Settings())
+    before = cache.care(schema, engine, version=_version(db, runner))
+    assert (before.notes, before.prescribed) == ([], [])
+    leave_note(engine, author="physio@example.org", author_role="physio", body="easy week")
+    after = cache.care(schema, engine, version=_version(db, runner))
+    assert [n.body for n in after.notes] == ["easy week"]

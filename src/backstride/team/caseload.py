@@ -13,16 +13,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from backstride.analyse.load import longest_run_ratios
 from backstride.analyse.pain import daily_worst
 from backstride.config import Settings
 from backstride.errors import NotFound
 from backstride.kb import KnowledgeBase
+from backstride.services.care import Note, Prescribed, notes_for_runner, prescribed_exercises
 from backstride.services.plan import plan_view
 from backstride.services.training import load_report
 from backstride.store import activities, checks, diary, form_checks
+from backstride.store.team.versions import version_of
+
+__all__ = ["Care", "Guard", "RunnerCache", "Summary", "read_care", "store_version", "summarise"]
 
 #: Triage levels that put a runner at the top of the caseload.
 ESCALATING = ("emergency", "urgent", "see_clinician")
@@ -87,7 +91,7 @@ def _mean(values: list[int]) -> float | None:
 
 
 def summarise(engine: Engine, *, kb: KnowledgeBase, settings: Settings, today: date) -> Summary:
-    """One runner's summary, computed afresh (see `SummaryCache` for the cached one)."""
+    """One runner's summary, computed afresh (see `RunnerCache` for the cached one)."""
     with engine.connect() as conn:
         latest = checks.latest(conn)
         since = today - timedelta(days=2 * PAIN_WINDOW_DAYS)
@@ -152,32 +156,60 @@ def _band(ratio: float | None, bands: list[tuple[float | None, str]]) -> str:
     return bands[-1][1] if bands else ""
 
 
-class SummaryCache:
-    """Summaries per runner schema, kept while the store's version and the day are unchanged.
+@dataclass(frozen=True)
+class Care:
+    """What the runner's physio or coach left them: notes, newest first, and exercises."""
+
+    notes: list[Note]
+    prescribed: list[Prescribed]
+
+
+def store_version(conn: Connection, schema: str) -> int:
+    """The change counter of the runner store at `schema` (on a team-schema connection)."""
+    return version_of(conn, runner_schema=schema)
+
+
+def read_care(engine: Engine) -> Care:
+    return Care(notes_for_runner(engine), prescribed_exercises(engine))
+
+
+class RunnerCache:
+    """What the team pages read of each runner's store, kept while the store's version is.
 
     The version is the store's change counter (`SharedRunner.store_version`), bumped in
-    every transaction that writes to the store, so a summary cached under it is current
-    while it is: no time window, no query to the runner's schema on a hit.
+    every transaction that writes to the store, so what is cached under it is current
+    while it is: no time window, and no query to the runner's schema on a hit. Each
+    entry is computed after its version was read, so it may include later writes; cached
+    under the earlier version it is recomputed on the next load, never served stale.
+    Summaries are kept per day too (their windows end today).
     """
 
     def __init__(self, *, kb: KnowledgeBase, settings: Settings) -> None:
         self.kb = kb
         self.settings = settings
         self._lock = threading.Lock()
-        self._found: dict[str, tuple[tuple[date, int], Summary]] = {}
+        self._summaries: dict[str, tuple[tuple[date, int], Summary]] = {}
+        self._care: dict[str, tuple[int, Care]] = {}
 
-    def get(self, schema: str, engine: Engine, *, today: date, version: int) -> Summary:
-        """The summary of the store at `schema` as of `version` (read before calling).
-
-        Computed after the version was read, a summary may include later writes; cached
-        under the earlier version it is then recomputed on the next load, never stale.
-        """
+    def summary(self, schema: str, engine: Engine, *, today: date, version: int) -> Summary:
+        """The caseload row of the store at `schema` as of `version` (read before calling)."""
         key = (today, version)
         with self._lock:
-            hit = self._found.get(schema)
+            hit = self._summaries.get(schema)
         if hit is not None and hit[0] == key:
             return hit[1]
-        summary = summarise(engine, kb=self.kb, settings=self.settings, today=today)
+        found = summarise(engine, kb=self.kb, settings=self.settings, today=today)
         with self._lock:
-            self._found[schema] = (key, summary)
-        return summary
+            self._summaries[schema] = (key, found)
+        return found
+
+    def care(self, schema: str, engine: Engine, *, version: int) -> Care:
+        """The notes and exercises in the store at `schema` as of `version`."""
+        with self._lock:
+            hit = self._care.get(schema)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        found = read_care(engine)
+        with self._lock:
+            self._care[schema] = (version, found)
+        return found

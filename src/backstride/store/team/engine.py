@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,6 +108,17 @@ class TeamDB:
                 self._runners[schema] = found
             return found
 
+    @contextmanager
+    def autocommit(self) -> Iterator[Connection]:
+        """A connection to the team schema on which each statement commits by itself.
+
+        For a request's reads and its one audit row: no BEGIN, COMMIT or ROLLBACK round
+        trips around statements that need no transaction together. Writes that must hold
+        together use `engine.begin()`.
+        """
+        with self.engine.connect() as conn:
+            yield conn.execution_options(isolation_level="AUTOCOMMIT")
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -153,8 +166,9 @@ class TeamDB:
 def _point_at_schema(conn: Connection) -> None:
     """Set the pooled connection's search_path to the engine's schema, once per change.
 
-    The SET is committed on its own at once: a plain SET inside a transaction the caller
-    later rolls back would be undone with it, and the next statement would run elsewhere.
+    The SET runs outside any transaction (autocommit, one round trip instead of BEGIN,
+    SET, COMMIT): a plain SET inside a transaction the caller later rolls back would be
+    undone with it, and the next statement would run elsewhere.
     """
     wanted = conn.get_execution_options()[_OPTION]
     fairy: Any = conn.connection
@@ -162,7 +176,10 @@ def _point_at_schema(conn: Connection) -> None:
         return
     raw = fairy.driver_connection
     raw.rollback()
-    with raw.cursor() as cur:
-        cur.execute(f"SET search_path TO {_quoted(wanted)}")
-    raw.commit()
+    autocommit = raw.autocommit
+    raw.autocommit = True
+    try:
+        raw.execute(f"SET search_path TO {_quoted(wanted)}")
+    finally:
+        raw.autocommit = autocommit
     fairy.info[_OPTION] = wanted

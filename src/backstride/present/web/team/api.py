@@ -314,7 +314,7 @@ def runner_summary(runner_id: int, session: ApiSession, st: State) -> dict[str, 
     runner = shared.user
     assert runner.runner_schema is not None
     record(st, session.user, "view.summary", runner.id)
-    summary = st.summaries.get(
+    summary = st.runners.summary(
         runner.runner_schema, engine, today=st.today(), version=shared.store_version
     )
     return {"id": runner.id, "email": runner.email, **summary.to_json(), **_care(engine)}

@@ -34,9 +34,10 @@ from backstride.present.web.team.deps import (
     shared_runner,
     shared_store,
 )
-from backstride.services.care import leave_note, notes_for_runner, prescribed_exercises
+from backstride.services.care import leave_note
 from backstride.team import accounts, audit, sharing
 from backstride.team.accounts import Session, TooManyAttempts
+from backstride.team.caseload import store_version
 
 router = APIRouter()
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -143,39 +144,39 @@ def home(session: PageSession) -> RedirectResponse:
 @router.get("/caseload", response_class=HTMLResponse)
 def caseload(request: Request, session: PageSession, st: State) -> HTMLResponse:
     require_role(session.user, "coach", "physio")
-    with st.db.engine.connect() as conn:
+    with st.db.autocommit() as conn:
         found = sharing.runners_of(conn, session.user)
+        record(st, session.user, "view.caseload", None, f"{len(found)} runner(s)", conn=conn)
     rows = []
     for shared in found:
         schema = shared.user.runner_schema
         assert schema is not None
-        summary = st.summaries.get(
+        summary = st.runners.summary(
             schema, st.db.runner_engine(schema), today=st.today(), version=shared.store_version
         )
         rows.append((shared.user, summary))
     # escalations first, then the most recent pain, then by address
     rows.sort(key=lambda r: (not r[1].escalations, -(r[1].pain_recent or 0), r[0].email))
-    record(st, session.user, "view.caseload", None, f"{len(rows)} runner(s)")
     return _render(request, "caseload.html", session, rows=rows)
 
 
 @router.get("/runners/{runner_id}", response_class=HTMLResponse)
 def runner_page(request: Request, runner_id: int, session: PageSession, st: State) -> HTMLResponse:
-    shared, engine = shared_store(st, session.user, runner_id)
-    runner = shared.user
+    with st.db.autocommit() as conn:
+        shared, engine = shared_store(st, session.user, runner_id, conn=conn)
+        record(st, session.user, "view.runner", shared.user.id, conn=conn)
+    runner, version = shared.user, shared.store_version
     assert runner.runner_schema is not None
-    summary = st.summaries.get(
-        runner.runner_schema, engine, today=st.today(), version=shared.store_version
-    )
-    record(st, session.user, "view.runner", runner.id)
+    summary = st.runners.summary(runner.runner_schema, engine, today=st.today(), version=version)
+    care = st.runners.care(runner.runner_schema, engine, version=version)
     return _render(
         request,
         "runner.html",
         session,
         runner=runner,
         summary=summary,
-        notes=notes_for_runner(engine),
-        prescribed=prescribed_exercises(engine),
+        notes=care.notes,
+        prescribed=care.prescribed,
         exercises=sorted(st.kb.exercises.values(), key=lambda e: e.name),
         names={k: e.name for k, e in st.kb.exercises.items()},
     )
@@ -224,17 +225,19 @@ def add_note(
 def my_page(request: Request, session: PageSession, st: State) -> HTMLResponse:
     require_role(session.user, "runner")
     assert session.user.runner_schema is not None
-    engine = st.db.runner_engine(session.user.runner_schema)
-    with st.db.engine.connect() as conn:
+    schema = session.user.runner_schema
+    with st.db.autocommit() as conn:
         viewers = sharing.viewers(conn, session.user.id)
         log = audit.for_runner(conn, runner_id=session.user.id, limit=30)
+        version = store_version(conn, schema)
+    care = st.runners.care(schema, st.db.runner_engine(schema), version=version)
     recent_jobs = st.queue.recent(runner_id=session.user.id, limit=5)
     return _render(
         request,
         "me.html",
         session,
-        notes=notes_for_runner(engine),
-        prescribed=prescribed_exercises(engine),
+        notes=care.notes,
+        prescribed=care.prescribed,
         names={k: e.name for k, e in st.kb.exercises.items()},
         viewers=viewers,
         log=log,
