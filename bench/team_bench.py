@@ -141,7 +141,8 @@ def serve(url: str, port: int, data_dir: str) -> None:
 
 
 @contextmanager
-def served(url: str, tmp: Path) -> Iterator[str]:
+def served(url: str, tmp: Path) -> Iterator[tuple[str, int]]:
+    """The server's address and process id, for as long as the block runs."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -154,7 +155,7 @@ def served(url: str, tmp: Path) -> Iterator[str]:
                 break
             except httpx.TransportError:
                 time.sleep(0.05)
-        yield base
+        yield base, child.pid
     finally:
         child.send_signal(signal.SIGINT)
         child.wait(timeout=30)
@@ -180,13 +181,14 @@ def load(
     stop: threading.Event | None = None,
     think_s: float = 0.0,
     baseline: bool = False,
+    clients: list[tuple[str, httpx.Client]] | None = None,
 ) -> dict[str, list[float]]:
     """`users` threads, each a logged-in coach, physio or runner, `per_user` page views.
 
     With `baseline` the same users, logged in alike, ask for `/healthz` instead: what the
-    server, the client and the machine cost without any of the app's work.
+    server, the client and the machine cost without any of the app's work. `clients`
+    (from `log_in`) are reused and left open; without them the users log in first.
     """
-    viewers = people["coach"] + people["physio"]
     runners = people["runner"]
     mine: dict[str, list[int]] = {}
     # which runners each viewer may open (as built: runner i -> viewer i % n)
@@ -200,13 +202,9 @@ def load(
         "own page": [],
     }
     lock = threading.Lock()
-    clients = []
-    for u in range(users):
-        if u % 5 == 4:
-            email = runners[u % len(runners)][0]
-        else:
-            email = viewers[u % len(viewers)][0]
-        clients.append((email, _client(base, email)))
+    own_clients = clients is None
+    if clients is None:
+        clients = log_in(base, people, users)
     barrier = threading.Barrier(users)
 
     def one(email: str, client: httpx.Client, seed: int) -> None:
@@ -242,9 +240,23 @@ def load(
         t.start()
     for t in threads:
         t.join()
-    for _, client in clients:
-        client.close()
+    if own_clients:
+        for _, client in clients:
+            client.close()
     return times
+
+
+def log_in(
+    base: str, people: dict[str, list[tuple[str, int]]], users: int
+) -> list[tuple[str, httpx.Client]]:
+    """`users` logged-in clients: four coaches or physios to a runner."""
+    viewers = people["coach"] + people["physio"]
+    runners = people["runner"]
+    return [
+        (email, _client(base, email))
+        for u in range(users)
+        for email in [runners[u % len(runners)][0] if u % 5 == 4 else viewers[u % len(viewers)][0]]
+    ]
 
 
 def _worker(url: str, tmp: Path, name: str) -> subprocess.Popen[bytes]:
@@ -328,7 +340,56 @@ def _report(title: str, times: dict[str, list[float]]) -> None:
         )
 
 
-def pages(base: str, people: dict[str, list[tuple[str, int]]], args: argparse.Namespace) -> None:
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of process `pid` and of its children that ended, or of
+    its live children too (the server's worker processes): from /proc, so Linux only."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(c) for c in children.read_text().split()]
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def one_at_a_time(base: str, pid: int, people: dict[str, list[tuple[str, int]]], n: int) -> None:
+    """Each page asked `n` times by one user: its latency alone, and the server's CPU per
+    request (what bounds the requests per second, and so the latency of 50 back to back)."""
+    viewer = people["physio"][0][0]
+    runner_id = people["runner"][0][1]  # runner 0 shares with physio 0 (as built)
+    asks = [
+        ("/healthz", viewer, "/healthz"),
+        ("caseload", viewer, "/caseload"),
+        ("runner page", viewer, f"/runners/{runner_id}"),
+        ("own page", people["runner"][0][0], "/me"),
+    ]
+    print(f"\none user at a time, {n} requests per page   [{_load_average()}]")
+    for kind, email, path in asks:
+        client = _client(base, email)
+        assert client.get(path).status_code == 200  # warm
+        times = []
+        before = cpu_s(pid)
+        for _ in range(n):
+            t0 = time.perf_counter()
+            assert client.get(path).status_code == 200
+            times.append((time.perf_counter() - t0) * 1000)
+        used = (cpu_s(pid) - before) / n * 1000
+        client.close()
+        print(
+            f"  {kind:<12} p50 {statistics.median(times):6.1f} ms  p95 "
+            f"{_pct(times, 0.95):6.1f} ms  server CPU {used:5.2f} ms per request"
+        )
+
+
+def pages(
+    base: str, pid: int, people: dict[str, list[tuple[str, int]]], args: argparse.Namespace
+) -> None:
     cold = []
     for email, _ in people["coach"] + people["physio"]:  # every runner's summary once
         client = _client(base, email)
@@ -340,15 +401,24 @@ def pages(base: str, people: dict[str, list[tuple[str, int]]], args: argparse.Na
         f"first caseload of each viewer (summaries computed, ~10 runners each, one "
         f"user at a time): p50 {statistics.median(cold):.0f} ms, max {max(cold):.0f} ms"
     )
+    one_at_a_time(base, pid, people, 100)
+    clients = log_in(base, people, args.users)
     for think in (0.0, args.think):
-        times = load(base, people, args.users, args.requests, think_s=think, baseline=True)
-        times.update(
-            (k, v)
-            for k, v in load(base, people, args.users, args.requests, think_s=think).items()
-            if v
+        times = load(
+            base, people, args.users, args.requests, think_s=think, baseline=True, clients=clients
         )
+        before = cpu_s(pid)
+        mix = load(base, people, args.users, args.requests, think_s=think, clients=clients)
+        used = (cpu_s(pid) - before) / sum(len(v) for v in mix.values()) * 1000
+        times.update((k, v) for k, v in mix.items() if v)
         how = "back to back" if not think else f"each reading a page ~{think:g} s"
-        _report(f"{args.users} concurrent users, {how} ({args.runners} runners)", times)
+        _report(
+            f"{args.users} concurrent users, {how} ({args.runners} runners; server CPU "
+            f"{used:.1f} ms per page)",
+            times,
+        )
+    for _, client in clients:
+        client.close()
 
 
 def queued_wait(
@@ -506,9 +576,9 @@ def main() -> None:
                 f"to date in {time.perf_counter() - t0:.1f} s)"
             )
         if phases & {"pages", "wait"}:
-            with served(url, tmp) as base:
+            with served(url, tmp) as (base, pid):
                 if "pages" in phases:
-                    pages(base, people, args)
+                    pages(base, pid, people, args)
                 if "wait" in phases:
                     queued_wait(db, url, tmp, base, people, args, tag)
         if "imports" in phases:
