@@ -9,7 +9,7 @@ with the shares it reads anyway and asks no runner's schema whether anything cha
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete, select, text
+from sqlalchemy import Connection, bindparam, delete, select, text
 
 from backstride.store.team.schema import store_versions
 
@@ -55,9 +55,12 @@ def forget(conn: Connection, *, runner_schema: str) -> None:
     conn.execute(delete(store_versions).where(store_versions.c.runner_schema == runner_schema))
 
 
+_VERSION_OF = select(store_versions.c.version).where(
+    store_versions.c.runner_schema == bindparam("runner_schema")
+)
+
+
 def version_of(conn: Connection, *, runner_schema: str) -> int:
     """The store's change counter now (0 before its first write)."""
-    found = conn.execute(
-        select(store_versions.c.version).where(store_versions.c.runner_schema == runner_schema)
-    ).scalar()
+    found = conn.execute(_VERSION_OF, {"runner_schema": runner_schema}).scalar()
     return int(found or 0)
