@@ -131,22 +131,33 @@ def build(db: TeamDB, n_runners: int, years: int) -> dict[str, list[tuple[str, i
     return out
 
 
-def serve(url: str, port: int, data_dir: str) -> None:
+def serve(url: str, port: int, data_dir: str, processes: int) -> None:
+    """What `serve --team [--processes N]` runs, on the bench's schema."""
+    import functools
+
     from backstride.config import Settings
-    from backstride.present.web.server import run
+    from backstride.present.cli.team import serve_team_process
+    from backstride.present.web.server import run, run_processes
     from backstride.present.web.team import create_team_app
 
-    db = TeamDB.open(url, pool_size=20, max_overflow=20)
-    run(create_team_app(db, Settings(data_dir=Path(data_dir))), host="127.0.0.1", port=port)
+    settings = Settings(data_dir=Path(data_dir), database_url=url)
+    if processes > 1:
+        start = functools.partial(serve_team_process, settings, (), "127.0.0.1", port)
+        run_processes(start, host="127.0.0.1", port=port, processes=processes)
+        return
+    db = TeamDB.open(url)
+    run(create_team_app(db, settings), host="127.0.0.1", port=port)
 
 
 @contextmanager
-def served(url: str, tmp: Path) -> Iterator[tuple[str, int]]:
+def served(url: str, tmp: Path, processes: int) -> Iterator[tuple[str, int]]:
     """The server's address and process id, for as long as the block runs."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    child = subprocess.Popen([sys.executable, __file__, "--serve", url, str(port), str(tmp)])
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--serve", url, str(port), str(tmp), str(processes)]
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):
@@ -224,7 +235,10 @@ def load(
             else:
                 kind, path = "runner page", f"/runners/{rng.choice(mine[email])}"
             t0 = time.perf_counter()
-            res = client.get(path)
+            try:
+                res = client.get(path)
+            except httpx.RemoteProtocolError:  # a kept-alive socket the server just closed
+                res = client.get(path)
             elapsed = time.perf_counter() - t0
             assert res.status_code == 200, (path, res.status_code, res.text[:200])
             with lock:
@@ -535,6 +549,9 @@ def main() -> None:
         "--phases", default="pages,wait,imports", help="which of pages,wait,imports to run"
     )
     parser.add_argument(
+        "--processes", type=int, default=1, help="server processes (serve --team --processes)"
+    )
+    parser.add_argument(
         "--keep", metavar="NAME", help="build into teambench_NAME once and reuse it next time"
     )
     parser.add_argument("--drop", metavar="NAME", help="drop a kept teambench_NAME and exit")
@@ -576,7 +593,7 @@ def main() -> None:
                 f"to date in {time.perf_counter() - t0:.1f} s)"
             )
         if phases & {"pages", "wait"}:
-            with served(url, tmp) as (base, pid):
+            with served(url, tmp, args.processes) as (base, pid):
                 if "pages" in phases:
                     pages(base, pid, people, args)
                 if "wait" in phases:
@@ -593,7 +610,10 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "--serve":
-        serve(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+    if len(sys.argv) == 6 and sys.argv[1] == "--serve":
+        try:
+            serve(sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5]))
+        except KeyboardInterrupt:  # the bench stops its server with SIGINT
+            pass
     else:
         main()
