@@ -166,10 +166,14 @@ def issue_token(db: TeamDB, user: User, *, kind: str = "api") -> tuple[str, str 
 
 
 def resolve(db: TeamDB, token: str | None, *, kind: str = "api") -> Session | None:
-    """The session of a live (unrevoked, unexpired) token, else None."""
+    """The session of a live (unrevoked, unexpired) token, else None.
+
+    Asked of the database on every request, so a revoked token (logout, a deleted
+    account, from any server process) is refused on its very next use.
+    """
     if not token or len(token) > 200:
         return None
-    with db.engine.connect() as conn:
+    with db.autocommit() as conn:
         return rows.live_session(conn, _digest(token), kind=kind, now=datetime.now(UTC))
 
 

@@ -1,8 +1,9 @@
 """A runner at a glance for their coach or physio: the caseload row and the runner page.
 
 Everything is read from the runner's own store with the single-runner services. A row is
-cached per runner under the store's state (counts and highest ids, one query) and the day, so a caseload
-of many runners costs a handful of cheap queries each until a runner's data changes.
+cached per runner under the store's change counter and the day; the counter comes with
+the share that lets the viewer in, so a caseload asks no runner's store anything until
+that runner's data changes, and shows the change on the next load.
 """
 
 from __future__ import annotations
@@ -10,20 +11,22 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from time import monotonic
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from backstride.analyse.load import longest_run_ratios
 from backstride.analyse.pain import daily_worst
 from backstride.config import Settings
 from backstride.errors import NotFound
 from backstride.kb import KnowledgeBase
+from backstride.services.care import Note, Prescribed, notes_for_runner, prescribed_exercises
 from backstride.services.plan import plan_view
 from backstride.services.training import load_report
 from backstride.store import activities, checks, diary, form_checks
-from backstride.store.team.caseload import store_state
+from backstride.store.team.versions import version_of
+
+__all__ = ["Care", "Guard", "RunnerCache", "Summary", "read_care", "store_version", "summarise"]
 
 #: Triage levels that put a runner at the top of the caseload.
 ESCALATING = ("emergency", "urgent", "see_clinician")
@@ -88,7 +91,7 @@ def _mean(values: list[int]) -> float | None:
 
 
 def summarise(engine: Engine, *, kb: KnowledgeBase, settings: Settings, today: date) -> Summary:
-    """One runner's summary, computed afresh (see `SummaryCache` for the cached one)."""
+    """One runner's summary, computed afresh (see `RunnerCache` for the cached one)."""
     with engine.connect() as conn:
         latest = checks.latest(conn)
         since = today - timedelta(days=2 * PAIN_WINDOW_DAYS)
@@ -153,39 +156,60 @@ def _band(ratio: float | None, bands: list[tuple[float | None, str]]) -> str:
     return bands[-1][1] if bands else ""
 
 
-class SummaryCache:
-    """Summaries per runner schema, kept while the store state and the day are unchanged.
+@dataclass(frozen=True)
+class Care:
+    """What the runner's physio or coach left them: notes, newest first, and exercises."""
 
-    A summary checked against its store less than `fresh_for_s` ago is served without
-    asking again: a caseload of many runners then costs no query per runner, and a
-    change shows on it within that time (a runner's own page reads notes and exercises
-    afresh every time).
+    notes: list[Note]
+    prescribed: list[Prescribed]
+
+
+def store_version(conn: Connection, schema: str) -> int:
+    """The change counter of the runner store at `schema` (on a team-schema connection)."""
+    return version_of(conn, runner_schema=schema)
+
+
+def read_care(engine: Engine) -> Care:
+    return Care(notes_for_runner(engine), prescribed_exercises(engine))
+
+
+class RunnerCache:
+    """What the team pages read of each runner's store, kept while the store's version is.
+
+    The version is the store's change counter (`SharedRunner.store_version`), bumped in
+    every transaction that writes to the store, so what is cached under it is current
+    while it is: no time window, and no query to the runner's schema on a hit. Each
+    entry is computed after its version was read, so it may include later writes; cached
+    under the earlier version it is recomputed on the next load, never served stale.
+    Summaries are kept per day too (their windows end today).
     """
 
-    def __init__(self, *, kb: KnowledgeBase, settings: Settings, fresh_for_s: float = 5.0) -> None:
+    def __init__(self, *, kb: KnowledgeBase, settings: Settings) -> None:
         self.kb = kb
         self.settings = settings
-        self.fresh_for_s = fresh_for_s
         self._lock = threading.Lock()
-        self._found: dict[str, tuple[Any, float, Summary]] = {}
+        self._summaries: dict[str, tuple[tuple[date, int], Summary]] = {}
+        self._care: dict[str, tuple[int, Care]] = {}
 
-    def get(self, schema: str, engine: Engine, *, today: date) -> Summary:
-        now = monotonic()
+    def summary(self, schema: str, engine: Engine, *, today: date, version: int) -> Summary:
+        """The caseload row of the store at `schema` as of `version` (read before calling)."""
+        key = (today, version)
         with self._lock:
-            hit = self._found.get(schema)
-        if hit is not None and hit[0][0] == today and now - hit[1] < self.fresh_for_s:
-            return hit[2]
-        with engine.connect() as conn:
-            key = (today, store_state(conn))
+            hit = self._summaries.get(schema)
         if hit is not None and hit[0] == key:
-            with self._lock:
-                self._found[schema] = (key, now, hit[2])
-            return hit[2]
-        summary = summarise(engine, kb=self.kb, settings=self.settings, today=today)
+            return hit[1]
+        found = summarise(engine, kb=self.kb, settings=self.settings, today=today)
         with self._lock:
-            self._found[schema] = (key, now, summary)
-        return summary
+            self._summaries[schema] = (key, found)
+        return found
 
-    def forget(self, schema: str) -> None:
+    def care(self, schema: str, engine: Engine, *, version: int) -> Care:
+        """The notes and exercises in the store at `schema` as of `version`."""
         with self._lock:
-            self._found.pop(schema, None)
+            hit = self._care.get(schema)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        found = read_care(engine)
+        with self._lock:
+            self._care[schema] = (version, found)
+        return found

@@ -14,6 +14,7 @@ from backstride.errors import NotFound
 from backstride.store.team import sharing as rows
 from backstride.store.team.engine import TeamDB
 from backstride.store.team.schema import VIEWER_ROLES
+from backstride.store.team.sharing import SharedRunner
 from backstride.team import audit
 from backstride.team.accounts import AccountError, User, by_email
 
@@ -63,15 +64,18 @@ def viewers(conn: Connection, runner_id: int) -> list[User]:
     return rows.viewers(conn, runner_id)
 
 
-def runners_of(conn: Connection, viewer: User) -> list[User]:
+def runners_of(conn: Connection, viewer: User) -> list[SharedRunner]:
     """The runners who shared with `viewer`, by address (none for runners and admins)."""
     if viewer.role not in VIEWER_ROLES:
         return []
     return rows.runners_of(conn, viewer.id)
 
 
-def shared_runner(conn: Connection, viewer: User, runner_id: int) -> User | None:
+def shared_runner(conn: Connection, viewer: User, runner_id: int) -> SharedRunner | None:
     """The runner if they share with `viewer` now; None otherwise, whether or not they exist."""
     if viewer.role not in VIEWER_ROLES:
         return None
     return rows.shared_runner(conn, viewer_id=viewer.id, runner_id=runner_id)
+
+
+__all__ = ["SharedRunner", "revoke", "runners_of", "share", "shared_runner", "viewers"]

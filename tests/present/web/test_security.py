@@ -106,6 +106,12 @@ def test_serve_refuses_a_remote_host_without_allow_remote(
     assert "--allow-remote" in result.output
 
 
+def test_serve_refuses_processes_without_team(runner: CliRunner, cli_env: dict[str, str]) -> None:
+    result = runner.invoke(cli, ["serve", "--processes", "2"], env=cli_env)
+    assert result.exit_code == 2
+    assert "--processes is for the team server (--team)" in result.output
+
+
 def test_api_errors_are_json(client: TestClient) -> None:
     response = client.get("/api/import/nope")
     assert response.status_code == 404

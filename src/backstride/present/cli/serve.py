@@ -63,6 +63,14 @@ def _valid_names(
     help="Serve the team server (many runners, coaches, physios) on the PostgreSQL --db; "
     "see docs/team.md.",
 )
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="With --team: serve from this many processes sharing the port (one per core "
+    "the server may use; each keeps its own caches).",
+)
 @pass_app
 def serve_cmd(
     app: AppContext,
@@ -71,6 +79,7 @@ def serve_cmd(
     allow_remote: bool,
     host_names: tuple[str, ...],
     team: bool,
+    processes: int,
 ) -> None:
     """Start the local web app and print its address. Example: backstride serve --port 8000"""
     host = host or app.settings.host
@@ -80,10 +89,15 @@ def serve_cmd(
             f"--host {host} would let other machines reach your health data; "
             "add --allow-remote if you really mean it"
         )
+    if processes > 1 and not team:
+        raise click.UsageError(
+            "--processes is for the team server (--team): the single-runner app keeps "
+            "its jobs and caches in one process"
+        )
     if team:
         from backstride.present.cli.team import serve_team
 
-        serve_team(app, host=host, port=port, host_names=host_names)
+        serve_team(app, host=host, port=port, host_names=host_names, processes=processes)
         return
     try:
         from backstride.present.web import create_app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,9 @@ import click
 from backstride.present.cli.context import AppContext, pass_app
 
 if TYPE_CHECKING:
+    import socket
+
+    from backstride.config import Settings
     from backstride.team.db import TeamDB
 
 ROLES = ("runner", "coach", "physio", "admin")
@@ -153,9 +157,11 @@ def worker_cmd(app: AppContext, concurrency: int, name: str | None, stalled_afte
     db.dispose()
 
 
-def serve_team(app: AppContext, *, host: str, port: int, host_names: tuple[str, ...]) -> None:
+def serve_team(
+    app: AppContext, *, host: str, port: int, host_names: tuple[str, ...], processes: int = 1
+) -> None:
     """`serve --team`: the team server on PostgreSQL (SQLite is refused with exit 2)."""
-    from backstride.present.web.server import run
+    from backstride.present.web.server import run, run_processes
     from backstride.present.web.team import create_team_app
 
     db = _team_db(app)
@@ -163,15 +169,36 @@ def serve_team(app: AppContext, *, host: str, port: int, host_names: tuple[str, 
         raise click.ClickException(
             f"the team schema {db.schema!r} is not up to date: run `backstride --db URL team init`"
         )
-    web_app = create_team_app(db, app.settings, host_names=host_names)
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"backstride team server at http://{shown}:{port}/  (Ctrl+C stops it)")
+    how = f" ({processes} processes)" if processes > 1 else ""
+    click.echo(f"backstride team server at http://{shown}:{port}/{how}  (Ctrl+C stops it)")
     click.echo(
         "Put it behind a TLS reverse proxy for anyone off this machine; start "
         "`backstride --db URL worker` processes to run imports."
     )
-    run(web_app, host=host, port=port)
+    if processes > 1:
+        db.dispose()
+        start = functools.partial(serve_team_process, app.settings, host_names, host, port)
+        run_processes(start, host=host, port=port, processes=processes)
+        return
+    run(create_team_app(db, app.settings, host_names=host_names), host=host, port=port)
     db.dispose()
+
+
+def serve_team_process(
+    settings: Settings, host_names: tuple[str, ...], host: str, port: int, sock: socket.socket
+) -> None:
+    """One process of `serve --team --processes N`: its own database pool and caches."""
+    from backstride.present.web.server import run
+    from backstride.present.web.team import create_team_app
+    from backstride.team.db import TeamDB
+
+    db = TeamDB.open(settings.resolved_database_url)
+    try:
+        web_app = create_team_app(db, settings, host_names=host_names)
+        run(web_app, host=host, port=port, sockets=[sock])
+    finally:
+        db.dispose()
 
 
 def register(cli: click.Group) -> None:

@@ -26,8 +26,13 @@ import asyncio
 import copy
 import errno
 import logging
+import multiprocessing
+import os
 import resource
+import signal
+import socket
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -329,12 +334,86 @@ def uvicorn_config(
     )
 
 
-def run(app: Any, *, host: str, port: int, limits: ServeLimits | None = None) -> None:
-    """Serve `app` until Ctrl+C, with the open-file limit raised and `limits` applied."""
+def run(
+    app: Any,
+    *,
+    host: str,
+    port: int,
+    limits: ServeLimits | None = None,
+    sockets: list[socket.socket] | None = None,
+) -> None:
+    """Serve `app` until Ctrl+C, with the open-file limit raised and `limits` applied.
+
+    `sockets` are listening sockets bound already (a process of `run_processes`).
+    """
     open_files = raise_open_file_limit()
     # A report rendering in the heavy worker holds the interpreter; at the default 5 ms
     # switch interval each page request waits for it again and again (bench/
     # web_heavy_bench.py: p99 of / ~650 ms at 5 ms, ~250 ms at 1 ms).
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     config = uvicorn_config(app, host=host, port=port, limits=limits, open_files=open_files)
-    uvicorn.Server(config).run()
+    uvicorn.Server(config).run(sockets=sockets)
+
+
+def run_processes(
+    start: Callable[[socket.socket], None],
+    *,
+    host: str,
+    port: int,
+    processes: int,
+    limits: ServeLimits | None = None,
+) -> None:
+    """Serve from `processes` processes that share one listening socket, until Ctrl+C.
+
+    One Python process runs one request's Python at a time; on a machine with cores to
+    spare, more processes answer more requests at once (the kernel hands each new
+    connection to one of them). `start(sock)` runs in each process (spawned, so it must
+    be picklable: a module-level function or a `functools.partial` of one), builds its
+    own app and calls `run(..., sockets=[sock])`. A process that dies is started again;
+    Ctrl+C or SIGTERM stops them all.
+    """
+    config = uvicorn_config(None, host=host, port=port, limits=limits, configure_logging=False)
+    sock = config.bind_socket()
+    context = multiprocessing.get_context("spawn")
+    stopping = threading.Event()
+
+    def stop(_signum: int, _frame: Any) -> None:
+        stopping.set()
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    children: list[multiprocessing.process.BaseProcess] = []
+    try:
+        for _ in range(processes):
+            children.append(context.Process(target=_own_group, args=(start, sock), daemon=True))
+            children[-1].start()
+        while not stopping.wait(0.5):
+            for i, child in enumerate(children):
+                if not child.is_alive():
+                    log.warning(
+                        "server process %s ended (exit %s): starting another",
+                        child.pid,
+                        child.exitcode,
+                    )
+                    children[i] = context.Process(
+                        target=_own_group, args=(start, sock), daemon=True
+                    )
+                    children[i].start()
+    finally:
+        for child in children:
+            if child.is_alive() and child.pid is not None:
+                os.kill(child.pid, signal.SIGTERM)  # uvicorn: finish the requests, then stop
+        for child in children:
+            child.join(timeout=30)
+            if child.is_alive():
+                child.kill()
+        sock.close()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _own_group(start: Callable[[socket.socket], None], sock: socket.socket) -> None:
+    """A server process: out of the terminal's process group, so that one Ctrl+C reaches
+    only the parent, which then stops each process exactly once (a second signal makes
+    uvicorn drop the requests in flight)."""
+    os.setpgrp()
+    start(sock)

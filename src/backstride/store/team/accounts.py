@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from backstride.errors import NotFound
 from backstride.store.team.schema import api_tokens, login_failures, users
@@ -126,18 +126,23 @@ def insert_token(
     )
 
 
+# Built once: every request runs it, and building a statement costs more CPU than
+# running it (sqlalchemy also memoizes a prebuilt statement's cache key).
+_LIVE_SESSION = (
+    select(users, api_tokens.c.csrf)
+    .join(api_tokens, api_tokens.c.user_id == users.c.id)
+    .where(
+        api_tokens.c.token_hash == bindparam("token_hash"),
+        api_tokens.c.kind == bindparam("kind"),
+        api_tokens.c.revoked_at.is_(None),
+        api_tokens.c.expires_at > bindparam("now"),
+    )
+)
+
+
 def live_session(conn: Connection, token_hash: str, *, kind: str, now: datetime) -> Session | None:
     """The session of an unrevoked token of `kind` that expires after `now`, else None."""
-    row = conn.execute(
-        select(users, api_tokens.c.csrf)
-        .join(api_tokens, api_tokens.c.user_id == users.c.id)
-        .where(
-            api_tokens.c.token_hash == token_hash,
-            api_tokens.c.kind == kind,
-            api_tokens.c.revoked_at.is_(None),
-            api_tokens.c.expires_at > now,
-        )
-    ).first()
+    row = conn.execute(_LIVE_SESSION, {"token_hash": token_hash, "kind": kind, "now": now}).first()
     return None if row is None else Session(user_from_row(row), row.csrf)
 
 

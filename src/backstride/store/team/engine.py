@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from sqlalchemy.engine import make_url
 
 from backstride.errors import StoreError
 from backstride.store import engine as _store_engine
+from backstride.store.team import versions
 
 #: The team schema when the URL names none (``?options=-csearch_path%3DNAME`` names one).
 DEFAULT_SCHEMA = "team"
@@ -105,22 +108,40 @@ class TeamDB:
                 self._runners[schema] = found
             return found
 
+    @contextmanager
+    def autocommit(self) -> Iterator[Connection]:
+        """A connection to the team schema on which each statement commits by itself.
+
+        For a request's reads and its one audit row: no BEGIN, COMMIT or ROLLBACK round
+        trips around statements that need no transaction together. Writes that must hold
+        together use `engine.begin()`.
+        """
+        with self.engine.connect() as conn:
+            yield conn.execution_options(isolation_level="AUTOCOMMIT")
+
     def dispose(self) -> None:
         self.engine.dispose()
 
     # -- schema work -------------------------------------------------------------------
 
     def create_runner_store(self, schema: str) -> Engine:
-        """Create and migrate a runner's store schema (the single-runner migrations)."""
+        """Create and migrate a runner's store schema (the single-runner migrations).
+
+        Every table then carries the trigger that bumps the store's change counter
+        (`store.team.versions`), the tables this upgrade added included.
+        """
         with self.engine.begin() as conn:
             conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}"))
         runner = self.runner_engine(schema)
         _store_engine.upgrade(runner)
+        with runner.begin() as conn:
+            versions.install(conn, team_schema=self.schema)
         return runner
 
     def drop_runner_store(self, schema: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(text(f"DROP SCHEMA IF EXISTS {_quoted(schema)} CASCADE"))
+            versions.forget(conn, runner_schema=schema)
         with self._lock:
             self._runners.pop(schema, None)
 
@@ -145,8 +166,9 @@ class TeamDB:
 def _point_at_schema(conn: Connection) -> None:
     """Set the pooled connection's search_path to the engine's schema, once per change.
 
-    The SET is committed on its own at once: a plain SET inside a transaction the caller
-    later rolls back would be undone with it, and the next statement would run elsewhere.
+    The SET runs outside any transaction (autocommit, one round trip instead of BEGIN,
+    SET, COMMIT): a plain SET inside a transaction the caller later rolls back would be
+    undone with it, and the next statement would run elsewhere.
     """
     wanted = conn.get_execution_options()[_OPTION]
     fairy: Any = conn.connection
@@ -154,7 +176,10 @@ def _point_at_schema(conn: Connection) -> None:
         return
     raw = fairy.driver_connection
     raw.rollback()
-    with raw.cursor() as cur:
-        cur.execute(f"SET search_path TO {_quoted(wanted)}")
-    raw.commit()
+    autocommit = raw.autocommit
+    raw.autocommit = True
+    try:
+        raw.execute(f"SET search_path TO {_quoted(wanted)}")
+    finally:
+        raw.autocommit = autocommit
     fairy.info[_OPTION] = wanted

@@ -104,3 +104,13 @@ job_files = sa.Table(
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("data", sa.LargeBinary, nullable=False),  # emptied once the job is done
 )
+
+#: Every runner store's change counter: a trigger on each of the store's tables bumps it
+#: in the writing transaction (`store.team.versions`), so "has this runner's data changed
+#: since that summary?" is a column beside the shares, not a query on the runner's schema.
+store_versions = sa.Table(
+    "store_versions",
+    metadata,
+    sa.Column("runner_schema", sa.String(80), primary_key=True),
+    sa.Column("version", sa.BigInteger, nullable=False, server_default="0"),
+)

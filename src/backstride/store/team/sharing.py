@@ -5,12 +5,25 @@ Only SQL: who may share and who may view is decided in `team.sharing`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, func, insert, select
 
 from backstride.store.team.accounts import User, user_from_row
-from backstride.store.team.schema import shares, users
+from backstride.store.team.schema import shares, store_versions, users
+
+
+@dataclass(frozen=True)
+class SharedRunner:
+    """A runner who shares with the viewer, and their store's change counter.
+
+    `store_version` changes with every write to the runner's store (`store.team.versions`):
+    what was read from the store under one version is current while it stays.
+    """
+
+    user: User
+    store_version: int
 
 
 def exists(conn: Connection, *, runner_id: int, viewer_id: int) -> bool:
@@ -39,35 +52,34 @@ def remove(conn: Connection, *, runner_id: int, viewer_id: int) -> int:
 
 def viewers(conn: Connection, runner_id: int) -> list[User]:
     """Who the runner shares with, by address."""
-    rows = conn.execute(
-        select(users)
-        .join(shares, shares.c.viewer_id == users.c.id)
-        .where(shares.c.runner_id == runner_id)
-        .order_by(users.c.email)
-    )
+    rows = conn.execute(_VIEWERS, {"runner_id": runner_id})
     return [user_from_row(r) for r in rows]
 
 
-def runners_of(conn: Connection, viewer_id: int) -> list[User]:
-    """The runners who shared with the viewer `viewer_id`, by address."""
-    rows = conn.execute(
-        select(users)
-        .join(shares, shares.c.runner_id == users.c.id)
-        .where(shares.c.viewer_id == viewer_id, users.c.role == "runner")
-        .order_by(users.c.email)
-    )
-    return [user_from_row(r) for r in rows]
+# Built once: the caseload and every runner page run them (see `store.team.accounts`).
+_SHARED_WITH = (
+    select(users, func.coalesce(store_versions.c.version, 0).label("store_version"))
+    .join(shares, shares.c.runner_id == users.c.id)
+    .outerjoin(store_versions, store_versions.c.runner_schema == users.c.runner_schema)
+    .where(shares.c.viewer_id == bindparam("viewer_id"), users.c.role == "runner")
+)
+_RUNNERS_OF = _SHARED_WITH.order_by(users.c.email)
+_VIEWERS = (
+    select(users)
+    .join(shares, shares.c.viewer_id == users.c.id)
+    .where(shares.c.runner_id == bindparam("runner_id"))
+    .order_by(users.c.email)
+)
+_SHARED_RUNNER = _SHARED_WITH.where(users.c.id == bindparam("runner_id"))
 
 
-def shared_runner(conn: Connection, *, viewer_id: int, runner_id: int) -> User | None:
+def runners_of(conn: Connection, viewer_id: int) -> list[SharedRunner]:
+    """The runners who shared with the viewer `viewer_id`, by address, in one query."""
+    rows = conn.execute(_RUNNERS_OF, {"viewer_id": viewer_id})
+    return [SharedRunner(user_from_row(r), r.store_version) for r in rows]
+
+
+def shared_runner(conn: Connection, *, viewer_id: int, runner_id: int) -> SharedRunner | None:
     """The runner `runner_id` if they share with `viewer_id` now, else None."""
-    row = conn.execute(
-        select(users)
-        .join(shares, shares.c.runner_id == users.c.id)
-        .where(
-            shares.c.viewer_id == viewer_id,
-            shares.c.runner_id == runner_id,
-            users.c.role == "runner",
-        )
-    ).first()
-    return None if row is None else user_from_row(row)
+    row = conn.execute(_SHARED_RUNNER, {"viewer_id": viewer_id, "runner_id": runner_id}).first()
+    return None if row is None else SharedRunner(user_from_row(row), row.store_version)

@@ -32,6 +32,7 @@ from backstride.present.web.team.deps import (
     record,
     require_role,
     shared_runner,
+    shared_store,
 )
 from backstride.services import backup, records
 from backstride.services.care import adjust_exercise, leave_note, notes_for_runner
@@ -314,7 +315,7 @@ def runners(session: ApiSession, st: State) -> list[dict[str, object]]:
     require_role(session.user, "coach", "physio")
     with st.db.engine.connect() as conn:
         found = sharing.runners_of(conn, session.user)
-    return [{"id": r.id, "email": r.email} for r in found]
+    return [{"id": r.user.id, "email": r.user.email} for r in found]
 
 
 @router.get("/runners/{runner_id}/activities")
@@ -340,10 +341,13 @@ def runner_checks(runner_id: int, session: ApiSession, st: State) -> list[dict[s
 
 @router.get("/runners/{runner_id}/summary")
 def runner_summary(runner_id: int, session: ApiSession, st: State) -> dict[str, Any]:
-    runner, engine = shared_runner(st, session.user, runner_id)
+    shared, engine = shared_store(st, session.user, runner_id)
+    runner = shared.user
     assert runner.runner_schema is not None
     record(st, session.user, "view.summary", runner.id)
-    summary = st.summaries.get(runner.runner_schema, engine, today=st.today())
+    summary = st.runners.summary(
+        runner.runner_schema, engine, today=st.today(), version=shared.store_version
+    )
     return {"id": runner.id, "email": runner.email, **summary.to_json(), **_care(engine)}
 
 

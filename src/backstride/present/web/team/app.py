@@ -15,7 +15,7 @@ from backstride.config import Settings
 from backstride.kb import load_kb
 from backstride.present.web.team import api, job_pages, pages
 from backstride.present.web.team.deps import TeamState
-from backstride.team.caseload import SummaryCache
+from backstride.team.caseload import RunnerCache
 from backstride.team.db import TeamDB
 from backstride.team.jobs import Queue
 
@@ -76,7 +76,7 @@ def create_team_app(
         queue=queue,
         settings=settings,
         kb=kb,
-        summaries=SummaryCache(kb=kb, settings=settings),
+        runners=RunnerCache(kb=kb, settings=settings),
         today_override=today,
     )
     app.include_router(api.router)

@@ -7,15 +7,16 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from backstride.config import Settings
 from backstride.kb import KnowledgeBase
 from backstride.team import audit, sharing
 from backstride.team.accounts import Session, User, resolve
-from backstride.team.caseload import SummaryCache
+from backstride.team.caseload import RunnerCache
 from backstride.team.db import TeamDB
 from backstride.team.jobs import Queue
+from backstride.team.sharing import SharedRunner
 
 SESSION_COOKIE = "backstride_team"
 
@@ -26,7 +27,7 @@ class TeamState:
     queue: Queue
     settings: Settings
     kb: KnowledgeBase
-    summaries: SummaryCache
+    runners: RunnerCache
     today_override: date | None = None
 
     def today(self) -> date:
@@ -65,11 +66,22 @@ def shared_runner(st: TeamState, viewer: User, runner_id: int) -> tuple[User, En
     The same 404 whether the runner does not exist, never shared, or revoked: a viewer
     learns nothing about runners who did not choose them.
     """
-    with st.db.engine.connect() as conn:
-        runner = sharing.shared_runner(conn, viewer, runner_id)
-    if runner is None or runner.runner_schema is None:
+    shared, engine = shared_store(st, viewer, runner_id)
+    return shared.user, engine
+
+
+def shared_store(
+    st: TeamState, viewer: User, runner_id: int, *, conn: Connection | None = None
+) -> tuple[SharedRunner, Engine]:
+    """As `shared_runner`, with the store's change counter read in the same query."""
+    if conn is None:
+        with st.db.autocommit() as own:
+            found = sharing.shared_runner(own, viewer, runner_id)
+    else:
+        found = sharing.shared_runner(conn, viewer, runner_id)
+    if found is None or found.user.runner_schema is None:
         raise HTTPException(404, "not found")
-    return runner, st.db.runner_engine(runner.runner_schema)
+    return found, st.db.runner_engine(found.user.runner_schema)
 
 
 def own_store(st: TeamState, user: User) -> Engine:
@@ -79,14 +91,24 @@ def own_store(st: TeamState, user: User) -> Engine:
 
 
 def record(
-    st: TeamState, actor: User, action: str, runner_id: int | None, detail: str = ""
+    st: TeamState,
+    actor: User,
+    action: str,
+    runner_id: int | None,
+    detail: str = "",
+    *,
+    conn: Connection | None = None,
 ) -> None:
-    with st.db.engine.begin() as conn:
-        audit.record(
-            conn,
-            actor_id=actor.id,
-            actor_email=actor.email,
-            action=action,
-            runner_id=runner_id,
-            detail=detail,
-        )
+    """One audit row, committed by itself before the data is shown (on `conn` if given)."""
+    if conn is None:
+        with st.db.autocommit() as own:
+            record(st, actor, action, runner_id, detail, conn=own)
+        return
+    audit.record(
+        conn,
+        actor_id=actor.id,
+        actor_email=actor.email,
+        action=action,
+        runner_id=runner_id,
+        detail=detail,
+    )

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import jinja2
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
@@ -33,11 +33,13 @@ from backstride.present.web.team.deps import (
     record,
     require_role,
     shared_runner,
+    shared_store,
 )
 from backstride.present.web.team.job_context import me_page_extras, runner_page_extras
-from backstride.services.care import leave_note, notes_for_runner, prescribed_exercises
+from backstride.services.care import leave_note
 from backstride.team import accounts, audit, sharing
 from backstride.team.accounts import Session, TooManyAttempts
+from backstride.team.caseload import store_version
 
 router = APIRouter()
 #: The team's own templates, and the single-runner app's under "single/" for the parts
@@ -97,6 +99,12 @@ def _secure(request: Request) -> bool:
     )
 
 
+@router.get("/healthz", response_class=PlainTextResponse)
+def healthz() -> str:
+    """A route that touches nothing: for the proxy's health check and the bench's baseline."""
+    return "ok"
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request) -> HTMLResponse:
     return _render(request, "login.html", None, error=None)
@@ -152,33 +160,39 @@ def home(session: PageSession) -> RedirectResponse:
 @router.get("/caseload", response_class=HTMLResponse)
 def caseload(request: Request, session: PageSession, st: State) -> HTMLResponse:
     require_role(session.user, "coach", "physio")
-    with st.db.engine.connect() as conn:
+    with st.db.autocommit() as conn:
         found = sharing.runners_of(conn, session.user)
+        record(st, session.user, "view.caseload", None, f"{len(found)} runner(s)", conn=conn)
     rows = []
-    for runner in found:
-        assert runner.runner_schema is not None
-        engine = st.db.runner_engine(runner.runner_schema)
-        rows.append((runner, st.summaries.get(runner.runner_schema, engine, today=st.today())))
+    for shared in found:
+        schema = shared.user.runner_schema
+        assert schema is not None
+        summary = st.runners.summary(
+            schema, st.db.runner_engine(schema), today=st.today(), version=shared.store_version
+        )
+        rows.append((shared.user, summary))
     # escalations first, then the most recent pain, then by address
     rows.sort(key=lambda r: (not r[1].escalations, -(r[1].pain_recent or 0), r[0].email))
-    record(st, session.user, "view.caseload", None, f"{len(rows)} runner(s)")
     return _render(request, "caseload.html", session, rows=rows)
 
 
 @router.get("/runners/{runner_id}", response_class=HTMLResponse)
 def runner_page(request: Request, runner_id: int, session: PageSession, st: State) -> HTMLResponse:
-    runner, engine = shared_runner(st, session.user, runner_id)
+    with st.db.autocommit() as conn:
+        shared, engine = shared_store(st, session.user, runner_id, conn=conn)
+        record(st, session.user, "view.runner", shared.user.id, conn=conn)
+    runner, version = shared.user, shared.store_version
     assert runner.runner_schema is not None
-    summary = st.summaries.get(runner.runner_schema, engine, today=st.today())
-    record(st, session.user, "view.runner", runner.id)
+    summary = st.runners.summary(runner.runner_schema, engine, today=st.today(), version=version)
+    care = st.runners.care(runner.runner_schema, engine, version=version)
     return _render(
         request,
         "runner.html",
         session,
         runner=runner,
         summary=summary,
-        notes=notes_for_runner(engine),
-        prescribed=prescribed_exercises(engine),
+        notes=care.notes,
+        prescribed=care.prescribed,
         exercises=sorted(st.kb.exercises.values(), key=lambda e: e.name),
         names={k: e.name for k, e in st.kb.exercises.items()},
         **runner_page_extras(st, session.user, runner, engine),
@@ -228,17 +242,20 @@ def add_note(
 def my_page(request: Request, session: PageSession, st: State) -> HTMLResponse:
     require_role(session.user, "runner")
     assert session.user.runner_schema is not None
-    engine = st.db.runner_engine(session.user.runner_schema)
-    with st.db.engine.connect() as conn:
+    schema = session.user.runner_schema
+    with st.db.autocommit() as conn:
         viewers = sharing.viewers(conn, session.user.id)
         log = audit.for_runner(conn, runner_id=session.user.id, limit=30)
+        version = store_version(conn, schema)
+    engine = st.db.runner_engine(schema)
+    care = st.runners.care(schema, engine, version=version)
     recent_jobs = st.queue.recent(runner_id=session.user.id, limit=5)
     return _render(
         request,
         "me.html",
         session,
-        notes=notes_for_runner(engine),
-        prescribed=prescribed_exercises(engine),
+        notes=care.notes,
+        prescribed=care.prescribed,
         names={k: e.name for k, e in st.kb.exercises.items()},
         viewers=viewers,
         log=log,
