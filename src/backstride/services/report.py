@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 from backstride.analyse.load import RunSpike, longest_run_ratios
 from backstride.analyse.pain import daily_worst, is_improved, slope_per_week
-from backstride.analyse.personal import Insights
+from backstride.analyse.personal_findings import Insights
 from backstride.assess.words import match_words
 from backstride.config import Settings
 from backstride.kb import KnowledgeBase

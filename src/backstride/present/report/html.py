@@ -68,5 +68,5 @@ def render_html(data: ReportData) -> str:
         disclaimer=view.plan.disclaimer or data.check["result"].get("disclaimer", ""),
         pain_svg=_styled(pain_svg),
         load_svg=_styled(load_chart(data.weekly_km)),
-        insights=None if data.insights is None else insights_view(data.insights, kb),
+        insights=None if data.insights is None else insights_view(data.insights),
     )
