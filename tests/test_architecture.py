@@ -277,10 +277,19 @@ def test_no_module_imports_one_that_imports_it_back() -> None:
     assert pairs == []
 
 
-#: Names the shells give a self-check result and its parts (variables, parameters and
-#: attributes such as `saved.result`): each is a typed `Assessment`, `PlanSummary` or triage
-#: reason in `present`, never the JSON dict.
-RESULT_NAMES = frozenset({"result", "assessment", "triage", "plan", "recheck"})
+#: Names the shells give a result and its parts (variables, parameters and attributes such
+#: as `saved.result`), each typed in `present`, never the JSON dict: a self-check's
+#: (`Assessment`, `PlanSummary`, triage reason), a form check's (`FormResult`, `Figure`,
+#: `Finding`), the physio report's (`ReportData` as `data`, its `check`), the plan's
+#: (`Plan`, its weeks, days, items and exercises, the `PlanView` with its progress and
+#: adherence) and the insights'.
+RESULT_NAMES = frozenset(
+    {
+        "result", "assessment", "triage", "plan", "recheck",
+        "report", "data", "check", "saved", "finding", "figure", "insights",
+        "view", "progress", "adherence", "week", "day", "item", "ex",
+    }
+)  # fmt: skip
 
 
 def _result_name(node: ast.expr) -> str | None:
@@ -319,19 +328,19 @@ def _dict_reads(tree: ast.AST) -> list[str]:
 @pytest.mark.parametrize(
     "path", sorted((SRC / "present").rglob("*.py")), ids=lambda p: str(p.relative_to(SRC))
 )
-def test_the_shells_read_check_results_as_attributes(path: Path) -> None:
-    """The shells render a self-check from the typed `Assessment` (issue 16, item 3), so
-    mypy --strict checks every field they show; the JSON is made only for `--json`, the
-    API and the store (`to_json()`), and a saved check is read back with
-    `services.selfcheck.saved_result`.
+def test_the_shells_read_results_as_attributes(path: Path) -> None:
+    """The shells render the typed results (issue 16, item 3): a self-check from its
+    `Assessment`, a form check from its `FormResult`, the physio report from `ReportData`,
+    the calendar from the `Plan`, progress from the `PlanView`, so mypy --strict checks
+    every field they show. The JSON is made only for `--json`, the API and the store
+    (`to_json()`); a saved check is read back with `services.selfcheck.saved_result`, a
+    saved form check with `FormResult.from_json`.
 
-    The rule: in `present`, nothing named `result`, `assessment`, `triage`, `plan` or
-    `recheck` (a variable, or an attribute such as `saved.result`) is indexed or `.get()`-ed
-    by a string key. Those are the names this code base gives a check result and its parts;
-    a string key on them means a dict crossed the seam. Other JSON the shells print (the
-    `--json` dicts, a plan's calendar export via `plan.to_json()[...]`, a call's result) is
-    not named so and not caught; renaming a result dict to dodge the rule is what review is
-    for.
+    The rule: in `present`, nothing with one of RESULT_NAMES (a variable, or an attribute
+    such as `saved.result`) is indexed or `.get()`-ed by a string key. Those are the names
+    this code base gives a result and its parts; a string key on them means a dict crossed
+    the seam. JSON the shells build to print (the `--json` dicts) is not named so and not
+    caught; renaming a result dict to dodge the rule is what review is for.
     """
     assert _dict_reads(ast.parse(path.read_text())) == []
 
@@ -339,8 +348,10 @@ def test_the_shells_read_check_results_as_attributes(path: Path) -> None:
 def test_the_dict_read_scan_sees_string_keys() -> None:
     tree = ast.parse(
         'result["triage"]; saved.result["plan"]; plan.get("kind"); triage.get("x", 1)\n'
+        'data["metrics"]; item.get("detail"); saved.report["findings"]; ex["reps"]\n'
         'rows["id"]; plan.to_json()["weeks"]; result.level; result[0]; plan.get(key)'
     )
     assert [r.split(": ", 1)[1] for r in _dict_reads(tree)] == [
         "result['triage']", "saved.result['plan']", "plan.get('kind')", "triage.get('x', 1)",
+        "data['metrics']", "item.get('detail')", "saved.report['findings']", "ex['reps']",
     ]  # fmt: skip

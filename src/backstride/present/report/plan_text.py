@@ -8,6 +8,8 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
+from backstride.services.today import plan_sessions, short_title
+
 if TYPE_CHECKING:
     from backstride.plan import Plan
     from backstride.services.plan import PlanView
@@ -48,8 +50,6 @@ def render_plan(console: Console, view: PlanView, *, full: bool = False) -> None
     The how-to of each exercise is one command away (`backstride exercise ID`), so the
     weeks do not repeat it; `full` prints it under each exercise as well.
     """
-    from backstride.services.today import plan_sessions, short_title
-
     render_advice(console, view)
     plan = view.plan
     if not plan.weeks:
