@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.padding import Padding
 from rich.table import Table
 
-from backstride.assess.form_model import Figure, FormResult
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.present.cli.output import output_options, print_rows
+
+if TYPE_CHECKING:  # the form model brings numpy (analyse.form) and the KB: not for --help
+    from backstride.assess.form_model import Figure, FormResult
 
 #: Units as the terminal writes them.
 _UNITS = {
@@ -191,7 +193,9 @@ def form_cmd(
 @pass_app
 def form_history_cmd(app: AppContext, output: str | None, limit: int) -> None:
     """List saved form checks, newest first; the latest of each view feeds the self-check."""
-    # deferred: CLI start-up, see tests/present/test_cli_startup.py (the store)
+    # deferred: CLI start-up, see tests/present/test_cli_startup.py (the store, and the
+    # form model's numpy)
+    from backstride.assess.form_model import FormResult
     from backstride.services import records
 
     with app.engine.connect() as conn:
