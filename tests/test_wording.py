@@ -108,7 +108,8 @@ def test_when_nothing_was_tested_the_words_say_so_and_what_the_first_test_needs(
     none = Insights([], rows, 0, 0.95, "method")
     assert nothing_tested_text(none) == (
         "Nothing could be tested yet: the first factor needs 22 more days with your back "
-        "pain logged (you have 20), on some of which it was present and on some not."
+        "pain logged (you have 20), on some of which it was present and on some not. What "
+        "each factor still needs is listed under “Not enough data yet”."
     )
     long_enough = Insights([], [NotEnough(LONG, 0, 60, 60, 0, 2)], 0, 0.95, "method")
     assert "no factor was both present and absent" in str(nothing_tested_text(long_enough))
@@ -120,3 +121,5 @@ def test_the_insights_window_counts_both_ends() -> None:
     found = Insights([], [], 0, 0.95, "m", date(2025, 3, 12), date(2025, 11, 6))
     assert insights_window(found) == "12 Mar 2025 to 6 Nov 2025 (240 days)"
     assert insights_window(Insights([], [], 0, 0.95, "m")) == ""
+    one_day = Insights([], [], 0, 0.95, "m", date(2025, 3, 12), date(2025, 3, 12))
+    assert insights_window(one_day) == "12 Mar 2025 to 12 Mar 2025 (1 day)"

@@ -216,12 +216,15 @@ def nothing_tested_text(found: Insights) -> str | None:
         return (
             f"Nothing could be tested yet: the first factor needs {short} more "
             f"day{'' if short == 1 else 's'} with your back pain logged (you have {have}), "
-            "on some of which it was present and on some not."
+            f"on some of which it was present and on some not. {_LISTED}"
         )
     return (
         "Nothing could be tested yet: there are enough days with your back pain logged, "
-        "but no factor was both present and absent on enough of them."
+        f"but no factor was both present and absent on enough of them. {_LISTED}"
     )
+
+
+_LISTED = "What each factor still needs is listed under “Not enough data yet”."
 
 
 def insights_window(found: Insights) -> str:
@@ -229,7 +232,9 @@ def insights_window(found: Insights) -> str:
     if found.first is None or found.last is None:
         return ""
     days = (found.last - found.first + timedelta(days=1)).days
-    return f"{found.first:%-d %b %Y} to {found.last:%-d %b %Y} ({days} days)"
+    return (
+        f"{found.first:%-d %b %Y} to {found.last:%-d %b %Y} ({days} day{'' if days == 1 else 's'})"
+    )
 
 
 def insight_evidence_line(found: Insight) -> str:

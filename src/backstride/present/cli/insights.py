@@ -44,8 +44,12 @@ def insights_cmd(app: AppContext, as_json: bool, today: datetime | None) -> None
 
 def _render(console: Console, found: Insights) -> None:
     nothing = nothing_tested_text(found)
-    tested = nothing or f"{found.tests} factor-outcome pairs tested"
-    console.print(f"[bold]Personal evidence[/bold] {insights_window(found)}: {tested}")
+    if nothing is None:
+        tested = f"{found.tests} factor-outcome pairs tested"
+        console.print(f"[bold]Personal evidence[/bold] {insights_window(found)}: {tested}")
+    else:
+        console.print(f"[bold]Personal evidence[/bold] {insights_window(found)}")
+        console.print(f"\n{nothing}", highlight=False)
     credible = found.credible
     if credible:
         console.print("\n[bold]Credible associations[/bold] (the corrected interval excludes zero)")
