@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
-from backstride.analyse.personal_findings import Insights
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.wording import (
     insight_text,
@@ -16,6 +15,11 @@ from backstride.wording import (
     not_enough_text,
     nothing_tested_text,
 )
+
+if TYPE_CHECKING:  # rich loads only when the findings are printed, not for --json
+    from rich.console import Console
+
+    from backstride.analyse.personal_findings import Insights
 
 
 @click.command("insights")
