@@ -33,7 +33,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 from backstride.analyse.nof1 import t_quantile
-from backstride.analyse.personal import Finding, daily_factors, find_insights
+from backstride.analyse.personal import daily_factors, find_insights
+from backstride.analyse.personal_findings import Finding
 from backstride.kb import load_kb
 from backstride.models import Activity, DiaryEntry, Shoe, StoredActivity
 

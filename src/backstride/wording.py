@@ -1,6 +1,8 @@
-"""The sentences the load flags and the self-check evidence are shown in.
+"""The sentences the load flags, the self-check evidence and the personal insights are
+shown in.
 
-``analyse`` finds (``analyse.findings``: dates, distances in metres, ratios, windows);
+``analyse`` finds (``analyse.findings``: dates, distances in metres, ratios, windows;
+``analyse.personal_findings``: effects with their intervals, what a pair still needs);
 this module words a finding in the user's units. It sits beside ``units`` rather than in
 ``present`` because ``services`` needs the words too: the evidence lines it hands the
 self-check, the home page's warnings, the report's events.
@@ -9,7 +11,7 @@ self-check, the home page's warnings, the report's events.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from backstride.analyse.findings import (
     BreakReturn,
@@ -31,6 +33,8 @@ from backstride.analyse.findings import (
     SurfaceShift,
     WeeklyJump,
 )
+from backstride.analyse.personal_findings import Finding as Insight
+from backstride.analyse.personal_findings import Insights, NotEnough, Pair, Verdict
 from backstride.units import Units, format_distance
 
 #: Where the self-check ranks no contributor above nothing: said, not an empty table.
@@ -157,3 +161,95 @@ def evidence_lines(
 ) -> dict[str, list[str]]:
     """Per self-check question id, the sentences for the findings behind its answer."""
     return {q: [finding_text(f, units) for f in found] for q, found in findings.items()}
+
+
+def _such(n: int, pair: Pair) -> str:
+    """ "6 such days" / "1 such run"."""
+    return f"{n} such {pair.unit}{'' if n == 1 else 's'}"
+
+
+def insight_text(found: Insight) -> str:
+    """A tested pair: the effect with its corrected interval and what it rests on, always
+    as an association (the runner chose when to run long; Daza 2018)."""
+    pair = found.pair
+    when = pair.outcome_phrase.format(factor=pair.factor_phrase)
+    lo, hi = found.ci
+    rests_on = f"{_such(found.n_exposed, pair)} against {found.n_unexposed}"
+    if found.verdict is Verdict.UNCLEAR:
+        return (
+            f"No clear association yet between {pair.factor_phrase} and your back pain "
+            f"{when.replace(pair.factor_phrase, 'it')}: {found.effect:+.1f} points, interval "
+            f"{lo:+.1f} to {hi:+.1f} includes no difference ({rests_on})."
+        )
+    return (
+        f"Your back pain was on average {abs(found.effect):.1f} points {found.verdict} {when} "
+        f"(interval {lo:+.1f} to {hi:+.1f}, corrected for the factors tested; {rests_on}): "
+        "an association in your own records, not proof that one causes the other."
+    )
+
+
+def _needs(n: NotEnough) -> list[str]:
+    logged = (
+        "days with your back pain logged" if n.pair.unit == "day" else "runs with that pain logged"
+    )
+    needs = []
+    if n.more_days:
+        needs.append(f"{n.more_days} more {logged}")
+    if n.more_exposed:
+        needs.append(f"{n.more_exposed} more with {n.pair.factor_phrase}")
+    if n.more_unexposed:
+        needs.append(f"{n.more_unexposed} more without it")
+    return needs or ["days on which it varies"]
+
+
+def not_enough_text(n: NotEnough) -> str:
+    """A pair not yet testable, with what it has and what it still needs."""
+    return (
+        f"Not enough data yet to look for an association between {n.pair.factor_phrase} and "
+        f"{n.pair.outcome_name.lower()}: {n.n_exposed} such of {n.n_days}; needs "
+        f"{', '.join(_needs(n))}."
+    )
+
+
+def nothing_tested_text(found: Insights) -> str | None:
+    """When no pair could be tested yet: that, and what the first test needs (None when
+    something was tested)."""
+    if found.tests:
+        return None
+    days = [n for n in found.not_enough_data if n.pair.unit == "day"]
+    short = min((n.more_days for n in days), default=0)
+    if short:
+        have = max(n.n_days for n in days)
+        return (
+            f"Nothing could be tested yet: the first factor needs {short} more "
+            f"day{'' if short == 1 else 's'} with your back pain logged (you have {have}), "
+            f"on some of which it was present and on some not. {_LISTED}"
+        )
+    return (
+        "Nothing could be tested yet: there are enough days with your back pain logged, "
+        f"but no factor was both present and absent on enough of them. {_LISTED}"
+    )
+
+
+_LISTED = "What each factor still needs is listed under “Not enough data yet”."
+
+
+def insights_window(found: Insights) -> str:
+    """ "12 Mar 2025 to 6 Nov 2025 (240 days)", or "" without days."""
+    if found.first is None or found.last is None:
+        return ""
+    days = (found.last - found.first + timedelta(days=1)).days
+    return (
+        f"{found.first:%-d %b %Y} to {found.last:%-d %b %Y} ({days} day{'' if days == 1 else 's'})"
+    )
+
+
+def insight_evidence_line(found: Insight) -> str:
+    """A credible finding of higher pain, as a line under the self-check question its
+    factor speaks to."""
+    pair = found.pair
+    when = pair.outcome_phrase.format(factor=pair.factor_phrase)
+    return (
+        f"your back pain was on average {found.effect:.1f} points higher {when}; "
+        f"{_such(found.n_exposed, pair)} (an association in your diary, not proof of cause)"
+    )

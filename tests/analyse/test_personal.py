@@ -11,6 +11,7 @@ from types import ModuleType
 import pytest
 
 from backstride.analyse.personal import daily_factors, find_insights
+from backstride.analyse.personal_findings import Verdict
 from backstride.kb import load_kb
 from backstride.models import DiaryEntry, Shoe
 from tests.analyse._factory import run
@@ -84,9 +85,8 @@ def test_a_short_diary_says_how_much_more_is_needed() -> None:
     rest = next(
         n for n in found.not_enough_data if (n.factor, n.outcome) == ("rest_day", "pain_same_day")
     )
-    assert (rest.n_days, rest.more_days, rest.more_exposed) == (20, 22, 0)
-    assert "22 more days with your back pain logged" in rest.text
-    assert rest.text.startswith("Not enough data yet to look for an association")
+    assert (rest.n_days, rest.more_days, rest.more_exposed, rest.more_unexposed) == (20, 22, 0, 0)
+    assert (rest.pair.factor_phrase, rest.pair.unit) == ("no run (a rest day)", "day")
 
 
 def test_a_planted_effect_is_found_and_a_null_history_finds_nothing() -> None:
@@ -106,7 +106,8 @@ def test_a_planted_effect_is_found_and_a_null_history_finds_nothing() -> None:
     assert (top.factor, top.outcome, top.n_exposed) == ("run_over_30d_longest", "pain_next_day", 6)
     assert top.ci[0] <= 3.0 <= top.ci[1]
     assert top.level == pytest.approx(1 - 0.05 / planted.tests)
-    assert "points higher the day after a run more than 10% over your 30-day longest" in top.text
-    assert "association" in top.text and "not proof" in top.text
-    assert all("association" in f.text for f in planted.findings)
+    assert top.verdict is Verdict.HIGHER and top.pair.unit == "day"
+    assert top.p_value < 1 - top.level  # the corrected interval excludes zero: so does p
+    assert all(f.credible == (f.p_value < 1 - f.level) for f in planted.findings)
+    assert all(f.verdict is Verdict.UNCLEAR for f in planted.findings if not f.credible)
     assert insights(3, 0.0).credible == []

@@ -69,7 +69,9 @@ def test_help_imports_no_command_module_nor_any_heavy_library(tmp_path: Path) ->
     assert commands == set()
 
 
-@pytest.mark.parametrize("args", [["check", "--help"], ["diary", "add", "--help"]], ids=" ".join)
+@pytest.mark.parametrize(
+    "args", [["check", "--help"], ["diary", "add", "--help"], ["form", "--help"]], ids=" ".join
+)
 def test_command_help_needs_neither_the_store_nor_heavy_libraries(
     args: list[str], tmp_path: Path
 ) -> None:

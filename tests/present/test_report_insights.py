@@ -18,7 +18,7 @@ def test_insights_include_renders_charts_and_sentences() -> None:
         runs, entries, first=first, last=last, rules=kb.insights, load_rules=kb.load_rules,
         shoe_list=shoes,
     )  # fmt: skip
-    view = insights_view(find_insights(data, kb.insights), kb)
+    view = insights_view(find_insights(data, kb.insights))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
     )

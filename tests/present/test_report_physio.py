@@ -74,7 +74,8 @@ def test_report_holds_the_whole_diary_the_screen_and_no_raw_score(
     assert "running 10 km 6" in html and "running 10 km 8" in html  # PSFS
     assert "Latest self-check (" in html and "Escalation raised" not in html
     # the runner's own evidence: eight diary days are too few to test anything yet
-    assert "Your own evidence" in html and "need more diary days" in html
+    assert "Your own evidence" in html and "Nothing could be tested yet" in html
+    assert "pairs had enough diary days" in html and "0 factor–outcome pairs" not in html
 
 
 def test_an_emergency_from_the_diary_is_named_as_such(

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from backstride.analyse.form import FormAnalysis, analyse_track
 from backstride.analyse.form.metrics import Metric
-from backstride.assess.form import FormReport, form_report, judge_form
+from backstride.assess.form import FormReport, FormResult, form_report, judge_form
 from backstride.kb import load_kb
 from backstride.present.cli import cli
 from backstride.services.form import analyse_video
@@ -64,14 +64,16 @@ def test_every_metric_carries_its_name_meaning_and_typical_range_or_why_not(
 
 def test_a_clean_clip_from_the_right_view_needs_no_retake() -> None:
     report = _report(Runner())
-    assert report.view_check == {"asked": "side", "looks_like": "side", "wrong": False,
-                                 "width_ratio": pytest.approx(0, abs=0.1)}  # fmt: skip
+    assert report.to_json()["view_check"] == {
+        "asked": "side", "looks_like": "side", "wrong": False,
+        "width_ratio": pytest.approx(0, abs=0.1),
+    }  # fmt: skip
     assert report.retake == []
 
 
 def test_a_rear_clip_read_as_side_says_the_view_looks_wrong_and_judges_nothing() -> None:
     report = _report(REAR, view="side")
-    assert report.view_check is not None and report.view_check["looks_like"] == "rear"
+    assert report.view_check is not None and report.view_check.looks_like == "rear"
     assert _reasons(report) == ["wrong_view"]
     assert "looks filmed from behind, but was analysed as a side view" in report.retake[0].advice
     assert report.findings == [] and report.form_observed == []
@@ -191,3 +193,34 @@ def test_the_service_passes_the_retake_advice_on(leaning_clip: tuple[Path, Path]
     clip, keys = leaning_clip
     report = analyse_video(clip, "rear", estimator=FakePoseEstimator.from_file(keys))
     assert [t.reason for t in report.retake] == ["wrong_view"]
+
+
+@pytest.mark.parametrize("runner", [LEANING, REAR], ids=["side", "rear"])
+def test_the_result_is_the_json_typed_and_reads_back_from_it(runner: Runner) -> None:
+    """The shells render `FormResult`: its figures are rounded as the JSON rounds them, so a
+    fresh check and the same check read back from the store print the same digits."""
+    report = _report(runner)
+    result = report.result()
+    assert result.to_json() == report.to_json()
+    assert FormResult.from_json(result.to_json()) == result
+    for metric_id, m in report.metrics.items():
+        shown = result.metrics[metric_id]
+        assert shown.value == (None if m.value is None else round(m.value, 2))
+        assert shown.name == KB.form_metrics[metric_id].name
+    assert [f.value for f in result.findings] == [round(f.value, 2) for f in report.findings]
+    saved = json.loads(json.dumps({k: v for k, v in result.to_json().items() if k != "outputs"}))
+    assert FormResult.from_json(saved) == result
+
+
+def test_a_check_saved_by_an_older_version_still_reads() -> None:
+    """Saved before the view check, the retake advice and the metric words existed."""
+    old = {
+        "view": "side", "fps": 30.0, "strides_used": 9, "cadence_spm": 172.4,
+        "metrics": {"cadence_spm": {"value": 172.4, "unit": "steps/min", "range": None,
+                                    "confidence": 0.9, "confidence_level": "high"}},
+        "findings": [], "form_observed": [], "warnings": ["short clip"],
+    }  # fmt: skip
+    result = FormResult.from_json(old)
+    assert result.view_check is None and result.retake == [] and result.frames_detected is None
+    assert result.metrics["cadence_spm"].name is None
+    assert result.label("cadence_spm") == "cadence_spm"

@@ -51,15 +51,15 @@ def test_treadmill_trunk_lean_and_overstride_come_with_confidence(treadmill: For
 
 
 def test_treadmill_side_clip_as_side_view_looks_right(treadmill: FormReport) -> None:
-    assert treadmill.view_check is not None and treadmill.view_check["wrong"] is False
-    assert treadmill.view_check["looks_like"] == "side"
+    assert treadmill.view_check is not None and treadmill.view_check.wrong is False
+    assert treadmill.view_check.looks_like == "side"
     assert "wrong_view" not in {t.reason for t in treadmill.retake}
 
 
 def test_side_clip_run_as_rear_view_says_the_view_looks_wrong() -> None:
     """Issue 17: this read 87.6 deg of 'torso rotation' and asked for the whole body in view."""
     report = analyse_video(clip("side_treadmill_garage_zzzhushi.mp4"), "rear", annotate=False)
-    assert report.view_check is not None and report.view_check["looks_like"] == "side"
+    assert report.view_check is not None and report.view_check.looks_like == "side"
     assert [t.reason for t in report.retake] == ["wrong_view"]
     assert "looks filmed side-on, but was analysed as a rear view" in report.retake[0].advice
     assert report.findings == []
@@ -90,7 +90,7 @@ def test_rear_clip_gives_pelvic_drop_or_a_clear_low_confidence_flag() -> None:
         assert drop["value"] is not None
     assert "pelvic_drop" not in {f.id for f in report.findings if f.confidence_level == "low"}
     # the right view is not called wrong; what limits this clip is named instead
-    assert report.view_check is not None and report.view_check["looks_like"] == "rear"
+    assert report.view_check is not None and report.view_check.looks_like == "rear"
     reasons = [t.reason for t in report.retake]
     assert "wrong_view" not in reasons and "too_short" in reasons  # 3.4 s
 

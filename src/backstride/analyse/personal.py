@@ -6,8 +6,9 @@ factor against each of its pain outcomes with the AR(1) regression of ``analyse.
 widens every interval for the number of pairs tested (Bonferroni), and says what more
 data a pair needs when it has too little. Pure functions: no store, no clock.
 
-Every sentence says association: the runner chose when to run long, so a factor's days
-differ from the others in more than the factor (Daza 2018).
+The findings are values (``analyse.personal_findings``); ``backstride.wording`` words
+them, and every sentence says association: the runner chose when to run long, so a
+factor's days differ from the others in more than the factor (Daza 2018).
 """
 
 from __future__ import annotations
@@ -22,7 +23,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from backstride.analyse import intensity, load, shoes, summaries, terrain
-from backstride.analyse.nof1 import Fit, bonferroni_level, fit_ar1
+from backstride.analyse.nof1 import Fit, bonferroni_level, fit_ar1, t_cdf
+from backstride.analyse.personal_findings import (
+    Finding,
+    Insights,
+    NotEnough,
+    Pair,
+    Point,
+    Verdict,
+)
 from backstride.models import DiaryEntry, Shoe, StoredActivity
 
 if TYPE_CHECKING:  # types only: the caller hands the rules in (kb.insights, kb.load_rules)
@@ -255,66 +264,6 @@ def _num(value: int | float | None) -> float:
     return NAN if value is None else float(value)
 
 
-@dataclass(frozen=True)
-class Point:
-    """One day behind a finding: its pain and whether the factor was present."""
-
-    day: date
-    pain: float
-    exposed: bool
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One factor against one outcome, tested; `credible` when the corrected interval
-    excludes zero."""
-
-    factor: str
-    outcome: str
-    effect: float
-    ci: tuple[float, float]
-    level: float
-    n_exposed: int
-    n_unexposed: int
-    rho: float
-    credible: bool
-    text: str
-    se: float = 0.0
-    df: int = 0
-    points: tuple[Point, ...] = ()
-
-
-@dataclass(frozen=True)
-class NotEnough:
-    """A pair with too little data yet, and how much more it needs."""
-
-    factor: str
-    outcome: str
-    n_exposed: int
-    n_unexposed: int
-    n_days: int
-    more_days: int
-    more_exposed: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Insights:
-    """Every pair tested (with the correction for how many) and every pair not yet testable."""
-
-    findings: list[Finding]
-    not_enough_data: list[NotEnough]
-    tests: int
-    level: float
-    method: str
-    first: date | None = None
-    last: date | None = None
-
-    @property
-    def credible(self) -> list[Finding]:
-        return [f for f in self.findings if f.credible]
-
-
 def _series(
     data: DailyData, f: InsightFactor, o: InsightOutcome
 ) -> tuple[list[date], Floats, Floats, NDArray[np.int64], list[list[float]]]:
@@ -335,27 +284,6 @@ def _series(
     y_run: Floats = np.array([p for _, p in rows], dtype=np.float64)
     x_run: Floats = np.array([x_all[index[d]] for d in days], dtype=np.float64)
     return days, y_run, x_run, np.arange(len(rows), dtype=np.int64), []
-
-
-def _sentence(f: InsightFactor, o: InsightOutcome, effect: float, ci: tuple[float, float],
-              n_exposed: int, n_unexposed: int, credible: bool) -> str:  # fmt: skip
-    when = o.phrase.format(factor=f.phrase)
-    unit = "day" if o.unit == "day" else "run"
-    s = "" if n_exposed == 1 else "s"
-    lo, hi = ci
-    if credible:
-        way = "higher" if effect > 0 else "lower"
-        return (
-            f"Your back pain was on average {abs(effect):.1f} points {way} {when} "
-            f"(interval {lo:+.1f} to {hi:+.1f}, corrected for the factors tested; "
-            f"{n_exposed} such {unit}{s} against {n_unexposed}): an association in your own "
-            "records, not proof that one causes the other."
-        )
-    return (
-        f"No clear association yet between {f.phrase} and your back pain "
-        f"{when.replace(f.phrase, 'it')}: {effect:+.1f} points, interval {lo:+.1f} to {hi:+.1f} "
-        f"includes no difference ({n_exposed} such {unit}{s} against {n_unexposed})."
-    )
 
 
 def find_insights(data: DailyData, rules: InsightsFile) -> Insights:
@@ -387,25 +315,24 @@ def find_insights(data: DailyData, rules: InsightsFile) -> Insights:
     findings = []
     for f, o, fit, points in fits:
         ci = fit.interval(level)
-        credible = ci[0] > 0 or ci[1] < 0
         findings.append(
             Finding(
-                f.id,
-                o.id,
-                round(fit.effect, 2),
-                (round(ci[0], 2), round(ci[1], 2)),
-                level,
-                fit.n_exposed,
-                fit.n_unexposed,
-                round(fit.rho, 3),
-                credible,
-                _sentence(f, o, fit.effect, ci, fit.n_exposed, fit.n_unexposed, credible),
-                fit.se,
-                fit.df,
-                tuple(points),
-            )  # fmt: skip
+                pair=_pair(f, o),
+                effect=fit.effect,
+                ci=ci,
+                level=level,
+                n_exposed=fit.n_exposed,
+                n_unexposed=fit.n_unexposed,
+                rho=fit.rho,
+                verdict=_verdict(ci),
+                p_value=_p_value(fit),
+                se=fit.se,
+                df=fit.df,
+                points=tuple(points),
+            )
         )
-    findings.sort(key=lambda x: (not x.credible, -abs(x.effect)))
+    # the largest effect first, as shown (to 0.01): pairs that tie there keep their order
+    findings.sort(key=lambda x: (not x.credible, -abs(round(x.effect, 2))))
     return Insights(
         findings,
         short,
@@ -417,24 +344,29 @@ def find_insights(data: DailyData, rules: InsightsFile) -> Insights:
     )
 
 
+def _pair(f: InsightFactor, o: InsightOutcome) -> Pair:
+    return Pair(f.id, o.id, f.name, f.phrase, o.name, o.phrase, o.unit)
+
+
+def _verdict(ci: tuple[float, float]) -> Verdict:
+    if ci[0] > 0:
+        return Verdict.HIGHER
+    if ci[1] < 0:
+        return Verdict.LOWER
+    return Verdict.UNCLEAR
+
+
+def _p_value(fit: Fit) -> float:
+    if fit.se <= 0.0:
+        return 0.0 if fit.effect else 1.0
+    return 2.0 * (1.0 - t_cdf(abs(fit.effect) / fit.se, fit.df))
+
+
 def _not_enough(
     f: InsightFactor, o: InsightOutcome, n: int, n_exp: int, n_unexp: int,
     min_rows: int, min_exp: int, min_unexp: int,
 ) -> NotEnough:  # fmt: skip
-    more_rows = max(0, min_rows - n)
-    more_exp = max(0, min_exp - n_exp)
-    unit = "days with your back pain logged" if o.unit == "day" else "runs with that pain logged"
-    needs = []
-    if more_rows:
-        needs.append(f"{more_rows} more {unit}")
-    if more_exp:
-        needs.append(f"{more_exp} more with {f.phrase}")
-    if n_unexp < min_unexp:
-        needs.append(f"{min_unexp - n_unexp} more without it")
-    if not needs:
-        needs.append("days on which it varies")
-    text = (
-        f"Not enough data yet to look for an association between {f.phrase} and "
-        f"{o.name.lower()}: {n_exp} such of {n}; needs {', '.join(needs)}."
-    )
-    return NotEnough(f.id, o.id, n_exp, n_unexp, n, more_rows, more_exp, text)
+    return NotEnough(
+        _pair(f, o), n_exp, n_unexp, n,
+        max(0, min_rows - n), max(0, min_exp - n_exp), max(0, min_unexp - n_unexp),
+    )  # fmt: skip

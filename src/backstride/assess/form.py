@@ -15,56 +15,35 @@ from the other (a side clip "twists" 88 degrees when read as a rear one).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from backstride.analyse.form import FormAnalysis
 from backstride.analyse.form.metrics import STRIDES_FOR_FULL_CONFIDENCE, Metric
 from backstride.analyse.form.view import VIEW_WORDS, ViewCheck
+from backstride.assess.form_model import (
+    FORM_REPORT_VERSION,
+    Finding,
+    FormReport,
+    FormResult,
+    MetricDescription,
+    Retake,
+)
 from backstride.kb import KnowledgeBase
 
-#: The JSON contract version of `FormReport.to_json` (bump on a breaking change).
-FORM_REPORT_VERSION = 1
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One form fault seen in the clip, with what it means and what to do."""
-
-    id: str
-    title: str
-    metric: str
-    value: float
-    unit: str
-    threshold: float
-    severity: str  # "mild" or "marked"
-    confidence: float
-    confidence_level: str
-    fault: str | None
-    cause: str
-    cue: str | None
-    meaning: str
-    evidence: str
-    sources: list[str]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "metric": self.metric,
-            "value": round(self.value, 2),
-            "unit": self.unit,
-            "threshold": self.threshold,
-            "severity": self.severity,
-            "confidence": round(self.confidence, 2),
-            "confidence_level": self.confidence_level,
-            "fault": self.fault,
-            "cause": self.cause,
-            "cue": self.cue,
-            "meaning": self.meaning,
-            "evidence": self.evidence,
-            "sources": self.sources,
-        }
+#: The value objects live in `form_model`; these names stay importable from here.
+__all__ = [
+    "FORM_REPORT_VERSION",
+    "Finding",
+    "FormReport",
+    "FormResult",
+    "MetricDescription",
+    "Retake",
+    "describe_metric",
+    "form_observed",
+    "form_report",
+    "judge_form",
+    "retake_advice",
+]
 
 
 def judge_form(
@@ -143,17 +122,6 @@ _FILM_FROM = {
     "side": "side-on with the phone at hip height, square to the runner",
     "rear": "from straight behind with the phone at hip height",
 }
-
-
-@dataclass(frozen=True)
-class Retake:
-    """One reason to film again, and what to change."""
-
-    reason: str  # wrong_view | too_short | few_strides | runner_lost | low_confidence
-    advice: str
-
-    def to_json(self) -> dict[str, str]:
-        return {"reason": self.reason, "advice": self.advice}
 
 
 def retake_advice(analysis: FormAnalysis) -> list[Retake]:
@@ -243,86 +211,26 @@ def form_report(
         estimator=estimator,
         kb_version=kb.version,
         described={k: describe_metric(k, kb) for k in analysis.metrics},
-        view_check=analysis.view_check.to_json(),
+        view_check=analysis.view_check,
         retake=retake,
     )
 
 
-def describe_metric(metric_id: str, kb: KnowledgeBase) -> dict[str, Any]:
+def describe_metric(metric_id: str, kb: KnowledgeBase) -> MetricDescription:
     """The figure in words from form_metrics.yaml: name, meaning, typical range and why."""
     d = kb.form_metrics.get(metric_id)
     if d is None:  # kb check makes sure this never happens with the shipped KB
-        return {
-            "name": metric_id,
-            "meaning": "",
-            "typical_range": None,
-            "range_note": "not described in the knowledge base",
-            "range_evidence": None,
-            "range_sources": [],
-        }
-    return {
-        "name": d.name,
-        "meaning": d.meaning,
-        "typical_range": None if d.typical_range is None else list(d.typical_range),
-        "range_note": d.range_note,
-        "range_evidence": d.evidence,
-        "range_sources": list(d.sources),
-    }
+        return MetricDescription(metric_id, "", None, "not described in the knowledge base", None)
+    return MetricDescription(
+        name=d.name,
+        meaning=d.meaning,
+        typical_range=d.typical_range,
+        range_note=d.range_note,
+        range_evidence=d.evidence,
+        range_sources=tuple(d.sources),
+    )
 
 
 def form_observed(findings: list[Finding]) -> list[str]:
     """The self-check's `form_observed` answer these findings support (sorted, unique)."""
     return sorted({f.fault for f in findings if f.fault})
-
-
-@dataclass
-class FormReport:
-    """Everything `backstride form` reports; `to_json` is the CLI's and the web page's contract."""
-
-    view: str
-    fps: float
-    duration_s: float
-    frames_analysed: int
-    frames_detected: int
-    strides_used: int
-    cadence_spm: float | None
-    metrics: dict[str, Metric]
-    findings: list[Finding]
-    warnings: list[str]
-    video: dict[str, Any] = field(default_factory=dict)
-    outputs: dict[str, Any] = field(default_factory=dict)
-    estimator: str = ""
-    kb_version: str = ""
-    #: each metric in words (`describe_metric`), merged into the metrics of `to_json`
-    described: dict[str, dict[str, Any]] = field(default_factory=dict)
-    view_check: dict[str, Any] | None = None
-    retake: list[Retake] = field(default_factory=list)
-
-    @property
-    def form_observed(self) -> list[str]:
-        return form_observed(self.findings)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "report_version": FORM_REPORT_VERSION,
-            "view": self.view,
-            "fps": round(self.fps, 3),
-            "duration_s": round(self.duration_s, 3),
-            "frames_analysed": self.frames_analysed,
-            "frames_detected": self.frames_detected,
-            "strides_used": self.strides_used,
-            "cadence_spm": None if self.cadence_spm is None else round(self.cadence_spm, 1),
-            "metrics": {
-                name: {**m.to_json(), **self.described.get(name, {})}
-                for name, m in self.metrics.items()
-            },
-            "findings": [f.to_json() for f in self.findings],
-            "form_observed": self.form_observed,
-            "warnings": list(self.warnings),
-            "view_check": self.view_check,
-            "retake": [r.to_json() for r in self.retake],
-            "video": self.video,
-            "outputs": self.outputs,
-            "estimator": self.estimator,
-            "kb_version": self.kb_version,
-        }

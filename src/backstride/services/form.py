@@ -107,7 +107,8 @@ def _key_frames(analysis: FormAnalysis, report: FormReport) -> list[KeyFrame]:
         if not m.frames:
             continue
         i = int(np.argmin([abs(v - f.value) for v in m.per_stride]))
-        name = report.described.get(f.metric, {}).get("name", f.metric)
+        about = report.described.get(f.metric)
+        name = f.metric if about is None else about.name
         caption = (f.title, f"{name} {f.value:.1f} {f.unit} ({f.severity})")
         wanted.append(KeyFrame(analysis.segment[0] + m.frames[i], f.id, caption))
     return wanted

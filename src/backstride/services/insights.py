@@ -6,20 +6,23 @@ The store is read here; the factors and the statistics are pure (analyse.persona
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
 from backstride.kb import KnowledgeBase
 from backstride.store import activities, diary, shoes
+from backstride.wording import insight_evidence_line, insight_text, not_enough_text
 
 if TYPE_CHECKING:
-    from backstride.analyse.personal import Finding, Insights
+    from backstride.analyse.personal_findings import Finding, Insights
 
 
 def insights_from_store(conn: Connection, *, kb: KnowledgeBase, today: date) -> Insights:
     """Every factor against every outcome over all diary days up to `today`."""
+    # deferred: numpy and the factor definitions, only when insights are computed (the
+    # self-check imports this module for `personal_evidence_lines`)
     from backstride.analyse.personal import daily_factors, find_insights
 
     entries = list(diary.between(conn, end=today))
@@ -43,14 +46,14 @@ def finding_json(f: Finding) -> dict[str, Any]:
     return {
         "factor": f.factor,
         "outcome": f.outcome,
-        "effect": f.effect,
-        "ci": list(f.ci),
+        "effect": round(f.effect, 2),
+        "ci": [round(f.ci[0], 2), round(f.ci[1], 2)],
         "ci_level": round(f.level, 5),
         "n_exposed": f.n_exposed,
         "n_unexposed": f.n_unexposed,
-        "rho": f.rho,
+        "rho": round(f.rho, 3),
         "credible": f.credible,
-        "text": f.text,
+        "text": insight_text(f),
     }
 
 
@@ -67,7 +70,7 @@ def insights_json(found: Insights) -> dict[str, Any]:
                 "n_days": n.n_days,
                 "more_days_needed": n.more_days,
                 "more_exposures_needed": n.more_exposed,
-                "text": n.text,
+                "text": not_enough_text(n),
             }
             for n in found.not_enough_data
         ],
@@ -86,20 +89,8 @@ def evidence_lines(found: Insights, kb: KnowledgeBase) -> dict[str, list[str]]:
         factor = kb.insights.factor(f.factor)
         if factor.question is None or f.effect <= 0:
             continue
-        lines.setdefault(factor.question, []).append(_evidence_line(f, kb))
+        lines.setdefault(factor.question, []).append(insight_evidence_line(f))
     return lines
-
-
-def _evidence_line(f: Finding, kb: KnowledgeBase) -> str:
-    factor = kb.insights.factor(f.factor)
-    outcome = kb.insights.outcome(f.outcome)
-    when = outcome.phrase.format(factor=factor.phrase)
-    unit = "day" if outcome.unit == "day" else "run"
-    s = "" if f.n_exposed == 1 else "s"
-    return (
-        f"your back pain was on average {f.effect:.1f} points higher {when}; "
-        f"{f.n_exposed} such {unit}{s} (an association in your diary, not proof of cause)"
-    )
 
 
 def diary_days(conn: Connection, *, today: date) -> int:
@@ -114,11 +105,3 @@ def personal_evidence_lines(
     if diary_days(conn, today=today) < kb.insights.method.min_days:
         return {}
     return evidence_lines(insights_from_store(conn, kb=kb, today=today), kb)
-
-
-def window(found: Insights) -> str:
-    """ "12 Mar 2025 to 6 Nov 2025 (240 days)" or "" without days."""
-    if found.first is None or found.last is None:
-        return ""
-    days = (found.last - found.first + timedelta(days=1)).days
-    return f"{found.first:%-d %b %Y} to {found.last:%-d %b %Y} ({days} days)"

@@ -14,7 +14,9 @@ from sqlalchemy import Connection
 
 from backstride.analyse.load import RunSpike, longest_run_ratios
 from backstride.analyse.pain import daily_worst, is_improved, slope_per_week
-from backstride.analyse.personal import Insights
+from backstride.analyse.personal_findings import Insights
+from backstride.assess.form_model import FormResult
+from backstride.assess.model import Assessment
 from backstride.assess.words import match_words
 from backstride.config import Settings
 from backstride.kb import KnowledgeBase
@@ -103,7 +105,9 @@ class ReportData:
     """The report's content; the HTML and PDF renderers only lay it out."""
 
     today: date
-    check: dict[str, Any]
+    #: the latest saved check (its level and notes) and its result, typed
+    check: SavedCheck
+    result: Assessment
     view: PlanView
     weekly_km: list[tuple[date, float]]
     events: list[str] = field(default_factory=list)
@@ -140,13 +144,13 @@ def _warning_entry(conn: Connection, saved: SavedCheck) -> DiaryEntry | None:
 
 
 def _screening(
-    saved: SavedCheck, kb: KnowledgeBase, overlay: dict[str, Any], when: str
+    saved: SavedCheck, interrupted: bool, kb: KnowledgeBase, overlay: dict[str, Any], when: str
 ) -> list[ScreeningAnswer]:
     out = []
     for q in kb.questions_in("safety_screen"):
         value = saved.answers.get(q.id)
         words = answer_words(q, value)
-        if value is None and saved.result.get("interrupted"):
+        if value is None and interrupted:
             words = "not asked (the check stopped at the emergency answer)"
         if q.id in overlay and when:
             words += f" (reported in the diary on {when})"
@@ -206,9 +210,8 @@ def _guard(
 def _form_findings(conn: Connection) -> list[str]:
     out = []
     for view, saved in sorted(form_checks.latest_per_view(conn).items()):
-        findings = saved.report.get("findings") or []
-        assert isinstance(findings, list)
-        said = "; ".join(f"{f['title']} ({f['severity']})" for f in findings) or "no findings"
+        findings = FormResult.from_json(saved.report).findings
+        said = "; ".join(f"{f.title} ({f.severity})" for f in findings) or "no findings"
         out.append(
             f"{view.replace('_', ' ').capitalize()} video of {saved.created_at:%d %b %Y}: {said}"
         )
@@ -239,17 +242,7 @@ def report_data(
     view = plan_view(conn, kb=kb, today=today, save=False)
     load = load_report(conn, weeks=LOAD_WEEKS, today=today, settings=settings, rules=kb.load_rules)
     weekly_km = [(w.week_start_date, w.distance_m / 1000) for w in load.weeks]
-    check = {
-        "id": saved.id,
-        "created_at": saved.created_at,
-        "level": saved.triage_level,
-        "result": saved.result,
-        "notes": saved.notes,
-    }
-    result = saved.result
-    triage = result.get("triage")
-    if not isinstance(triage, dict):  # a check saved without a result (older or hand-made)
-        triage = {}
+    result = Assessment.from_json(saved.result, answers=saved.answers)
     trigger = _warning_entry(conn, saved)
     overlay: dict[str, Any] = {}
     when = ""
@@ -278,12 +271,10 @@ def report_data(
     else:
         escalation = None
         title = f"Latest self-check ({saved.created_at:%d %b %Y})"
-    causes = result.get("causes") or []
-    assert isinstance(causes, list)
     contributors = [
-        Contributor(c["name"], match_words(float(c["score"])), _evidence(c["evidence"]))
-        for c in causes
-        if c.get("score", 0) > 0
+        Contributor(c.name, match_words(c.score), _evidence(c.evidence))
+        for c in result.causes
+        if c.score > 0
     ][:CONTRIBUTORS]
     spikes, limit, longest = _guard(conn, kb, today)
     over = [
@@ -303,16 +294,15 @@ def report_data(
     return ReportData(
         insights=insights_from_store(conn, kb=kb, today=today),
         today=today,
-        check=check,
+        check=saved,
+        result=result,
         view=view,
         weekly_km=weekly_km,
         events=_events(conn, list(load.flags)),
         level_title=title,
         escalation=escalation,
-        reasons=[
-            (r["text"], r.get("advice") or "") for r in triage.get("reasons", []) if r["text"]
-        ],
-        screening=_screening(saved, kb, overlay, when),
+        reasons=[(r.text, r.advice) for r in result.reasons if r.text],
+        screening=_screening(saved, result.interrupted, kb, overlay, when),
         screening_note=_screening_source(conn, saved),
         contributors=contributors,
         pain=_pain(conn, kb, today, view.plan.plan_start),

@@ -17,9 +17,11 @@ from backstride.assess.engine import banner, triage
 from backstride.assess.restrictions import forbidden_by, self_tests_allowed
 from backstride.assess.triage import TriageLevel
 from backstride.config import Settings
-from backstride.kb import KnowledgeBase
+from backstride.kb import KnowledgeBase, load_kb
 from backstride.kb.schema import LoadRulesFile, Question
 from backstride.models import SavedCheck, TrainingEvidence
+from backstride.services import training
+from backstride.services.insights import personal_evidence_lines
 from backstride.store import checks, form_checks
 
 logger = logging.getLogger(__name__)
@@ -89,11 +91,11 @@ def training_evidence(
     The triage never depends on this: a history or form check that cannot be read is named
     in the result and the check goes on from the answers alone (triage.md v2).
     """
-    from backstride.services.training import training_evidence_from_store
-
     try:
         with engine.connect() as conn:
-            found = training_evidence_from_store(conn, today=today, settings=settings, rules=rules)
+            found = training.training_evidence_from_store(
+                conn, today=today, settings=settings, rules=rules
+            )
             found = _with_form_evidence(conn, found)
             found = _with_personal_evidence(conn, found, today)
     except Exception as exc:  # noqa: BLE001 - any failure here must not cost the runner the triage
@@ -124,9 +126,6 @@ def _with_personal_evidence(
 ) -> TrainingEvidence:
     """Add the diary's credible findings (`backstride insights`) under the questions the
     history already answers, so they show among the cause lines "from your training"."""
-    from backstride.kb import load_kb
-    from backstride.services.insights import personal_evidence_lines
-
     extra = personal_evidence_lines(conn, kb=load_kb(), today=today)
     if not any(qid in found.answers for qid in extra):
         return found

@@ -35,8 +35,11 @@ def test_insights_page_charts_each_credible_finding(client: TestClient) -> None:
 def test_insights_page_on_an_empty_store(client: TestClient) -> None:
     page = client.get("/insights")
     assert page.status_code == 200
-    assert "No credible association yet" in page.text
-    assert "more days with your back pain logged" in page.text
+    # nothing could be tested: the page says so and what the first test needs, and no
+    # "0 pairs tested" or "no credible association", which would suggest a test was run
+    assert "Nothing could be tested yet: the first factor needs" in page.text
+    assert "more days with your back pain logged (you have 0)" in page.text
+    assert "0 factor–outcome pairs" not in page.text and "No credible association" not in page.text
 
 
 def test_one_tap_daily_pain_and_the_experiment_reminder(client: TestClient) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.padding import Padding
@@ -12,6 +12,9 @@ from rich.table import Table
 
 from backstride.present.cli.context import AppContext, pass_app
 from backstride.present.cli.output import output_options, print_rows
+
+if TYPE_CHECKING:  # the form model brings numpy (analyse.form) and the KB: not for --help
+    from backstride.assess.form_model import Figure, FormResult
 
 #: Units as the terminal writes them.
 _UNITS = {
@@ -30,80 +33,77 @@ def _num(value: float, unit: str) -> str:
     )
 
 
-def _typical(m: dict[str, Any]) -> str:
-    rng = m.get("typical_range")
+def _typical(m: Figure) -> str:
+    rng = m.typical_range
     if rng is None:
         return "none published"
-    return f"{rng[0]:g} to {_num(rng[1], m['unit']).replace('.0', '')}"
+    return f"{rng[0]:g} to {_num(rng[1], m.unit).replace('.0', '')}"
 
 
-def _render(app: AppContext, data: dict[str, Any]) -> None:
+def _render(app: AppContext, result: FormResult) -> None:
     c = app.console
-    metrics = data["metrics"]
-    cad = data["cadence_spm"] and metrics["cadence_spm"]["value"]
+    cadence = result.metrics.get("cadence_spm")
+    cad = result.cadence_spm and cadence is not None and cadence.value
     c.print(
-        f"[bold]Form check[/bold] ({data['view']} view): {data['strides_used']} strides, "
-        f"{data['frames_analysed']} frames at {data['fps']:.0f} fps"
+        f"[bold]Form check[/bold] ({result.view} view): {result.strides_used} strides, "
+        f"{result.frames_analysed} frames at {result.fps:.0f} fps"
         + (f", cadence {cad:.0f} steps/min" if cad else "")
     )
-    retake = data.get("retake") or []
-    if retake:
+    if result.retake:
         c.print("\n[bold yellow]Film again[/bold yellow]")
-        for r in retake:
-            c.print(f"- {r['advice']}")
-    if (data.get("view_check") or {}).get("wrong"):
+        for r in result.retake:
+            c.print(f"- {r.advice}")
+    if result.view_check is not None and result.view_check.wrong:
         c.print("\nNo figures or findings: read from the wrong view they mean nothing.")
     else:
-        _figures(app, metrics)
-        if not data["findings"]:
+        _figures(app, result.metrics)
+        if not result.findings:
             c.print("No form fault crossed a threshold in this clip.")
-    for f in data["findings"]:
-        label = metrics.get(f["metric"], {}).get("name", f["metric"])
+    for f in result.findings:
         c.print(
-            f"\n[bold]{f['title']}[/bold] - {f['severity']}, {label.lower()} "
-            f"{_num(f['value'], f['unit'])} (confidence {f['confidence_level']})"
+            f"\n[bold]{f.title}[/bold] - {f.severity}, {result.label(f.metric).lower()} "
+            f"{_num(f.value, f.unit)} (confidence {f.confidence_level})"
         )
-        c.print(f"  What it means for your back: {f['meaning']}")
-        if f["cue"]:
-            c.print(f"  Cue: {f['cue']}")
-        c.print(f"  Feeds: {f['cause'].replace('_', ' ')}  (evidence: {f['evidence']})")
-    for w in data["warnings"]:
+        c.print(f"  What it means for your back: {f.meaning}")
+        if f.cue:
+            c.print(f"  Cue: {f.cue}")
+        c.print(f"  Feeds: {f.cause.replace('_', ' ')}  (evidence: {f.evidence})")
+    for w in result.warnings:
         c.print(f"[yellow]note:[/yellow] {w}")
-    out = data.get("outputs") or {}
-    if out.get("annotated_video"):
-        c.print(f"annotated video: {out['annotated_video']}")
-    for k in out.get("key_frames", []):
-        c.print(f"key frame ({k['finding']}): {k['path']}")
-    if data.get("saved_id"):
-        c.print(f"Saved as form check {data['saved_id']}: the self-check will use these findings.")
+    if result.annotated_video:
+        c.print(f"annotated video: {result.annotated_video}")
+    for finding, path in result.key_frames:
+        c.print(f"key frame ({finding}): {path}")
+    if result.saved_id:
+        c.print(f"Saved as form check {result.saved_id}: the self-check will use these findings.")
     c.print(
         "These are observations linked in studies to load on the back and hips, not a diagnosis."
     )
 
 
-def _figures(app: AppContext, metrics: dict[str, Any]) -> None:
+def _figures(app: AppContext, metrics: dict[str, Figure]) -> None:
     """The figures with the runner's own range and the typical one, then what each means."""
     c = app.console
     table = Table("Figure", "Yours", "Your strides", "Typical", "Sure?", box=None)
     for name, m in metrics.items():
-        rng = m["range"]
+        rng = m.range
         table.add_row(
-            m.get("name", name),
-            "-" if m["value"] is None else _num(m["value"], m["unit"]),
+            m.name or name,
+            "-" if m.value is None else _num(m.value, m.unit),
             "-" if rng is None else f"{rng[0]:.1f} to {rng[1]:.1f}",
             _typical(m),
-            m["confidence_level"],
+            m.confidence_level,
         )
     c.print()
     c.print(table)
     c.print("\n[bold]What the figures mean[/bold]")
     for name, m in metrics.items():
-        c.print(f"[bold]{m.get('name', name)}[/bold]: {m.get('meaning', '')}")
-        why = m.get("range_note") or ""
-        if m.get("typical_range") is None:
+        c.print(f"[bold]{m.name or name}[/bold]: {m.meaning}")
+        why = m.range_note
+        if m.typical_range is None:
             note = f"No published range: {why}"
         else:
-            level = (m.get("range_evidence") or "").replace("_", " ")
+            level = (m.range_evidence or "").replace("_", " ")
             note = f"Typical {_typical(m)}: {why} (evidence: {level})"
         c.print(Padding(note, (0, 0, 0, 2), expand=False), style="dim")
     c.print()
@@ -176,14 +176,15 @@ def form_cmd(
         estimator=estimator,
         annotate=not no_video,
     )
-    data = report.to_json()
+    saved_id = None
     if save:
         with app.engine.begin() as conn:
-            data["saved_id"] = save_form_evidence(conn, report, source="cli", clip_name=video.name)
+            saved_id = save_form_evidence(conn, report, source="cli", clip_name=video.name)
+    result = report.result(saved_id=saved_id)
     if as_json:
-        click.echo(json.dumps(data, indent=2))
+        click.echo(json.dumps(result.to_json(), indent=2))
     else:
-        _render(app, data)
+        _render(app, result)
 
 
 @click.command("form-history")
@@ -192,7 +193,9 @@ def form_cmd(
 @pass_app
 def form_history_cmd(app: AppContext, output: str | None, limit: int) -> None:
     """List saved form checks, newest first; the latest of each view feeds the self-check."""
-    # deferred: CLI start-up, see tests/present/test_cli_startup.py (the store)
+    # deferred: CLI start-up, see tests/present/test_cli_startup.py (the store, and the
+    # form model's numpy)
+    from backstride.assess.form_model import FormResult
     from backstride.services import records
 
     with app.engine.connect() as conn:
@@ -204,13 +207,12 @@ def form_history_cmd(app: AppContext, output: str | None, limit: int) -> None:
     ]  # fmt: skip
     if print_rows(rows, output):
         return
-    if not rows:
+    if not saved:
         click.echo("No saved form checks: `backstride form VIDEO --save` keeps one.")
-    for r in rows:
-        faults = ", ".join(f["title"] for f in r["findings"]) or "no fault crossed a threshold"
-        click.echo(
-            f"{r['id']:>3}  {r['created_at'][:10]}  {r['view']:<4}  {r['clip_name']}: {faults}"
-        )
+    for s in saved:
+        result = FormResult.from_json(s.report)
+        faults = ", ".join(f.title for f in result.findings) or "no fault crossed a threshold"
+        click.echo(f"{s.id:>3}  {s.created_at:%Y-%m-%d}  {result.view:<4}  {s.clip_name}: {faults}")
 
 
 def register(cli: click.Group) -> None:

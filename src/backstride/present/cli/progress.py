@@ -22,20 +22,17 @@ def progress_cmd(app: AppContext, as_json: bool, today: datetime | None) -> None
     day = today.date() if today else date.today()
     with app.engine.begin() as conn:
         view = plan_view(conn, kb=load_kb(), today=day)
-    data = view.progress_json()
     if as_json:
-        click.echo(json.dumps(data, indent=2))
+        click.echo(json.dumps(view.progress_json(), indent=2))
         return
     render_advice(app.console, view)
-    for point in data["points"]:
-        click.echo(f"{point['date']}  {'#' * point['pain']:<10} {point['pain']}/10")
-    if data["baseline"] is not None and data["recent"] is not None:
-        verdict = "improved" if data["improved"] else "not yet an important improvement"
-        click.echo(
-            f"Pain {data['baseline']:.1f} -> {data['recent']:.1f}: {verdict} (MCID: 2 points or 30%)."
-        )
-    a = data["adherence"]
-    click.echo(f"Sessions done: {a['done']}/{a['planned']}")
+    p = view.progress
+    for day, pain in p.points:
+        click.echo(f"{day.isoformat()}  {'#' * pain:<10} {pain}/10")
+    if p.baseline is not None and p.recent is not None:
+        verdict = "improved" if p.improved else "not yet an important improvement"
+        click.echo(f"Pain {p.baseline:.1f} -> {p.recent:.1f}: {verdict} (MCID: 2 points or 30%).")
+    click.echo(f"Sessions done: {view.adherence.done}/{view.adherence.planned}")
 
 
 def register(cli: click.Group) -> None:

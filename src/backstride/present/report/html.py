@@ -37,7 +37,7 @@ def _styled(svg: str) -> str:
 
 def render_html(data: ReportData) -> str:
     """Render the report; charts are inline SVG, so the page needs no network."""
-    try:
+    try:  # the optional extra `report`, needed only when a report is written
         import jinja2
     except ImportError as exc:
         raise OptionalDependencyMissing("the report", "report") from exc
@@ -60,13 +60,13 @@ def render_html(data: ReportData) -> str:
         data=data,
         today=data.today,
         check=data.check,
-        result=data.check["result"],
+        result=data.result,
         plan=view.plan,
         adherence=view.adherence,
         events=data.events,
         pain=pain,
-        disclaimer=view.plan.disclaimer or data.check["result"].get("disclaimer", ""),
+        disclaimer=view.plan.disclaimer or data.result.disclaimer,
         pain_svg=_styled(pain_svg),
         load_svg=_styled(load_chart(data.weekly_km)),
-        insights=None if data.insights is None else insights_view(data.insights, kb),
+        insights=None if data.insights is None else insights_view(data.insights),
     )

@@ -7,36 +7,39 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
+from backstride.errors import OptionalDependencyMissing
 from backstride.plan import Plan
+from backstride.plan.model import PlanItem
 
 
-def _description(item: dict[str, Any]) -> str:
+def _evidence(level: str | None) -> str:
+    return "" if not level else level.replace("_", " ")
+
+
+def _description(item: PlanItem) -> str:
     lines = []
-    if item.get("detail"):
-        lines.append(item["detail"])
-    for ex in item.get("exercises", []):
-        dose = (
-            f"{ex['sets']} x {ex['reps']}" if "reps" in ex else f"{ex['sets']} x {ex['hold_s']} s"
-        )
-        side = " each side" if ex.get("per_side") else ""
-        evidence = f" (evidence: {ex['evidence'].replace('_', ' ')})" if ex.get("evidence") else ""
-        lines.append(f"- {ex['name']}: {dose}{side}, rest {ex['rest_s']} s{evidence}")
-        lines.append(f"  easier: {ex['regression']}")
-        lines.append(f"  harder: {ex['progression']}")
-    for cue in (item.get("run") or {}).get("cues", []):
+    if item.detail:
+        lines.append(item.detail)
+    for ex in item.exercises:
+        dose = f"{ex.sets} x {ex.reps}" if ex.reps is not None else f"{ex.sets} x {ex.hold_s} s"
+        side = " each side" if ex.per_side else ""
+        evidence = f" (evidence: {_evidence(ex.evidence)})" if ex.evidence else ""
+        lines.append(f"- {ex.name}: {dose}{side}, rest {ex.rest_s} s{evidence}")
+        lines.append(f"  easier: {ex.regression}")
+        lines.append(f"  harder: {ex.progression}")
+    for cue in item.run.cues if item.run is not None else ():
         lines.append(f"Cue: {cue}")
-    lines.append(f"Why: {item['why']}")
-    if item.get("evidence"):
-        lines.append(f"Evidence: {item['evidence'].replace('_', ' ')}")
-    lines += [f"Source: {s}" for s in item["sources"]]
+    lines.append(f"Why: {item.why}")
+    if item.evidence:
+        lines.append(f"Evidence: {_evidence(item.evidence)}")
+    lines += [f"Source: {s}" for s in item.sources]
     return "\n".join(lines)
 
 
-def _summary(items: list[dict[str, Any]]) -> str:
-    titles = [i["title"] for i in items if i["kind"] in ("run", "strength", "mobility")]
-    titles = titles or [i["title"] for i in items]
+def _summary(items: list[PlanItem]) -> str:
+    titles = [i.title for i in items if i.kind in ("run", "strength", "mobility")]
+    titles = titles or [i.title for i in items]
     return "backstride: " + " + ".join(titles)
 
 
@@ -49,29 +52,30 @@ def plan_to_ics(
     event; a day with a reminder and no session still gets its one event.
     """
     reminders = reminders or {}
-    from icalendar import Calendar, Event
+    try:  # the optional extra `report`, needed only when a calendar is written
+        from icalendar import Calendar, Event
+    except ImportError as exc:
+        raise OptionalDependencyMissing("the calendar export", "report") from exc
 
     stamp = now or datetime.now(UTC)
     cal = Calendar()
     cal.add("prodid", "-//backstride//plan//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "backstride plan")
-    for week in plan.to_json()["weeks"]:
-        for day in week["days"]:
-            items = [i for i in day["items"] if i["kind"] != "rest"]
-            when = datetime.fromisoformat(day["date"]).date()
-            note = reminders.get(when)
-            if not items and not note:
-                continue
-            event = Event()
-            event.add("uid", f"{day['date']}@backstride")
-            event.add("dtstamp", stamp)
-            event.add("dtstart", when)
-            event.add("dtend", when + timedelta(days=1))
-            event.add("summary", _summary(items) if items else "backstride: experiment day")
-            parts = [note] if note else []
-            parts += [f"{i['title'].upper()}\n{_description(i)}" for i in items]
-            event.add("description", "\n\n".join(parts))
-            event.add("categories", sorted({i["kind"] for i in items}))
-            cal.add_component(event)
+    for day in (d for week in plan.weeks for d in week.days):
+        items = [i for i in day.items if i.kind != "rest"]
+        note = reminders.get(day.date)
+        if not items and not note:
+            continue
+        event = Event()
+        event.add("uid", f"{day.date.isoformat()}@backstride")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", day.date)
+        event.add("dtend", day.date + timedelta(days=1))
+        event.add("summary", _summary(items) if items else "backstride: experiment day")
+        parts = [note] if note else []
+        parts += [f"{i.title.upper()}\n{_description(i)}" for i in items]
+        event.add("description", "\n\n".join(parts))
+        event.add("categories", sorted({i.kind for i in items}))
+        cal.add_component(event)
     return bytes(cal.to_ical())

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from backstride.analyse.personal import Finding, Insights
-from backstride.kb import KnowledgeBase
+from backstride.analyse.personal_findings import Finding, Insights
+from backstride.wording import insight_text, insights_window, not_enough_text, nothing_tested_text
 
 WIDTH, HEIGHT, PAD_L, PAD_T, PAD_B = 360, 220, 34, 14, 40
 
@@ -50,14 +50,14 @@ def finding_chart(finding: Finding, *, label: str) -> str:
                 f'y2="{y(mean):.1f}" class="mean"/>'
             )
         name = "with it" if exposed else "without"
-        unit = "day" if finding.outcome in ("pain_same_day", "pain_next_day") else "run"
+        unit = finding.pair.unit
         parts.append(
             f'<text x="{cx:.1f}" y="{HEIGHT - 22}" class="axis" text-anchor="middle">{name}</text>'
             f'<text x="{cx:.1f}" y="{HEIGHT - 8}" class="axis" text-anchor="middle">'
             f"{len(pts)} {unit}{'' if len(pts) == 1 else 's'}</text>"
         )
     title = escape(
-        f"Back pain 0-10 on each {('day' if 'day' in finding.outcome else 'run')}, "
+        f"Back pain 0-10 on each {finding.pair.unit}, "
         f"without and with {label}; the bar is each group's average"
     )
     return (
@@ -88,28 +88,26 @@ class InsightsView:
     tests: int
     window: str
     method: str
+    #: set when no pair could be tested yet: that, and what the first test needs
+    nothing_tested: str | None = None
 
 
-def insights_view(found: Insights, kb: KnowledgeBase) -> InsightsView:
+def insights_view(found: Insights) -> InsightsView:
     """The findings ready to render: a chart per credible finding, the rest as sentences."""
-    from backstride.services.insights import window
-
-    credible = []
-    for f in found.credible:
-        factor = kb.insights.factor(f.factor)
-        outcome = kb.insights.outcome(f.outcome)
-        credible.append(
-            InsightItem(
-                f"{factor.name}: {outcome.name.lower()}",
-                f.text,
-                finding_chart(f, label=factor.phrase),
-            )
+    credible = [
+        InsightItem(
+            f"{f.pair.factor_name}: {f.pair.outcome_name.lower()}",
+            insight_text(f),
+            finding_chart(f, label=f.pair.factor_phrase),
         )
+        for f in found.credible
+    ]
     return InsightsView(
         credible,
-        [f.text for f in found.findings if not f.credible],
-        [n.text for n in found.not_enough_data],
+        [insight_text(f) for f in found.findings if not f.credible],
+        [not_enough_text(n) for n in found.not_enough_data],
         found.tests,
-        window(found),
+        insights_window(found),
         found.method,
+        nothing_tested_text(found),
     )

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 def render_pdf(data: ReportData) -> bytes:
     """PDF bytes of the same report the HTML renderer gives."""
-    try:
+    try:  # the optional extra `report` (and Pango), needed only when a PDF is written
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: the Pango system library is missing
         raise OptionalDependencyMissing("PDF reports", "report") from exc

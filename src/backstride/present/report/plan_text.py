@@ -9,6 +9,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from backstride.present.indent import print_indented
+from backstride.services.today import plan_sessions, short_title
 
 if TYPE_CHECKING:
     from backstride.plan import Plan
@@ -50,8 +51,6 @@ def render_plan(console: Console, view: PlanView, *, full: bool = False) -> None
     The how-to of each exercise is one command away (`backstride exercise ID`), so the
     weeks do not repeat it; `full` prints it under each exercise as well.
     """
-    from backstride.services.today import plan_sessions, short_title
-
     render_advice(console, view)
     plan = view.plan
     if not plan.weeks:

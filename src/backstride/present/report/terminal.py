@@ -72,7 +72,9 @@ def _cue_line(cue: SummaryCue) -> Text:
 
 
 def _plan_panel(plan: PlanSummary) -> Panel:
-    from backstride.plan.model import how_lines  # the check has loaded the stages already
+    # deferred: `backstride.plan` runs the whole plan package (builder, progression), which
+    # `history` and the interview need only once a result with a plan is shown
+    from backstride.plan.model import how_lines
 
     # each reason's advice is in the triage panel above; the plan adds what it changes
     lines = [Text(f"Running: {plan.running}", style="bold")]

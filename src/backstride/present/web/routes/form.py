@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from starlette.datastructures import UploadFile
 
+from backstride.assess.form_model import FormResult
 from backstride.present.web.form_jobs import FormJob
 from backstride.present.web.jobs import copy_upload
 from backstride.present.web.security import checked_form
@@ -28,10 +29,11 @@ def _job(request: Request, job_id: str) -> FormJob:
     return job
 
 
-def _result_context(request: Request, report: dict[str, Any], key: str | None) -> dict[str, Any]:
-    media = web(request).form_jobs.media(key, [f["id"] for f in report["findings"]])
+def _result_context(request: Request, result: FormResult, key: str | None) -> dict[str, Any]:
+    """What `_form_result.html` needs: the typed result `r`, the pictures, the units."""
+    media = web(request).form_jobs.media(key, [f.id for f in result.findings])
     return {
-        "r": report,
+        "r": result,
         "media": media,
         "unit_labels": FORM_UNIT_LABELS,
     }
@@ -48,6 +50,7 @@ def form_page(request: Request) -> Any:
         "form.html",
         missing=missing_video_support(),
         saved=saved,
+        findings={c.id: FormResult.from_json(c.report).findings for c in saved},
         latest=latest,
         max_mb=state.max_upload_bytes // 2**20,
     )
@@ -83,7 +86,7 @@ async def start_check(request: Request) -> Any:
 @router.get("/form/jobs/{job_id}")
 def job_page(request: Request, job_id: str) -> Any:
     job = _job(request, job_id)
-    context = _result_context(request, job.report, job.id) if job.report else {}
+    context = _result_context(request, job.result.result(), job.id) if job.result else {}
     return render(request, "form_job.html", job=job, **context)
 
 
@@ -111,7 +114,7 @@ def saved_page(request: Request, check_id: int) -> Any:
         saved = records.saved_form_check(conn, check_id=check_id)
         latest = records.latest_form_checks(conn)
     in_use = latest.get(saved.view) == saved
-    context = _result_context(request, dict(saved.report), saved.output_key)
+    context = _result_context(request, FormResult.from_json(saved.report), saved.output_key)
     return render(request, "form_saved.html", saved=saved, in_use=in_use, **context)
 
 

@@ -18,4 +18,4 @@ def insights_page(request: Request) -> Any:
     state = web(request)
     with state.engine.connect() as conn:
         found = insights_from_store(conn, kb=state.kb, today=state.today())
-    return render(request, "insights.html", insights=insights_view(found, state.kb))
+    return render(request, "insights.html", insights=insights_view(found))

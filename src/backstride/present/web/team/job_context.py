@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Engine
 
+from backstride.assess.form_model import FormResult
 from backstride.present.web.team.api import MAX_IMPORT_BYTES
 from backstride.present.web.team.deps import TeamState
 from backstride.services import records
@@ -21,8 +23,14 @@ JOB_KINDS = {"import": "import", "report": "PDF report", "form": "form check"}
 
 
 def form_words() -> dict[str, Any]:
-    """What `single/_form_result.html` needs besides the report itself."""
-    return {"media": NO_MEDIA, "unit_labels": FORM_UNIT_LABELS}
+    """What `single/_form_result.html` needs besides the report itself, and `form_result`
+    to read a saved report into the typed result the template renders (as the
+    single-runner pages do), rounding its figures as the JSON does."""
+    return {"media": NO_MEDIA, "unit_labels": FORM_UNIT_LABELS, "form_result": _form_result}
+
+
+def _form_result(report: Mapping[str, Any] | None) -> FormResult | None:
+    return FormResult.from_json(report) if report else None
 
 
 def last_form_check(engine: Engine) -> dict[str, Any]:
