@@ -211,6 +211,24 @@ def not_enough_text(n: NotEnough) -> str:
     )
 
 
+def not_enough_by_factor(items: Sequence[NotEnough]) -> list[str]:
+    """One line per factor not yet testable: its outcomes named once, and what the
+    neediest of them still lacks (35 pairs read as seven lines, not a page each)."""
+    by_factor: dict[str, list[NotEnough]] = {}
+    for n in items:
+        by_factor.setdefault(n.factor, []).append(n)
+    lines = []
+    for pairs in by_factor.values():
+        outcomes = ", ".join(n.pair.outcome_name.lower() for n in pairs)
+        most = max(pairs, key=lambda n: n.more_days + n.more_exposed + n.more_unexposed)
+        lines.append(
+            f"{pairs[0].pair.factor_name} ({outcomes}): so far on {most.n_exposed} of "
+            f"{most.n_days} logged {most.pair.unit}{'' if most.n_days == 1 else 's'}; needs "
+            f"{', '.join(_needs(most))}."
+        )
+    return lines
+
+
 def nothing_tested_text(found: Insights) -> str | None:
     """When no pair could be tested yet: that, and what the first test needs (None when
     something was tested)."""

@@ -167,3 +167,21 @@ def test_insights_on_real_files_with_a_generated_diary(
     out = json.loads(_run(runner, cli_env, "insights", "--json", "--today", str(last)).output)
     assert out["findings"] or out["not_enough_data"]
     assert all("association" in f["text"] for f in out["findings"])
+
+
+def test_not_enough_data_reads_as_one_line_per_factor(
+    runner: CliRunner, cli_env: dict[str, str]
+) -> None:
+    """A new runner has nothing testable: each factor is listed once with what it needs,
+    not once per factor and outcome (35 paragraphs)."""
+    added = _run(runner, cli_env, "diary", "add", "--kind", "day", "--during", "3")
+    assert added.exit_code == 0, added.output
+    data = json.loads(_run(runner, cli_env, "insights", "--json").output)
+    factors = {n["factor"] for n in data["not_enough_data"]}
+    assert data["tests"] == 0 and len(data["not_enough_data"]) > len(factors) > 1
+    out = _run(runner, {**cli_env, "COLUMNS": "80"}, "insights").output
+    section = out.split("Not enough data yet\n", 1)[1].split("Method:", 1)[0]
+    bullets = [line for line in section.splitlines() if line.lstrip().startswith("•")]
+    assert len(bullets) == len(factors)
+    assert "Nothing could be tested yet" in out and "0 factor" not in out
+    assert all(len(line) <= 80 for line in out.splitlines())

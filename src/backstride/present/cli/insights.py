@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 import click
 
 from backstride.present.cli.context import AppContext, pass_app
+from backstride.present.indent import print_indented
 from backstride.wording import (
     insight_text,
     insights_window,
-    not_enough_text,
+    not_enough_by_factor,
     nothing_tested_text,
 )
 
@@ -70,8 +71,8 @@ def _render(console: Console, found: Insights) -> None:
             console.print(f"  • {insight_text(f)}", highlight=False)
     if found.not_enough_data:
         console.print("\n[bold]Not enough data yet[/bold]")
-        for n in found.not_enough_data:
-            console.print(f"  • {not_enough_text(n)}", highlight=False)
+        for line in not_enough_by_factor(found.not_enough_data):
+            print_indented(console, f"• {line}", 2)
     console.print(f"\n[dim]Method: {found.method}[/dim]", highlight=False)
 
 

@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from html import escape
 
 from backstride.analyse.personal_findings import Finding, Insights
-from backstride.wording import insight_text, insights_window, not_enough_text, nothing_tested_text
+from backstride.wording import (
+    insight_text,
+    insights_window,
+    not_enough_by_factor,
+    nothing_tested_text,
+)
 
 WIDTH, HEIGHT, PAD_L, PAD_T, PAD_B = 360, 220, 34, 14, 40
 
@@ -105,7 +110,7 @@ def insights_view(found: Insights) -> InsightsView:
     return InsightsView(
         credible,
         [insight_text(f) for f in found.findings if not f.credible],
-        [not_enough_text(n) for n in found.not_enough_data],
+        not_enough_by_factor(found.not_enough_data),
         found.tests,
         insights_window(found),
         found.method,
