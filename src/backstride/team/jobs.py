@@ -340,8 +340,17 @@ class Queue:
             paths = [
                 _write(Path(folder), index, name, data) for index, (name, data) in enumerate(files)
             ]
+            # Parsed in this process, not by a pool per job: each pool process spawned
+            # for a job spent longer importing the readers than parsing its share of
+            # the files, and the workers themselves are how team mode uses more cores
+            # (start one per core). The copies are this job's own: not remembered by path.
             report = import_paths(
-                engine, paths, data_dir=self.data_dir / schema, progress=progress
+                engine,
+                paths,
+                data_dir=self.data_dir / schema,
+                progress=progress,
+                workers=1,
+                remember_paths=False,
             ).to_dict()
         if resumed:
             # Files stored before a worker died are listed as duplicates of themselves.
@@ -395,8 +404,16 @@ class Queue:
 
 
 def _write(folder: Path, index: int, name: str, data: bytes) -> Path:
-    """The upload under the name the runner gave it, in a folder of its own (names may repeat)."""
-    path = folder / str(index) / (Path(name).name or "upload")
-    path.parent.mkdir()
-    path.write_bytes(data)
+    """The upload under the name the runner gave it: in `folder` itself, or, where that
+    name is taken (names may repeat), in a folder of its own. A folder for every file
+    cost a mkdir per file, as much as writing it."""
+    base = Path(name).name or "upload"
+    path = folder / base
+    try:
+        with path.open("xb") as handle:
+            handle.write(data)
+    except FileExistsError:
+        path = folder / str(index) / base
+        path.parent.mkdir()
+        path.write_bytes(data)
     return path
