@@ -320,7 +320,7 @@ def report(runs: dict[int, list[Run]], cores: int) -> None:
     loads = [x for rs in runs.values() for r in rs for x in r.load]
     n = len(base)
     print(
-        f"\nimport throughput, {base[0].files // max(1, len(base[0].own_s))} files/worker-run, "
+        f"\nimport throughput, {base[0].files} files a run, "
         f"median of {n}, {cores} cores; load average {min(loads):.1f}-{max(loads):.1f}:"
     )
     print(
