@@ -24,9 +24,15 @@ a throwaway team schema dropped at the end. Runs alternate 1, 2, 1, 2 ... worker
     python bench/team_import_bench.py [--jobs 4] [--files 150] [--repeat 3]
         [--py-spy PATH/TO/py-spy]  # also record where one worker's time goes
         [--src OTHER_CHECKOUT/src]  # run the workers from another tree (before/after)
+        [--sessions own|shared]
+
+Each worker runs in a session of its own by default, as separately started services
+do: with Linux's autogroup scheduling (on where /proc/sys/kernel/sched_autogroup_enabled
+is 1) a busy CPU is shared between sessions first, so workers started in one session
+share one session's slice however many there are (`--sessions shared` shows it).
 
 `--py-spy` samples the worker of the first 1-worker run (py-spy record, all threads,
-`--idle` off) and prints its hottest functions; the raw collapsed stacks stay in the
+`--idle` off) and prints where its job thread spent them; the raw collapsed stacks stay in the
 temporary folder it names.
 """
 
@@ -63,7 +69,7 @@ DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 TICK_S = 1 / os.sysconf("SC_CLK_TCK")
 #: How often the backends' CPU is read while a run goes on: a backend that exits
 #: between two readings loses at most this much of its CPU from the figures.
-SAMPLE_EVERY_S = 0.5
+SAMPLE_EVERY_S = 0.2
 
 
 def gpx(day: int, points: int = 300) -> bytes:
@@ -128,22 +134,30 @@ def tree_cpu(pid: int) -> tuple[float, float]:
 
 class BackendSampler:
     """The CPU of the PostgreSQL backends whose application_name starts with `prefix`,
-    read every SAMPLE_EVERY_S: {application_name: CPU s since `start`}."""
+    read every SAMPLE_EVERY_S: {application_name: CPU s since `start`}; and what those
+    backends were doing at each reading (`states`), when not idle between transactions:
+    running ("active"), waiting for a lock or the disk ("active, Lock:..."/"IO:..."), or
+    waiting inside a transaction for their worker's next statement ("idle in transaction")."""
 
     def __init__(self, url: str, prefix: str) -> None:
         self._conn = psycopg.connect(conninfo(url), autocommit=True)
         self._prefix = prefix
         self._first: dict[int, float] = {}
         self._last: dict[int, tuple[str, float]] = {}
+        self.states: Counter[str] = Counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
     def _sample(self, *, baseline: bool = False) -> None:
         rows = self._conn.execute(
-            "SELECT pid, application_name FROM pg_stat_activity WHERE application_name LIKE %s",
+            "SELECT pid, application_name, state, wait_event_type, wait_event "
+            "FROM pg_stat_activity WHERE application_name LIKE %s",
             (self._prefix + "%",),
         ).fetchall()
-        for pid, app in rows:
+        for pid, app, state, wait_type, wait in rows:
+            if state != "idle" and not baseline:
+                waiting = f", {wait_type}:{wait}" if wait_type and wait != "ClientRead" else ""
+                self.states[f"{state}{waiting}"] += 1
             cpu = proc_cpu(pid)
             if cpu is None:
                 continue
@@ -182,6 +196,7 @@ class Run:
     kids_s: list[float]  # per worker: its children (a parsing pool)
     backend_s: list[float]  # per worker: its PostgreSQL backends
     bench_s: float  # this process (polling, sampling)
+    states: Counter[str] = field(default_factory=Counter)  # the backends' (BackendSampler)
     load: tuple[float, float] = field(default_factory=lambda: (0.0, 0.0))
 
     @property
@@ -194,7 +209,9 @@ class Run:
         return max(chain, self.total_s / cores)
 
 
-def _worker(url: str, tmp: Path, name: str, app: str, src: Path) -> subprocess.Popen[bytes]:
+def _worker(
+    url: str, tmp: Path, name: str, app: str, src: Path, own_session: bool
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "PYTHONPATH": str(src),
@@ -205,6 +222,7 @@ def _worker(url: str, tmp: Path, name: str, app: str, src: Path) -> subprocess.P
         [sys.executable, "-m", "backstride", "--db", url, "worker", "--name", name],
         env=env,
         stderr=subprocess.DEVNULL,
+        start_new_session=own_session,
     )
 
 
@@ -251,6 +269,7 @@ def run_imports(
     tag: str,
     py_spy: str | None = None,
     src: Path = REPO / "src",
+    own_session: bool = True,
 ) -> Run:
     """`n_jobs` imports of `n_files` files, each of a fresh runner, on `n_workers` workers."""
     runners = [
@@ -260,7 +279,9 @@ def run_imports(
     uploads = [[(f"{tag}{j}_{d}.gpx", gpx(d)) for d in range(n_files)] for j in range(n_jobs)]
     prefix = f"tib{uuid.uuid4().hex[:6]}-"
     apps = [f"{prefix}{w}" for w in range(n_workers)]
-    workers = [_worker(db.url, tmp, f"{tag}{w}", apps[w], src) for w in range(n_workers)]
+    workers = [
+        _worker(db.url, tmp, f"{tag}{w}", apps[w], src, own_session) for w in range(n_workers)
+    ]
     queue = Queue(db)
     spy = None
     try:
@@ -301,6 +322,7 @@ def run_imports(
         kids_s=[a[1] - b[1] for a, b in zip(after, before, strict=True)],
         backend_s=[backends.get(app, 0.0) for app in apps],
         bench_s=bench,
+        states=sampler.states,
         load=(load0, load1),
     )
 
@@ -349,6 +371,15 @@ def report(runs: dict[int, list[Run]], cores: int) -> None:
                 + f" ms/file; bench {_ms(r.bench_s, r.files):.2f} ms/file;"
                 f" load {r.load[0]:.1f}->{r.load[1]:.1f}"
             )
+    for count, rs in runs.items():
+        states: Counter[str] = Counter()
+        for r in rs:
+            states += r.states
+        seen = sum(states.values()) or 1
+        print(
+            f"    {count} worker(s), their backends when not idle between transactions: "
+            + ", ".join(f"{100 * n / seen:.0f} % {what}" for what, n in states.most_common(6))
+        )
     print(
         "  (target: 2 workers >= 1.7x of 1 on 2 cores; the idle-core bound is what the CPU "
         "times allow where the cores are nobody else's)"
@@ -377,6 +408,15 @@ def hottest(collapsed: Path, top: int = 20) -> None:
             print(f"    {100 * count / max(1, total):5.1f} %  {frame[:140]}")
 
 
+def _autogroup() -> str:
+    """Whether Linux shares the CPU between sessions first (then between their processes)."""
+    try:
+        on = Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1"
+    except OSError:
+        return "autogroup unknown"
+    return "autogroup on: a busy CPU is shared by session first" if on else "autogroup off"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=4, help="import jobs per run")
@@ -389,6 +429,13 @@ def main() -> None:
         type=Path,
         default=REPO / "src",
         help="the workers' source tree (another checkout's src: before/after on one host)",
+    )
+    parser.add_argument(
+        "--sessions",
+        choices=("own", "shared"),
+        default="own",
+        help="own: each worker in a session of its own, as services are started; shared: "
+        "in the bench's (Linux's autogroup then gives them one share of a busy CPU)",
     )
     parser.add_argument(
         "--url", default=os.environ.get("BACKSTRIDE_TEST_POSTGRES_URL", DEFAULT_URL)
@@ -409,7 +456,10 @@ def main() -> None:
         for i in range(args.repeat):
             for c in counts:
                 spy = args.py_spy if (args.py_spy and i == 0 and c == 1) else None
-                run = run_imports(db, tmp, c, args.jobs, args.files, f"r{i}w{c}", spy, args.src)
+                run = run_imports(
+                    db, tmp, c, args.jobs, args.files, f"r{i}w{c}", spy, args.src,
+                    own_session=args.sessions == "own",
+                )  # fmt: skip
                 runs[c].append(run)
                 print(
                     f"  run {i + 1}/{args.repeat}, {c} worker(s): {run.files / run.wall_s:.0f} "
@@ -418,6 +468,7 @@ def main() -> None:
                     flush=True,
                 )
         report(runs, cores)
+        print(f"  workers in {args.sessions} sessions; {_autogroup()}")
         if args.py_spy and (tmp / "worker.collapsed").exists():
             hottest(tmp / "worker.collapsed")
     finally:
