@@ -170,7 +170,10 @@ def test_an_import_job_parses_in_the_worker_keeps_repeated_names_and_remembers_n
     monkeypatch.setattr(importing, "ProcessPoolExecutor", no_pool)
     runner = add_user(team_db, email="many@example.org", role="runner", password=PASSWORD)
     count = importing.POOL_MIN_FILES + 4  # enough for a pool, were it allowed
-    uploads = [("run.gpx" if day < 3 else f"{day}.gpx", gpx(day)) for day in range(count)]
+    # "run.gpx" three times; "5" (no suffix: read by its content) twice, the second at
+    # index 5, where a numbered folder for a repeated name would clash with the first
+    names = ["run.gpx"] * 3 + ["5", "x.gpx", "5"] + [f"{day}.gpx" for day in range(6, count)]
+    uploads = [(name, gpx(day)) for day, name in enumerate(names)]
     queue = Queue(team_db, data_dir=tmp_path)
     job_id = queue.submit_import(runner, uploads)
     queue.close()

@@ -337,9 +337,7 @@ class Queue:
                 )
 
         with tempfile.TemporaryDirectory(prefix="backstride-job-") as folder:
-            paths = [
-                _write(Path(folder), index, name, data) for index, (name, data) in enumerate(files)
-            ]
+            paths = _write_uploads(Path(folder), files)
             # Parsed in this process, not by a pool per job: each pool process spawned
             # for a job spent longer importing the readers than parsing its share of
             # the files, and the workers themselves are how team mode uses more cores
@@ -404,16 +402,26 @@ class Queue:
 
 
 def _write(folder: Path, index: int, name: str, data: bytes) -> Path:
-    """The upload under the name the runner gave it: in `folder` itself, or, where that
-    name is taken (names may repeat), in a folder of its own. A folder for every file
-    cost a mkdir per file, as much as writing it."""
-    base = Path(name).name or "upload"
-    path = folder / base
-    try:
-        with path.open("xb") as handle:
-            handle.write(data)
-    except FileExistsError:
-        path = folder / str(index) / base
-        path.parent.mkdir()
-        path.write_bytes(data)
+    """The upload under the name the runner gave it, in a folder of its own (names may repeat)."""
+    path = folder / str(index) / (Path(name).name or "upload")
+    path.parent.mkdir()
+    path.write_bytes(data)
     return path
+
+
+def _write_uploads(folder: Path, files: list[tuple[str, bytes]]) -> list[Path]:
+    """The uploads under the names the runner gave them, in one folder; a repeated name
+    in a numbered folder of its own beside it (where no upload's name can clash with it).
+    A folder for every file cost a mkdir per file, as much as writing the file."""
+    together = folder / "uploads"
+    together.mkdir()
+    paths = []
+    for index, (name, data) in enumerate(files):
+        path = together / (Path(name).name or "upload")
+        try:
+            with path.open("xb") as handle:
+                handle.write(data)
+        except FileExistsError:
+            path = _write(folder, index, name, data)
+        paths.append(path)
+    return paths
