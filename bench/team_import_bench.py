@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -472,6 +473,8 @@ def main() -> None:
         if args.py_spy and (tmp / "worker.collapsed").exists():
             hottest(tmp / "worker.collapsed")
     finally:
+        if not args.py_spy:  # else its stacks stay there, as printed
+            shutil.rmtree(tmp, ignore_errors=True)
         db.dispose()
         admin = TeamDB.open(url)
         with admin.engine.connect() as conn:
