@@ -21,9 +21,16 @@ from backstride.ingest._samples import (
     EARTH_RADIUS_M,
     ELEVATION_HYSTERESIS_M,
     ELEVATION_WINDOW,
+    PROFILE_MAX_POINTS,
     _dead_band_m,
+    _moving_mask,
+    _round_to,
     elevation_change_m,
     haversine_m,
+    step_distances_m,
+)
+from backstride.ingest._samples import (
+    profile as thinned_profile,
 )
 from backstride.ingest._xml import prepare
 from tests.ingest._corpus import gpx_read_by_fast_path, read_bytes
@@ -156,3 +163,84 @@ def test_haversine_equals_the_plain_form_on_random_tracks(n: int) -> None:
     lat, lon = rng.uniform(-90, 90, n), rng.uniform(-180, 180, n)
     lat[rng.random(n) < 0.1] = np.nan
     assert haversine_m(lat, lon).tobytes() == _plain_haversine(lat, lon).tobytes()
+
+
+ProfilePoints = tuple[tuple[float, float, float | None, float | None], ...]
+
+
+def _plain_profile(
+    dt: Floats, steps: Floats, has_motion: bool, ele: Floats, hr: Floats
+) -> ProfilePoints:
+    """`profile` as it was: one round() per value."""
+    n = ele.size
+    if n < 2 or dt.size != n - 1 or steps.size != n - 1:
+        return ()
+    moving = np.concatenate(
+        ([0.0], np.cumsum(np.where(_moving_mask(dt, steps, has_motion), dt, 0.0)))
+    )
+    dist = np.concatenate(([0.0], np.cumsum(np.nan_to_num(steps, nan=0.0))))
+    keep = np.unique(np.linspace(0, n - 1, min(n, PROFILE_MAX_POINTS)).round().astype(np.intp))
+
+    def val(a: Floats, i: int) -> float | None:
+        v = float(a[i])
+        return None if math.isnan(v) else round(v, 1)
+
+    return tuple(
+        (round(float(moving[i]), 1), round(float(dist[i]), 1), val(ele, i), val(hr, i))
+        for i in keep
+    )
+
+
+def _hex(points: ProfilePoints) -> list[tuple[str | None, ...]]:
+    return [tuple(None if v is None else float(v).hex() for v in point) for point in points]
+
+
+# Tenths a hair from a half once scaled (x.x5 as decimal strings), ties a double holds
+# exactly (k/64), signed zeros, the 8e8 limit of the fast path and beyond, non-finite.
+_AWKWARD_TENTHS = np.array(
+    [float(f"{sign}{whole}.{frac:02d}5") for sign in "+-" for whole in (0, 3, 42, 1234) for frac in range(100)]
+    + [k / 64 for k in range(-300, 300)]
+    + [0.0, -0.0, 0.05, -0.05, 7.99999999e8, 8e8, 8.00000001e8, 1e17, np.inf, -np.inf, np.nan]
+)  # fmt: skip
+
+
+def test_round_to_tenths_is_pythons_round_bit_for_bit_on_awkward_values() -> None:
+    plain = [round(v, 1) for v in _AWKWARD_TENTHS.tolist()]
+    assert np.array(_round_to(_AWKWARD_TENTHS, 1)).tobytes() == np.array(plain).tobytes()
+    # ... where plain numpy rounding is not: these values test what they should.
+    naive = np.rint(_AWKWARD_TENTHS * 10) / 10
+    finite = np.isfinite(_AWKWARD_TENTHS)
+    assert naive[finite].tobytes() != np.array(plain)[finite].tobytes()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_profile_equals_the_plain_form_on_random_tracks(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    for n in (0, 1, 2, 3, 50, PROFILE_MAX_POINTS + 1, 5_000):
+        dt = rng.choice([0.0, 1.0, 3.0, 60.0], max(n - 1, 0)) + rng.uniform(0, 1e-3, max(n - 1, 0))
+        steps = rng.uniform(0, 12, max(n - 1, 0))
+        steps[rng.random(steps.size) < 0.05] = np.nan
+        ele = np.round(300 + np.cumsum(rng.normal(0, 1.5, n)), 2)
+        hr = rng.uniform(60, 190, n)
+        ele[rng.random(n) < 0.05] = np.nan
+        hr[rng.random(n) < 0.2] = np.nan
+        for has_motion in (True, False):
+            new = thinned_profile(dt, steps, has_motion, ele, hr)
+            assert _hex(new) == _hex(_plain_profile(dt, steps, has_motion, ele, hr))
+            assert len(new) == min(n, PROFILE_MAX_POINTS) if n >= 2 else not new
+
+
+@pytest.mark.parametrize("name", gpx_read_by_fast_path())
+def test_profile_equals_the_plain_form_on_every_corpus_track(name: str) -> None:
+    read = gpx._read_fast(prepare(read_bytes("gpx", name), source_file=name))
+    assert read is not None
+    columns, _labels = read
+    lat, lon, seg = columns["lat"], columns["lon"], columns["seg"]
+    if lat.size < 2:
+        return
+    dt = np.diff(columns["time"])
+    steps = step_distances_m(lat, lon, seg.astype(np.int64))
+    ele, hr = columns["ele"], columns["hr"]
+    assert _hex(thinned_profile(dt, steps, True, ele, hr)) == _hex(
+        _plain_profile(dt, steps, True, ele, hr)
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -231,6 +232,32 @@ def test_each_plain_file_commits_once_with_its_path(engine: Engine, tmp_path: Pa
     assert again["imported"] == 0 and len(again["skipped"]) == 1 and not commits
 
 
+def _rows(engine: Engine, table: Any) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def test_paths_not_remembered_are_read_again_and_found_by_content(
+    any_engine: Engine, tmp_path: Path
+) -> None:
+    """A team worker's private copies of uploads: no seen-path row each, and a second
+    import of the same files finds them by content, adding nothing."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for minute in range(3):
+        (inbox / f"{minute}.gpx").write_bytes(_gpx_run(10 * minute))
+    data = tmp_path / "data"
+    first = import_paths(any_engine, [inbox], data_dir=data, remember_paths=False).to_dict()
+    assert first["imported"] == 3
+    assert _rows(any_engine, seen_paths) == 0 and _rows(any_engine, source_files) == 3
+    again = import_paths(any_engine, [inbox], data_dir=data, remember_paths=False).to_dict()
+    assert again["imported"] == 0 and len(again["duplicates"]) == 3
+    assert again["activities_total"] == 3 and _rows(any_engine, seen_paths) == 0
+    # remembered as usual otherwise
+    import_paths(any_engine, [inbox], data_dir=data)
+    assert _rows(any_engine, seen_paths) == 3
+
+
 def test_content_another_import_recorded_meanwhile_is_not_lost(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -244,7 +271,7 @@ def test_content_another_import_recorded_meanwhile_is_not_lost(
     )
     _run(engine, [inbox], tmp_path)
     # A second import that loaded the ledger before the first one wrote it.
-    monkeypatch.setattr(importing._Known, "load", classmethod(lambda cls, conn: cls({}, {})))
+    monkeypatch.setattr(importing._Known, "load", classmethod(lambda cls, conn, **_: cls({}, {})))
     copy = tmp_path / "copy"
     copy.mkdir()
     for name in ("run.gpx", "route.gpx"):
@@ -270,7 +297,7 @@ def test_a_path_another_import_recorded_meanwhile_is_reported_not_a_crash(
     first = _run(engine, [inbox], tmp_path)
     # Two imports of the same folder at once: this one loaded the ledger (paths too)
     # before the other one wrote anything.
-    monkeypatch.setattr(importing._Known, "load", classmethod(lambda cls, conn: cls({}, {})))
+    monkeypatch.setattr(importing._Known, "load", classmethod(lambda cls, conn, **_: cls({}, {})))
     report = _run(engine, [inbox], tmp_path)
     assert first["imported"] == 2
     assert report["imported"] == 0 and not report["failed"]

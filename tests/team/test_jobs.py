@@ -152,3 +152,39 @@ def test_the_runner_imports_from_their_page_sees_the_result_then_deletes_everyth
             {"s": runner.runner_schema},
         ).scalar_one()
     assert gone == 0
+
+
+def test_an_import_job_parses_in_the_worker_keeps_repeated_names_and_remembers_no_paths(
+    team_db: TeamDB, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Team workers are the parallelism: a job spawns no parsing pool (it cost more than
+    it saved), its private copies are not remembered by path, and uploads of the same
+    name are each imported."""
+    from backstride.services import importing
+    from backstride.store.schema import activities, seen_paths, source_files
+    from tests.team.conftest import gpx
+
+    def no_pool(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a team import job started a parsing pool")
+
+    monkeypatch.setattr(importing, "ProcessPoolExecutor", no_pool)
+    runner = add_user(team_db, email="many@example.org", role="runner", password=PASSWORD)
+    count = importing.POOL_MIN_FILES + 4  # enough for a pool, were it allowed
+    # "run.gpx" three times; "5" (no suffix: read by its content) twice, the second at
+    # index 5, where a numbered folder for a repeated name would clash with the first
+    names = ["run.gpx"] * 3 + ["5", "x.gpx", "5"] + [f"{day}.gpx" for day in range(6, count)]
+    uploads = [(name, gpx(day)) for day, name in enumerate(names)]
+    queue = Queue(team_db, data_dir=tmp_path)
+    job_id = queue.submit_import(runner, uploads)
+    queue.close()
+    _drain(team_db)
+    job = queue.job(job_id, runner_id=runner.id)
+    assert job.state == "done", job.error
+    assert job.report is not None and job.report["imported"] == count
+    engine = team_db.runner_engine(runner.runner_schema or "")
+    with engine.connect() as conn:
+        counted = {
+            table.name: conn.execute(text(f"SELECT count(*) FROM {table.name}")).scalar_one()
+            for table in (activities, source_files, seen_paths)
+        }
+    assert counted == {"activities": count, "source_files": count, "seen_paths": 0}

@@ -218,21 +218,38 @@ def _interleave(left: npt.NDArray[np.intp], right: npt.NDArray[np.intp]) -> npt.
 
 
 def _round6(values: Floats) -> list[float]:
-    """round(v, 6) of every value, bit for bit, at a fraction of its cost per value.
+    """round(v, 6) of every value, bit for bit (`_round_to`)."""
+    return _round_to(values, 6)
+
+
+def _round_to(values: Floats, digits: int) -> list[float]:
+    """round(v, digits) of every value, bit for bit, at a fraction of its cost per value.
 
     Python rounds the exact binary value half to even, then takes the double nearest the
-    decimal; rint(v * 1e6) / 1e6 does the same wherever the product, itself rounded (by
-    at most 2**-21 while |v| < 8e3), cannot have crossed a half. Values within 1e-6 of a
-    half (GPX's 7-decimal coordinates ending in 5 land there) or beyond 8e3 go to round().
+    decimal; rint(v * 10**digits) / 10**digits does the same wherever the product,
+    itself rounded (by at most 2**-21 while it stays below 8e9), cannot have crossed a
+    half. Values whose product lies within 1e-6 of a half (GPX's 7-decimal coordinates
+    ending in 5 land there for 6 digits) or beyond 8e9 go to round().
     """
-    scaled = values * 1e6
+    scale = 10.0**digits
+    scaled = values * scale
     whole = np.rint(scaled)
-    rounded: list[float] = (whole / 1e6).tolist()
+    rounded: list[float] = (whole / scale).tolist()
     with np.errstate(invalid="ignore"):  # inf - inf; infinite values go to round() anyway
-        unsure = (np.abs(np.abs(scaled - whole) - 0.5) < 1e-6) | ~(np.abs(values) < 8e3)
+        # NaN stays NaN either way: not sent to round() (a track without heart rate is
+        # all NaN), where infinite values are.
+        unsure = (np.abs(np.abs(scaled - whole) - 0.5) < 1e-6) | (np.abs(values) >= 8e9 / scale)
     for i in np.flatnonzero(unsure).tolist():
-        rounded[i] = round(float(values[i]), 6)
+        rounded[i] = round(float(values[i]), digits)
     return rounded
+
+
+def _round1_or_none(values: Floats) -> list[float | None]:
+    """round(v, 1) of every value, None where it is NaN (a sample without it)."""
+    out: list[float | None] = [*_round_to(values, 1)]
+    for i in np.flatnonzero(np.isnan(values)).tolist():
+        out[i] = None
+    return out
 
 
 #: The most samples a profile keeps (a chart needs no more; an import stays light).
@@ -263,14 +280,15 @@ def profile(
     )
     dist = np.concatenate(([0.0], np.cumsum(np.nan_to_num(steps, nan=0.0))))
     keep = np.unique(np.linspace(0, n - 1, min(n, PROFILE_MAX_POINTS)).round().astype(np.intp))
-
-    def val(a: Floats, i: int) -> float | None:
-        v = float(a[i])
-        return None if math.isnan(v) else round(v, 1)
-
+    # Rounded a column at a time: one round() per value was most of a GPX file's parse.
     return tuple(
-        (round(float(moving[i]), 1), round(float(dist[i]), 1), val(ele, i), val(hr, i))
-        for i in keep
+        zip(
+            _round_to(moving[keep], 1),
+            _round_to(dist[keep], 1),
+            _round1_or_none(ele[keep]),
+            _round1_or_none(hr[keep]),
+            strict=True,
+        )
     )
 
 

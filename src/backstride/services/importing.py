@@ -44,6 +44,7 @@ from backstride.ingest import (
 from backstride.models import SOURCE_RICHNESS, Activity
 from backstride.store import activities as store_activities
 from backstride.store import sources as ledger
+from backstride.store.commits import deferred_flush
 from backstride.store.files import StoreFiles, original_key
 
 log = logging.getLogger(__name__)
@@ -127,14 +128,17 @@ class _Known:
     starts: list[float] = field(default_factory=list)
     #: The runner's sports by (content hash, session): a re-import keeps them.
     corrections: dict[tuple[str, int], str] = field(default_factory=dict)
+    #: Whether files are remembered by path (`paths`) once imported.
+    remember_paths: bool = True
 
     @classmethod
-    def load(cls, conn: Connection) -> _Known:
+    def load(cls, conn: Connection, *, remember_paths: bool = True) -> _Known:
         return cls(
             ledger.all_sources(conn),
-            ledger.all_seen_paths(conn),
+            ledger.all_seen_paths(conn) if remember_paths else {},
             store_activities.start_times(conn),
             store_activities.sport_corrections_of(conn),
+            remember_paths,
         )
 
 
@@ -162,24 +166,31 @@ def import_paths(
     progress: ProgressCallback | None = None,
     workers: int | None = None,
     legacy_dirs: tuple[Path, ...] = (),
+    remember_paths: bool = True,
 ) -> ImportReport:
     """Import every activity under `paths` into the store at `engine`.
 
     `data_dir` is the store's own folder (`Settings.store_files_dir`): a SQLite store
     keeps its originals there, content-addressed under ``originals/``; a PostgreSQL
     store keeps them in the database. A file on disk unchanged (same size and mtime)
-    since it was fully imported is not read again.
+    since it was fully imported is not read again; `remember_paths=False` is for
+    paths that will not come again (a worker's private copies of uploads): they are
+    neither looked up nor remembered, which spares a row per file.
 
     Files are parsed by `workers` processes (default: one per core) when there are at
     least POOL_MIN_FILES of them, and stored by this one, in the order walked, so the
     report and the store are the same whatever the number of workers.
+
+    Each file's commit is flushed to disk with the run's last one
+    (`store.commits.deferred_flush`), not one by one: once this returns, every file
+    it reports is as durable as before.
     """
     report = ImportReport()
     files = StoreFiles.for_engine(engine, data_dir, legacy_dirs)
     # One connection for the run, a transaction per file on it: a pool checkout and
     # return per file cost as much as the statements themselves.
-    with engine.connect() as conn:
-        known = _Known.load(conn)
+    with engine.connect() as conn, deferred_flush(conn):
+        known = _Known.load(conn, remember_paths=remember_paths)
         conn.rollback()  # end the read; every file then begins its own transaction
         units = list(iter_units(paths))
         sizes = [_stat(unit.path) for unit in units]
@@ -380,7 +391,7 @@ def _import_new(
     stat: tuple[str, int, int],
 ) -> None:
     key, size, mtime_ns = stat
-    seen = _SeenPath(key, size, mtime_ns, new=key not in known.paths)
+    seen = _SeenPath(key, size, mtime_ns, new=key not in known.paths, keep=known.remember_paths)
 
     def reread(digest: str) -> _Parsed:
         return _read_again(unit, digest, files)
@@ -446,10 +457,13 @@ class _SeenPath:
     size_bytes: int
     mtime_ns: int
     new: bool  # not in the ledger yet: an insert, without a delete first
+    keep: bool = True  # False: the path is not remembered at all (import_paths' remember_paths)
     digest: str | None = None
     recorded: bool = False
 
     def record(self, conn: Connection) -> None:
+        if not self.keep:
+            return
         ledger.mark_path_seen(
             conn,
             path=self.path,
@@ -463,6 +477,8 @@ class _SeenPath:
     def record_alone(self, conn: Connection) -> None:
         """Record in a transaction of its own; where another import running at the same
         moment recorded the path first (a unique-key clash), overwrite its row."""
+        if not self.keep:
+            return
         try:
             with conn.begin():
                 self.record(conn)

@@ -337,11 +337,18 @@ class Queue:
                 )
 
         with tempfile.TemporaryDirectory(prefix="backstride-job-") as folder:
-            paths = [
-                _write(Path(folder), index, name, data) for index, (name, data) in enumerate(files)
-            ]
+            paths = _write_uploads(Path(folder), files)
+            # Parsed in this process, not by a pool per job: each pool process spawned
+            # for a job spent longer importing the readers than parsing its share of
+            # the files, and the workers themselves are how team mode uses more cores
+            # (start one per core). The copies are this job's own: not remembered by path.
             report = import_paths(
-                engine, paths, data_dir=self.data_dir / schema, progress=progress
+                engine,
+                paths,
+                data_dir=self.data_dir / schema,
+                progress=progress,
+                workers=1,
+                remember_paths=False,
             ).to_dict()
         if resumed:
             # Files stored before a worker died are listed as duplicates of themselves.
@@ -400,3 +407,21 @@ def _write(folder: Path, index: int, name: str, data: bytes) -> Path:
     path.parent.mkdir()
     path.write_bytes(data)
     return path
+
+
+def _write_uploads(folder: Path, files: list[tuple[str, bytes]]) -> list[Path]:
+    """The uploads under the names the runner gave them, in one folder; a repeated name
+    in a numbered folder of its own beside it (where no upload's name can clash with it).
+    A folder for every file cost a mkdir per file, as much as writing the file."""
+    together = folder / "uploads"
+    together.mkdir()
+    paths = []
+    for index, (name, data) in enumerate(files):
+        path = together / (Path(name).name or "upload")
+        try:
+            with path.open("xb") as handle:
+                handle.write(data)
+        except FileExistsError:
+            path = _write(folder, index, name, data)
+        paths.append(path)
+    return paths
