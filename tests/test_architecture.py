@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Collection
+from functools import cache
 from pathlib import Path
 
 import pytest
 
-SRC = Path(__file__).resolve().parent.parent / "src" / "backstride"
+from tests._source import SRC, parsed
 
 #: stage -> the stages it may import (besides itself and the top-level helpers).
 ALLOWED: dict[str, set[str]] = {
@@ -73,7 +74,7 @@ def _type_checking_imports(tree: ast.AST) -> set[int]:
 
 
 def _imported_stages(path: Path, type_only: Collection[str] = ()) -> set[str]:
-    tree = ast.parse(path.read_text())
+    tree = parsed(path)
     typing_only = _type_checking_imports(tree)
     found: set[str] = set()
     for node in ast.walk(tree):
@@ -143,7 +144,7 @@ def test_analyse_builds_no_sentences(name: str) -> None:
     """The load flags and the self-check evidence carry typed findings, not text: no
     f-string, no formatter handed in or imported, no dataclass field named `text`."""
     path = SRC / "analyse" / f"{name}.py"
-    tree = ast.parse(path.read_text())
+    tree = parsed(path)
     f_strings = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)]
     assert f_strings == [], f"{path.name} builds text at lines {f_strings}"
     formatters = sorted(
@@ -164,11 +165,12 @@ def test_analyse_builds_no_sentences(name: str) -> None:
     assert text_fields == []
 
 
+@cache
 def _all_imports(path: Path) -> list[tuple[str, list[str]]]:
     """(module, names) of every import in the file, lazy and TYPE_CHECKING ones included;
     a plain `import module` names ["*"], everything in it."""
     found: list[tuple[str, list[str]]] = []
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(parsed(path)):
         if isinstance(node, ast.Import):
             found += [(a.name, ["*"]) for a in node.names]  # the whole module
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -201,7 +203,7 @@ SQL_CALLS = {"execute", "exec_driver_sql", "select", "text", "insert", "update",
 
 
 def _sql_uses(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text())
+    tree = parsed(path)
     uses: list[str] = []
     for module, names in _all_imports(path):
         if module.split(".")[0] != "sqlalchemy":
@@ -322,7 +324,7 @@ def test_the_shells_read_check_results_as_attributes(path: Path) -> None:
     not named so and not caught; renaming a result dict to dodge the rule is what review is
     for.
     """
-    assert _dict_reads(ast.parse(path.read_text())) == []
+    assert _dict_reads(parsed(path)) == []
 
 
 def test_the_dict_read_scan_sees_string_keys() -> None:
