@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from backstride.kb import DATA_DIR, check_kb, load_kb
 from backstride.present.cli import cli
+from tests.conftest import sweep
 
 
 def test_shipped_kb_is_valid() -> None:
@@ -158,7 +159,9 @@ BROKEN = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("file", "mutate", "message"), BROKEN, ids=[b[2][:60] for b in BROKEN])
+@pytest.mark.parametrize(
+    ("file", "mutate", "message"), sweep(BROKEN, ids=[b[2][:60] for b in BROKEN])
+)
 def test_broken_kb_reports_file_id_and_problem(
     tmp_path: Path, file: str, mutate: Callable[[Any], None], message: str
 ) -> None:
