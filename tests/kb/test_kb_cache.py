@@ -37,6 +37,7 @@ def test_an_edited_yaml_file_misses_the_cache(cache_home: Path, tmp_path: Path) 
     assert cache_file(folder) != before
 
 
+@pytest.mark.slow
 def test_a_damaged_cache_file_is_rebuilt(cache_home: Path) -> None:
     load_cached(DATA_DIR, _load)
     cache_file(DATA_DIR).write_bytes(b"not a pickle")
@@ -44,6 +45,7 @@ def test_a_damaged_cache_file_is_rebuilt(cache_home: Path) -> None:
     assert load_cached(DATA_DIR, _no_load) == _load(DATA_DIR)
 
 
+@pytest.mark.slow
 def test_an_unwritable_cache_dir_still_loads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -77,6 +77,7 @@ def test_report_holds_the_whole_diary_the_screen_and_no_raw_score(
     assert "Your own evidence" in html and "need more diary days" in html
 
 
+@pytest.mark.slow
 def test_an_emergency_from_the_diary_is_named_as_such(
     runner: CliRunner, history: dict[str, str], tmp_path: Path
 ) -> None:

@@ -54,6 +54,7 @@ def test_side_metrics_match_the_runner_they_were_built_from(runner: Runner) -> N
     assert a.strides_used >= 2
 
 
+@pytest.mark.slow
 def test_rear_pelvic_drop_matches_the_built_in_drop() -> None:
     r = Runner(view="rear", pelvic_drop_deg=6.0, width=1280, height=1280)
     a = _run(r)
@@ -103,6 +104,7 @@ def test_tracker_jumping_to_someone_else_is_flagged() -> None:
     assert any("several people" in w for w in a.warnings)
 
 
+@pytest.mark.slow
 def test_slow_motion_withholds_the_cadence() -> None:
     r = Runner(cadence_spm=170, fps=30)
     slowed = Runner(cadence_spm=170 / 4, fps=30, duration_s=30)  # 4x slow playback

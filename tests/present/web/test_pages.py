@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from backstride.store import checks, diary, plans
+from tests.conftest import sweep
 from tests.plan.conftest import GLUTES, HIPS
 from tests.present.web.conftest import BASELINE, TODAY, answer_all, post
 
@@ -75,6 +76,7 @@ def test_plan_refuses_ticking_the_future_or_unknown_kinds(checked: TestClient) -
     assert post(checked, "/plan/done", {"date": "soon", "kind": "run"}).status_code == 422
 
 
+@pytest.mark.slow
 def test_plan_calendar_download(checked: TestClient) -> None:
     response = checked.get("/plan.ics")
     assert response.status_code == 200
@@ -105,6 +107,7 @@ def test_diary_refuses_an_invalid_entry_with_the_services_message(client: TestCl
         assert diary.between(conn) == []
 
 
+@pytest.mark.slow
 def test_diary_warning_sign_reruns_the_safety_screen_first(checked: TestClient) -> None:
     data = {"kind": "day", "pain_during": "5", "warning": "saddle"}
     response = post(checked, "/diary", data, follow_redirects=False)
@@ -116,6 +119,7 @@ def test_diary_warning_sign_reruns_the_safety_screen_first(checked: TestClient) 
     assert "This week" not in checked.get("/plan").text  # the plan is withdrawn
 
 
+@pytest.mark.slow
 def test_diary_shows_plan_adherence_from_the_ticks(client: TestClient) -> None:
     from datetime import UTC, datetime, time
 
@@ -140,6 +144,7 @@ def test_diary_shows_plan_adherence_from_the_ticks(client: TestClient) -> None:
     assert f"Plan adherence: {planned} of {planned} sessions done (100%)" in after
 
 
+@pytest.mark.slow
 def test_report_html_download(checked: TestClient) -> None:
     response = checked.get("/report.html")
     assert response.status_code == 200
@@ -148,6 +153,7 @@ def test_report_html_download(checked: TestClient) -> None:
     assert "No pain diary entries yet." in response.text  # the chart's empty state
 
 
+@pytest.mark.slow
 def test_report_pdf_download_text_extracts_back(checked: TestClient) -> None:
     from pypdf import PdfReader
 
@@ -165,7 +171,7 @@ def test_report_without_a_check_says_so(client: TestClient) -> None:
     assert "no saved self-check yet" in response.text
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv"])
+@pytest.mark.parametrize("fmt", sweep(["json", "csv"]))
 def test_export_is_a_zip_of_every_table(checked: TestClient, fmt: str) -> None:
     response = post(checked, "/export", {"format": fmt})
     assert response.status_code == 200
@@ -175,6 +181,7 @@ def test_export_is_a_zip_of_every_table(checked: TestClient, fmt: str) -> None:
     assert f"backstride-export/checks.{fmt}" in archive.namelist()
 
 
+@pytest.mark.slow
 def test_delete_all_needs_the_confirmation_word(checked: TestClient) -> None:
     refused = post(checked, "/delete-all", {"confirm": "yes"})
     assert refused.status_code == 422 and "Nothing deleted" in refused.text
@@ -249,6 +256,7 @@ def test_settings_refuse_a_non_finite_or_out_of_range_limit_and_write_nothing(
         assert shoes.get(conn, shoe_id=pair.id).limit_km == 800
 
 
+@pytest.mark.slow
 def test_plan_page_shows_how_to_do_each_exercise(checked: TestClient) -> None:
     from backstride.kb import load_kb
 
@@ -262,6 +270,7 @@ def test_plan_page_shows_how_to_do_each_exercise(checked: TestClient) -> None:
     assert ", ".join(bridge.muscles) in card
 
 
+@pytest.mark.slow
 def test_landing_page_is_today_once_a_plan_exists(client: TestClient) -> None:
     first = client.get("/", follow_redirects=False)
     assert first.status_code == 200 and "Start the self-check" in first.text
