@@ -16,6 +16,7 @@ process:
 Everything is bounded (requests per user, files per job) and dropped at the end.
 
     python bench/team_bench.py [--runners 200] [--years 3] [--users 50]
+    python bench/team_bench.py --smoke    # 2 runners, 2 users, 1 small job: checks it runs
 """
 
 from __future__ import annotations
@@ -302,7 +303,11 @@ def main() -> None:
     parser.add_argument(
         "--url", default=os.environ.get("BACKSTRIDE_TEST_POSTGRES_URL", DEFAULT_URL)
     )
+    parser.add_argument("--smoke", action="store_true", help="smallest sizes (tests)")
     args = parser.parse_args()
+    if args.smoke:
+        args.runners, args.years, args.users, args.requests, args.think = 2, 1, 2, 2, 0.1
+        args.import_jobs, args.import_files = 1, 3
     schema = f"teambench_{uuid.uuid4().hex[:8]}"
     url = args.url + f"?options=-csearch_path%3D{schema}"
     db = TeamDB.open(url)
