@@ -196,6 +196,7 @@ def test_every_kb_id_looked_up_in_code_exists() -> None:
     assert missing == []
 
 
+@pytest.mark.slow
 def test_no_string_in_code_is_a_near_miss_of_a_kb_id() -> None:
     """A typo of an id ("glute_bridges") fails even where the lookup is not recognised."""
     kb_strings = _kb_strings()

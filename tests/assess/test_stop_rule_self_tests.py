@@ -22,6 +22,7 @@ from backstride.kb import KnowledgeBase, load_kb
 from backstride.present.cli import cli
 from backstride.present.web import create_app
 from backstride.services.selfcheck import GROUPS, questions_to_ask
+from tests.conftest import sweep
 from tests.plan.conftest import SAFE
 from tests.plan.stop_cases import ALL_CASES
 
@@ -112,7 +113,7 @@ def _interview_input(kb: KnowledgeBase, answers: dict[str, Any], self_tests: lis
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize("case", STOP_CASES)
+@pytest.mark.parametrize("case", sweep(STOP_CASES))
 def test_the_cli_interview_does_not_ask_forbidden_self_tests(
     runner: CliRunner, cli_env: dict[str, str], case: str
 ) -> None:

@@ -22,6 +22,7 @@ def _no_load(folder: Path) -> KnowledgeBase:
     raise AssertionError(f"{folder} was loaded again instead of read from the cache")
 
 
+@pytest.mark.slow
 def test_a_cached_kb_equals_a_freshly_validated_one(cache_home: Path) -> None:
     fresh = load_cached(DATA_DIR, _load)
     assert cache_file(DATA_DIR).is_relative_to(cache_home)

@@ -200,12 +200,11 @@ def test_kb_check_cli_also_validates_the_load_rules(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("file", "mutate", "named"),
-    [
+    sweep([
         ("exercises", lambda d: d["exercises"][2].pop("evidence"), "exercises.yaml: step_up:"),
         ("causes", lambda d: d["causes"][3]["evidence"][0].pop("sources"), "causes.yaml: core_weakness:"),
         ("load_rules", lambda d: _rule(d, "flatness").update(sources=[]), "load_rules.yaml: flatness:"),
-    ],
-    ids=["exercise-without-evidence", "cause-item-without-sources", "load-rule-without-sources"],
+    ], ids=["exercise-without-evidence", "cause-item-without-sources", "load-rule-without-sources"]),
 )  # fmt: skip
 def test_kb_check_cli_fails_on_a_recommendation_without_evidence_or_source(
     tmp_path: Path, file: str, mutate: Callable[[Any], None], named: str

@@ -17,7 +17,6 @@ from backstride.present.cli import cli
 from backstride.services.backup import export_all, import_all
 from backstride.store import checks, diary
 from tests._disk import FullDisk
-from tests.conftest import sweep
 from tests.plan.conftest import GLUTES, SAFE
 from tests.services.test_importing import _gpx_run
 
@@ -47,7 +46,8 @@ def filled(runner: CliRunner, cli_env: dict[str, str], tmp_path: Path) -> dict[s
     return cli_env
 
 
-@pytest.mark.parametrize("fmt", sweep(["json", "csv"]))
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_export_import_round_trip_is_equal(
     runner: CliRunner, filled: dict[str, str], tmp_path: Path, fmt: str
 ) -> None:
@@ -77,6 +77,7 @@ def test_import_refuses_a_store_that_holds_data(
     assert result.exit_code == 1 and "only into an empty store" in result.output
 
 
+@pytest.mark.slow
 def test_delete_all_needs_yes_and_removes_everything(
     runner: CliRunner, filled: dict[str, str], tmp_path: Path
 ) -> None:
@@ -132,15 +133,17 @@ def test_a_full_disk_mid_export_keeps_the_previous_backup_whole(
     assert restored.exit_code == 0, restored.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("damage", "fragment"),
-    sweep([
+    [
         (lambda p: p.write_text(p.read_text()[:40]), "activities.json: the backup is damaged"),
         (lambda p: p.write_text("{}"), "activities.json: the backup is damaged"),
         (lambda p: p.write_text('[{"no_such_column": 1}]'), "cannot take"),
         (lambda p: p.with_name("manifest.json").write_text('{"format": "json"}'), "not a backstride backup"),
         (lambda p: p.with_name("manifest.json").write_text("[" * 100_000), "not a backstride backup"),
-    ], ids=["truncated", "not-a-list", "unknown-column", "manifest-without-tables", "deep-manifest"]),
+    ],
+    ids=["truncated", "not-a-list", "unknown-column", "manifest-without-tables", "deep-manifest"],
 )  # fmt: skip
 def test_a_damaged_backup_is_refused_with_a_message_and_nothing_imported(
     runner: CliRunner,

@@ -16,7 +16,6 @@ from click.testing import CliRunner
 from backstride import store
 from backstride.present.cli import cli
 from backstride.services.importing import import_paths
-from tests.conftest import sweep
 from tests.services.test_importing import _gpx_run
 
 
@@ -54,7 +53,8 @@ def _lock(folder: Path) -> None:
         os.chmod(folder, 0o555)
 
 
-@pytest.mark.parametrize("left_open", sweep([False, True], ids=["closed-cleanly", "wal-left-open"]))
+@pytest.mark.slow
+@pytest.mark.parametrize("left_open", [False, True], ids=["closed-cleanly", "wal-left-open"])
 def test_a_read_only_store_can_be_listed_inspected_and_exported_and_refuses_writes(
     runner: CliRunner, read_only: Path, tmp_path: Path, left_open: bool
 ) -> None:

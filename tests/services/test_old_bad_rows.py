@@ -22,7 +22,6 @@ from backstride.present.cli import cli
 from backstride.present.web import create_app
 from backstride.store import activities
 from backstride.store.schema import activities as activities_table
-from tests.conftest import sweep
 from tests.plan.conftest import GLUTES, HIPS, SAFE
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -63,7 +62,8 @@ def _old_store(path: Path, *, only_year_one: bool = False) -> str:
     return url
 
 
-@pytest.mark.parametrize("only_year_one", sweep([False, True]))
+@pytest.mark.slow
+@pytest.mark.parametrize("only_year_one", [False, True])
 def test_cli_commands_skip_bad_stored_values(
     tmp_path: Path, runner: CliRunner, only_year_one: bool
 ) -> None:
@@ -88,7 +88,8 @@ def test_cli_commands_skip_bad_stored_values(
     assert "Infinity" not in result.output and "NaN" not in result.output
 
 
-@pytest.mark.parametrize("only_year_one", sweep([False, True]))
+@pytest.mark.slow
+@pytest.mark.parametrize("only_year_one", [False, True])
 def test_web_pages_skip_bad_stored_values(tmp_path: Path, only_year_one: bool) -> None:
     url = _old_store(tmp_path / "old.db", only_year_one=only_year_one)
     app = create_app(

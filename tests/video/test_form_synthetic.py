@@ -22,6 +22,7 @@ def _run(r: Runner, kp: np.ndarray | None = None):  # type: ignore[no-untyped-de
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "runner",
     [
@@ -96,6 +97,7 @@ def test_runner_leaving_the_frame_is_analysed_on_the_stretch_in_view() -> None:
     assert a.metrics["cadence_spm"].value == pytest.approx(r.cadence_spm, rel=0.01)
 
 
+@pytest.mark.slow
 def test_tracker_jumping_to_someone_else_is_flagged() -> None:
     r = Runner(duration_s=12)
     kp = r.keypoints()

@@ -8,7 +8,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from backstride.store import checks, diary
-from tests.conftest import sweep
 from tests.plan.conftest import GLUTES
 from tests.present.web.conftest import BASELINE, answer_all, post
 
@@ -30,16 +29,15 @@ def test_diary_form_offers_the_new_signs_in_words(client: TestClient) -> None:
     assert "pain when you hop on one leg" in page and "Losing weight without trying" in page
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("sign", "level", "shown"),
-    sweep(
-        [
-            ("sexual_function_change", "emergency", "Emergency"),
-            ("trauma", "urgent", "Urgent"),
-            ("unexplained_weight_loss", "urgent", "Urgent"),
-            ("bony_tenderness", "see_clinician", "clinician"),
-        ]
-    ),
+    [
+        ("sexual_function_change", "emergency", "Emergency"),
+        ("trauma", "urgent", "Urgent"),
+        ("unexplained_weight_loss", "urgent", "Urgent"),
+        ("bony_tenderness", "see_clinician", "clinician"),
+    ],
 )
 def test_new_warning_sign_from_the_form_reruns_the_safety_screen(
     checked: TestClient, sign: str, level: str, shown: str

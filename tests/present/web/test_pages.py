@@ -51,6 +51,7 @@ def test_home_shows_level_causes_and_this_week(checked: TestClient) -> None:
     assert "This week's plan" in page and "Open the plan" in page
 
 
+@pytest.mark.slow
 def test_plan_shows_this_and_next_week_and_ticks_a_session(checked: TestClient) -> None:
     page = checked.get("/plan")
     assert page.status_code == 200
@@ -67,6 +68,7 @@ def test_plan_shows_this_and_next_week_and_ticks_a_session(checked: TestClient) 
         assert (TODAY, "strength") in plans.ticks(conn, start=TODAY, end=TODAY)
 
 
+@pytest.mark.slow
 def test_plan_refuses_ticking_the_future_or_unknown_kinds(checked: TestClient) -> None:
     tomorrow = (TODAY + timedelta(days=1)).isoformat()
     assert post(checked, "/plan/done", {"date": tomorrow, "kind": "run"}).status_code == 422
@@ -227,15 +229,21 @@ def test_settings_change_a_pairs_limit(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("field", "value", "fragment"),
-    [
-        ("pair", "nan", "Trail pair: limit nan km: a shoe limit must be a number above 0"),
-        ("pair", "inf", "Trail pair: limit inf km: a shoe limit must be a number above 0"),
-        ("pair", "1e9", "at most 10000 km"),
-        ("pair", "-5", "Trail pair: limit -5 km"),
-        ("shoe_limit_km", "nan", "shoe_limit_km: Input should be a finite number"),
-        ("shoe_limit_km", "inf", "shoe_limit_km: Input should be a finite number"),
-        ("shoe_limit_km", "20000", "shoe_limit_km: Input should be less than or equal to 10000"),
-    ],
+    sweep(
+        [
+            ("pair", "nan", "Trail pair: limit nan km: a shoe limit must be a number above 0"),
+            ("pair", "inf", "Trail pair: limit inf km: a shoe limit must be a number above 0"),
+            ("pair", "1e9", "at most 10000 km"),
+            ("pair", "-5", "Trail pair: limit -5 km"),
+            ("shoe_limit_km", "nan", "shoe_limit_km: Input should be a finite number"),
+            ("shoe_limit_km", "inf", "shoe_limit_km: Input should be a finite number"),
+            (
+                "shoe_limit_km",
+                "20000",
+                "shoe_limit_km: Input should be less than or equal to 10000",
+            ),
+        ]
+    ),
 )
 def test_settings_refuse_a_non_finite_or_out_of_range_limit_and_write_nothing(
     client: TestClient, tmp_path: Path, field: str, value: str, fragment: str
