@@ -1,7 +1,7 @@
 """Apple Health export.xml streaming: MB/s and peak RSS over a generated export.
 
 Run: .venv/bin/python bench/apple_health_bench.py [SIZE_MB] (default 200; the issue's
-figure is for 1024, i.e. a 1 GB export)
+figure is for 1024, i.e. a 1 GB export); `--smoke` writes 2 MB, to check the bench runs.
 
 A new-schema export.xml of SIZE_MB (Records with metadata, ActivitySummary days and one
 workout per ~2 MB) is written to a temporary folder, then read by
@@ -13,6 +13,7 @@ plain read of the file (the disk).
 
 from __future__ import annotations
 
+import argparse
 import multiprocessing
 import resource
 import sys
@@ -104,5 +105,10 @@ def main(size_mb: int) -> None:
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if not a.startswith("-")]
-    main(int(args[0]) if args else 200)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("size_mb", nargs="?", type=int, default=200, help="export size (MB)")
+    parser.add_argument(
+        "--smoke", action="store_true", help="a 2 MB export, to check the bench runs (tests)"
+    )
+    args = parser.parse_args()
+    main(2 if args.smoke else args.size_mb)

@@ -2,6 +2,7 @@
 
     python bench/cli_startup_bench.py            # 15 runs of each (about 1-2 min)
     python bench/cli_startup_bench.py --runs 5   # quicker
+    python bench/cli_startup_bench.py --smoke    # one run each: checks the bench runs
 
 Each command runs in a fresh `python -m backstride` process (what the console script
 does), in turns, so a busy moment on the machine spreads over all of them. The median wall
@@ -83,7 +84,10 @@ def measure(runs: int) -> dict[str, list[tuple[float, float]]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="runs of each command")
+    parser.add_argument("--smoke", action="store_true", help="one run each (tests)")
     args = parser.parse_args()
+    if args.smoke:
+        args.runs = 1
     times = measure(args.runs)
     base_wall = statistics.median(w for w, _ in times[BASELINE])
     base_cpu = statistics.median(c for _, c in times[BASELINE])

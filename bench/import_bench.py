@@ -3,6 +3,7 @@
     python bench/import_bench.py                 # ~3,000 files, 3 repeats (about 4-5 min)
     python bench/import_bench.py --files 300     # quicker
     python bench/import_bench.py --xml           # GPX/TCX: each read path end to end
+    python bench/import_bench.py --smoke         # 10 files, once: checks the bench runs
 
 The history is built from the corpus's valid FIT activity files (../shared/corpus), each
 copy with every timestamp moved so the copies are distinct activities spread over ten
@@ -262,7 +263,12 @@ def main() -> None:
     parser.add_argument("--fitdecode-sample", type=int, default=300, help="files for fitdecode")
     parser.add_argument("--keep", type=Path, help="build the history here and keep it")
     parser.add_argument("--xml", action="store_true", help="GPX/TCX read paths instead")
+    parser.add_argument(
+        "--smoke", action="store_true", help="10 files, one pass, 3 for fitdecode (tests)"
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.files, args.repeats, args.fitdecode_sample = 10, 1, 3
     if args.xml:
         xml_main(max(args.repeats, 5))
         return

@@ -1,7 +1,8 @@
 """Import into a fresh SQLite store: the figures issue 3 asks for, per kind of history.
 
 Run: .venv/bin/python bench/import_store_bench.py [N_FILES] [--gpx-only] [--pool] [--repeat=K]
-(default 3000 files, K=1)
+(default 3000 files, K=1); `--smoke` imports 10 files of each kind and reads the corpus
+once, to check the bench runs (tests/test_bench_smoke.py).
 
 `--gpx-only` stops after the GPX-only export (the issue's figure), to repeat it cheaply;
 `--repeat=K` imports that export K times into fresh stores and prints the median, as
@@ -20,9 +21,11 @@ to the bare parser run single-threaded over the same files in the same run.
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import logging
 import multiprocessing
+import os
 import re
 import resource
 import shutil
@@ -34,7 +37,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CORPUS = Path(HERE.parent.parent / "shared" / "corpus" / "activities")
+SHARED = Path(os.environ.get("BACKSTRIDE_SHARED", HERE.parent.parent / "shared"))
+CORPUS = SHARED / "corpus" / "activities"
 NEW_FIT = CORPUS / "fit" / "sports-lib__6782987395.fit"  # FR945 run, 83 min, 251 kB
 _DATE = re.compile(rb"(\d{4})-(\d{2})-(\d{2})T")
 
@@ -132,9 +136,10 @@ def bare_parse_cpu(files: list[Path]) -> tuple[float, int]:
     return time.process_time() - started, total
 
 
-def xml_speed(kind: str) -> tuple[float, float, float]:
-    """MB/s (CPU time, median of 3) over the corpus's recorded GPX or TCX activities:
-    the reader, its streaming reference (fast=False), and gpxpy (GPX only, else 0)."""
+def xml_speed(kind: str, passes: int = 3) -> tuple[float, float, float]:
+    """MB/s (CPU time, median of `passes`) over the corpus's recorded GPX or TCX
+    activities: the reader, its streaming reference (fast=False), and gpxpy (GPX only,
+    else 0)."""
     import gpxpy
 
     from backstride.ingest.gpx import read_gpx
@@ -146,7 +151,7 @@ def xml_speed(kind: str) -> tuple[float, float, float]:
 
     def rate(fn: Callable[[bytes], object]) -> float:
         times = []
-        for _ in range(3):
+        for _ in range(passes):
             started = time.process_time()
             for data in files:
                 fn(data)
@@ -300,15 +305,20 @@ def pool_comparison(tmp: Path, n_files: int, repeat: int = 1) -> None:
         print(f"  {len(failures)} files failed (reported, not fatal), e.g. {first}")
 
 
-def main(n_files: int, *, gpx_only: bool = False, repeat: int = 1, pool_only: bool = False) -> None:
+def main(
+    n_files: int, *, gpx_only: bool = False, repeat: int = 1, pool_only: bool = False,
+    passes: int = 3,
+) -> None:  # fmt: skip
+    if not CORPUS.is_dir():
+        raise SystemExit(f"{CORPUS} not found: set BACKSTRIDE_SHARED to the shared folder")
     if pool_only:
         with tempfile.TemporaryDirectory() as tmp_name:
             pool_comparison(Path(tmp_name), n_files, repeat)
         return
     for kind in ("gpx", "tcx"):
-        fast, streaming, reference = xml_speed(kind)
+        fast, streaming, reference = xml_speed(kind, passes)
         print(
-            f"{kind.upper()} read (corpus recorded tracks, 1 core, median of 3): "
+            f"{kind.upper()} read (corpus recorded tracks, 1 core, median of {passes}): "
             f"read_{kind} {fast:.1f} MB/s, streaming reference {streaming:.1f} MB/s"
             + (f", gpxpy {reference:.1f} MB/s" if reference else "")
         )
@@ -335,11 +345,19 @@ def main(n_files: int, *, gpx_only: bool = False, repeat: int = 1, pool_only: bo
 
 
 if __name__ == "__main__":
-    numbers = [a for a in sys.argv[1:] if not a.startswith("--")]
-    repeats = [int(a.split("=", 1)[1]) for a in sys.argv[1:] if a.startswith("--repeat=")]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n_files", nargs="?", type=int, default=3000, help="history size (3000)")
+    parser.add_argument("--gpx-only", action="store_true", help="stop after the GPX-only export")
+    parser.add_argument("--pool", action="store_true", help="only one process against the pool")
+    parser.add_argument("--repeat", type=int, default=1, help="fresh imports, median (1)")
+    parser.add_argument(
+        "--smoke", action="store_true", help="10 files, one pass over the corpus (tests)"
+    )
+    args = parser.parse_args()
     main(
-        int(numbers[0]) if numbers else 3000,
-        gpx_only="--gpx-only" in sys.argv,
-        repeat=repeats[0] if repeats else 1,
-        pool_only="--pool" in sys.argv,
+        10 if args.smoke else args.n_files,
+        gpx_only=args.gpx_only,
+        repeat=args.repeat,
+        pool_only=args.pool,
+        passes=1 if args.smoke else 3,
     )

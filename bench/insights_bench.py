@@ -21,6 +21,7 @@ Printed over many seeds:
 
     python bench/insights_bench.py            # 150 seeds, ~2 minutes on one core
     python bench/insights_bench.py --seeds 1000
+    python bench/insights_bench.py --smoke        # 2 seeds, 1 per grid cell: checks it runs
 """
 
 from __future__ import annotations
@@ -159,8 +160,11 @@ def one(seed: int, effect: float, exposures: int) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=150, help="histories per condition")
+    parser.add_argument(
+        "--smoke", action="store_true", help="2 seeds, 1 per grid cell, to check it runs (tests)"
+    )
     args = parser.parse_args()
-    n = args.seeds
+    n = 2 if args.smoke else args.seeds
     t0 = time.perf_counter()
 
     nulls = [one(s, 0.0, 6) for s in range(n)]
@@ -185,7 +189,7 @@ def main() -> None:
         f"effect estimate: median {statistics.median(effects):.2f}, mean {statistics.mean(effects):.2f} (true 2.0)"
     )
 
-    grid_n = max(20, n // 4)
+    grid_n = 1 if args.smoke else max(20, n // 4)
     print(f"power grid ({grid_n} seeds each): effect x exposures")
     for effect in (1.0, 2.0, 3.0):
         row = []

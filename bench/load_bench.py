@@ -1,7 +1,14 @@
-"""How long the load report and evidence take on a synthetic 10-year history (~3,000 runs)."""
+"""How long the load report and evidence take on a synthetic 10-year history (~3,000 runs).
+
+The history is also the one the web and team benches serve.
+
+    python bench/load_bench.py            # 10 years
+    python bench/load_bench.py --smoke    # 120 days: checks the bench runs, figures mean nothing
+"""
 
 from __future__ import annotations
 
+import argparse
 import math
 import random
 import time
@@ -58,7 +65,13 @@ def history(n_days: int = 3650, seed: int = 1) -> list[StoredActivity]:
 
 
 def main() -> None:
-    runs = history()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, default=3650, help="history length (default 3650)")
+    parser.add_argument(
+        "--smoke", action="store_true", help="120 days, to check the bench runs (tests)"
+    )
+    args = parser.parse_args()
+    runs = history(120 if args.smoke else args.days)
     shoes = [Shoe(1, "A", 800, date(2015, 1, 1)), Shoe(2, "B", 800, date(2015, 1, 1))]
     for weeks in (8, 520):
         t0 = time.perf_counter()

@@ -1,7 +1,8 @@
 """Keeping originals: a SQLite store's folder against PostgreSQL's original_files table.
 
-Run: .venv/bin/python bench/originals_bench.py [N] [POSTGRES_URL]
-(default 300 originals of ~60 kB; the URL defaults to BACKSTRIDE_TEST_POSTGRES_URL)
+Run: .venv/bin/python bench/originals_bench.py [N] [POSTGRES_URL] [--smoke]
+(default 300 originals of ~60 kB; the URL defaults to BACKSTRIDE_TEST_POSTGRES_URL;
+`--smoke` keeps 10, to check the bench runs)
 
 Each original is kept the way an import keeps it: a file written atomically in the
 store's folder, or a row inserted in its own transaction. Median of 3, both in the
@@ -11,10 +12,10 @@ folder's. Reading every original back (what `export` does) is timed too.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -94,8 +95,12 @@ def main(n: int, url: str) -> None:
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    main(
-        int(args[0]) if args else 300,
-        args[1] if len(args) > 1 else os.environ.get("BACKSTRIDE_TEST_POSTGRES_URL", ""),
-    )
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", nargs="?", type=int, default=300, help="originals (default 300)")
+    parser.add_argument(
+        "url", nargs="?", default=os.environ.get("BACKSTRIDE_TEST_POSTGRES_URL", ""),
+        help="PostgreSQL URL (default BACKSTRIDE_TEST_POSTGRES_URL; none: the folder only)",
+    )  # fmt: skip
+    parser.add_argument("--smoke", action="store_true", help="10 originals (tests)")
+    args = parser.parse_args()
+    main(10 if args.smoke else args.n, args.url)

@@ -24,6 +24,7 @@ its imports are deleted either way. `DROP SCHEMA` the kept ones when done (`--dr
 
     python bench/team_bench.py [--runners 200] [--years 3] [--users 50] [--keep NAME]
         [--phases pages,wait,imports]
+    python bench/team_bench.py --smoke    # 2 runners, 2 users, 1 small job: checks it runs
 """
 
 from __future__ import annotations
@@ -558,7 +559,11 @@ def main() -> None:
     parser.add_argument(
         "--url", default=os.environ.get("BACKSTRIDE_TEST_POSTGRES_URL", DEFAULT_URL)
     )
+    parser.add_argument("--smoke", action="store_true", help="smallest sizes (tests)")
     args = parser.parse_args()
+    if args.smoke:
+        args.runners, args.years, args.users, args.requests, args.think = 2, 1, 2, 2, 0.1
+        args.import_jobs, args.import_files = 1, 3
     phases = set(args.phases.split(","))
     if phases - {"pages", "wait", "imports"}:
         parser.error(f"--phases: unknown {sorted(phases - {'pages', 'wait', 'imports'})}")

@@ -25,6 +25,7 @@ a throwaway team schema dropped at the end. Runs alternate 1, 2, 1, 2 ... worker
         [--py-spy PATH/TO/py-spy]  # also record where one worker's time goes
         [--src OTHER_CHECKOUT/src]  # run the workers from another tree (before/after)
         [--sessions own|shared]
+    python bench/team_import_bench.py --smoke   # 1 job of 3 files: checks it runs
 
 Each worker runs in a session of its own by default, as separately started services
 do: with Linux's autogroup scheduling (on where /proc/sys/kernel/sched_autogroup_enabled
@@ -441,7 +442,10 @@ def main() -> None:
     parser.add_argument(
         "--url", default=os.environ.get("BACKSTRIDE_TEST_POSTGRES_URL", DEFAULT_URL)
     )
+    parser.add_argument("--smoke", action="store_true", help="smallest sizes (tests)")
     args = parser.parse_args()
+    if args.smoke:
+        args.jobs, args.files, args.repeat = 1, 3, 1
     counts = [int(c) for c in args.workers.split(",")]
     if counts[0] != 1:
         parser.error("--workers must start with 1: the ratios are to one worker")

@@ -10,10 +10,14 @@ starts `backstride`'s app under uvicorn in a child process, and measures with ht
 
 Targets (issue 5): p95 < 100 ms at 20 clients for cached pages; < 300 ms for the first
 computation after an import.
+
+    python bench/web_bench.py            # 10 years, 100 requests per client at 1, 25 at 20
+    python bench/web_bench.py --smoke    # 120 days, 3 requests per client: checks it runs
 """
 
 from __future__ import annotations
 
+import argparse
 import socket
 import statistics
 import subprocess
@@ -33,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from load_bench import TODAY, history  # noqa: E402
 
 REQUESTS_PER_CLIENT = {1: 100, 20: 25}
+SMOKE_REQUESTS_PER_CLIENT = {1: 3, 20: 3}
 
 
 @contextmanager
@@ -62,7 +67,7 @@ def served(script: str, db: Path, tmp: Path) -> Iterator[str]:
         child.wait(10)
 
 
-def build_store(db: Path) -> int:
+def build_store(db: Path, days: int = 3650) -> int:
     from backstride import store
     from backstride.assess import assess
     from backstride.config import Settings
@@ -72,7 +77,7 @@ def build_store(db: Path) -> int:
     from backstride.store import activities, checks, diary
 
     engine = store.connect(f"sqlite:///{db}")
-    runs = history()
+    runs = history(days)
     answers = {
         "saddle_numbness": False, "bladder_bowel_change": False, "sexual_function_change": False,
         "both_legs_symptoms": False, "leg_weakness": "none", "trauma": False,
@@ -123,14 +128,14 @@ def _timed_get(client: httpx.Client, url: str) -> tuple[float, str]:
     return elapsed, response.text
 
 
-def _load(base: str, path: str, clients: int) -> list[float]:
+def _load(base: str, path: str, clients: int, requests: int) -> list[float]:
     times: list[float] = []
     lock = threading.Lock()
 
     def worker() -> None:
         with httpx.Client(base_url=base) as client:
             client.get(path)  # connection set-up outside the measurement
-            mine = [_timed_get(client, path)[0] for _ in range(REQUESTS_PER_CLIENT[clients])]
+            mine = [_timed_get(client, path)[0] for _ in range(requests)]
         with lock:
             times.extend(mine)
 
@@ -192,11 +197,18 @@ def _import_then_refresh(base: str) -> tuple[float, float, float]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--smoke", action="store_true", help="120 days, 3 requests per client (tests)"
+    )
+    args = parser.parse_args()
+    days = 120 if args.smoke else 3650
+    requests = SMOKE_REQUESTS_PER_CLIENT if args.smoke else REQUESTS_PER_CLIENT
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         t0 = time.perf_counter()
-        n = build_store(db)
-        print(f"store: {n} runs over 10 years built in {time.perf_counter() - t0:.1f} s")
+        n = build_store(db, days)
+        print(f"store: {n} runs over {days} days built in {time.perf_counter() - t0:.1f} s")
         with served(__file__, db, Path(tmp)) as base:
             with httpx.Client(base_url=base) as client:
                 for path in ("/home", "/training"):
@@ -209,14 +221,14 @@ def main() -> None:
                 f"served meanwhile: {worst_ms:.1f} ms"
             )
             for clients in (1, 20):
-                base_times = _load(base, "/healthz", clients)
+                base_times = _load(base, "/healthz", clients, requests[clients])
                 base_med = statistics.median(base_times)
                 print(
                     f"{clients:>2} client(s) /healthz   median {base_med:6.1f} ms  "
                     f"p95 {_p95(base_times):6.1f} ms  (baseline)"
                 )
                 for path in ("/home", "/training"):
-                    times = _load(base, path, clients)
+                    times = _load(base, path, clients, requests[clients])
                     med, p95 = statistics.median(times), _p95(times)
                     print(
                         f"{clients:>2} client(s) {path:<10} median {med:6.1f} ms  p95 {p95:6.1f} ms  "

@@ -6,6 +6,7 @@ loop while two clients time / and /training. Prints the latencies, how many repo
 were served and how many were turned away with 503 (and Retry-After).
 
     python bench/web_heavy_bench.py [--seconds=20] [--pullers=20]
+    python bench/web_heavy_bench.py --smoke    # 120 days, 2 pullers, 2 s: checks it runs
 
 Figures on the 2-core development machine (shared with other work, so noisy; two runs
 each, 20 pullers, 20 s), p99 of / and /training:
@@ -22,6 +23,7 @@ come back), which is the trade: the pages a runner actually reads stay fast.
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 import tempfile
@@ -52,10 +54,10 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def main(seconds: float, pullers: int) -> None:
+def main(seconds: float, pullers: int, days: int = 3650) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
-        print(f"store: {build_store(db)} runs")
+        print(f"store: {build_store(db, days)} runs")
         with served(__file__, db, Path(tmp)) as base:
             with httpx.Client(base_url=base, timeout=120) as warm:
                 for path in ("/home", "/training"):
@@ -103,5 +105,12 @@ if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "--serve":
         serve(*sys.argv[2:])
     else:
-        opts = dict(a.lstrip("-").split("=") for a in sys.argv[1:])
-        main(float(opts.get("seconds", 20)), int(opts.get("pullers", 20)))
+        parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+        parser.add_argument("--seconds", type=float, default=20, help="how long (default 20)")
+        parser.add_argument("--pullers", type=int, default=20, help="report clients (20)")
+        parser.add_argument("--smoke", action="store_true", help="120 days, 2 pullers, 2 s (tests)")
+        args = parser.parse_args()
+        if args.smoke:
+            main(2, 2, days=120)
+        else:
+            main(args.seconds, args.pullers)

@@ -6,9 +6,10 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -30,6 +31,25 @@ def shared_path(*parts: str) -> Path:
             "machines, not in a user's fresh clone"
         )
     return path
+
+
+def sweep(values: Iterable[Any], ids: Iterable[str] | None = None) -> list[Any]:
+    """Parameters for a test run over many like cases (every corpus file, every way to
+    break the KB): the first stays in `make test-fast` as the smoke, the rest are marked
+    slow, so the fast loop still runs the test and `make test` runs every case.
+
+    A tuple is several arguments, as in `parametrize(("a", "b"), [(1, 2), ...])`.
+    """
+    values = list(values)
+    names = list(ids) if ids is not None else [None] * len(values)
+    return [
+        pytest.param(
+            *(value if isinstance(value, tuple) else (value,)),
+            id=name,
+            marks=() if n == 0 else pytest.mark.slow,
+        )
+        for n, (value, name) in enumerate(zip(values, names, strict=True))
+    ]
 
 
 def pytest_configure(config: pytest.Config) -> None:

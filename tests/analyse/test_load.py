@@ -131,6 +131,7 @@ def _naive_ratios(acts: list, window_days: int = 30) -> list:  # type: ignore[ty
     return out
 
 
+@pytest.mark.slow
 @given(
     st.lists(st.tuples(st.integers(0, 120), st.integers(0, 23), st.floats(0.5, 40)), max_size=40)
 )

@@ -38,6 +38,7 @@ def test_half_the_route_shared_scores_about_a_third() -> None:
 coords = st.tuples(st.floats(51.9, 52.1), st.floats(12.9, 13.1))
 
 
+@pytest.mark.slow
 @given(st.lists(coords, min_size=1, max_size=6), st.lists(coords, min_size=1, max_size=6))
 def test_similarity_is_symmetric_and_bounded(a: list, b: list) -> None:  # type: ignore[type-arg]
     s = terrain.route_similarity(a, b)

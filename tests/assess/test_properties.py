@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backstride.assess import TriageLevel, assess
 from backstride.kb import load_kb
 
+#: 100-150 generated answer sets per property: seconds each, so `make test` only.
+pytestmark = pytest.mark.slow
 KB = load_kb()
 EMERGENCY_ANSWERS = [
     ("saddle_numbness", True),

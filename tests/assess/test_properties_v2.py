@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,6 +13,8 @@ from hypothesis import strategies as st
 from backstride.assess import assess
 from backstride.kb import load_kb
 
+#: 200 generated answer sets per property: seconds each, so `make test` only.
+pytestmark = pytest.mark.slow
 KB = load_kb()
 BASELINE: dict[str, Any] = yaml.safe_load(
     (Path(__file__).resolve().parent.parent / "data" / "answers" / "baseline.yaml").read_text()

@@ -22,6 +22,7 @@ from backstride.kb import KnowledgeBase, load_kb
 from backstride.present.cli import cli
 from backstride.present.web import create_app
 from backstride.services.selfcheck import GROUPS, questions_to_ask
+from tests.conftest import sweep
 from tests.plan.conftest import SAFE
 from tests.plan.stop_cases import ALL_CASES
 
@@ -112,7 +113,7 @@ def _interview_input(kb: KnowledgeBase, answers: dict[str, Any], self_tests: lis
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize("case", STOP_CASES)
+@pytest.mark.parametrize("case", sweep(STOP_CASES))
 def test_the_cli_interview_does_not_ask_forbidden_self_tests(
     runner: CliRunner, cli_env: dict[str, str], case: str
 ) -> None:
@@ -187,6 +188,7 @@ def _walk(client: TestClient, answers: dict[str, Any], *, extra: dict[str, Any])
         n += 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", STOP_CASES)
 def test_the_web_form_does_not_offer_forbidden_self_tests(client: TestClient, case: str) -> None:
     kb = load_kb()
@@ -207,6 +209,7 @@ def test_the_web_form_does_not_offer_forbidden_self_tests(client: TestClient, ca
     assert not set(saved.answers) & set(LOADING)
 
 
+@pytest.mark.slow
 def test_the_web_form_offers_every_self_test_at_self_care(client: TestClient) -> None:
     pages = _walk(client, {**SAFE, **SELF_TEST_ANSWERS}, extra={})
     self_test_page = next(p for p in pages if "Optional self-tests" in p)
@@ -231,6 +234,7 @@ def test_the_cli_interview_skips_the_straining_tests_after_birth(
     assert "Returning to running after giving birth" in out and "12 weeks" in out
 
 
+@pytest.mark.slow
 def test_the_web_form_skips_the_straining_tests_in_pregnancy(client: TestClient) -> None:
     answers = {**_answers("pregnancy"), **SELF_TEST_ANSWERS}
     pages = _walk(client, answers, extra={})

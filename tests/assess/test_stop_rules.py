@@ -219,6 +219,7 @@ def test_a_check_saved_before_the_evidence_fields_still_renders(kb: KnowledgeBas
     assert "Five-to-ten-minute warm-up" in out and "Your plan" in out
 
 
+@pytest.mark.slow
 def test_the_web_result_shows_evidence_everywhere(
     runner: CliRunner, tmp_path: Path, kb: KnowledgeBase
 ) -> None:

@@ -78,6 +78,12 @@ def gpx_read_by_fast_path() -> list[str]:
     the fast path computes run over these. `test_fast_path_reads_the_common_device_and_
     strava_files` keeps this list from shrinking unnoticed.
     """
+    return list(_gpx_read_by_fast_path())
+
+
+@cache
+def _gpx_read_by_fast_path() -> tuple[str, ...]:
+    # Several test modules parametrise over this at collection: parse the corpus once.
     from backstride.ingest import gpx
     from backstride.ingest._xml import prepare
 
@@ -87,7 +93,7 @@ def gpx_read_by_fast_path() -> list[str]:
         for p in sorted(folder.glob("*.gpx"))
         if gpx._read_fast(prepare(p.read_bytes(), source_file=p.name)) is not None
     ]
-    return found or [ABSENT]
+    return tuple(found) or (ABSENT,)
 
 
 def gpxpy_reads(name: str) -> bool:

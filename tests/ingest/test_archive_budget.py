@@ -44,6 +44,7 @@ def test_nested_zips_share_one_budget(tmp_path: Path, monkeypatch: pytest.Monkey
     assert "refused" in failed[0].error and "in total" in failed[0].error
 
 
+@pytest.mark.slow
 def test_a_small_upload_may_not_expand_past_the_ratio_of_its_own_size(tmp_path: Path) -> None:
     # ~100 KB of nested zips holding 80 MB: within every per-member check, 800x overall.
     inner = zip_of({f"{i}.fit": bytes(MB) for i in range(20)})

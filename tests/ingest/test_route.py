@@ -22,6 +22,7 @@ from backstride.ingest._samples import (
     simplify_route,
 )
 from backstride.ingest._xml import prepare
+from tests.conftest import sweep
 from tests.ingest._corpus import gpx_read_by_fast_path, read_bytes
 
 Floats = npt.NDArray[np.float64]
@@ -90,7 +91,7 @@ def test_a_long_walk_is_actually_simplified_and_capped() -> None:
     assert 2 < len(route) <= ROUTE_MAX_POINTS
 
 
-@pytest.mark.parametrize("name", gpx_read_by_fast_path())
+@pytest.mark.parametrize("name", sweep(gpx_read_by_fast_path()))
 def test_route_equals_the_recursive_form_on_every_corpus_track(name: str) -> None:
     read = gpx._read_fast(prepare(read_bytes("gpx", name), source_file=name))
     assert read is not None
@@ -108,6 +109,7 @@ _grid_tracks = st.tuples(
 )
 
 
+@pytest.mark.slow  # 300 examples
 @settings(max_examples=300, deadline=None)
 @given(_grid_tracks)
 def test_route_equals_the_recursive_form_on_grid_tracks(
@@ -182,7 +184,7 @@ def test_round6_is_pythons_round_bit_for_bit_on_random_values(seed: int) -> None
     assert _bits(_round6(values)) == _bits(_python_round6(values))
 
 
-@pytest.mark.parametrize("name", gpx_read_by_fast_path())
+@pytest.mark.parametrize("name", sweep(gpx_read_by_fast_path()))
 def test_round6_is_pythons_round_bit_for_bit_on_every_corpus_point(name: str) -> None:
     read = gpx._read_fast(prepare(read_bytes("gpx", name), source_file=name))
     assert read is not None

@@ -33,6 +33,7 @@ from backstride.ingest._samples import (
     profile as thinned_profile,
 )
 from backstride.ingest._xml import prepare
+from tests.conftest import sweep
 from tests.ingest._corpus import gpx_read_by_fast_path, read_bytes
 
 Floats = npt.NDArray[np.float64]
@@ -125,6 +126,7 @@ _profiles = st.tuples(
 )
 
 
+@pytest.mark.slow  # 300 examples
 @settings(max_examples=300, deadline=None)
 @given(_profiles)
 def test_dead_band_equals_the_plain_loop_on_quantised_walks(
@@ -146,7 +148,7 @@ def test_elevation_change_equals_the_plain_form_on_random_profiles(seed: int) ->
         assert _bits(elevation_change_m(ele)) == _bits(_plain_elevation_change(ele))
 
 
-@pytest.mark.parametrize("name", gpx_read_by_fast_path())
+@pytest.mark.parametrize("name", sweep(gpx_read_by_fast_path()))
 def test_elevation_and_steps_equal_the_plain_forms_on_every_corpus_track(name: str) -> None:
     read = gpx._read_fast(prepare(read_bytes("gpx", name), source_file=name))
     assert read is not None

@@ -21,7 +21,7 @@ from backstride.ingest import _xml_fast, gpx, tcx
 from backstride.ingest._xml import prepare
 from backstride.ingest.gpx import read_gpx
 from backstride.ingest.tcx import read_tcx
-from tests.conftest import shared_path
+from tests.conftest import shared_path, sweep
 from tests.ingest._corpus import ABSENT, gpx_read_by_fast_path, gpxpy_reads, read_bytes
 from tests.ingest._corpus import paths as corpus_paths
 
@@ -45,18 +45,29 @@ def _tcx_fast_accepts(data: bytes) -> bool:
     return tcx._fast_tracks(prepare(data, source_file="f")) is not None
 
 
-@pytest.mark.parametrize("path", GPX_FILES, ids=[p.name for p in GPX_FILES])
+@pytest.mark.parametrize("path", sweep(GPX_FILES, ids=[p.name for p in GPX_FILES]))
 def test_gpx_fast_path_equals_the_streaming_reader_on_every_corpus_file(path: Path) -> None:
     data = shared_path("corpus", "activities", "gpx", path.name).read_bytes()
     assert _outcome(read_gpx, data, fast=True) == _outcome(read_gpx, data, fast=False)
 
 
-#: gpxpy is the independent reference wherever it can parse the file; one corpus file
-#: uses a namespace prefix it never declares, which gpxpy (rightly) refuses.
-GPXPY_COMPARABLE = [n for n in gpx_read_by_fast_path() if n == ABSENT or gpxpy_reads(n)]
+#: gpxpy is the independent reference wherever it can parse the file; these corpus files
+#: use a namespace prefix they never declare, which gpxpy (rightly) refuses. Named here
+#: rather than found by parsing every file with gpxpy at collection (~2 s that `make
+#: test-fast` would pay); the test below keeps the list true.
+GPXPY_REFUSES = {"Runalyze__standard.gpx", "sports-lib__6037744996.gpx"}
+GPXPY_COMPARABLE = [n for n in gpx_read_by_fast_path() if n not in GPXPY_REFUSES]
 
 
-@pytest.mark.parametrize("name", GPXPY_COMPARABLE)
+@pytest.mark.slow
+def test_gpxpy_refuses_exactly_the_files_left_out_of_the_comparison() -> None:
+    names = gpx_read_by_fast_path()
+    if names == [ABSENT]:
+        shared_path("corpus", "activities", "gpx", ABSENT)  # skips with the reason
+    assert {n for n in names if not gpxpy_reads(n)} == GPXPY_REFUSES
+
+
+@pytest.mark.parametrize("name", sweep(GPXPY_COMPARABLE))
 def test_gpx_fast_path_agrees_with_gpxpy(name: str) -> None:
     data = read_bytes("gpx", name)
     assert _gpx_fast_accepts(data)
@@ -73,7 +84,7 @@ def test_gpx_fast_path_agrees_with_gpxpy(name: str) -> None:
     assert fast.elevation_gain_m == streamed.elevation_gain_m
 
 
-@pytest.mark.parametrize("path", TCX_FILES, ids=[p.name for p in TCX_FILES])
+@pytest.mark.parametrize("path", sweep(TCX_FILES, ids=[p.name for p in TCX_FILES]))
 def test_tcx_fast_path_equals_the_streaming_reader_on_every_corpus_file(path: Path) -> None:
     data = shared_path("corpus", "activities", "tcx", path.name).read_bytes()
     assert _outcome(read_tcx, data, fast=True) == _outcome(read_tcx, data, fast=False)
@@ -435,6 +446,7 @@ def _peak_bytes(reader: Any, data: bytes, *, fast: bool) -> int:
         tracemalloc.stop()
 
 
+@pytest.mark.slow  # tracemalloc over long tracks: seconds
 def test_fast_paths_hold_no_more_memory_than_the_streaming_readers_on_long_tracks() -> None:
     # Several of the fast paths' ~1 MB runs of points; times one second apart.
     def clock(i: int) -> str:

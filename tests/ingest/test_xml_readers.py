@@ -11,7 +11,7 @@ import pytest
 from backstride.errors import CorruptFile, IngestError, NotAnActivity, UnsafeInput
 from backstride.ingest.gpx import read_gpx
 from backstride.ingest.tcx import read_tcx
-from tests.conftest import shared_path
+from tests.conftest import shared_path, sweep
 from tests.ingest._corpus import paths as corpus_paths
 
 GPX_FILES = corpus_paths("gpx", ".gpx")
@@ -26,7 +26,7 @@ def _corpus(*parts: str) -> Path:
     return shared_path("corpus", "activities", *parts)
 
 
-@pytest.mark.parametrize("path", GPX_FILES, ids=_ids(GPX_FILES))
+@pytest.mark.parametrize("path", sweep(GPX_FILES, ids=_ids(GPX_FILES)))
 def test_every_corpus_gpx_reads_or_fails_with_a_clear_ingest_error(path: Path) -> None:
     path = _corpus("gpx", path.name)
     try:
@@ -54,7 +54,7 @@ def test_gpx_distance_within_one_percent_of_gpxpy_length_2d(path: Path) -> None:
     assert found[0].distance_m == pytest.approx(reference, rel=0.01)
 
 
-@pytest.mark.parametrize("path", TCX_FILES, ids=_ids(TCX_FILES))
+@pytest.mark.parametrize("path", sweep(TCX_FILES, ids=_ids(TCX_FILES)))
 def test_every_corpus_tcx_reads_or_fails_with_a_clear_ingest_error(path: Path) -> None:
     path = _corpus("tcx", path.name)
     try:
@@ -78,7 +78,7 @@ def _own_distance_m(path: Path) -> float:
     return total
 
 
-@pytest.mark.parametrize("path", TCX_FILES, ids=_ids(TCX_FILES))
+@pytest.mark.parametrize("path", sweep(TCX_FILES, ids=_ids(TCX_FILES)))
 def test_tcx_distance_matches_the_files_own_distance_meters(path: Path) -> None:
     path = _corpus("tcx", path.name)
     try:

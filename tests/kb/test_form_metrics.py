@@ -13,6 +13,7 @@ import yaml
 from backstride.analyse.form.metrics import REAR_METRICS, SIDE_METRICS
 from backstride.kb import DATA_DIR, check_kb, load_kb
 from backstride.kb.validate import FORM_METRICS
+from tests.conftest import sweep
 
 
 def test_every_reported_metric_is_described_with_a_range_or_why_not() -> None:
@@ -36,16 +37,35 @@ def _broken(tmp_path: Path, change: Any) -> list[str]:
 
 @pytest.mark.parametrize(
     ("change", "message"),
-    [
-        (lambda ms: ms[1].update(typical_range=[12, 5]), "trunk_lean_deg: typical_range must run"),
-        (lambda ms: ms[1].update(sources=[]), "trunk_lean_deg: a typical_range needs its evidence"),
-        (lambda ms: ms[1].update(sources=["nobody_2020"]), "unknown source `nobody_2020`"),
-        (lambda ms: ms.pop(0), "form_metrics.yaml: cadence_spm: not described"),
-        (lambda ms: ms[0].update(id="stride_joy"), "stride_joy: not a metric the form analysis"),
-        (lambda ms: ms[0].pop("range_note"), "range_note"),
-        (lambda ms: ms[0].update(typical_range=[1]), "typical_range"),
-    ],
-    ids=["reversed", "uncited", "unknown-source", "missing", "unknown-id", "no-note", "one-bound"],
+    sweep(
+        [
+            (
+                lambda ms: ms[1].update(typical_range=[12, 5]),
+                "trunk_lean_deg: typical_range must run",
+            ),
+            (
+                lambda ms: ms[1].update(sources=[]),
+                "trunk_lean_deg: a typical_range needs its evidence",
+            ),
+            (lambda ms: ms[1].update(sources=["nobody_2020"]), "unknown source `nobody_2020`"),
+            (lambda ms: ms.pop(0), "form_metrics.yaml: cadence_spm: not described"),
+            (
+                lambda ms: ms[0].update(id="stride_joy"),
+                "stride_joy: not a metric the form analysis",
+            ),
+            (lambda ms: ms[0].pop("range_note"), "range_note"),
+            (lambda ms: ms[0].update(typical_range=[1]), "typical_range"),
+        ],
+        ids=[
+            "reversed",
+            "uncited",
+            "unknown-source",
+            "missing",
+            "unknown-id",
+            "no-note",
+            "one-bound",
+        ],
+    ),
 )
 def test_broken_description_is_reported(tmp_path: Path, change: Any, message: str) -> None:
     problems = _broken(tmp_path, change)

@@ -22,6 +22,7 @@ def _no_load(folder: Path) -> KnowledgeBase:
     raise AssertionError(f"{folder} was loaded again instead of read from the cache")
 
 
+@pytest.mark.slow
 def test_a_cached_kb_equals_a_freshly_validated_one(cache_home: Path) -> None:
     fresh = load_cached(DATA_DIR, _load)
     assert cache_file(DATA_DIR).is_relative_to(cache_home)
@@ -37,6 +38,7 @@ def test_an_edited_yaml_file_misses_the_cache(cache_home: Path, tmp_path: Path) 
     assert cache_file(folder) != before
 
 
+@pytest.mark.slow
 def test_a_damaged_cache_file_is_rebuilt(cache_home: Path) -> None:
     load_cached(DATA_DIR, _load)
     cache_file(DATA_DIR).write_bytes(b"not a pickle")
@@ -44,6 +46,7 @@ def test_a_damaged_cache_file_is_rebuilt(cache_home: Path) -> None:
     assert load_cached(DATA_DIR, _no_load) == _load(DATA_DIR)
 
 
+@pytest.mark.slow
 def test_an_unwritable_cache_dir_still_loads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

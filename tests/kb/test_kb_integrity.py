@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from backstride.kb import DATA_DIR, check_kb, load_kb
 from backstride.present.cli import cli
+from tests.conftest import sweep
 
 
 def test_shipped_kb_is_valid() -> None:
@@ -158,7 +159,9 @@ BROKEN = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("file", "mutate", "message"), BROKEN, ids=[b[2][:60] for b in BROKEN])
+@pytest.mark.parametrize(
+    ("file", "mutate", "message"), sweep(BROKEN, ids=[b[2][:60] for b in BROKEN])
+)
 def test_broken_kb_reports_file_id_and_problem(
     tmp_path: Path, file: str, mutate: Callable[[Any], None], message: str
 ) -> None:
@@ -197,12 +200,11 @@ def test_kb_check_cli_also_validates_the_load_rules(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("file", "mutate", "named"),
-    [
+    sweep([
         ("exercises", lambda d: d["exercises"][2].pop("evidence"), "exercises.yaml: step_up:"),
         ("causes", lambda d: d["causes"][3]["evidence"][0].pop("sources"), "causes.yaml: core_weakness:"),
         ("load_rules", lambda d: _rule(d, "flatness").update(sources=[]), "load_rules.yaml: flatness:"),
-    ],
-    ids=["exercise-without-evidence", "cause-item-without-sources", "load-rule-without-sources"],
+    ], ids=["exercise-without-evidence", "cause-item-without-sources", "load-rule-without-sources"]),
 )  # fmt: skip
 def test_kb_check_cli_fails_on_a_recommendation_without_evidence_or_source(
     tmp_path: Path, file: str, mutate: Callable[[Any], None], named: str

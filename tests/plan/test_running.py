@@ -69,6 +69,7 @@ def test_a_recent_short_block_caps_the_plan_to_110_percent(kb: KnowledgeBase, ch
     assert longest <= 11000 + 1e-6  # the 30 km run 40 days ago is outside the window
 
 
+@pytest.mark.slow
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -102,6 +102,7 @@ def test_activities_show_whole_local_dates_moving_time_and_pace(
     assert data[0]["pace_s_per_km"] > 0
 
 
+@pytest.mark.slow
 def test_kb_questions_keep_every_id_and_json_gives_wording_type_and_values(
     runner: CliRunner, cli_env: dict[str, str]
 ) -> None:

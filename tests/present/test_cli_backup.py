@@ -46,6 +46,7 @@ def filled(runner: CliRunner, cli_env: dict[str, str], tmp_path: Path) -> dict[s
     return cli_env
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_export_import_round_trip_is_equal(
     runner: CliRunner, filled: dict[str, str], tmp_path: Path, fmt: str
@@ -67,6 +68,7 @@ def test_export_import_round_trip_is_equal(
     )
 
 
+@pytest.mark.slow
 def test_import_refuses_a_store_that_holds_data(
     runner: CliRunner, filled: dict[str, str], tmp_path: Path
 ) -> None:
@@ -75,6 +77,7 @@ def test_import_refuses_a_store_that_holds_data(
     assert result.exit_code == 1 and "only into an empty store" in result.output
 
 
+@pytest.mark.slow
 def test_delete_all_needs_yes_and_removes_everything(
     runner: CliRunner, filled: dict[str, str], tmp_path: Path
 ) -> None:
@@ -108,6 +111,7 @@ def test_round_trip_sqlite_to_postgres(
         )
 
 
+@pytest.mark.slow
 def test_a_full_disk_mid_export_keeps_the_previous_backup_whole(
     runner: CliRunner, filled: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -129,6 +133,7 @@ def test_a_full_disk_mid_export_keeps_the_previous_backup_whole(
     assert restored.exit_code == 0, restored.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("damage", "fragment"),
     [

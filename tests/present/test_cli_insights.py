@@ -104,6 +104,7 @@ def _seed(engine: Engine, seed: int, effect: float) -> None:
             diary.add(conn, entry=e)
 
 
+@pytest.mark.slow
 def test_insights_json_contract(runner: CliRunner, cli_env: dict[str, str], engine: Engine) -> None:
     _seed(engine, 10_001, 3.0)
     result = _run(runner, cli_env, "insights", "--json", "--today", "2025-12-31")
@@ -137,6 +138,7 @@ def test_insights_on_an_empty_store(runner: CliRunner, cli_env: dict[str, str]) 
     assert out["not_enough_data"] and all(n["more_days_needed"] > 0 for n in out["not_enough_data"])
 
 
+@pytest.mark.slow
 def test_insights_on_real_files_with_a_generated_diary(
     runner: CliRunner, cli_env: dict[str, str], engine: Engine, tmp_path: Path
 ) -> None:

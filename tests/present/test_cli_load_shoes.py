@@ -102,6 +102,7 @@ def test_load_rejects_zero_weeks(runner: CliRunner, cli_env: dict[str, str]) -> 
     assert "0 is not in the range 1<=x<=520" in result.output
 
 
+@pytest.mark.slow
 def test_shoes_add_assign_list_retire(
     runner: CliRunner, cli_env: dict[str, str], history: dict[int, int]
 ) -> None:

@@ -133,6 +133,7 @@ def test_leg_pain_warning_lowers_to_see_clinician_without_strength(
     assert "strength" not in kinds
 
 
+@pytest.mark.slow
 def test_two_weeks_without_improvement_escalates_and_is_saved_with_the_check(
     runner: CliRunner, checked: dict[str, str]
 ) -> None:
@@ -167,6 +168,7 @@ def test_two_weeks_without_improvement_escalates_and_is_saved_with_the_check(
     assert history[0]["note"].startswith("No clinically important improvement")
 
 
+@pytest.mark.slow
 def test_progress_shows_improvement_and_adherence(
     runner: CliRunner, checked: dict[str, str]
 ) -> None:

@@ -69,6 +69,7 @@ def test_help_imports_no_command_module_nor_any_heavy_library(tmp_path: Path) ->
     assert commands == set()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args", [["check", "--help"], ["diary", "add", "--help"], ["form", "--help"]], ids=" ".join
 )
@@ -80,6 +81,7 @@ def test_command_help_needs_neither_the_store_nor_heavy_libraries(
     assert _top_level(imported) & (HEAVY | {"sqlalchemy"}) == set()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [

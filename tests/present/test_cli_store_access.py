@@ -53,6 +53,7 @@ def _lock(folder: Path) -> None:
         os.chmod(folder, 0o555)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("left_open", [False, True], ids=["closed-cleanly", "wal-left-open"])
 def test_a_read_only_store_can_be_listed_inspected_and_exported_and_refuses_writes(
     runner: CliRunner, read_only: Path, tmp_path: Path, left_open: bool

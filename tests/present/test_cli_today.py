@@ -122,6 +122,7 @@ def test_week_days_run_from_the_first_weekday(runner: CliRunner, checked: dict[s
     assert first == TODAY - timedelta(days=TODAY.weekday())  # Monday by default
 
 
+@pytest.mark.slow
 def test_today_carries_the_day_pain_and_the_running_experiment(
     runner: CliRunner, checked: dict[str, str]
 ) -> None:

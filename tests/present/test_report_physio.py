@@ -78,6 +78,7 @@ def test_report_holds_the_whole_diary_the_screen_and_no_raw_score(
     assert "pairs had enough diary days" in html and "0 factor–outcome pairs" not in html
 
 
+@pytest.mark.slow
 def test_an_emergency_from_the_diary_is_named_as_such(
     runner: CliRunner, history: dict[str, str], tmp_path: Path
 ) -> None:

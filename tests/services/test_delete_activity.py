@@ -125,6 +125,7 @@ def web(tmp_path: Path) -> Any:
     app.state.web.engine.dispose()
 
 
+@pytest.mark.slow
 def test_web_activity_list_deletes_with_the_form_token(web: Any, tmp_path: Path) -> None:
     client, engine = web
     gone_id, kept_id, _ = _two_runs(engine, tmp_path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import Engine
 
 from backstride.config import Settings
@@ -13,6 +14,7 @@ from backstride.store import activities, diary
 from tests.analyse.test_personal import _bench
 
 
+@pytest.mark.slow
 def test_credible_finding_is_an_evidence_line(engine: Engine) -> None:
     runs, entries, *_ = _bench().synthetic_runner(10_001, effect=3.0)
     with engine.begin() as conn:

@@ -62,6 +62,7 @@ def _old_store(path: Path, *, only_year_one: bool = False) -> str:
     return url
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("only_year_one", [False, True])
 def test_cli_commands_skip_bad_stored_values(
     tmp_path: Path, runner: CliRunner, only_year_one: bool
@@ -87,6 +88,7 @@ def test_cli_commands_skip_bad_stored_values(
     assert "Infinity" not in result.output and "NaN" not in result.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("only_year_one", [False, True])
 def test_web_pages_skip_bad_stored_values(tmp_path: Path, only_year_one: bool) -> None:
     url = _old_store(tmp_path / "old.db", only_year_one=only_year_one)

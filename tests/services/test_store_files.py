@@ -67,6 +67,7 @@ def test_settings_put_the_files_beside_the_store(tmp_path: Path) -> None:
     assert "secret" not in str(s.store_files_dir)
 
 
+@pytest.mark.slow
 def test_import_keeps_originals_beside_the_store_not_in_the_user_folder(
     runner: CliRunner, separate: tuple[dict[str, str], Path, Path], tmp_path: Path
 ) -> None:
@@ -119,6 +120,7 @@ def test_delete_all_removes_rows_originals_uploads_and_form_media(
     assert listed == []
 
 
+@pytest.mark.slow
 def test_backup_round_trip_restores_the_originals(
     runner: CliRunner, separate: tuple[dict[str, str], Path, Path], tmp_path: Path
 ) -> None:
@@ -198,6 +200,7 @@ def test_a_gpx_without_sport_is_inferred_marked_and_correctable(
     assert bad.exit_code != 0 and "unknown sport 'flying'" in bad.output
 
 
+@pytest.mark.slow
 def test_process_pool_import_matches_one_process(engine: Engine, tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -303,6 +306,7 @@ def _stored(engine: Engine) -> list[tuple[object, ...]]:
         ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("in_database", "start"), [(False, "fork"), (True, "spawn")], ids=["folder", "database"]
 )

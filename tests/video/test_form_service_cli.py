@@ -20,6 +20,7 @@ from backstride.video.pose import FakePoseEstimator, save_keypoints
 from tests.video._runner import LEANING, Runner
 
 
+@pytest.mark.slow
 def test_report_json_contract(leaning_clip: tuple[Path, Path]) -> None:
     clip, keys = leaning_clip
     data = analyse_video(clip, "side", estimator=FakePoseEstimator.from_file(keys)).to_json()
@@ -40,6 +41,7 @@ def test_report_json_contract(leaning_clip: tuple[Path, Path]) -> None:
     assert all(isinstance(w, str) for w in data["warnings"])
 
 
+@pytest.mark.slow
 def test_outputs_key_frames_and_a_browser_playable_video(
     leaning_clip: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -56,6 +58,7 @@ def test_outputs_key_frames_and_a_browser_playable_video(
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow
 def test_cli_json_and_save_feed_form_observed(
     leaning_clip: tuple[Path, Path], runner: CliRunner, cli_env: dict[str, str]
 ) -> None:
@@ -76,6 +79,7 @@ def test_cli_json_and_save_feed_form_observed(
     assert not list(Path(cli_env["BACKSTRIDE_DATA_DIR"]).glob("*.json"))  # nothing beside the store
 
 
+@pytest.mark.slow
 def test_cli_text_output_explains_each_finding(
     leaning_clip: tuple[Path, Path], runner: CliRunner, cli_env: dict[str, str]
 ) -> None:
@@ -109,6 +113,7 @@ def test_cli_no_runner_exits_2(
     assert "no runner found" in result.output
 
 
+@pytest.mark.slow
 def test_the_latest_check_of_each_view_feeds_the_self_check(
     engine: Engine,
     leaning_clip: tuple[Path, Path],
@@ -137,6 +142,7 @@ def test_the_latest_check_of_each_view_feeds_the_self_check(
         assert [s.clip_name for s in form_checks.recent(conn)] == ["b.mp4", "a.mp4"]
 
 
+@pytest.mark.slow
 def test_a_cut_in_the_clip_is_reported_and_skipped(
     tmp_path: Path, clip_writer: Callable[..., Path]
 ) -> None:
@@ -156,6 +162,7 @@ def test_a_cut_in_the_clip_is_reported_and_skipped(
     assert report.frames_analysed == 240
 
 
+@pytest.mark.slow
 def test_saved_form_check_prefills_the_self_check(
     leaning_clip: tuple[Path, Path], runner: CliRunner, cli_env: dict[str, str]
 ) -> None:
@@ -191,6 +198,7 @@ def test_split_estimation_keeps_frame_order(
     assert warnings == []
 
 
+@pytest.mark.slow
 def test_saved_form_check_reaches_the_plan_cues(
     leaning_clip: tuple[Path, Path], runner: CliRunner, cli_env: dict[str, str]
 ) -> None:
@@ -209,6 +217,7 @@ def test_saved_form_check_reaches_the_plan_cues(
     assert "let your feet land under your hips" in text
 
 
+@pytest.mark.slow
 def test_progress_counts_every_frame_of_both_stages(
     leaning_clip: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -259,6 +268,7 @@ def test_a_clip_over_two_minutes_is_refused_before_the_pose_model_runs(
     assert "too long to analyse (125 s; the limit is 120 s)" in result.output
 
 
+@pytest.mark.slow
 def test_outputs_of_a_clip_named_in_another_script_are_named_clip(
     leaning_clip: tuple[Path, Path], tmp_path: Path
 ) -> None:

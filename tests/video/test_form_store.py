@@ -11,6 +11,8 @@ from click.testing import CliRunner
 
 from backstride.present.cli import cli
 
+#: Each test encodes a clip and runs the form check through the CLI first (~0.5 s).
+pytestmark = pytest.mark.slow
 BASELINE = Path(__file__).resolve().parent.parent / "data" / "answers" / "baseline.yaml"
 
 

@@ -22,6 +22,7 @@ def _run(r: Runner, kp: np.ndarray | None = None):  # type: ignore[no-untyped-de
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "runner",
     [
@@ -54,6 +55,7 @@ def test_side_metrics_match_the_runner_they_were_built_from(runner: Runner) -> N
     assert a.strides_used >= 2
 
 
+@pytest.mark.slow
 def test_rear_pelvic_drop_matches_the_built_in_drop() -> None:
     r = Runner(view="rear", pelvic_drop_deg=6.0, width=1280, height=1280)
     a = _run(r)
@@ -95,6 +97,7 @@ def test_runner_leaving_the_frame_is_analysed_on_the_stretch_in_view() -> None:
     assert a.metrics["cadence_spm"].value == pytest.approx(r.cadence_spm, rel=0.01)
 
 
+@pytest.mark.slow
 def test_tracker_jumping_to_someone_else_is_flagged() -> None:
     r = Runner(duration_s=12)
     kp = r.keypoints()
@@ -103,6 +106,7 @@ def test_tracker_jumping_to_someone_else_is_flagged() -> None:
     assert any("several people" in w for w in a.warnings)
 
 
+@pytest.mark.slow
 def test_slow_motion_withholds_the_cadence() -> None:
     r = Runner(cadence_spm=170, fps=30)
     slowed = Runner(cadence_spm=170 / 4, fps=30, duration_s=30)  # 4x slow playback

@@ -133,6 +133,7 @@ def test_a_figure_too_unsure_to_judge_says_why(per_stride: list[float], why: str
     assert why in warnings[0] and "whole body in view" not in warnings[0]
 
 
+@pytest.mark.slow
 def test_json_contract_through_the_cli(
     leaning_clip: tuple[Path, Path], runner: CliRunner, cli_env: dict[str, str]
 ) -> None:
@@ -159,6 +160,7 @@ def _cli_text(
     return result.output
 
 
+@pytest.mark.slow
 def test_cli_text_names_figures_with_ranges_and_fits_80_columns(
     leaning_clip: tuple[Path, Path], runner: CliRunner, cli_env: dict[str, str]
 ) -> None:
@@ -173,6 +175,7 @@ def test_cli_text_names_figures_with_ranges_and_fits_80_columns(
     assert "What the figures mean" in flat
 
 
+@pytest.mark.slow
 def test_cli_says_the_view_looks_wrong(
     tmp_path: Path,
     clip_writer: Callable[..., Path],
@@ -189,6 +192,7 @@ def test_cli_says_the_view_looks_wrong(
     assert "No figures or findings" in text
 
 
+@pytest.mark.slow
 def test_the_service_passes_the_retake_advice_on(leaning_clip: tuple[Path, Path]) -> None:
     clip, keys = leaning_clip
     report = analyse_video(clip, "rear", estimator=FakePoseEstimator.from_file(keys))

@@ -17,8 +17,15 @@ from backstride.services.form import analyse_video
 from backstride.video.decode import iter_frames, probe_video
 from tests.conftest import shared_path
 
-pytest.importorskip("mediapipe", reason="the video extra is not installed")
 pytestmark = [pytest.mark.video, pytest.mark.shared, pytest.mark.slow]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _mediapipe() -> None:
+    """Skip without the model, asked when the tests run rather than at collection: importing
+    mediapipe costs seconds that `make test-fast`, which deselects these, would pay too."""
+    pytest.importorskip("mediapipe", reason="the video extra is not installed")
+
 
 TREADMILL_SPM = 168.9
 

@@ -94,6 +94,7 @@ def test_clip_under_two_seconds_is_rejected_before_the_model(
         analyse_video(p, "side", estimator=FakePoseEstimator([]))
 
 
+@pytest.mark.slow
 def test_truncated_file_with_index_up_front_warns_and_uses_the_frames_there(
     tmp_path: Path, clip_writer: Callable[..., Path]
 ) -> None:

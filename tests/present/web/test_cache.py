@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.present.web.conftest import TODAY, post
 
 
+@pytest.mark.slow
 def test_views_are_cached_until_the_store_changes(client: TestClient) -> None:
     cache = client.app.state.web.cache  # type: ignore[attr-defined]
     client.get("/home")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from backstride.assess import assess
@@ -115,6 +116,7 @@ def test_self_test_instructions_are_shown_beside_the_questions(client: TestClien
     assert "Single-leg bridge" in response.text
 
 
+@pytest.mark.slow
 def test_a_missing_required_answer_keeps_the_step_with_a_message(client: TestClient) -> None:
     data = {"csrf_token": token(client, "/check"), "step": 0, "answers": "{}"}
     response = client.post("/check", data=data)

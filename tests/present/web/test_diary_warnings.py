@@ -29,6 +29,7 @@ def test_diary_form_offers_the_new_signs_in_words(client: TestClient) -> None:
     assert "pain when you hop on one leg" in page and "Losing weight without trying" in page
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("sign", "level", "shown"),
     [

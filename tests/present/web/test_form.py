@@ -63,6 +63,7 @@ def _data_dir(client: TestClient) -> Path:
     return Path(client.app.state.web.settings.store_files_dir)  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("fake_model")
 def test_upload_runs_in_the_background_and_shows_the_result(
     client: TestClient, clip: Path, settings: Settings
@@ -94,6 +95,7 @@ def test_upload_runs_in_the_background_and_shows_the_result(
     assert "my run.mp4" in client.get("/form").text  # listed under saved checks
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("fake_model")
 def test_findings_are_kept_only_when_asked_and_unsaved_pictures_go_on_restart(
     client: TestClient, clip: Path, settings: Settings, tmp_path: Path
@@ -210,6 +212,7 @@ def test_a_web_form_check_is_saved_in_postgres(
     assert evidence.answers["form_observed"] == ["lean_from_waist", "overstride"]
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("fake_model")
 @pytest.mark.parametrize(("name", "stem"), [("бег.mp4", "clip"), ("(1) x.mp4", "1_x")])
 def test_a_clip_named_outside_ascii_letters_still_shows_its_video_and_pictures(

@@ -22,6 +22,8 @@ from tests.plan.conftest import GLUTES
 from tests.present.web.conftest import BASE, BASELINE, answer_all
 from tests.present.web.live import threaded_server
 
+#: Reports held for RENDER_S each, queued behind one another: seconds per test.
+pytestmark = pytest.mark.slow
 RENDER_S = 0.4
 REPORTS = 10  # at once: more than the worker's slots and queue together
 

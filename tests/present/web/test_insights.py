@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from backstride.kb import load_kb
@@ -20,6 +21,7 @@ def _seed(client: TestClient) -> None:
             diary.add(conn, entry=e)
 
 
+@pytest.mark.slow
 def test_insights_page_charts_each_credible_finding(client: TestClient) -> None:
     _seed(client)
     page = client.get("/insights")

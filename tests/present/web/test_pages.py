@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from backstride.store import checks, diary, plans
+from tests.conftest import sweep
 from tests.plan.conftest import GLUTES, HIPS
 from tests.present.web.conftest import BASELINE, TODAY, answer_all, post
 
@@ -50,6 +51,7 @@ def test_home_shows_level_causes_and_this_week(checked: TestClient) -> None:
     assert "This week's plan" in page and "Open the plan" in page
 
 
+@pytest.mark.slow
 def test_plan_shows_this_and_next_week_and_ticks_a_session(checked: TestClient) -> None:
     page = checked.get("/plan")
     assert page.status_code == 200
@@ -66,6 +68,7 @@ def test_plan_shows_this_and_next_week_and_ticks_a_session(checked: TestClient) 
         assert (TODAY, "strength") in plans.ticks(conn, start=TODAY, end=TODAY)
 
 
+@pytest.mark.slow
 def test_plan_refuses_ticking_the_future_or_unknown_kinds(checked: TestClient) -> None:
     tomorrow = (TODAY + timedelta(days=1)).isoformat()
     assert post(checked, "/plan/done", {"date": tomorrow, "kind": "run"}).status_code == 422
@@ -75,6 +78,7 @@ def test_plan_refuses_ticking_the_future_or_unknown_kinds(checked: TestClient) -
     assert post(checked, "/plan/done", {"date": "soon", "kind": "run"}).status_code == 422
 
 
+@pytest.mark.slow
 def test_plan_calendar_download(checked: TestClient) -> None:
     response = checked.get("/plan.ics")
     assert response.status_code == 200
@@ -105,6 +109,7 @@ def test_diary_refuses_an_invalid_entry_with_the_services_message(client: TestCl
         assert diary.between(conn) == []
 
 
+@pytest.mark.slow
 def test_diary_warning_sign_reruns_the_safety_screen_first(checked: TestClient) -> None:
     data = {"kind": "day", "pain_during": "5", "warning": "saddle"}
     response = post(checked, "/diary", data, follow_redirects=False)
@@ -116,6 +121,7 @@ def test_diary_warning_sign_reruns_the_safety_screen_first(checked: TestClient) 
     assert "This week" not in checked.get("/plan").text  # the plan is withdrawn
 
 
+@pytest.mark.slow
 def test_diary_shows_plan_adherence_from_the_ticks(client: TestClient) -> None:
     from datetime import UTC, datetime, time
 
@@ -140,6 +146,7 @@ def test_diary_shows_plan_adherence_from_the_ticks(client: TestClient) -> None:
     assert f"Plan adherence: {planned} of {planned} sessions done (100%)" in after
 
 
+@pytest.mark.slow
 def test_report_html_download(checked: TestClient) -> None:
     response = checked.get("/report.html")
     assert response.status_code == 200
@@ -148,6 +155,7 @@ def test_report_html_download(checked: TestClient) -> None:
     assert "No pain diary entries yet." in response.text  # the chart's empty state
 
 
+@pytest.mark.slow
 def test_report_pdf_download_text_extracts_back(checked: TestClient) -> None:
     from pypdf import PdfReader
 
@@ -165,7 +173,7 @@ def test_report_without_a_check_says_so(client: TestClient) -> None:
     assert "no saved self-check yet" in response.text
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv"])
+@pytest.mark.parametrize("fmt", sweep(["json", "csv"]))
 def test_export_is_a_zip_of_every_table(checked: TestClient, fmt: str) -> None:
     response = post(checked, "/export", {"format": fmt})
     assert response.status_code == 200
@@ -175,6 +183,7 @@ def test_export_is_a_zip_of_every_table(checked: TestClient, fmt: str) -> None:
     assert f"backstride-export/checks.{fmt}" in archive.namelist()
 
 
+@pytest.mark.slow
 def test_delete_all_needs_the_confirmation_word(checked: TestClient) -> None:
     refused = post(checked, "/delete-all", {"confirm": "yes"})
     assert refused.status_code == 422 and "Nothing deleted" in refused.text
@@ -220,15 +229,21 @@ def test_settings_change_a_pairs_limit(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("field", "value", "fragment"),
-    [
-        ("pair", "nan", "Trail pair: limit nan km: a shoe limit must be a number above 0"),
-        ("pair", "inf", "Trail pair: limit inf km: a shoe limit must be a number above 0"),
-        ("pair", "1e9", "at most 10000 km"),
-        ("pair", "-5", "Trail pair: limit -5 km"),
-        ("shoe_limit_km", "nan", "shoe_limit_km: Input should be a finite number"),
-        ("shoe_limit_km", "inf", "shoe_limit_km: Input should be a finite number"),
-        ("shoe_limit_km", "20000", "shoe_limit_km: Input should be less than or equal to 10000"),
-    ],
+    sweep(
+        [
+            ("pair", "nan", "Trail pair: limit nan km: a shoe limit must be a number above 0"),
+            ("pair", "inf", "Trail pair: limit inf km: a shoe limit must be a number above 0"),
+            ("pair", "1e9", "at most 10000 km"),
+            ("pair", "-5", "Trail pair: limit -5 km"),
+            ("shoe_limit_km", "nan", "shoe_limit_km: Input should be a finite number"),
+            ("shoe_limit_km", "inf", "shoe_limit_km: Input should be a finite number"),
+            (
+                "shoe_limit_km",
+                "20000",
+                "shoe_limit_km: Input should be less than or equal to 10000",
+            ),
+        ]
+    ),
 )
 def test_settings_refuse_a_non_finite_or_out_of_range_limit_and_write_nothing(
     client: TestClient, tmp_path: Path, field: str, value: str, fragment: str
@@ -249,6 +264,7 @@ def test_settings_refuse_a_non_finite_or_out_of_range_limit_and_write_nothing(
         assert shoes.get(conn, shoe_id=pair.id).limit_km == 800
 
 
+@pytest.mark.slow
 def test_plan_page_shows_how_to_do_each_exercise(checked: TestClient) -> None:
     from backstride.kb import load_kb
 
@@ -262,6 +278,7 @@ def test_plan_page_shows_how_to_do_each_exercise(checked: TestClient) -> None:
     assert ", ".join(bridge.muscles) in card
 
 
+@pytest.mark.slow
 def test_landing_page_is_today_once_a_plan_exists(client: TestClient) -> None:
     first = client.get("/", follow_redirects=False)
     assert first.status_code == 200 and "Start the self-check" in first.text

@@ -37,6 +37,7 @@ def test_today_shows_sessions_hooks_and_the_week(checked: TestClient) -> None:
     assert '<option value="" selected>not recorded</option>' in page
 
 
+@pytest.mark.slow
 def test_tick_with_pain_saves_the_diary_and_counts_today(checked: TestClient) -> None:
     page = checked.get("/today").text
     kinds = re.findall(r'name="kind" value="(\w+)"', page)
@@ -55,6 +56,7 @@ def test_tick_with_pain_saves_the_diary_and_counts_today(checked: TestClient) ->
     assert f"Marked {kind} done" in after and "Sessions done so far: 1 of 1" in after
 
 
+@pytest.mark.slow
 def test_tick_without_pain_saves_no_diary_entry(checked: TestClient) -> None:
     data = {"date": TODAY.isoformat(), "kind": "mobility", "pain_during": "", "pain_after": ""}
     assert post(checked, "/today/done", data).status_code == 200
@@ -81,6 +83,7 @@ def test_exercise_card_page_and_index(client: TestClient) -> None:
     assert index.count('class="ex-mini"') >= 13
 
 
+@pytest.mark.slow
 def test_plan_page_gives_each_why_once_collapsed(checked: TestClient) -> None:
     page = checked.get("/plan").text
     sessions = page.count('<article class="card session')
@@ -97,6 +100,7 @@ def test_emergency_today_shows_the_escalation_not_exercises(client: TestClient) 
     assert "ex-mini" not in page and 'action="/today/done"' not in page
 
 
+@pytest.mark.slow
 def test_one_tap_day_pain_on_today_goes_to_the_diary_and_back(checked: TestClient) -> None:
     page = checked.get("/today").text
     assert 'name="kind" value="day"' in page and 'name="back_to" value="/today"' in page
@@ -117,6 +121,7 @@ def test_day_pain_form_never_redirects_elsewhere(checked: TestClient) -> None:
     assert saved.headers["location"].startswith("/diary")
 
 
+@pytest.mark.slow
 def test_notes_and_exercises_from_the_physio_show_on_today(checked: TestClient) -> None:
     from backstride.services.care import adjust_exercise, leave_note
 

@@ -103,6 +103,7 @@ def test_upload_without_files_is_refused(client: TestClient) -> None:
     assert response.status_code == 422
 
 
+@pytest.mark.slow
 def test_without_javascript_the_upload_redirects_to_a_self_refreshing_status_page(
     client: TestClient,
 ) -> None:
