@@ -185,6 +185,9 @@ def test_progress_shows_improvement_and_adherence(
     a = data["adherence"]
     assert a["planned"] > 0 and 0 < a["done"] <= a["planned"]
     assert 4 <= a["by_kind"]["strength"]["planned"] <= 5  # two a week over 15 days
+    text = _run(runner, checked, "progress", "--today", later.isoformat()).output
+    # the verdict names the knowledge base's MCID (progress_rules.yaml), not a copy in code
+    assert "improved (an important change: 2 points or 30% less than at the start)" in text
 
 
 def test_plan_text_shows_each_exercise_how_to_once(

@@ -20,8 +20,9 @@ from backstride.services.plan import plan_view
 def progress_cmd(app: AppContext, as_json: bool, today: datetime | None) -> None:
     """Show how pain has changed since the plan began and how much of it was done."""
     day = today.date() if today else date.today()
+    kb = load_kb()
     with app.engine.begin() as conn:
-        view = plan_view(conn, kb=load_kb(), today=day)
+        view = plan_view(conn, kb=kb, today=day)
     if as_json:
         click.echo(json.dumps(view.progress_json(), indent=2))
         return
@@ -31,7 +32,11 @@ def progress_cmd(app: AppContext, as_json: bool, today: datetime | None) -> None
         click.echo(f"{day.isoformat()}  {'#' * pain:<10} {pain}/10")
     if p.baseline is not None and p.recent is not None:
         verdict = "improved" if p.improved else "not yet an important improvement"
-        click.echo(f"Pain {p.baseline:.1f} -> {p.recent:.1f}: {verdict} (MCID: 2 points or 30%).")
+        rule = kb.progress_rules.improvement  # the knowledge base's MCID, as the report's
+        click.echo(
+            f"Pain {p.baseline:.1f} -> {p.recent:.1f}: {verdict} (an important change: "
+            f"{rule.mcid_points:g} points or {rule.mcid_fraction:.0%} less than at the start)."
+        )
     click.echo(f"Sessions done: {view.adherence.done}/{view.adherence.planned}")
 
 
