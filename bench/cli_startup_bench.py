@@ -71,6 +71,9 @@ def measure(runs: int) -> dict[str, list[tuple[float, float]]]:
             "XDG_DATA_HOME": str(Path(tmp) / "data"),
             "XDG_CACHE_HOME": str(Path(tmp) / "cache"),  # the KB cache, warmed untimed
             "TERM": "dumb",
+            # as on a user's machine: the untimed warm-up writes the bytecode (a host with
+            # PYTHONDONTWRITEBYTECODE set would otherwise time compiling ~0.2 s each run)
+            "PYTHONDONTWRITEBYTECODE": "",
         }
         for argv in COMMANDS.values():  # warm the file cache and create the store, untimed
             time_once(argv(runs), env)
