@@ -56,6 +56,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(REPO / "src"))
 from load_bench import history  # noqa: E402
+from team_import_bench import gpx  # noqa: E402
 
 from backstride.kb import load_kb  # noqa: E402
 from backstride.models import DiaryEntry  # noqa: E402
@@ -69,20 +70,6 @@ from backstride.team.jobs import Queue  # noqa: E402
 
 PASSWORD = "bench password 123"
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-def _gpx(day: int, points: int = 300) -> bytes:
-    start = datetime(2023, 1, 1, 6, 0, tzinfo=UTC) + timedelta(days=day)
-    rows = "".join(
-        f'<trkpt lat="{46 + i * 5e-5:.6f}" lon="{7 + (day % 50) * 1e-3:.6f}"><ele>{500 + i % 7}</ele>'
-        f"<time>{(start + timedelta(seconds=3 * i)):%Y-%m-%dT%H:%M:%SZ}</time></trkpt>"
-        for i in range(points)
-    )
-    return (
-        '<?xml version="1.0"?><gpx version="1.1" creator="bench" '
-        'xmlns="http://www.topografix.com/GPX/1/1"><trk><name>Run</name><type>running</type>'
-        f"<trkseg>{rows}</trkseg></trk></gpx>"
-    ).encode()
 
 
 def build(db: TeamDB, n_runners: int, years: int) -> dict[str, list[tuple[str, int]]]:
@@ -311,7 +298,7 @@ def throughput(db: TeamDB, tmp: Path, n_workers: int, jobs_n: int, files: int, t
         add_user(db, email=f"imp{tag}{j}@bench.org", role="runner", password=PASSWORD)
         for j in range(jobs_n)
     ]
-    uploads = [[(f"{tag}{j}_{d}.gpx", _gpx(d)) for d in range(files)] for j in range(jobs_n)]
+    uploads = [[(f"{tag}{j}_{d}.gpx", gpx(d)) for d in range(files)] for j in range(jobs_n)]
     workers = [_worker(db.url, tmp, f"{tag}{w}") for w in range(n_workers)]
     try:
         _wait_registered(db, n_workers)  # time the imports, not the workers' start-up
@@ -456,7 +443,7 @@ def queued_wait(
     runner = add_user(db, email=f"waiter{tag}@bench.org", role="runner", password=PASSWORD)
     waits = []
     for k in range(5):
-        job_id = queue.submit_import(runner, [(f"w{k}.gpx", _gpx(500 + k))])
+        job_id = queue.submit_import(runner, [(f"w{k}.gpx", gpx(500 + k))])
         _wait_done(db, [job_id], timeout=120)
         with db.engine.connect() as conn:
             created, started = conn.execute(
